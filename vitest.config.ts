@@ -1,8 +1,14 @@
 import { defineConfig } from "vitest/config";
 
 // Three projects so a developer can run one layer at a time (`vitest --project unit`).
+// Reporters are explicit: vitest otherwise picks a minimal one in some environments. Under CI a JSON report
+// feeds the "N passed, N failed" line that .ci/run prints.
+const reporters = process.env.CI ? ["default", "json"] : ["default"];
+
 export default defineConfig({
   test: {
+    reporters,
+    outputFile: { json: "reports/vitest.json" },
     projects: [
       {
         test: {

@@ -1,0 +1,313 @@
+import type { EngineConfig, FallbackSettings } from "../../src/config/settings.ts";
+import { parseAuditLine, parseIsoMillis, type AuditLine } from "../oracle/audit-schema.ts";
+import { BreakerOracle } from "../oracle/breaker-oracle.ts";
+import { PromotionOracle } from "../oracle/chain-oracle.ts";
+import { findSecret } from "../oracle/secret-patterns.ts";
+import { onAttempt, onFailure, onSkip, onSuccess } from "./attempt-lines.ts";
+import { onTransition, releaseProbe, reportMissingTransitions } from "./breaker-lines.ts";
+import { onExhausted, onPromoted, onRequest } from "./request-lines.ts";
+import type { CheckContext, LineRef, RequestState } from "./request-state.ts";
+import type { RuleId } from "./rules.ts";
+import { ContextRing, ViolationCollector, type CheckWarning, type ContextLine, type Violation } from "./violation-collector.ts";
+
+/** How to judge a log. */
+export interface CheckOptions {
+  /** The settings that governed requests by `agent` (SPEC §2, agent overrides merged). */
+  settingsFor(agent: string): FallbackSettings;
+  /** With a config, request chains are also checked against SPEC §5 resolution. */
+  readonly config?: EngineConfig;
+  /** Violations kept in full (all are counted); default 200. */
+  readonly maxViolations?: number;
+  /** Slack for real clocks on time comparisons (deadline, waits), in ms; default 0 (virtual time is exact). */
+  readonly clockToleranceMs?: number;
+}
+
+/** The verdict on one log. */
+export interface CheckResult {
+  /** No violations (warnings allowed). */
+  readonly ok: boolean;
+  /** Lines read. */
+  readonly lines: number;
+  /** `fallback_request` lines read. */
+  readonly requests: number;
+  /** The first violations in line order, at most `maxViolations`. */
+  readonly violations: readonly Violation[];
+  /** Every violation, counted. */
+  readonly violationCount: number;
+  /** Violations per rule, largest first. */
+  readonly counts: Readonly<Partial<Record<RuleId, number>>>;
+  readonly warnings: readonly CheckWarning[];
+  /** The first violation found in reading order (end-of-log findings come last). */
+  readonly firstViolation: Violation | null;
+}
+
+const CONTEXT_LINES = 8;
+const TEXT_LIMIT = 240;
+/** Finished request ids remembered to tell "after its terminal line" from "never started"; FIFO-bounded. */
+const FINISHED_MEMORY = 50_000;
+
+function shorten(text: string): string {
+  return text.length > TEXT_LIMIT ? `${text.slice(0, TEXT_LIMIT)}…` : text;
+}
+
+function modelOf(line: AuditLine): string | null {
+  return "model" in line ? line.model : null;
+}
+
+/**
+ * The audit checker (SPEC §8) as a line-at-a-time state machine: `feed` each line, then `finish`. It holds
+ * only the open requests and one circuit per model, so its memory does not grow with the log.
+ */
+export class AuditChecker {
+  readonly #options: CheckOptions;
+  readonly #violations: ViolationCollector;
+  readonly #warnings: CheckWarning[] = [];
+  readonly #requests = new Map<string, RequestState>();
+  readonly #finished = new Set<string>();
+  readonly #finishedOrder: string[] = [];
+  readonly #modelRings = new Map<string, ContextRing>();
+  readonly #settings = new Map<string, FallbackSettings>();
+  readonly #ctx: CheckContext;
+  #lineNo = 0;
+  #requestCount = 0;
+  #expectedSeq = 1;
+  #lastTs = Number.NEGATIVE_INFINITY;
+  #cut = false;
+  #at: { line: number; text: string } = { line: 0, text: "" };
+
+  constructor(options: CheckOptions) {
+    this.#options = options;
+    this.#violations = new ViolationCollector(options.maxViolations ?? 200);
+    this.#ctx = {
+      breakers: new BreakerOracle(),
+      promotions: new PromotionOracle(),
+      config: options.config,
+      toleranceMs: options.clockToleranceMs ?? 0,
+      settingsOf: (agent) => this.#settingsOf(agent),
+      report: (rule, message, request, model) => this.#report(rule, message, request, model),
+    };
+  }
+
+  #settingsOf(agent: string): FallbackSettings {
+    let settings = this.#settings.get(agent);
+    if (settings === undefined) {
+      settings = this.#options.settingsFor(agent);
+      this.#settings.set(agent, settings);
+    }
+    return settings;
+  }
+
+  #report(rule: RuleId, message: string, request: RequestState | null, model: string | null): void {
+    const lines = new Map<number, ContextLine>();
+    for (const item of request?.history.lines() ?? []) lines.set(item.line, item);
+    for (const item of (model === null ? undefined : this.#modelRings.get(model))?.lines() ?? []) lines.set(item.line, item);
+    const context = [...lines.values()].filter((item) => item.line < this.#at.line).sort((a, b) => a.line - b.line).slice(-CONTEXT_LINES);
+    this.#violations.add({ rule, line: this.#at.line, message, requestId: request?.id ?? null, model, text: this.#at.text, context });
+  }
+
+  /**
+   * Checks the next line. `mayBePartial` marks the log's last line when the log did not end with a newline:
+   * if it does not parse, a crash cut it mid-write, which is a warning (SPEC §8), not a violation.
+   */
+  feed(text: string, mayBePartial = false): void {
+    this.#lineNo += 1;
+    this.#at = { line: this.#lineNo, text: shorten(text) };
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      if (mayBePartial) {
+        this.#cut = true;
+        this.#warnings.push({ kind: "partial-last-line", line: this.#lineNo, message: `line ${this.#lineNo} is cut short (no newline, not JSON): the writer stopped mid-line` });
+      } else {
+        this.#report("line-not-json", text.trim() === "" ? "the line is empty" : "the line is not valid JSON", null, null);
+      }
+      return;
+    }
+    const record = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
+    this.#checkOrder(record);
+    const parsed = parseAuditLine(raw);
+    const known = typeof record.request_id === "string" ? this.#requests.get(record.request_id) : undefined;
+    const secret = findSecret(text);
+    if (secret !== undefined) this.#report("secret-in-log", `the line holds ${secret}; the audit log never holds a credential (SPEC §8)`, known ?? null, null);
+    if (!parsed.ok) {
+      this.#report(parsed.problem.rule, parsed.problem.message, known ?? null, null);
+      return;
+    }
+    this.#route(parsed.line, { line: this.#lineNo, ts: parseIsoMillis(parsed.line.ts) ?? 0 });
+  }
+
+  /** `seq` runs 1, 2, 3 …; `ts` never goes back. Read from the raw line so one bad field does not cascade. */
+  #checkOrder(record: Record<string, unknown>): void {
+    const seq = record.seq;
+    if (typeof seq === "number" && Number.isInteger(seq) && seq > 0) {
+      if (seq !== this.#expectedSeq) this.#report("seq-gap", `seq ${seq} where ${this.#expectedSeq} was due (1, 2, 3 … without gaps)`, null, null);
+      this.#expectedSeq = seq + 1;
+    } else {
+      this.#expectedSeq += 1;
+    }
+    const ts = parseIsoMillis(record.ts);
+    if (ts !== undefined) {
+      if (ts < this.#lastTs) this.#report("ts-decreasing", `ts ${String(record.ts)} is earlier than ${new Date(this.#lastTs).toISOString()} on an earlier line`, null, null);
+      this.#lastTs = Math.max(this.#lastTs, ts);
+    }
+  }
+
+  #route(line: AuditLine, at: LineRef): void {
+    if (line.event === "fallback_request") {
+      this.#startRequest(line, at);
+      return;
+    }
+    const request = this.#requests.get(line.request_id);
+    if (request === undefined) {
+      if (this.#finished.has(line.request_id)) {
+        this.#report("terminal-not-last", `${line.event} for ${line.request_id} after its terminal event; the terminal event is the request's last line`, null, modelOf(line));
+      } else {
+        this.#report("request-not-started", `${line.event} for ${line.request_id}, which has no fallback_request before it`, null, modelOf(line));
+      }
+      return;
+    }
+    this.#beforeEvent(request, line, at);
+    this.#dispatch(request, line, at);
+    this.#remember(request, line);
+    if (line.event === "fallback_success" || line.event === "fallback_exhausted") this.#finishRequest(request);
+  }
+
+  #startRequest(line: Extract<AuditLine, { event: "fallback_request" }>, at: LineRef): void {
+    this.#requestCount += 1;
+    const open = this.#requests.get(line.request_id);
+    if (open !== undefined || this.#finished.has(line.request_id)) {
+      this.#report("request-duplicate", `a second fallback_request for ${line.request_id}`, open ?? null, null);
+      return;
+    }
+    const settings = this.#settingsOf(line.agent);
+    const request: RequestState = {
+      id: line.request_id,
+      agent: line.agent,
+      settings,
+      startLine: at.line,
+      startTs: at.ts,
+      startText: this.#at.text,
+      chain: line.chain,
+      primary: line.primary,
+      history: new ContextRing(CONTEXT_LINES),
+      attempts: 0,
+      walk: settings.enabled ? "chain" : "single",
+      walkStartAttempts: 0,
+      pos: -1,
+      openSkips: new Set(),
+      probeCandidates: [],
+      current: null,
+      pending: null,
+      permitted: null,
+      expectTransitions: null,
+      lastFailure: null,
+      lastAction: null,
+      notBefore: null,
+      compacted: false,
+      outcomeUnknown: false,
+      promoted: null,
+      reportedOnce: new Set(),
+    };
+    this.#requests.set(line.request_id, request);
+    onRequest(this.#ctx, request, line, at);
+    this.#remember(request, line);
+  }
+
+  /** Checks that hold for every line of a request, before its own event is judged. */
+  #beforeEvent(request: RequestState, line: AuditLine, at: LineRef): void {
+    const elapsed = at.ts - request.startTs;
+    if (elapsed > request.settings.deadline_ms + this.#ctx.toleranceMs && !request.reportedOnce.has("deadline-exceeded")) {
+      request.reportedOnce.add("deadline-exceeded");
+      this.#report("deadline-exceeded", `${elapsed} ms after the request began, past deadline_ms ${request.settings.deadline_ms} (SPEC §6)`, request, null);
+    }
+    if (line.event !== "circuit_transition") reportMissingTransitions(this.#ctx, request);
+    const permitted = request.permitted;
+    if (permitted !== null && !(line.event === "fallback_attempt" && line.model === permitted.model)) {
+      request.permitted = null;
+      releaseProbe(this.#ctx, request, permitted.model, permitted.probeEpoch, at);
+      this.#report("breaker-transition-unexpected", `the open → half_open of ${permitted.model} at line ${permitted.line} is not followed by the attempt it permits`, request, permitted.model);
+    }
+    if (request.promoted !== null && line.event !== "fallback_success" && line.event !== "fallback_exhausted") {
+      this.#report("promotion-misplaced", `fallback_promoted at line ${request.promoted.line} is not right before its fallback_success`, request, request.promoted.model);
+      request.promoted = null;
+    }
+  }
+
+  #dispatch(request: RequestState, line: AuditLine, at: LineRef): void {
+    switch (line.event) {
+      case "fallback_request":
+        return;
+      case "fallback_attempt":
+        return onAttempt(this.#ctx, request, line, at);
+      case "fallback_success":
+        return onSuccess(this.#ctx, request, line, at);
+      case "fallback_failure":
+        return onFailure(this.#ctx, request, line, at);
+      case "fallback_model_skipped":
+        return onSkip(this.#ctx, request, line, at);
+      case "circuit_transition":
+        return onTransition(this.#ctx, request, line, at);
+      case "fallback_promoted":
+        return onPromoted(this.#ctx, request, line, at);
+      case "fallback_exhausted":
+        return onExhausted(this.#ctx, request, line, at);
+      default: {
+        const unreachable: never = line;
+        return unreachable;
+      }
+    }
+  }
+
+  #remember(request: RequestState, line: AuditLine): void {
+    const item = { line: this.#at.line, text: this.#at.text };
+    request.history.push(item);
+    const model = modelOf(line);
+    if (model === null) return;
+    let ring = this.#modelRings.get(model);
+    if (ring === undefined) {
+      ring = new ContextRing(CONTEXT_LINES);
+      this.#modelRings.set(model, ring);
+    }
+    ring.push(item);
+  }
+
+  #finishRequest(request: RequestState): void {
+    this.#requests.delete(request.id);
+    this.#finished.add(request.id);
+    this.#finishedOrder.push(request.id);
+    if (this.#finishedOrder.length > FINISHED_MEMORY * 2) {
+      // Trim in batches so the order array does not shift on every request.
+      for (const id of this.#finishedOrder.splice(0, FINISHED_MEMORY)) this.#finished.delete(id);
+    }
+  }
+
+  /** Ends the check: open requests are violations, unless a crash cut the log (then one warning). */
+  finish(): CheckResult {
+    const open = [...this.#requests.values()];
+    if (this.#cut && open.length > 0) {
+      this.#warnings.push({
+        kind: "open-requests-at-cut",
+        line: this.#lineNo,
+        message: `${open.length} request(s) had no terminal event when the log was cut (${open.slice(0, 5).map((r) => r.id).join(", ")}${open.length > 5 ? ", …" : ""})`,
+      });
+    } else {
+      for (const request of open) {
+        this.#at = { line: request.startLine, text: request.startText };
+        const pending = request.pending === null ? "" : ` (attempt ${request.pending.attempt} on ${request.pending.model} is still unanswered)`;
+        this.#report("request-unterminated", `${request.id} never reached fallback_success or fallback_exhausted${pending}; every request ends with exactly one terminal event`, request, null);
+      }
+    }
+    const first = this.#violations.first;
+    return {
+      ok: this.#violations.total === 0,
+      lines: this.#lineNo,
+      requests: this.#requestCount,
+      violations: this.#violations.kept(),
+      violationCount: this.#violations.total,
+      counts: this.#violations.counts(),
+      warnings: [...this.#warnings],
+      firstViolation: first,
+    };
+  }
+}

@@ -1,0 +1,106 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { EXIT, type CliIo, type ExitCode } from "./io.ts";
+import { validateCommand } from "./commands/validate.ts";
+import { checkCommand } from "./commands/check.ts";
+import { runCommand, type RunDeps } from "./commands/run.ts";
+
+/** Commands of SPEC §12 that later work fills in; each says so plainly instead of pretending. */
+const NOT_BUILT: Readonly<Record<string, { readonly summary: string; readonly usage: string }>> = {
+  replay: { summary: "turn an audit log into a scenario and replay it", usage: "<audit.jsonl>" },
+  triage: { summary: "report what an audit log says went wrong", usage: "<audit.jsonl>" },
+  serve: { summary: "serve the mocked provider fleet on loopback for engines in other languages", usage: "" },
+  bench: { summary: "benchmark failover latency and decision overhead", usage: "" },
+};
+
+/** Services commands need that tests may replace. */
+export interface MainDeps {
+  readonly run?: Partial<RunDeps>;
+}
+
+function parseSeed(value: string): number {
+  const seed = Number(value);
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new InvalidArgumentError("expected a non-negative integer");
+  return seed;
+}
+
+/** Runs the CLI and returns its exit code (SPEC §11); never throws. */
+export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = {}): Promise<ExitCode> {
+  let code: ExitCode = EXIT.ok;
+  const program = new Command("fallback-harness")
+    .description("Chaos and verification harness for LLM model-fallback engines.")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .showHelpAfterError("(run fallback-harness --help for usage)");
+
+  program
+    .command("validate")
+    .description("validate an opencode.json / opencode.jsonc and print the effective fallback configuration")
+    .argument("<file>", "the config file")
+    .action(async (file: string) => {
+      code = await validateCommand(file, io);
+    });
+
+  program
+    .command("run")
+    .description("run scenarios against an engine and write a report; exit 1 on any FAIL (a CI gate)")
+    .argument("[paths...]", "scenario files or folders (default: the shipped library)")
+    .option("--engine <module>", "engine-under-test module (SPEC §10); default: the reference engine")
+    .option("--seed <n>", "override every scenario's seed", parseSeed)
+    .option("--tag <tag>", "only scenarios with this tag (repeatable)", (value: string, previous: string[] = []) => [...previous, value])
+    .addOption(new Option("--transport <kind>", "override every scenario's transport").choices(["inproc", "loopback"]))
+    .option("--report-dir <dir>", "where the report goes (default: reports/run-<time>)")
+    .action(async (paths: string[], options: { engine?: string; seed?: number; tag?: string[]; transport?: "inproc" | "loopback"; reportDir?: string }) => {
+      const { createFleetFactory } = await import("../runner/fleet-adapter.ts");
+      const { htmlReport } = await import("../report/html-report.ts");
+      code = await runCommand(
+        {
+          paths,
+          ...(options.engine !== undefined ? { engine: options.engine } : {}),
+          ...(options.seed !== undefined ? { seed: options.seed } : {}),
+          ...(options.tag !== undefined ? { tags: options.tag } : {}),
+          ...(options.transport !== undefined ? { transport: options.transport } : {}),
+          ...(options.reportDir !== undefined ? { reportDir: options.reportDir } : {}),
+        },
+        io,
+        { fleet: createFleetFactory(), extras: [htmlReport], wallNow: () => performance.now() + performance.timeOrigin, ...deps.run },
+      );
+    });
+
+  program
+    .command("check")
+    .description("check an audit log (JSONL, .gz allowed) against every invariant of SPEC §8")
+    .argument("<audit.jsonl>", "the audit log")
+    .option("--config <file>", "the opencode.json the engine ran with (default: SPEC defaults)")
+    .option("--json", "print the result as JSON")
+    .action(async (file: string, options: { config?: string; json?: boolean }) => {
+      code = await checkCommand({ file, ...(options.config !== undefined ? { config: options.config } : {}), ...(options.json ? { json: true } : {}) }, io);
+    });
+
+  for (const [name, { summary, usage }] of Object.entries(NOT_BUILT)) {
+    program
+      .command(name)
+      .description(`${summary} (not built yet)`)
+      .usage(usage)
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .action(() => {
+        io.stderr.write(`fallback-harness ${name}: this command is not built yet in this version. Nothing was run.\n`);
+        code = EXIT.badInput;
+      });
+  }
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here with exit code 0; anything else is a usage error.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    }
+    io.stderr.write(`fallback-harness: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.badInput;
+  }
+}

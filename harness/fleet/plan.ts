@@ -1,0 +1,334 @@
+import type { Random } from "../../src/index.ts";
+import type { BodyStep } from "./body-stream.ts";
+import type { Fault } from "./faults.ts";
+import { cloudflarePage } from "./providers/html-pages.ts";
+import { goDuration, type ProviderProfile } from "./providers/catalog.ts";
+import type { ErrorParams, WireResponse } from "./providers/types.ts";
+import { statusText } from "./providers/types.ts";
+import type { BucketVerdict, Selection } from "./schedule.ts";
+import type { Finish, ReplyContext, WireFormat } from "./wire/types.ts";
+
+/** Connection-level failures: no HTTP response at all. */
+export type NetworkAction = "refuse" | "reset" | "empty" | "garbage";
+
+/** What the log says of an answer whose body reached its end. */
+export type EndOutcome = "ok" | "error" | "content_filter" | "incomplete" | "malformed";
+
+/** The fleet's answer to one request, as data; the transports turn it into bytes. */
+export type Reply =
+  | { readonly kind: "network"; readonly action: NetworkAction; readonly delayMs: number; readonly garbageBytes: number }
+  | {
+      readonly kind: "http";
+      readonly status: number;
+      readonly statusText: string;
+      readonly headers: Readonly<Record<string, string>>;
+      readonly steps: readonly BodyStep[];
+      /** Time before the status line. */
+      readonly delayMs: number;
+      readonly outcome: EndOutcome;
+    };
+
+/** Everything {@link planReply} needs. */
+export interface PlanInput {
+  readonly profile: ProviderProfile;
+  readonly wire: WireFormat;
+  readonly ctx: ReplyContext;
+  readonly stream: boolean;
+  readonly selection: Selection;
+  /** The provider/model's shaping stream (latency draws, split points). */
+  readonly random: Random;
+}
+
+type Terminal = "end" | "cut" | "hang";
+
+/** A body as frames plus pauses inserted before frame i (i = frames.length: before the terminal step). */
+interface Body {
+  readonly frames: string[];
+  readonly pauses: Map<number, BodyStep[]>;
+  /** Index of the first text frame (where slow_ttft and a stall before the first token strike). */
+  readonly firstToken: number;
+  /** Index of token frame n, for stalls after n tokens. */
+  readonly tokenAt: (n: number) => number;
+  terminal: Terminal;
+}
+
+/**
+ * Turns a request's context and the schedule's selection into a reply: the deciding fault (or success)
+ * gives the status, headers and frames; the shapers then add latency, pauses and re-cut frames.
+ *
+ * A stream-only fault on a non-streaming request does the nearest thing a JSON answer can: `stream_error`
+ * becomes the HTTP error (the provider had not started), `stream_cut` sends half the body then dies,
+ * `malformed_chunk` and `no_end_marker` send half the body and close cleanly (truncated JSON).
+ */
+export function planReply(input: PlanInput): Reply {
+  const base = decide(input);
+  if (base.kind === "network") return { ...base, delayMs: latencyOf(input) };
+  const { body } = base;
+  let dribbleMs = 0;
+  let splitMax = 0;
+  for (const { fault } of input.selection.shapers) {
+    switch (fault.kind) {
+      case "stall":
+        addPause(body, fault.after_tokens === 0 ? 0 : body.tokenAt(fault.after_tokens), fault.duration === undefined ? { type: "hang" } : { type: "sleep", ms: fault.duration });
+        break;
+      case "slow_ttft":
+        if (input.stream) addPause(body, body.firstToken, { type: "sleep", ms: fault.delay });
+        break;
+      case "dribble":
+        dribbleMs += fault.interval;
+        break;
+      case "split_frames":
+        splitMax = splitMax === 0 ? fault.max_piece_bytes : Math.min(splitMax, fault.max_piece_bytes);
+        break;
+      default:
+        break;
+    }
+  }
+  if (dribbleMs > 0 && !input.stream) spreadBody(body, 8);
+  let steps = toSteps(body, dribbleMs);
+  if (splitMax > 0) steps = resplit(steps, splitMax, input.random);
+  const ttft = input.stream ? 0 : input.selection.shapers.reduce((sum, { fault }) => sum + (fault.kind === "slow_ttft" ? fault.delay : 0), 0);
+  return { ...base.head, kind: "http", steps, delayMs: latencyOf(input) + ttft };
+}
+
+interface HttpBase {
+  readonly kind: "http";
+  readonly head: { status: number; statusText: string; headers: Record<string, string>; outcome: EndOutcome };
+  readonly body: Body;
+}
+
+type NetworkBase = { readonly kind: "network"; readonly action: NetworkAction; readonly garbageBytes: number };
+
+function decide(input: PlanInput): HttpBase | NetworkBase {
+  const { ctx, profile, stream } = input;
+  const primary = input.selection.primary;
+  if (primary === null) return success(input, "stop", ctx.tokens.length);
+  const fault: Fault = primary.fault;
+  const params = errorParams(ctx);
+  switch (fault.kind) {
+    case "http_error":
+      return errorBase(input, profile.errorResponse(fault.reason, {
+        ...params,
+        ...(fault.status === undefined ? {} : { status: fault.status }),
+        ...(fault.retry_after === undefined ? {} : { retryAfterS: fault.retry_after }),
+        ...(fault.retry_after_ms === undefined ? {} : { retryAfterMs: fault.retry_after_ms }),
+        ...(fault.retry_after_date === undefined ? {} : { retryAfterAtMs: ctx.nowMs + fault.retry_after_date }),
+        ...(fault.body === undefined ? {} : { body: fault.body }),
+      }), fault.reason === "content_filter" ? "content_filter" : "error");
+    case "token_bucket":
+      return errorBase(input, bucketResponse(input, primary.bucket ?? { limit: fault.limit, retryAfterMs: fault.per }), "error");
+    case "auth_revoked":
+      return errorBase(input, profile.errorResponse("auth", params), "error");
+    case "error_in_200": {
+      const error = profile.errorObject(fault.reason, params);
+      const envelope = profile.name === "anthropic" ? { type: "error", error: error.error, request_id: ctx.requestId } : { error: error.error };
+      return errorBase(input, { status: 200, statusText: "OK", headers: { ...profile.headers(ctx.requestId), "content-type": "application/json" }, body: JSON.stringify(envelope) }, "error");
+    }
+    case "html_gateway": {
+      const page = cloudflarePage(fault.status, ctx);
+      return errorBase(input, page, "error");
+    }
+    case "stream_error": {
+      if (!stream) return errorBase(input, profile.errorResponse(fault.reason, params), "error");
+      const tokens = Math.min(fault.after_tokens, ctx.tokens.length);
+      const script = input.wire.stream(ctx, "stop");
+      const error = profile.errorObject(fault.reason, params);
+      const frames = tokens === 0 ? [] : [...script.head, ...script.tokens.slice(0, tokens)];
+      return streamBase(input, frames, tokens === 0 ? 0 : script.head.length, [...input.wire.errorFrames(ctx, error, tokens > 0)], "end", "error");
+    }
+    case "stream_cut": {
+      if (!stream) return halfBody(input, "cut", "ok");
+      const script = input.wire.stream(ctx, "stop");
+      const all = [...script.head, ...script.tokens, ...script.tail];
+      return streamBase(input, all.slice(0, fault.after_chunks), script.head.length, [], "cut", "ok");
+    }
+    case "malformed_chunk": {
+      if (!stream) return halfBody(input, "end", "malformed");
+      const script = input.wire.stream(ctx, "stop");
+      const all = [...script.head, ...script.tokens, ...script.tail];
+      const at = Math.min(fault.at_chunk, all.length);
+      all.splice(at, 0, input.wire.malformed(ctx));
+      return streamBase(input, all, script.head.length, [], "end", "malformed");
+    }
+    case "no_end_marker": {
+      if (!stream) return halfBody(input, "end", "incomplete");
+      const script = input.wire.stream(ctx, "stop");
+      const tokens = Math.min(fault.after_tokens ?? script.tokens.length, script.tokens.length);
+      return streamBase(input, [...script.head, ...script.tokens.slice(0, tokens)], script.head.length, [], "end", "incomplete");
+    }
+    case "content_filter": {
+      const mode = fault.mode ?? profile.defaultFilterMode;
+      if (mode === "prompt" && (profile.name === "azure" || profile.name === "openrouter")) {
+        return errorBase(input, profile.errorResponse("content_filter", params), "content_filter");
+      }
+      if (mode === "prompt" && profile.name === "google") return success(input, "blocked_prompt", 0, "content_filter");
+      return success(input, "content_filter", mode === "prompt" ? 0 : fault.after_tokens, "content_filter");
+    }
+    case "connection_refused":
+      return { kind: "network", action: "refuse", garbageBytes: 0 };
+    case "reset_before_bytes":
+      return { kind: "network", action: "reset", garbageBytes: 0 };
+    case "empty_response":
+      return { kind: "network", action: "empty", garbageBytes: 0 };
+    case "garbage_then_close":
+      return { kind: "network", action: "garbage", garbageBytes: fault.bytes };
+    case "latency":
+    case "stall":
+    case "slow_ttft":
+    case "dribble":
+    case "split_frames":
+      // Shapers never decide an answer (the schedule keeps them out of `primary`).
+      return success(input, "stop", ctx.tokens.length);
+    default: {
+      const unreachable: never = fault;
+      throw new TypeError(`Failed to plan a reply: unknown fault ${JSON.stringify(unreachable)}. Use a kind from FAULT_KINDS.`);
+    }
+  }
+}
+
+function errorParams(ctx: ReplyContext): ErrorParams {
+  return { model: ctx.model, requestId: ctx.requestId, nowMs: ctx.nowMs };
+}
+
+/** A success (or a filtered answer) with the first `tokens` tokens of the text. */
+function success(input: PlanInput, finish: Finish, tokens: number, outcome: EndOutcome = "ok"): HttpBase {
+  const ctx = { ...input.ctx, tokens: input.ctx.tokens.slice(0, tokens) };
+  const headers = { ...input.profile.successHeaders(ctx.requestId, ctx.nowMs) };
+  if (!input.stream) {
+    const contentType = input.profile.name === "google" ? "application/json; charset=UTF-8" : "application/json";
+    return httpBase(input, 200, { ...headers, "content-type": contentType }, bodyOf([JSON.stringify(input.wire.success(ctx, finish))], 0, () => 0, "end"), outcome);
+  }
+  const script = input.wire.stream(ctx, finish);
+  return streamBase({ ...input, ctx }, [...script.head, ...script.tokens], script.head.length, [...script.tail], "end", outcome, headers);
+}
+
+function streamBase(input: PlanInput, frames: string[], firstToken: number, after: string[], terminal: Terminal, outcome: EndOutcome, extra: Record<string, string> = {}): HttpBase {
+  const headers = { ...extra, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" };
+  const tokenAt = (n: number): number => Math.min(firstToken + n, frames.length);
+  return httpBase(input, 200, headers, bodyOf([...frames, ...after], Math.min(firstToken, frames.length), tokenAt, terminal), outcome);
+}
+
+function errorBase(input: PlanInput, response: WireResponse, outcome: EndOutcome): HttpBase {
+  return {
+    kind: "http",
+    head: { status: response.status, statusText: response.statusText, headers: { ...input.profile.headers(input.ctx.requestId), ...response.headers, "x-fleet-request-id": input.ctx.requestId }, outcome },
+    body: bodyOf([response.body], 0, () => 0, "end"),
+  };
+}
+
+function httpBase(input: PlanInput, status: number, headers: Record<string, string>, body: Body, outcome: EndOutcome): HttpBase {
+  return {
+    kind: "http",
+    head: { status, statusText: statusText(status), headers: { ...input.profile.headers(input.ctx.requestId), ...headers, "x-fleet-request-id": input.ctx.requestId }, outcome },
+    body,
+  };
+}
+
+/** The first half of a successful JSON body, then `terminal`. */
+function halfBody(input: PlanInput, terminal: Terminal, outcome: EndOutcome): HttpBase {
+  const whole = success(input, "stop", input.ctx.tokens.length);
+  const text = whole.body.frames.join("");
+  return { ...whole, head: { ...whole.head, outcome }, body: bodyOf([text.slice(0, Math.floor(text.length / 2))], 0, () => 0, terminal) };
+}
+
+function bodyOf(frames: string[], firstToken: number, tokenAt: (n: number) => number, terminal: Terminal): Body {
+  return { frames, pauses: new Map(), firstToken, tokenAt, terminal };
+}
+
+function addPause(body: Body, at: number, step: BodyStep): void {
+  const list = body.pauses.get(at) ?? [];
+  list.push(step);
+  body.pauses.set(at, list);
+}
+
+/** Cuts a one-frame JSON body into `pieces` frames so a dribble has gaps to put its pauses in. */
+function spreadBody(body: Body, pieces: number): void {
+  const text = body.frames.join("");
+  const size = Math.max(1, Math.ceil(text.length / pieces));
+  body.frames.length = 0;
+  for (let i = 0; i < text.length; i += size) body.frames.push(text.slice(i, i + size));
+}
+
+function toSteps(body: Body, dribbleMs: number): BodyStep[] {
+  const steps: BodyStep[] = [];
+  body.frames.forEach((data: string, i) => {
+    steps.push(...(body.pauses.get(i) ?? []));
+    if (i > 0 && dribbleMs > 0) steps.push({ type: "sleep", ms: dribbleMs });
+    steps.push({ type: "chunk", data });
+  });
+  steps.push(...(body.pauses.get(body.frames.length) ?? []));
+  steps.push({ type: body.terminal });
+  return steps;
+}
+
+/**
+ * Re-cuts every run of adjacent chunks at seeded random byte boundaries (pieces of 1..max bytes), the way
+ * TCP segments an SSE stream. Cuts are made on UTF-8 bytes, so a multi-byte character can be split too.
+ */
+function resplit(steps: readonly BodyStep[], max: number, random: Random): BodyStep[] {
+  const out: BodyStep[] = [];
+  let run: Buffer[] = [];
+  const flush = (): void => {
+    if (run.length === 0) return;
+    const bytes = Buffer.concat(run);
+    run = [];
+    for (let at = 0; at < bytes.length; ) {
+      const size = 1 + Math.floor(random.next() * max);
+      out.push({ type: "chunk", data: new Uint8Array(bytes.subarray(at, at + size)) });
+      at += size;
+    }
+  };
+  for (const step of steps) {
+    if (step.type === "chunk") run.push(typeof step.data === "string" ? Buffer.from(step.data, "utf8") : Buffer.from(step.data));
+    else {
+      flush();
+      out.push(step);
+    }
+  }
+  flush();
+  return out;
+}
+
+/** The 429 of an empty token bucket, with Retry-After and the provider's rate-limit headers. */
+function bucketResponse(input: PlanInput, bucket: BucketVerdict): WireResponse {
+  const { ctx, profile } = input;
+  const response = profile.errorResponse("rate_limit", { ...errorParams(ctx), retryAfterMs: bucket.retryAfterMs, retryAfterS: Math.ceil(bucket.retryAfterMs / 1000) });
+  const reset = ctx.nowMs + bucket.retryAfterMs;
+  const limits: Record<string, string> =
+    profile.name === "anthropic"
+      ? { "anthropic-ratelimit-requests-limit": String(bucket.limit), "anthropic-ratelimit-requests-remaining": "0", "anthropic-ratelimit-requests-reset": new Date(reset).toISOString() }
+      : profile.name === "google"
+        ? {}
+        : { "x-ratelimit-limit-requests": String(bucket.limit), "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": goDuration(bucket.retryAfterMs) };
+  return { ...response, headers: { ...response.headers, ...limits } };
+}
+
+/** The sum of every latency shaper's draw. */
+function latencyOf(input: PlanInput): number {
+  let total = 0;
+  for (const { fault } of input.selection.shapers) if (fault.kind === "latency") total += drawLatency(fault.distribution, input.random);
+  return total;
+}
+
+type Distribution = Extract<Fault, { kind: "latency" }>["distribution"];
+
+/** One latency draw; lognormal uses Box–Muller on two draws of the seeded stream. */
+export function drawLatency(distribution: Distribution, random: Random): number {
+  switch (distribution.type) {
+    case "fixed":
+      return distribution.ms;
+    case "uniform":
+      return distribution.min + random.next() * (distribution.max - distribution.min);
+    case "lognormal": {
+      const u1 = 1 - random.next();
+      const u2 = random.next();
+      const z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+      const ms = distribution.median * Math.exp(distribution.sigma * z);
+      return distribution.max === undefined ? ms : Math.min(ms, distribution.max);
+    }
+    default: {
+      const unreachable: never = distribution;
+      throw new TypeError(`Failed to draw a latency: unknown distribution ${JSON.stringify(unreachable)}. Use fixed, uniform or lognormal.`);
+    }
+  }
+}

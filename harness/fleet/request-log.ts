@@ -1,0 +1,49 @@
+import type { FleetProvider, WireApi } from "./providers/types.ts";
+
+/**
+ * How a request ended on the provider side:
+ * - `pending`: the answer is still being written;
+ * - `ok`: a success body sent in full; `content_filter`: the provider's content filter answered;
+ * - `error`: an HTTP error, a 200 carrying an error body, or an in-band stream error frame;
+ * - `network_error`: no HTTP answer at all (refused, reset, empty, garbage);
+ * - `cut`: the connection died mid-body; `incomplete`: the body ended cleanly without its end marker;
+ * - `malformed`: the body carried an unparseable frame or truncated JSON;
+ * - `aborted`: the client went away before the body was complete.
+ */
+export type FleetOutcome = "pending" | "ok" | "error" | "content_filter" | "network_error" | "cut" | "incomplete" | "malformed" | "aborted";
+
+/**
+ * One request as the fleet saw it: the provider-side log that the oracle checks the engine's audit against
+ * (SPEC §8, §9 DECISION_118). Entries appear in arrival order and are live: `status`, `bytes`, `completed`,
+ * `outcome` and `ended_at` update until the answer settles.
+ */
+export interface FleetLogEntry {
+  /** The fleet's id for the request; also sent as the provider's request-id header and `x-fleet-request-id`. */
+  readonly id: string;
+  /** 1, 2, 3 … in arrival order. */
+  readonly seq: number;
+  /** Arrival time on the fleet clock (epoch milliseconds). */
+  readonly at: number;
+  readonly provider: FleetProvider;
+  /** Full model id (`openai/gpt-4o`), or `provider/` when the request named none. */
+  readonly model: string;
+  /** The API the path reached, or null for a path the provider does not serve. */
+  readonly api: WireApi | null;
+  readonly stream: boolean;
+  /** Labels of the faults applied, joined with `+` (`latency+http_error`), or null. */
+  readonly fault: string | null;
+  /** HTTP status sent, or null when no status line was sent. */
+  readonly status: number | null;
+  /** Body bytes handed to the client. */
+  readonly bytes: number;
+  /** True when the body was sent to its end (cleanly closed). */
+  readonly completed: boolean;
+  readonly outcome: FleetOutcome;
+  /** Delay before the status line (latency faults, slow first byte), milliseconds. */
+  readonly latency_ms: number;
+  /** When the answer settled on the fleet clock, or null while pending. */
+  readonly ended_at: number | null;
+}
+
+/** The writable twin of {@link FleetLogEntry}, for the fleet's own bookkeeping. */
+export type MutableLogEntry = { -readonly [K in keyof FleetLogEntry]: FleetLogEntry[K] };

@@ -1,0 +1,53 @@
+import type { Clock } from "../../src/index.ts";
+import { bodyStream } from "./body-stream.ts";
+import type { Routed } from "./router.ts";
+
+/** The transports behind one fleet API: msw in process, or a real `node:http` server on 127.0.0.1. */
+export type FleetTransport = "inproc" | "loopback";
+
+/**
+ * Internal header that carries a socket-level fault from the msw handler to the loopback adapter (msw can
+ * only return a `Response`); the adapter strips it and acts on the socket instead of answering.
+ */
+export const SOCKET_FAULT_HEADER = "x-fleet-internal-socket";
+/** How many garbage bytes the loopback adapter writes for `garbage_then_close`. */
+export const GARBAGE_BYTES_HEADER = "x-fleet-internal-garbage";
+
+/**
+ * Turns a routed reply into the `Response` the catch-all handler returns: waits the reply's delay on the
+ * fleet clock, then answers with a body that plays its steps, keeping the log entry in step. A network
+ * failure is `Response.error()` in process (fetch rejects with "Failed to fetch"); on loopback it is a
+ * marked response the adapter turns into a real socket fault.
+ */
+export async function respond(routed: Routed, transport: FleetTransport, clock: Clock, signal: AbortSignal): Promise<Response> {
+  const { reply, entry } = routed;
+  entry.latency_ms = reply.delayMs;
+  const finish = (outcome: typeof entry.outcome): void => {
+    entry.outcome = outcome;
+    entry.ended_at = clock.now();
+  };
+  if (reply.delayMs > 0) {
+    try {
+      await clock.sleep(reply.delayMs, signal);
+    } catch {
+      finish("aborted");
+      return Response.error();
+    }
+  }
+  if (reply.kind === "network") {
+    finish("network_error");
+    if (transport === "inproc") return Response.error();
+    return new Response(null, { status: 500, headers: { [SOCKET_FAULT_HEADER]: reply.action, [GARBAGE_BYTES_HEADER]: String(reply.garbageBytes) } });
+  }
+  entry.status = reply.status;
+  const body = bodyStream(reply.steps, clock, signal, {
+    onBytes: (count) => {
+      entry.bytes += count;
+    },
+    onSettle: (how) => {
+      entry.completed = how === "end";
+      finish(how === "end" ? reply.outcome : how);
+    },
+  });
+  return new Response(body, { status: reply.status, statusText: reply.statusText, headers: reply.headers });
+}

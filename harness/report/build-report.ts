@@ -1,0 +1,53 @@
+import { relative } from "node:path";
+import type { ScenarioOutcome } from "../runner/run-suite.ts";
+import type { ParityRow } from "./parity.ts";
+import type { RunReport, ScenarioReport } from "./report-schema.ts";
+
+/** Where a scenario's audit and fleet logs sit inside the report folder. */
+export function scenarioFiles(id: string): { audit: string; fleet: string } {
+  return { audit: `scenarios/${id}/audit.jsonl`, fleet: `scenarios/${id}/fleet.jsonl` };
+}
+
+function scenarioReport(o: ScenarioOutcome, cwd: string): ScenarioReport {
+  const count = (outcome: string): number => o.run.requests.filter((r) => r.outcome === outcome).length;
+  const files = scenarioFiles(o.scenario.id);
+  return {
+    id: o.scenario.id,
+    title: o.scenario.title,
+    description: o.scenario.description,
+    file: relative(cwd, o.file),
+    tags: o.scenario.tags,
+    seed: o.run.seed,
+    verdict: o.verdict.verdict,
+    reasons: [...o.verdict.reasons],
+    requests: { total: o.run.requests.length, success: count("success"), error: count("error"), hang: count("hang") },
+    attempts: o.run.audit.filter((l) => l.event === "fallback_attempt").length,
+    audit: { lines: o.verdict.check.lines, violations: o.verdict.check.violationCount, counts: { ...o.verdict.check.counts } as Record<string, number>, warnings: o.verdict.check.warnings.length, file: files.audit },
+    fleet: { calls: o.run.fleetCalls.length, mismatches: o.verdict.crossCheck.length, file: files.fleet },
+    reaudit: o.reaudit,
+    parity: [...o.scenario.expect.parity],
+  };
+}
+
+/** The run's report.json content. */
+export function buildReport(input: { outcomes: readonly ScenarioOutcome[]; parity: readonly ParityRow[]; engine: string; seed: number | undefined; cwd: string }): RunReport {
+  const scenarios = input.outcomes.map((o) => scenarioReport(o, input.cwd));
+  const failed = scenarios.filter((s) => s.verdict === "fail").length + input.parity.filter((p) => p.status === "FAIL").length;
+  return {
+    version: 1,
+    tool: "fallback-harness",
+    engine: input.engine,
+    seed: input.seed ?? null,
+    verdict: failed === 0 ? "pass" : "fail",
+    exit_code: failed === 0 ? 0 : 1,
+    totals: {
+      scenarios: scenarios.length,
+      passed: scenarios.filter((s) => s.verdict === "pass").length,
+      failed: scenarios.filter((s) => s.verdict === "fail").length,
+      requests: scenarios.reduce((n, s) => n + s.requests.total, 0),
+      attempts: scenarios.reduce((n, s) => n + s.attempts, 0),
+    },
+    parity: input.parity.map((p) => ({ ...p, evidence: [...p.evidence] })),
+    scenarios,
+  };
+}

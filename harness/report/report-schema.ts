@@ -1,0 +1,39 @@
+import { z } from "zod";
+
+const verdict = z.enum(["pass", "fail"]);
+
+/** One scenario in report.json. */
+export const ScenarioReportSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  file: z.string(),
+  tags: z.array(z.string()),
+  seed: z.number().int(),
+  verdict,
+  reasons: z.array(z.string()),
+  requests: z.object({ total: z.number().int(), success: z.number().int(), error: z.number().int(), hang: z.number().int() }),
+  attempts: z.number().int(),
+  audit: z.object({ lines: z.number().int(), violations: z.number().int(), counts: z.record(z.string(), z.number().int()), warnings: z.number().int(), file: z.string() }),
+  fleet: z.object({ calls: z.number().int(), mismatches: z.number().int(), file: z.string() }),
+  reaudit: z.object({ verdict, deterministic: z.boolean(), note: z.string() }).nullable(),
+  parity: z.array(z.string()),
+});
+
+/** report.json, version 1. Deterministic: the same seed gives the same bytes (no wall times here). */
+export const RunReportSchema = z.object({
+  version: z.literal(1),
+  tool: z.literal("fallback-harness"),
+  engine: z.string(),
+  seed: z.number().int().nullable(),
+  verdict: verdict,
+  exit_code: z.union([z.literal(0), z.literal(1)]),
+  totals: z.object({ scenarios: z.number().int(), passed: z.number().int(), failed: z.number().int(), requests: z.number().int(), attempts: z.number().int() }),
+  parity: z.array(z.object({ id: z.string(), title: z.string(), status: z.enum(["PASS", "PARTIAL", "FAIL"]), evidence: z.array(z.string()) })),
+  scenarios: z.array(ScenarioReportSchema),
+});
+
+/** The parsed report.json. */
+export type RunReport = z.infer<typeof RunReportSchema>;
+/** One scenario of report.json. */
+export type ScenarioReport = z.infer<typeof ScenarioReportSchema>;

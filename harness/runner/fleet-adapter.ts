@@ -1,0 +1,29 @@
+import { DEFAULT_CANONICAL_TEXT } from "../fleet/content.ts";
+import { createFleet } from "../fleet/fleet.ts";
+import { isFleetProvider, type FleetProvider } from "../fleet/providers/types.ts";
+import type { FleetFactory } from "./fleet-port.ts";
+
+/** The runner's fleet: the msw-mocked providers of `harness/fleet`, serving exactly the scenario's models. */
+export function createFleetFactory(): FleetFactory {
+  return async (options) => {
+    const models: Partial<Record<FleetProvider, readonly string[]>> = {};
+    for (const [provider, names] of Object.entries(options.models)) if (isFleetProvider(provider)) models[provider] = names;
+    const fleet = await createFleet({
+      clock: options.clock,
+      seed: options.seed,
+      transport: options.transport,
+      faults: options.faults,
+      content: options.content,
+      canonicalText: DEFAULT_CANONICAL_TEXT,
+      models,
+    });
+    return {
+      endpoints: fleet.endpoints,
+      fetch: fleet.fetch,
+      canonicalText: DEFAULT_CANONICAL_TEXT,
+      calls: () => fleet.log.map((e) => ({ id: e.id, at: e.at, provider: e.provider, model: e.model })),
+      logJsonl: () => fleet.log.map((e) => `${JSON.stringify(e)}\n`).join(""),
+      close: () => fleet.close(),
+    };
+  };
+}

@@ -1,0 +1,31 @@
+import type { Clock } from "../../src/index.ts";
+import type { FaultBinding } from "../fleet/faults.ts";
+import type { FleetCall } from "./records.ts";
+
+/** What the runner needs from a provider fleet. */
+export interface FleetHandle {
+  readonly endpoints: Readonly<Record<string, { readonly baseURL: string; readonly apiKey: string }>>;
+  /** A fetch that reaches the fleet (in-process: through msw; loopback: plain fetch). */
+  readonly fetch: typeof fetch;
+  /** The fixed answer of canonical mode. */
+  readonly canonicalText: string;
+  /** Provider calls so far, in order. */
+  calls(): readonly FleetCall[];
+  /** The fleet's own request log as JSON Lines. */
+  logJsonl(): string;
+  close(): Promise<void>;
+}
+
+/** How the runner starts a fleet for one scenario. */
+export interface FleetOptions {
+  readonly clock: Clock;
+  readonly seed: number;
+  readonly transport: "inproc" | "loopback";
+  readonly faults: readonly FaultBinding[];
+  readonly content: "canonical" | "faker";
+  /** The models each provider serves (`{ openai: ["gpt-4.1"] }`); any other model gets the provider's 404. */
+  readonly models: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Starts a fleet. */
+export type FleetFactory = (options: FleetOptions) => Promise<FleetHandle>;

@@ -1,0 +1,118 @@
+import type { Clock } from "../core/clock.ts";
+import { AuditEventSchema, type AuditEvent, type AuditEventBody } from "./events.ts";
+import type { AuditSink } from "./sink.ts";
+
+/** Options of {@link AuditWriter}. */
+export interface AuditWriterOptions {
+  /**
+   * Check every line against `AuditEventSchema` before writing it and throw on the first bad field. Off by
+   * default (it costs a zod parse per line); the engine's tests turn it on so a malformed event fails the
+   * test that produced it instead of the checker much later.
+   */
+  readonly validate?: boolean;
+  /**
+   * Called once, the first time the sink throws. A failing destination never fails a request (SPEC §8);
+   * the default prints one line to stderr.
+   */
+  readonly onSinkError?: (error: unknown) => void;
+}
+
+const COMMON_KEYS = ["v", "seq", "ts", "event", "request_id", "agent"] as const;
+
+/** Each event's own fields in schema order, so every line of a kind has the same key order. */
+const FIELD_ORDER: ReadonlyMap<string, readonly string[]> = new Map(
+  AuditEventSchema.options.map((schema) => [
+    schema.shape.event.value,
+    Object.keys(schema.shape).filter((key) => !(COMMON_KEYS as readonly string[]).includes(key)),
+  ]),
+);
+
+function reportSinkError(error: unknown): void {
+  const reason = error instanceof Error ? error.message : String(error);
+  console.error(`Failed to write the audit log: ${reason}. Requests keep being served; fix the audit sink.`);
+}
+
+/**
+ * Stamps and writes audit lines (SPEC §8): `v: 1`, a per-writer `seq` (1, 2, 3 … without gaps), and a
+ * `ts` from the clock that never goes backwards, then serialises with a stable key order — `v, seq, ts,
+ * event, request_id, agent`, the event's fields in schema order, then any `x_` extensions — and hands the
+ * line to the sink in one append. The same events on the same clock therefore give the same bytes.
+ */
+export class AuditWriter {
+  readonly #sink: AuditSink;
+  readonly #clock: Clock;
+  readonly #validate: boolean;
+  readonly #onSinkError: (error: unknown) => void;
+  #seq = 0;
+  #lastMs = Number.NEGATIVE_INFINITY;
+  #sinkFailed = false;
+
+  constructor(sink: AuditSink, clock: Clock, options: AuditWriterOptions = {}) {
+    this.#sink = sink;
+    this.#clock = clock;
+    this.#validate = options.validate ?? false;
+    this.#onSinkError = options.onSinkError ?? reportSinkError;
+  }
+
+  /** The `seq` of the last line written; 0 before the first. */
+  get lastSeq(): number {
+    return this.#seq;
+  }
+
+  /**
+   * Writes one event and returns it as stamped. Throws only when validation is on and the event breaks the
+   * schema (a bug in the caller); a sink that throws is reported once and otherwise ignored.
+   */
+  write(body: AuditEventBody): AuditEvent {
+    // The clock may step back (NTP, a test's clock); the log's ts must not (SPEC §8).
+    const ms = Math.max(this.#lastMs, this.#clock.now());
+    const stamped = ordered(body, this.#seq + 1, new Date(ms).toISOString());
+    if (this.#validate) check(stamped);
+    this.#seq += 1;
+    this.#lastMs = ms;
+    const line = `${JSON.stringify(stamped)}\n`;
+    try {
+      this.#sink.append(line);
+    } catch (error) {
+      if (!this.#sinkFailed) {
+        this.#sinkFailed = true;
+        this.#onSinkError(error);
+      }
+    }
+    return stamped as unknown as AuditEvent;
+  }
+}
+
+/** Builds the line object with keys in the stable order; JSON.stringify keeps insertion order. */
+function ordered(body: AuditEventBody, seq: number, ts: string): Record<string, unknown> {
+  const source = body as unknown as Record<string, unknown>;
+  const row: Record<string, unknown> = {
+    v: 1,
+    seq,
+    ts,
+    event: source.event,
+    request_id: source.request_id,
+    agent: source.agent,
+  };
+  for (const key of FIELD_ORDER.get(String(source.event)) ?? []) {
+    if (key in source) row[key] = source[key];
+  }
+  // Whatever is left (x_ extensions, or a stray field validation will name) keeps the caller's order.
+  for (const [key, value] of Object.entries(source)) {
+    if (!(key in row)) row[key] = value;
+  }
+  return row;
+}
+
+function check(row: Record<string, unknown>): void {
+  const result = AuditEventSchema.safeParse(row);
+  if (result.success) return;
+  const issue = result.error.issues[0];
+  const field = issue === undefined || issue.path.length === 0 ? "(line)" : issue.path.map(String).join(".");
+  const value =
+    issue?.path.length === 1 ? ` (got ${JSON.stringify(row[String(issue.path[0])]) ?? "undefined"})` : "";
+  throw new TypeError(
+    `Failed to write the audit line: field "${field}" of ${JSON.stringify(row.event) ?? "an event without a name"} is invalid: ${issue?.message ?? "unknown issue"}${value}. ` +
+      "Fix the event the engine builds (SPEC §8: every field present, null when it does not apply).",
+  );
+}

@@ -1,0 +1,138 @@
+import type { BreakerEffect, Reason } from "../classify/taxonomy.ts";
+import type { BreakerSettings } from "../config/settings.ts";
+import type { ModelId } from "../core/model-id.ts";
+import {
+  INITIAL_BREAKER_STATE,
+  transition,
+  type BreakerInput,
+  type BreakerState,
+  type CircuitStateName,
+  type CircuitTransition,
+  type PermitDecision,
+} from "./breaker.ts";
+
+/**
+ * Which permit an outcome answers: `false` (not a probe), `true` (a probe of the current half-open period),
+ * or the {@link PermitDecision} from `acquire` itself, which also pins a probe's half-open period so a late
+ * probe is never booked against a later period. Passing the decision is the exact form; a denied decision
+ * (which has no outcome to report) counts as "not a probe".
+ */
+export type ProbeRef = boolean | PermitDecision;
+
+/** A failure as the registry records it. */
+export interface RecordedFailure {
+  readonly effect: BreakerEffect;
+  readonly reason: Reason;
+  readonly probe: ProbeRef;
+  /** Quota trips: `max(cooldown_ms, Retry-After)`. */
+  readonly cooldownMs?: number;
+}
+
+/** What `acquire` returns: the decision and any transition it caused (open → half_open). */
+export interface AcquireResult {
+  readonly decision: PermitDecision;
+  readonly transitions: CircuitTransition[];
+}
+
+/**
+ * The circuits of one engine, keyed by model and shared by all its concurrent requests (SPEC §6). Every
+ * method is synchronous, so requests interleave only between calls and half-open permits are counted
+ * exactly. Settings come with each call because agents may override `circuit_breaker` for a shared model.
+ */
+export class BreakerRegistry {
+  readonly #states = new Map<ModelId, BreakerState>();
+
+  /** Asks permission to call `model`; `force` is `on_all_open: probe_soonest` (half-open before the cooldown is due). */
+  acquire(
+    model: ModelId,
+    now: number,
+    settings: BreakerSettings,
+    options?: { readonly force?: boolean },
+  ): AcquireResult {
+    const input: BreakerInput =
+      options?.force === true ? { type: "permit", force: true } : { type: "permit" };
+    const step = this.#apply(model, input, now, settings);
+    return { decision: step.permit ?? { granted: true, probe: false }, transitions: [...step.transitions] };
+  }
+
+  /** Records a served attempt. */
+  recordSuccess(
+    model: ModelId,
+    probe: ProbeRef,
+    now: number,
+    settings: BreakerSettings,
+  ): CircuitTransition[] {
+    return [...this.#apply(model, { type: "success", ...probeFields(probe) }, now, settings).transitions];
+  }
+
+  /** Records a failed attempt with its breaker effect (effect `none` only frees a probe slot). */
+  recordFailure(
+    model: ModelId,
+    failure: RecordedFailure,
+    now: number,
+    settings: BreakerSettings,
+  ): CircuitTransition[] {
+    const input: BreakerInput = {
+      type: "failure",
+      effect: failure.effect,
+      reason: failure.reason,
+      ...probeFields(failure.probe),
+      ...(failure.cooldownMs === undefined ? {} : { cooldownMs: failure.cooldownMs }),
+    };
+    return [...this.#apply(model, input, now, settings).transitions];
+  }
+
+  /** Gives a permit back without judging the model (effect `none`, or an abandoned attempt). */
+  release(model: ModelId, probe: ProbeRef, now: number, settings: BreakerSettings): CircuitTransition[] {
+    return [...this.#apply(model, { type: "release", ...probeFields(probe) }, now, settings).transitions];
+  }
+
+  /**
+   * The state as last recorded. Looking never moves a circuit: open → half_open happens only on a
+   * permission request (SPEC §7), so `_now` is accepted for callers but does not change the answer.
+   */
+  stateOf(model: ModelId, _now?: number): CircuitStateName {
+    return this.snapshot(model).kind;
+  }
+
+  /** The full state of one model's circuit (a fresh closed state for a model never seen). */
+  snapshot(model: ModelId): BreakerState {
+    return this.#states.get(model) ?? INITIAL_BREAKER_STATE;
+  }
+
+  /** The open model whose cooldown ends first; ties go to the earlier model in `models` (chain order). */
+  soonestToClose(models: readonly ModelId[]): ModelId | undefined {
+    let best: { model: ModelId; until: number } | undefined;
+    for (const model of models) {
+      const state = this.snapshot(model);
+      if (state.kind !== "open") continue;
+      if (best === undefined || state.cooldownUntil < best.until)
+        best = { model, until: state.cooldownUntil };
+    }
+    return best?.model;
+  }
+
+  #apply(
+    model: ModelId,
+    input: BreakerInput,
+    now: number,
+    settings: BreakerSettings,
+  ): { permit?: PermitDecision; transitions: readonly CircuitTransition[] } {
+    const step = transition(this.snapshot(model), input, now, settings);
+    if (!step.ok) {
+      // Only a caller that answers one permit twice, or invents a probe, gets here: a wiring bug, not traffic.
+      throw new Error(
+        `Failed to record a circuit ${input.type} for ${model}: ${step.error}. Report each permit's outcome exactly once, passing the granted decision as the probe.`,
+      );
+    }
+    this.#states.set(model, step.state);
+    return step.permit === undefined
+      ? { transitions: step.transitions }
+      : { permit: step.permit, transitions: step.transitions };
+  }
+}
+
+function probeFields(ref: ProbeRef): { readonly probe: boolean; readonly epoch?: number } {
+  if (typeof ref === "boolean") return { probe: ref };
+  return ref.granted && ref.probe ? { probe: true, epoch: ref.epoch } : { probe: false };
+}

@@ -1,0 +1,90 @@
+import { readRetryAfterMs } from "./retry-after.ts";
+import { decide } from "./rules.ts";
+import { scrubMessage } from "./scrub.ts";
+import { readSignals, type Signals } from "./signals.ts";
+import { typeOf, type Classification, type Reason } from "./taxonomy.ts";
+
+/** Options of `classify`. */
+export interface ClassifyOptions {
+  /** A Retry-After above this is not waited for and classifies as `quota_exhausted` (SPEC §4). Default 60 000. */
+  readonly retry_after_cap_ms?: number | undefined;
+  /**
+   * Reference time for a Retry-After given as an HTTP date. When absent, the response's own `date` header is
+   * used; without either, a date-valued Retry-After is ignored (there is nothing deterministic to subtract).
+   */
+  readonly now_ms?: number | undefined;
+}
+
+/** SPEC §2 `fallback.retry_after_cap_ms` default. */
+export const DEFAULT_RETRY_AFTER_CAP_MS = 60_000;
+
+/**
+ * Classifies any failure (SPEC §3) into `{ type, reason, status, retry_after_ms, provider_code, message }`.
+ *
+ * Understands AI SDK errors (`APICallError`, `RetryError` via `lastError`, `LoadAPIKeyError`,
+ * `NoSuchModelError`, `JSONParseError`, by brand or name so duck-typed copies work), fetch `TypeError`s and
+ * their `cause` chains, Node system errors, `AbortError` / `TimeoutError`, provider stream error parts,
+ * raw HTTP responses, finish reasons reported as errors, and `StreamFailureError`. Anything else is
+ * `LogicError/unknown`.
+ *
+ * Total (never throws, whatever the input: hostile getters, proxies, cycles, huge strings), pure and
+ * deterministic: the only clock it reads is `options.now_ms` or the response's own `date` header.
+ */
+export function classify(input: unknown, options?: ClassifyOptions): Classification {
+  try {
+    return classifySignals(readSignals(input), options);
+  } catch {
+    // Every read is already guarded; this is the last line that keeps `classify` total.
+    return result("unknown", null, null, null, "Unclassifiable error value.");
+  }
+}
+
+function classifySignals(signals: Signals, options: ClassifyOptions | undefined): Classification {
+  const capMs = validCap(options?.retry_after_cap_ms);
+  const retryAfterMs = retryAfter(signals, referenceTime(signals, options?.now_ms));
+  const rule = decide({ signals, retryAfterMs, capMs });
+  const providerCode =
+    signals.providerCode ?? signals.detailCodes[0] ?? signals.providerType ?? signals.providerStatus;
+  return result(rule?.reason ?? "unknown", signals.status, retryAfterMs, providerCode, signals.message);
+}
+
+function result(
+  reason: Reason,
+  status: number | null,
+  retryAfterMs: number | null,
+  providerCode: string | null,
+  message: string,
+): Classification {
+  return {
+    type: typeOf(reason),
+    reason,
+    status,
+    retry_after_ms: retryAfterMs,
+    provider_code: providerCode,
+    message: scrubMessage(message),
+  };
+}
+
+function validCap(cap: number | undefined): number {
+  return typeof cap === "number" && Number.isFinite(cap) && cap >= 0 ? cap : DEFAULT_RETRY_AFTER_CAP_MS;
+}
+
+/** `now_ms` if given, else the response's `date` header, else undefined (a date Retry-After is then ignored). */
+function referenceTime(signals: Signals, nowMs: number | undefined): number | undefined {
+  if (typeof nowMs === "number" && Number.isFinite(nowMs)) return nowMs;
+  const date = signals.headers.get("date");
+  if (date === undefined) return undefined;
+  const parsed = Date.parse(date);
+  return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+/** Headers and body first (SPEC §3 order); then each message of the chain in turn, outermost first. */
+function retryAfter(signals: Signals, nowMs: number | undefined): number | null {
+  const structured = readRetryAfterMs({ headers: signals.headers, body: signals.body }, nowMs);
+  if (structured !== null) return structured;
+  for (const message of signals.texts) {
+    const fromText = readRetryAfterMs({ message });
+    if (fromText !== null) return fromText;
+  }
+  return null;
+}

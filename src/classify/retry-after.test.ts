@@ -1,0 +1,121 @@
+import { describe, expect, it } from "vitest";
+import { readRetryAfterMs } from "./retry-after.ts";
+
+const retryInfo = (delay: unknown) => ({
+  error: {
+    code: 429,
+    status: "RESOURCE_EXHAUSTED",
+    details: [
+      { "@type": "type.googleapis.com/google.rpc.QuotaFailure", violations: [] },
+      { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: delay },
+    ],
+  },
+});
+
+describe("readRetryAfterMs: each source", () => {
+  it("reads retry-after-ms as milliseconds, fractions rounded up", () => {
+    expect(readRetryAfterMs({ headers: { "retry-after-ms": "250" } })).toBe(250);
+    expect(readRetryAfterMs({ headers: { "retry-after-ms": "1500.2" } })).toBe(1501);
+    expect(readRetryAfterMs({ headers: { "retry-after-ms": "0" } })).toBe(0);
+  });
+
+  it("reads retry-after as seconds", () => {
+    expect(readRetryAfterMs({ headers: { "retry-after": "20" } })).toBe(20000);
+    expect(readRetryAfterMs({ headers: { "retry-after": "1.5" } })).toBe(1500);
+  });
+
+  it("reads retry-after as an HTTP date relative to nowMs, and ignores it without nowMs", () => {
+    const nowMs = Date.parse("Wed, 21 Oct 2026 07:28:00 GMT");
+    expect(readRetryAfterMs({ headers: { "retry-after": "Wed, 21 Oct 2026 07:28:30 GMT" } }, nowMs)).toBe(
+      30000,
+    );
+    expect(readRetryAfterMs({ headers: { "retry-after": "Wed, 21 Oct 2026 07:28:30 GMT" } })).toBeNull();
+  });
+
+  it("reads Gemini RetryInfo.retryDelay from the body, parsed or as JSON text", () => {
+    expect(readRetryAfterMs({ body: retryInfo("34.4s") })).toBe(34400);
+    expect(readRetryAfterMs({ body: JSON.stringify(retryInfo("2s")) })).toBe(2000);
+    expect(readRetryAfterMs({ body: retryInfo({ seconds: "3", nanos: 500_000_000 }) })).toBe(3500);
+  });
+
+  it("reads the wait from message text in the providers' phrasings", () => {
+    expect(readRetryAfterMs({ message: "Please try again in 644ms. Visit https://…" })).toBe(644);
+    expect(readRetryAfterMs({ message: "Please try again in 1.5s." })).toBe(1500);
+    expect(readRetryAfterMs({ message: "Please try again in 18.403s." })).toBe(18403);
+    expect(readRetryAfterMs({ message: "Please retry after 20 seconds." })).toBe(20000);
+    expect(readRetryAfterMs({ message: "Please retry in 34.396152627s." })).toBe(34397);
+    expect(readRetryAfterMs({ message: "Limit resets soon. Please try again in 6m0s." })).toBe(360000);
+    expect(readRetryAfterMs({ message: "try again in 1h 2m" })).toBe(3_720_000);
+    expect(readRetryAfterMs({ message: "try again in 2 minutes" })).toBe(120000);
+  });
+
+  it("returns null when no source gives a value", () => {
+    expect(readRetryAfterMs({})).toBeNull();
+    expect(readRetryAfterMs({ message: "Please try again later." })).toBeNull();
+    expect(readRetryAfterMs({ message: "try again in 5 more" })).toBeNull();
+    expect(
+      readRetryAfterMs({
+        body: { error: { details: [{ "@type": "type.googleapis.com/google.rpc.Help" }] } },
+      }),
+    ).toBeNull();
+  });
+});
+
+describe("readRetryAfterMs: order", () => {
+  const all = {
+    headers: { "retry-after-ms": "100", "retry-after": "2" },
+    body: retryInfo("3s"),
+    message: "try again in 4s",
+  };
+
+  it("prefers retry-after-ms, then retry-after, then RetryInfo, then the message", () => {
+    expect(readRetryAfterMs(all)).toBe(100);
+    expect(readRetryAfterMs({ ...all, headers: { "retry-after": "2" } })).toBe(2000);
+    expect(readRetryAfterMs({ ...all, headers: {} })).toBe(3000);
+    expect(readRetryAfterMs({ ...all, headers: {}, body: {} })).toBe(4000);
+  });
+
+  it("skips a negative or unparseable source and falls through to the next", () => {
+    expect(readRetryAfterMs({ headers: { "retry-after-ms": "-5", "retry-after": "2" } })).toBe(2000);
+    expect(
+      readRetryAfterMs({ headers: { "retry-after-ms": "soon", "retry-after": "-1" }, body: retryInfo("3s") }),
+    ).toBe(3000);
+    expect(readRetryAfterMs({ headers: { "retry-after": "banana" }, message: "try again in 4s" })).toBe(4000);
+    expect(readRetryAfterMs({ body: retryInfo("-3s"), message: "try again in 4s" })).toBe(4000);
+  });
+
+  it("ignores a date in the past", () => {
+    const nowMs = Date.parse("Wed, 21 Oct 2026 07:28:00 GMT");
+    expect(
+      readRetryAfterMs(
+        { headers: { "retry-after": "Wed, 21 Oct 2026 07:27:00 GMT" }, message: "try again in 1s" },
+        nowMs,
+      ),
+    ).toBe(1000);
+  });
+
+  it("never reads a negative number as a date", () => {
+    expect(readRetryAfterMs({ headers: { "retry-after": "-5" } }, 0)).toBeNull();
+  });
+});
+
+describe("readRetryAfterMs: header shapes", () => {
+  it("accepts a Headers instance", () => {
+    expect(readRetryAfterMs({ headers: new Headers({ "Retry-After-Ms": "7" }) })).toBe(7);
+  });
+
+  it("accepts a plain record in any case, with number or array values", () => {
+    expect(readRetryAfterMs({ headers: { "RETRY-AFTER": "3" } })).toBe(3000);
+    expect(readRetryAfterMs({ headers: { "Retry-After": 4 } })).toBe(4000);
+    expect(readRetryAfterMs({ headers: { "retry-after": ["5"] } })).toBe(5000);
+  });
+
+  it("accepts an array of pairs", () => {
+    expect(readRetryAfterMs({ headers: [["Retry-After", "6"]] })).toBe(6000);
+  });
+
+  it("treats junk headers as absent", () => {
+    expect(readRetryAfterMs({ headers: 42, message: "try again in 1s" })).toBe(1000);
+    expect(readRetryAfterMs({ headers: null })).toBeNull();
+  });
+});

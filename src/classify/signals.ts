@@ -1,0 +1,316 @@
+import { NO_HEADERS, readHeaders, type HeaderMap } from "./headers.ts";
+import { isHttpStatus, readFinishReasons, readProviderFields, type ProviderFields } from "./provider-body.ts";
+import {
+  hasAiSdkMarker,
+  isBag,
+  isInstance,
+  parseJson,
+  preview,
+  read,
+  readItems,
+  readString,
+} from "./safe-read.ts";
+import { isStreamFailureError, type StreamFailureReason } from "./stream-failure.ts";
+
+/**
+ * Everything classification looks at, read once from any input. Structured fields come first; `texts` is
+ * what the text patterns may read when no structured signal decides (SPEC §3).
+ */
+export interface Signals {
+  /** The HTTP status: the first error status (≥ 400) in the chain, else the first status at all, else null. */
+  readonly status: number | null;
+  /** Response headers of the first layer that has any, names lower-cased. */
+  readonly headers: HeaderMap;
+  /** The first parsed provider error body, for Retry-After's `RetryInfo`. */
+  readonly body: unknown;
+  /** A body that is not JSON (an HTML gateway page, plain text), or null. */
+  readonly bodyText: string | null;
+  /** The `content-type` header, lower-cased, or null. */
+  readonly contentType: string | null;
+  /** The provider's string error code (`insufficient_quota`). */
+  readonly providerCode: string | null;
+  /** The provider's error type (`overloaded_error`, `server_error`). */
+  readonly providerType: string | null;
+  /** Gemini's canonical status (`RESOURCE_EXHAUSTED`). */
+  readonly providerStatus: string | null;
+  /** Finer codes: Anthropic `details.error_code`, Gemini `ErrorInfo.reason`, Azure `innererror.code`. */
+  readonly detailCodes: readonly string[];
+  /** Every provider code, type and detail code in the chain, lower-cased, for table look-ups. */
+  readonly codes: readonly string[];
+  /** Gemini `QuotaFailure` quota ids. */
+  readonly quotaIds: readonly string[];
+  /** OpenRouter moderation metadata was present. */
+  readonly moderation: boolean;
+  /** The outermost error name (`AI_APICallError`, `TypeError`), or null. */
+  readonly errorName: string | null;
+  /** Every error name in the chain, including AI SDK brands recognised by marker. */
+  readonly errorNames: readonly string[];
+  /** Node / undici / TLS codes anywhere in the cause chain (`ECONNRESET`, `CERT_HAS_EXPIRED`). */
+  readonly causeCodes: readonly string[];
+  /** The message to report: the outermost non-empty one. */
+  readonly message: string;
+  /** Every message and non-JSON body in the chain, for text patterns. */
+  readonly texts: readonly string[];
+  /** The first finish reason reported as an error, or null. */
+  readonly finishReason: string | null;
+  /** Every finish reason found (`blockReason:<x>` for blocked prompts). */
+  readonly finishReasons: readonly string[];
+  /** The reason of a `StreamFailureError` in the chain, or null. */
+  readonly streamFailure: StreamFailureReason | null;
+  /** The AI SDK `RetryError` reason (`abort`, `maxRetriesExceeded`, …), or null. */
+  readonly retryReason: string | null;
+}
+
+/** Errors wrap errors; real chains are two or three deep. The bound also ends cycles the `seen` set misses. */
+const MAX_LAYERS = 10;
+/** Text patterns read at most this much of each text. */
+const MAX_TEXT_CHARS = 8000;
+
+/** AI SDK classes recognised by their brand symbol, so subclasses and renamed copies still count. */
+const AI_SDK_BRANDS = [
+  "AI_APICallError",
+  "AI_RetryError",
+  "AI_LoadAPIKeyError",
+  "AI_NoSuchModelError",
+  "AI_JSONParseError",
+  "AI_TypeValidationError",
+  "AI_InvalidResponseDataError",
+  "AI_EmptyResponseBodyError",
+] as const;
+
+/** Node, undici, Bun and TLS codes look like `ECONNRESET`, `UND_ERR_SOCKET`, `ERR_TLS_…`, `CERT_…`. */
+const SYSTEM_CODE =
+  /^(?:E[A-Z0-9_]{2,}|UND_ERR_[A-Z_]+|ERR_[A-Z0-9_]+|CERT_[A-Z_]+|UNABLE_TO_[A-Z_]+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|HOSTNAME_MISMATCH|ConnectionRefused|ConnectionClosed|FailedToOpenSocket)$/;
+
+/** True for a code that names a system/network failure rather than a provider's error. */
+export function isSystemCode(code: string): boolean {
+  return SYSTEM_CODE.test(code);
+}
+
+/** Gemini canonical statuses to HTTP, as the AI SDK maps them (reference/providers.md §4). */
+export const GEMINI_STATUS_TO_HTTP: Readonly<Record<string, number>> = {
+  CANCELLED: 499,
+  INVALID_ARGUMENT: 400,
+  FAILED_PRECONDITION: 400,
+  OUT_OF_RANGE: 400,
+  DEADLINE_EXCEEDED: 504,
+  NOT_FOUND: 404,
+  ALREADY_EXISTS: 409,
+  ABORTED: 409,
+  PERMISSION_DENIED: 403,
+  UNAUTHENTICATED: 401,
+  RESOURCE_EXHAUSTED: 429,
+  UNIMPLEMENTED: 501,
+  UNKNOWN: 500,
+  INTERNAL: 500,
+  DATA_LOSS: 500,
+  UNAVAILABLE: 503,
+};
+
+/** One step of the chain, read into plain data. */
+interface Layer {
+  readonly names: string[];
+  readonly statuses: number[];
+  readonly headers: HeaderMap;
+  readonly bodies: ProviderFields[];
+  readonly parsedBody: unknown;
+  readonly bodyText: string | null;
+  readonly systemCodes: string[];
+  readonly messages: string[];
+  readonly finishReasons: string[];
+  readonly streamFailure: StreamFailureReason | null;
+  readonly retryReason: string | null;
+}
+
+/** Reads the signals of any value. Never throws. */
+export function readSignals(input: unknown): Signals {
+  const layers = walk(input).map(readLayer);
+  if (typeof input === "string") layers.unshift(stringLayer(input));
+  const bodies = layers.flatMap((l) => l.bodies);
+  const first = <T>(pick: (l: Layer) => T | null): T | null => {
+    for (const layer of layers) {
+      const v = pick(layer);
+      if (v !== null) return v;
+    }
+    return null;
+  };
+  const firstOf = <T>(pick: (b: ProviderFields) => T | null): T | null => {
+    for (const body of bodies) {
+      const v = pick(body);
+      if (v !== null) return v;
+    }
+    return null;
+  };
+
+  const headers = first((l) => (l.headers.size > 0 ? l.headers : null)) ?? NO_HEADERS;
+  const providerStatus = firstOf((b) => b.status);
+  const messages = layers.flatMap((l) => l.messages);
+  const bodyText = first((l) => l.bodyText);
+  const finishReasons = layers.flatMap((l) => l.finishReasons);
+  const errorNames = [...new Set(layers.flatMap((l) => l.names))];
+
+  const status = pickStatus(layers, providerStatus);
+  return {
+    status,
+    headers,
+    body: first((l) => (l.parsedBody === undefined ? null : l.parsedBody)),
+    bodyText,
+    contentType: headers.get("content-type")?.toLowerCase() ?? null,
+    providerCode: firstOf((b) => b.code),
+    providerType: firstOf((b) => b.type),
+    providerStatus,
+    detailCodes: bodies.flatMap((b) => b.detailCodes),
+    codes: [
+      ...new Set(
+        bodies
+          .flatMap((b) => [b.code, b.type, ...b.detailCodes])
+          .flatMap((c) => (c === null ? [] : [c.toLowerCase()])),
+      ),
+    ],
+    quotaIds: bodies.flatMap((b) => b.quotaIds),
+    moderation: bodies.some((b) => b.moderation),
+    errorName: layers[0]?.names[0] ?? null,
+    errorNames,
+    causeCodes: [...new Set(layers.flatMap((l) => l.systemCodes))],
+    message: messages[0] ?? fallbackMessage(input, status),
+    texts: [...messages, ...(bodyText === null ? [] : [bodyText])].map((t) => t.slice(0, MAX_TEXT_CHARS)),
+    finishReason: finishReasons[0] ?? null,
+    finishReasons,
+    streamFailure: first((l) => l.streamFailure),
+    retryReason: first((l) => l.retryReason),
+  };
+}
+
+/**
+ * The chain of values behind an error: the value itself, then `lastError` for a RetryError (none when its
+ * reason is `abort`), else `cause`,
+ * else an `error` property that is itself an Error (a stream part `{type:"error", error: APICallError}`).
+ */
+function walk(input: unknown): unknown[] {
+  const out: unknown[] = [];
+  const seen = new Set<unknown>();
+  let current = input;
+  while (out.length < MAX_LAYERS && isBag(current) && !seen.has(current)) {
+    seen.add(current);
+    out.push(current);
+    current = next(current);
+  }
+  return out;
+}
+
+function next(layer: unknown): unknown {
+  if (isRetryError(layer)) {
+    // An aborted retry loop ended because the caller aborted, whatever the attempts before had failed with.
+    if (read(layer, "reason") === "abort") return undefined;
+    const last = read(layer, "lastError");
+    if (last !== undefined) return last;
+    const errors = readItems(read(layer, "errors"), 1000);
+    return errors[errors.length - 1];
+  }
+  const cause = read(layer, "cause");
+  if (cause !== undefined && cause !== null) return cause;
+  const inner = read(layer, "error");
+  return isInstance(inner, Error) ? inner : undefined;
+}
+
+function isRetryError(value: unknown): boolean {
+  return hasAiSdkMarker(value, "AI_RetryError") || read(value, "name") === "AI_RetryError";
+}
+
+function readLayer(layer: unknown): Layer {
+  const isError = isInstance(layer, Error) || typeof readString(layer, "name") === "string";
+  const names = [
+    readString(layer, "name"),
+    ...AI_SDK_BRANDS.filter((brand) => hasAiSdkMarker(layer, brand)),
+  ].filter((n): n is string => n !== undefined && n.length > 0);
+
+  const statuses = [read(layer, "statusCode"), read(layer, "status")].filter(isHttpStatus);
+  const headers = readHeaders(read(layer, "responseHeaders") ?? read(layer, "headers"));
+
+  // Candidate bodies: AI SDK `data` (parsed) and `responseBody` (text); a raw response's `body`; an SDK
+  // error's `error` (openai-node keeps the body's `error` object there); and a plain object is itself a body.
+  let bodyText: string | null = null;
+  const candidates: unknown[] = [];
+  for (const raw of [read(layer, "data"), read(layer, "responseBody"), read(layer, "body")]) {
+    if (typeof raw === "string") {
+      const parsed = parseJson(raw);
+      if (parsed === undefined) bodyText ??= raw.length > 0 ? raw : null;
+      else candidates.push(parsed);
+    } else if (isBag(raw) && !isInstance(raw, globalThis.ReadableStream)) {
+      candidates.push(raw);
+    }
+  }
+  const sdkError = read(layer, "error");
+  if (isBag(sdkError) && !isInstance(sdkError, Error)) candidates.push(sdkError);
+  // A fetch `Response` is not a body: its own `type` ("default") and `status` are not provider fields.
+  if (!isInstance(layer, globalThis.Response)) candidates.push(layer);
+  const parsedBody = candidates.find((c) => c !== layer) ?? (isError ? undefined : layer);
+
+  const bodies = candidates.map(readProviderFields).map((fields) => splitSystemCode(fields));
+  const systemCodes = [read(layer, "code"), read(layer, "errno")].filter(
+    (c): c is string => typeof c === "string" && isSystemCode(c),
+  );
+
+  const ownMessage = readString(layer, "message");
+  const statusText = readString(layer, "statusText");
+  const messages = [ownMessage, ...bodies.flatMap((b) => b.messages), statusText].filter(
+    (m): m is string => typeof m === "string" && m.trim().length > 0,
+  );
+
+  return {
+    names,
+    statuses,
+    headers,
+    bodies,
+    parsedBody,
+    bodyText,
+    systemCodes,
+    messages: [...new Set(messages)],
+    finishReasons: readFinishReasons(layer),
+    streamFailure: isStreamFailureError(layer) ? layer.reason : null,
+    retryReason: isRetryError(layer) ? (readString(layer, "reason") ?? null) : null,
+  };
+}
+
+/** A system code on an error (`code: "ECONNRESET"`) is a cause code, never a provider code. */
+function splitSystemCode(fields: ProviderFields): ProviderFields {
+  return fields.code !== null && isSystemCode(fields.code) ? { ...fields, code: null } : fields;
+}
+
+/** A thrown string may be a JSON body; otherwise it is only text. */
+function stringLayer(text: string): Layer {
+  const parsed = parseJson(text);
+  const bodies = parsed === undefined ? [] : [readProviderFields(parsed)];
+  return {
+    names: [],
+    statuses: [],
+    headers: NO_HEADERS,
+    bodies,
+    parsedBody: parsed,
+    bodyText: null,
+    systemCodes: [],
+    messages: text.trim().length > 0 ? [text, ...bodies.flatMap((b) => b.messages)] : [],
+    finishReasons: parsed === undefined ? [] : readFinishReasons(parsed),
+    streamFailure: null,
+    retryReason: null,
+  };
+}
+
+/**
+ * The HTTP status: a real error status (≥ 400) anywhere in the chain beats a 200 (an error body inside a
+ * 200 response, a 429 wrapped in a connection error); else the first status at all; else Gemini's status
+ * string mapped to HTTP.
+ */
+function pickStatus(layers: readonly Layer[], providerStatus: string | null): number | null {
+  const all = layers.flatMap((l) => [...l.statuses, ...l.bodies.flatMap((b) => b.httpCodes)]);
+  const error = all.find((s) => s >= 400);
+  if (error !== undefined) return error;
+  const mapped = providerStatus === null ? undefined : GEMINI_STATUS_TO_HTTP[providerStatus];
+  return mapped ?? all[0] ?? null;
+}
+
+/** For inputs that carry no message: a bare `Response` says its status; anything else is previewed. */
+function fallbackMessage(input: unknown, status: number | null): string {
+  if (typeof input === "string") return input;
+  return status === null ? preview(input) : `HTTP ${status}`;
+}

@@ -1,0 +1,330 @@
+import type { AuditEventBody } from "../audit/events.ts";
+import type { CircuitTransition } from "../breaker/breaker.ts";
+import type { ProbeRef } from "../breaker/breaker-registry.ts";
+import { resolveChain } from "../chain/resolve-chain.ts";
+import { classify } from "../classify/classify.ts";
+import { breakerEffect, type Classification } from "../classify/taxonomy.ts";
+import type { FallbackSettings } from "../config/settings.ts";
+import { settingsFor } from "../config/settings-for.ts";
+import type { ModelId } from "../core/model-id.ts";
+import { decideAction, type ActionDecision } from "./decide-action.ts";
+import type { EngineRequest, EngineResult, EngineShared } from "./engine.ts";
+import { FallbackConfigError, FallbackExhaustedError, type ExhaustedReason } from "./errors.ts";
+import type { Prompt } from "./ports.ts";
+import { runAttempt, type AttemptOutcome } from "./run-attempt.ts";
+
+/** How a walk over (part of) the chain ended, when it did not end the request itself. */
+type WalkEnd = { readonly kind: "served"; readonly result: EngineResult } | { readonly kind: "exhausted" } | { readonly kind: "all_open" };
+
+/** How a walk treats the breakers. */
+interface WalkMode {
+  readonly breakers: boolean;
+  /** probe_soonest: half-open the model even before its cooldown is due. */
+  readonly force: boolean;
+}
+
+/** Ends the request: the terminal line is written, then this is thrown to the caller. */
+class RequestEnded extends Error {
+  constructor(readonly thrown: unknown) {
+    super("The request ended.");
+  }
+}
+
+/** One request's walk along its chain (SPEC §6). Per-request state lives here; shared state in `EngineShared`. */
+export class FailoverRequest {
+  readonly #shared: EngineShared;
+  readonly #request: EngineRequest;
+  readonly #id: string;
+  readonly #settings: FallbackSettings;
+  #chain: readonly ModelId[] = [];
+  /** The head of the configured (unpromoted) chain. */
+  #configuredHead: ModelId | undefined;
+  #prompt: Prompt;
+  #deadlineAt = 0;
+  #attempts = 0;
+  #compacted = false;
+  #last: { classification: Classification; error: unknown; deadlineLimited: boolean } | undefined;
+
+  constructor(shared: EngineShared, request: EngineRequest, id: string) {
+    this.#shared = shared;
+    this.#request = request;
+    this.#id = id;
+    this.#settings = settingsFor(shared.config, request.agent);
+    this.#prompt = request.prompt;
+  }
+
+  async execute(): Promise<EngineResult> {
+    const { clock } = this.#shared.ports;
+    const resolved = resolveChain(this.#shared.config, this.#request.model === undefined ? { agent: this.#request.agent } : { agent: this.#request.agent, model: this.#request.model });
+    if ("error" in resolved) {
+      throw new FallbackConfigError(`Failed to resolve a model chain: ${resolved.error}. Set "model", agent.${this.#request.agent}.model or a chain in opencode.json.`);
+    }
+    const now = clock.now();
+    this.#deadlineAt = now + this.#settings.deadline_ms;
+    this.#configuredHead = resolved.chain[0];
+    this.#chain = this.#settings.enabled && this.#settings.promote_on_success
+      ? this.#shared.promotions.effectiveChain(this.#request.agent, resolved.chain, now)
+      : resolved.chain;
+    this.#write({ event: "fallback_request", chain: [...this.#chain], primary: resolved.primary });
+    try {
+      if (!this.#settings.enabled) {
+        // SPEC §2: one attempt on the primary, breakers untouched, the error surfaced as it came.
+        const end = await this.#walk([resolved.primary], { breakers: false, force: false }, true);
+        return this.#conclude(end);
+      }
+      const end = await this.#walk(this.#chain, { breakers: this.#settings.circuit_breaker.enabled, force: false }, false);
+      if (end.kind !== "all_open") return this.#conclude(end);
+      return this.#conclude(await this.#whenAllOpen());
+    } catch (error) {
+      if (error instanceof RequestEnded) throw error.thrown;
+      throw error;
+    }
+  }
+
+  /** SPEC §6: every model was skipped for an open circuit. */
+  async #whenAllOpen(): Promise<WalkEnd> {
+    switch (this.#settings.on_all_open) {
+      case "fail_fast":
+        return { kind: "all_open" };
+      case "bypass":
+        return this.#walk(this.#chain, { breakers: false, force: false }, false);
+      case "probe_soonest": {
+        const soonest = this.#shared.breakers.soonestToClose(this.#chain);
+        if (soonest === undefined) return { kind: "all_open" };
+        return this.#walk([soonest], { breakers: true, force: true }, false);
+      }
+      default: {
+        const unreachable: never = this.#settings.on_all_open;
+        return unreachable;
+      }
+    }
+  }
+
+  #conclude(end: WalkEnd): EngineResult {
+    switch (end.kind) {
+      case "served":
+        return end.result;
+      case "all_open":
+        this.#exhaust("all_open", null);
+        throw new FallbackExhaustedError({ reason: "all_open", attempts: this.#attempts, classification: null, chain: this.#chain });
+      case "exhausted": {
+        const last = this.#last;
+        const reason: ExhaustedReason = last === undefined ? "all_open" : last.deadlineLimited ? "deadline" : last.classification.reason;
+        this.#exhaust(reason, last?.classification ?? null);
+        throw new FallbackExhaustedError({ reason, attempts: this.#attempts, classification: last?.classification ?? null, chain: this.#chain, cause: last?.error });
+      }
+      default: {
+        const unreachable: never = end;
+        return unreachable;
+      }
+    }
+  }
+
+  /**
+   * Walks `models` in order; returns how it ended, or throws RequestEnded after writing the terminal line.
+   * `single` is `fallback.enabled: false`: one attempt, whatever the class.
+   */
+  async #walk(models: readonly ModelId[], mode: WalkMode, single: boolean): Promise<WalkEnd> {
+    const { clock } = this.#shared.ports;
+    let denied = 0;
+    for (const [index, model] of models.entries()) {
+      let modelAttempt = 0;
+      let compactionRetries = 0;
+      for (;;) {
+        if (clock.now() >= this.#deadlineAt) {
+          for (const skipped of models.slice(index)) this.#write({ event: "fallback_model_skipped", model: skipped, reason: "deadline" });
+          this.#exhaust("deadline", this.#last?.classification ?? null);
+          throw new RequestEnded(new FallbackExhaustedError({ reason: "deadline", attempts: this.#attempts, classification: this.#last?.classification ?? null, chain: this.#chain, cause: this.#last?.error }));
+        }
+        // The whole permit, not a flag: it pins a probe to its half-open period (a late outcome of an
+        // earlier period must not free a slot of the current one).
+        let probe: ProbeRef = false;
+        if (mode.breakers) {
+          const { decision, transitions } = this.#shared.breakers.acquire(model, clock.now(), this.#settings.circuit_breaker, { force: mode.force });
+          this.#writeTransitions(model, transitions);
+          if (!decision.granted) {
+            this.#write({ event: "fallback_model_skipped", model, reason: decision.reason });
+            denied++;
+            break;
+          }
+          probe = decision;
+        }
+        this.#attempts++;
+        modelAttempt++;
+        this.#write({ event: "fallback_attempt", model, attempt: this.#attempts, model_attempt: modelAttempt });
+        const startedAt = clock.now();
+        const outcome = await this.#attempt(model);
+        const latency = clock.now() - startedAt;
+        if (outcome.ok) return { kind: "served", result: this.#serve(model, outcome.text, probe, mode, latency) };
+
+        const decision = this.#decide(outcome, modelAttempt, compactionRetries, single);
+        const classification = decision.classification;
+        this.#last = { classification, error: outcome.error, deadlineLimited: decision.action === "fallback" && decision.deadlineLimited === true };
+        if (outcome.afterFirstToken && this.#request.stream) {
+          this.#request.onDelta?.({ type: "reset", model, reason: classification.reason });
+        }
+        this.#write({
+          event: "fallback_failure",
+          model,
+          attempt: this.#attempts,
+          model_attempt: modelAttempt,
+          error_type: classification.type,
+          reason: classification.reason,
+          status: classification.status,
+          retry_after_ms: classification.retry_after_ms,
+          action: decision.action,
+          delay_ms: decision.delayMs,
+          latency_ms: latency,
+        });
+        if (mode.breakers) this.#recordFailure(model, classification, probe);
+        // A promoted model that fails loses its place: the configured order returns (SPEC §5).
+        this.#shared.promotions.demote(this.#request.agent, model);
+        switch (decision.action) {
+          case "fail": {
+            // A `fail` surfaces the provider's error untouched; only our own budget running out is ours to name.
+            const reason: ExhaustedReason = outcome.source === "deadline" ? "deadline" : classification.reason;
+            this.#exhaust(reason, classification);
+            throw new RequestEnded(
+              outcome.source === "deadline"
+                ? new FallbackExhaustedError({ reason, attempts: this.#attempts, classification, chain: this.#chain, cause: outcome.error })
+                : outcome.error,
+            );
+          }
+          case "retry":
+            await this.#wait(decision.delayMs, classification);
+            continue;
+          case "compact":
+            this.#prompt = await this.#compact(model);
+            this.#compacted = true;
+            compactionRetries++;
+            continue;
+          case "fallback":
+            break;
+          default: {
+            const unreachable: never = decision;
+            return unreachable;
+          }
+        }
+        break;
+      }
+    }
+    return denied === models.length ? { kind: "all_open" } : { kind: "exhausted" };
+  }
+
+  #attempt(model: ModelId): Promise<AttemptOutcome> {
+    const { clock, caller } = this.#shared.ports;
+    const onDelta = this.#request.onDelta;
+    return runAttempt({
+      caller,
+      clock,
+      model,
+      prompt: this.#prompt,
+      stream: this.#request.stream,
+      callerSignal: this.#request.signal,
+      deadlineAt: this.#deadlineAt,
+      ttftTimeoutMs: this.#settings.ttft_timeout_ms,
+      stallTimeoutMs: this.#settings.stall_timeout_ms,
+      onText: onDelta ? (text) => onDelta({ type: "text", text, model }) : undefined,
+    });
+  }
+
+  #decide(
+    outcome: Extract<AttemptOutcome, { ok: false }>,
+    modelAttempt: number,
+    compactionRetries: number,
+    single: boolean,
+  ): ActionDecision & { classification: Classification } {
+    const { clock, random, compact } = this.#shared.ports;
+    const now = clock.now();
+    const classification = classify(outcome.error, { retry_after_cap_ms: this.#settings.retry_after_cap_ms, now_ms: now });
+    if (outcome.source === "caller") {
+      return { action: "fail", delayMs: null, classification: { ...classification, type: "LogicError", reason: "aborted" } };
+    }
+    const adjusted: Classification = outcome.afterFirstToken && classification.reason === "connection"
+      ? { ...classification, reason: "stream_cut" }
+      : classification;
+    // fallback.enabled: false makes exactly one attempt (SPEC §2); the deadline ends the request.
+    if (single || outcome.source === "deadline") return { action: "fail", delayMs: null, classification: adjusted };
+    const decision = decideAction({
+      classification: adjusted,
+      settings: this.#settings,
+      modelAttempt,
+      compactionRetries,
+      canCompact: compact !== undefined && !this.#compacted,
+      afterFirstToken: outcome.afterFirstToken,
+      remainingMs: this.#deadlineAt - now,
+      random,
+    });
+    return { ...decision, classification: adjusted };
+  }
+
+  #serve(model: ModelId, text: string, probe: ProbeRef, mode: WalkMode, latency: number): EngineResult {
+    const { clock } = this.#shared.ports;
+    if (mode.breakers) this.#writeTransitions(model, this.#shared.breakers.recordSuccess(model, probe, clock.now(), this.#settings.circuit_breaker));
+    const fallback = model !== this.#chain[0];
+    if (fallback && model !== this.#configuredHead && this.#settings.enabled && this.#settings.promote_on_success) {
+      const { until } = this.#shared.promotions.promote(this.#request.agent, model, clock.now(), this.#settings.sticky_ms);
+      this.#write({ event: "fallback_promoted", model, until: new Date(until).toISOString() });
+    }
+    this.#write({ event: "fallback_success", model, attempt: this.#attempts, latency_ms: latency, fallback });
+    return { requestId: this.#id, model, text, attempts: this.#attempts, fallback };
+  }
+
+  #recordFailure(model: ModelId, classification: Classification, probe: ProbeRef): void {
+    const { clock } = this.#shared.ports;
+    const settings = this.#settings.circuit_breaker;
+    const effect = breakerEffect(classification.reason);
+    const now = clock.now();
+    const transitions = effect === "none"
+      ? this.#shared.breakers.release(model, probe, now, settings)
+      : this.#shared.breakers.recordFailure(model, {
+          effect,
+          reason: classification.reason,
+          probe,
+          // SPEC §4: quota trips with cooldown = max(cooldown_ms, Retry-After).
+          ...(classification.reason === "quota_exhausted" && classification.retry_after_ms !== null
+            ? { cooldownMs: Math.max(settings.cooldown_ms, classification.retry_after_ms) }
+            : {}),
+        }, now, settings);
+    this.#writeTransitions(model, transitions);
+  }
+
+  async #wait(delayMs: number, classification: Classification): Promise<void> {
+    try {
+      await this.#shared.ports.clock.sleep(delayMs, this.#request.signal);
+    } catch (error) {
+      this.#exhaust("aborted", { ...classification, type: "LogicError", reason: "aborted" });
+      throw new RequestEnded(error);
+    }
+  }
+
+  async #compact(model: ModelId): Promise<Prompt> {
+    const hook = this.#shared.ports.compact;
+    if (hook === undefined) return this.#prompt;
+    return hook({ model, prompt: this.#prompt });
+  }
+
+  #exhaust(reason: ExhaustedReason, classification: Classification | null): void {
+    this.#write({ event: "fallback_exhausted", attempts: this.#attempts, error_type: classification?.type ?? null, reason });
+  }
+
+  #writeTransitions(model: ModelId, transitions: readonly CircuitTransition[]): void {
+    for (const t of transitions) {
+      this.#write({
+        event: "circuit_transition",
+        model,
+        from: t.from,
+        to: t.to,
+        failures: t.failures,
+        cooldown_until: t.cooldownUntil === null ? null : new Date(t.cooldownUntil).toISOString(),
+        cause: t.cause,
+      });
+    }
+  }
+
+  #write(body: DistributiveOmit<AuditEventBody, "request_id" | "agent">): void {
+    this.#shared.audit.write({ ...body, request_id: this.#id, agent: this.#request.agent });
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

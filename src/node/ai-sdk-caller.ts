@@ -1,0 +1,251 @@
+import { createAnthropic } from "@ai-sdk/anthropic";
+import { createGoogleGenerativeAI } from "@ai-sdk/google";
+import { createOpenAI } from "@ai-sdk/openai";
+import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+import { LoadAPIKeyError, type LanguageModelV3 } from "@ai-sdk/provider";
+import { generateText, streamText, type ModelMessage } from "ai";
+import { abortReason } from "../core/clock.ts";
+import { splitModelId } from "../core/model-id.ts";
+import type { FinishReason, ModelCallPart, ModelCallRequest, ModelCaller, Prompt } from "../engine/ports.ts";
+
+/**
+ * The wire protocol a provider speaks:
+ * - `openai-responses`: OpenAI's Responses API (`POST {baseURL}/responses`), what `openai(id)` calls;
+ * - `openai-chat`: OpenAI Chat Completions (`POST {baseURL}/chat/completions`);
+ * - `anthropic`: Anthropic Messages (`POST {baseURL}/messages`);
+ * - `google`: Gemini (`POST {baseURL}/models/{id}:generateContent`, `:streamGenerateContent?alt=sse`);
+ * - `openai-compatible`: any Chat Completions clone (`POST {baseURL}/chat/completions`, Bearer key).
+ */
+export type ProviderApi = "openai-responses" | "openai-chat" | "anthropic" | "google" | "openai-compatible";
+
+/**
+ * Where one provider lives. `baseURL` follows the AI SDK's convention and includes the version prefix:
+ * `https://api.openai.com/v1`, `https://api.anthropic.com/v1`,
+ * `https://generativelanguage.googleapis.com/v1beta`, `https://openrouter.ai/api/v1`.
+ *
+ * When `api` is omitted it follows the provider name: `openai` → `openai-responses`, `anthropic` →
+ * `anthropic`, `google` → `google`, anything else (`openrouter`, `groq`, a local server …) →
+ * `openai-compatible`. `azure` is reached as an OpenAI-compatible Chat Completions endpoint at `baseURL`
+ * — give the v1 API root, `https://{resource}.openai.azure.com/openai/v1` — with the model part of the
+ * id as the deployment name; the key is sent both as `api-key` (Azure's header) and as a Bearer token.
+ */
+export interface ProviderEndpoint {
+  readonly baseURL: string;
+  readonly apiKey: string;
+  readonly api?: ProviderApi;
+}
+
+/** Options of {@link createAiSdkCaller}. */
+export interface AiSdkCallerOptions {
+  /** Per provider name (the first segment of a model id), its endpoint. */
+  readonly endpoints: Readonly<Record<string, ProviderEndpoint>>;
+  /** The fetch every provider uses; the harness routes it to its fleet. Default: the global fetch. */
+  readonly fetch?: typeof fetch;
+  /** Extra headers sent on every request. */
+  readonly headers?: Record<string, string>;
+}
+
+type ModelFactory = (modelId: string) => LanguageModelV3;
+
+/** The default API of a provider name; see {@link ProviderEndpoint}. */
+export function defaultProviderApi(provider: string): ProviderApi {
+  switch (provider) {
+    case "openai":
+      return "openai-responses";
+    case "anthropic":
+      return "anthropic";
+    case "google":
+      return "google";
+    default:
+      return "openai-compatible";
+  }
+}
+
+/**
+ * The default model caller: the Vercel AI SDK, called the way OpenCode calls it (`streamText` /
+ * `generateText` with `maxRetries: 0`), so the engine sees exactly the errors OpenCode sees — raw
+ * `APICallError`s, never the SDK's own `RetryError`, and no hidden waits of its own.
+ *
+ * Streaming maps `fullStream` parts: `text-delta` → `text`, `error` → `error`, `finish` → `finish`; an
+ * `abort` part (the SDK ends the stream quietly when the signal fires) becomes a thrown abort reason, so an
+ * aborted attempt never looks like a clean end. Every wait also races the signal, so an abort ends the call
+ * at once even when the transport leaves a stalled body open. Errors thrown while iterating (a connection
+ * reset mid-body) propagate for the engine to classify. Non-streaming yields the whole text and one
+ * `finish`.
+ *
+ * A provider with no endpoint yields one `error` part holding a `LoadAPIKeyError`: that is what the AI SDK
+ * raises when OpenCode has no key for a provider (OpenCode maps it to `ProviderAuthError`), and it
+ * classifies as `auth`, so the chain moves on. Reading `OPENAI_API_KEY` & co from the environment instead
+ * would let a test or a scenario reach a real provider by accident.
+ */
+export function createAiSdkCaller(options: AiSdkCallerOptions): ModelCaller {
+  // One provider instance per provider name, built on first use: a provider parses its settings once, and
+  // a provider without an endpoint costs nothing until a chain reaches it.
+  const factories = new Map<string, ModelFactory>();
+  const factoryFor = (provider: string): ModelFactory | undefined => {
+    const cached = factories.get(provider);
+    if (cached !== undefined) return cached;
+    const endpoint = options.endpoints[provider];
+    if (endpoint === undefined) return undefined;
+    const factory = createFactory(provider, endpoint, options);
+    factories.set(provider, factory);
+    return factory;
+  };
+
+  return {
+    async *call(request: ModelCallRequest): AsyncGenerator<ModelCallPart> {
+      const { provider, model: modelId } = splitModelId(request.model);
+      const factory = factoryFor(provider);
+      if (factory === undefined) {
+        yield { type: "error", error: missingEndpoint(provider) };
+        return;
+      }
+      const model = factory(modelId);
+      yield* request.stream ? streamCall(model, request) : generateCall(model, request);
+    },
+  };
+}
+
+function createFactory(
+  provider: string,
+  endpoint: ProviderEndpoint,
+  options: AiSdkCallerOptions,
+): ModelFactory {
+  const api = endpoint.api ?? defaultProviderApi(provider);
+  const shared = {
+    baseURL: endpoint.baseURL,
+    apiKey: endpoint.apiKey,
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+  };
+  const headers = { ...(provider === "azure" ? { "api-key": endpoint.apiKey } : {}), ...options.headers };
+  const withHeaders = Object.keys(headers).length === 0 ? shared : { ...shared, headers };
+  switch (api) {
+    case "openai-responses": {
+      const openai = createOpenAI(withHeaders);
+      return (id) => openai.responses(id);
+    }
+    case "openai-chat": {
+      const openai = createOpenAI(withHeaders);
+      return (id) => openai.chat(id);
+    }
+    case "anthropic": {
+      const anthropic = createAnthropic(withHeaders);
+      return (id) => anthropic(id);
+    }
+    case "google": {
+      const google = createGoogleGenerativeAI(withHeaders);
+      return (id) => google(id);
+    }
+    case "openai-compatible": {
+      const compatible = createOpenAICompatible({ ...withHeaders, name: provider, includeUsage: true });
+      return (id) => compatible.chatModel(id);
+    }
+    default: {
+      const unreachable: never = api;
+      throw new TypeError(
+        `Failed to create a provider: unknown api "${String(unreachable)}". Use one of the ProviderApi values.`,
+      );
+    }
+  }
+}
+
+function missingEndpoint(provider: string): LoadAPIKeyError {
+  return new LoadAPIKeyError({
+    message:
+      `Failed to load the API key: provider "${provider}" has no endpoint (baseURL and apiKey). ` +
+      `Add "${provider}" to the caller's endpoints, or remove its models from the chain.`,
+  });
+}
+
+async function* streamCall(model: LanguageModelV3, request: ModelCallRequest): AsyncGenerator<ModelCallPart> {
+  const { signal } = request;
+  const result = streamText({
+    model,
+    ...promptInput(request.prompt),
+    maxRetries: 0,
+    abortSignal: signal,
+    // The error also arrives as an `error` part; the default handler would print it to stderr as well.
+    onError: () => undefined,
+  });
+  const reader = result.fullStream.getReader();
+  try {
+    // Only four part kinds matter; reasoning, tool calls, sources and step markers are not served text.
+    for (;;) {
+      const next = await untilAborted(reader.read(), signal);
+      if (next.done) return;
+      const part = next.value;
+      if (part.type === "text-delta") yield { type: "text", text: part.text };
+      else if (part.type === "error") yield { type: "error", error: part.error };
+      else if (part.type === "finish")
+        yield { type: "finish", finishReason: part.finishReason satisfies FinishReason };
+      else if (part.type === "abort") throw abortReason(signal);
+    }
+  } finally {
+    // Also runs when the engine stops reading early. Not awaited: cancelling a body that msw mocks never
+    // settles (mswjs/interceptors#799), and nothing needs to wait for the cancel.
+    reader.cancel().catch(() => undefined);
+  }
+}
+
+async function* generateCall(
+  model: LanguageModelV3,
+  request: ModelCallRequest,
+): AsyncGenerator<ModelCallPart> {
+  const { signal } = request;
+  const result = await untilAborted(
+    generateText({ model, ...promptInput(request.prompt), maxRetries: 0, abortSignal: signal }),
+    signal,
+  );
+  yield { type: "text", text: result.text };
+  yield { type: "finish", finishReason: result.finishReason satisfies FinishReason };
+}
+
+const ABORTED: unique symbol = Symbol("aborted");
+
+/**
+ * Settles like `promise`, or rejects with the signal's reason as soon as it aborts. The SDK stops reading a
+ * body when the signal fires only if the transport errors that body; an in-process mock (msw) leaves it
+ * open, and so might a proxy that stalls, so an aborted attempt would otherwise hang on its next read.
+ */
+async function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  let onAbort = (): void => undefined;
+  const aborted = new Promise<typeof ABORTED>((resolve) => {
+    onAbort = () => resolve(ABORTED);
+  });
+  if (signal.aborted) onAbort();
+  else signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    // `aborted` first, so an abort wins over data that happens to be ready at the same moment.
+    const winner = await Promise.race([aborted, promise]);
+    if (winner === ABORTED) throw abortReason(signal);
+    return winner;
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+}
+
+function promptInput(
+  prompt: Prompt,
+): { prompt: string } | { messages: ModelMessage[]; allowSystemInMessages: true } {
+  if (typeof prompt === "string") return { prompt };
+  return {
+    // OpenCode sends its system prompts as messages too; the SDK would warn on every call otherwise.
+    allowSystemInMessages: true,
+    messages: prompt.map((message): ModelMessage => {
+      switch (message.role) {
+        case "system":
+          return { role: "system", content: message.content };
+        case "user":
+          return { role: "user", content: message.content };
+        case "assistant":
+          return { role: "assistant", content: message.content };
+        default: {
+          const unreachable: never = message.role;
+          throw new TypeError(
+            `Failed to build the prompt: unknown role "${String(unreachable)}". Use system, user or assistant.`,
+          );
+        }
+      }
+    }),
+  };
+}
