@@ -7,7 +7,10 @@ import { A, B, GOOD_LOGS } from "./good-logs.ts";
 
 function check(lines: readonly string[], overrides: FallbackOverrides = {}, terminated = true) {
   const settings = mergeSettings(DEFAULT_SETTINGS, overrides);
-  return checkAuditStream(linesOf(lines), { settingsFor: () => settings, lastLineTerminated: () => terminated });
+  return checkAuditStream(linesOf(lines), {
+    settingsFor: () => settings,
+    lastLineTerminated: () => terminated,
+  });
 }
 
 describe("checkAuditStream on logs that follow the spec", () => {
@@ -21,7 +24,11 @@ describe("checkAuditStream on logs that follow the spec", () => {
 
 describe("checkAuditStream on a cut log", () => {
   it("treats an unparseable last line without a newline as a warning, not a violation", async () => {
-    const lines = new AuditLogBuilder().request("r1", [A, B]).attempt("r1", A).text('{"v":1,"seq":3,"ts":"2025-01-01T').lines();
+    const lines = new AuditLogBuilder()
+      .request("r1", [A, B])
+      .attempt("r1", A)
+      .text('{"v":1,"seq":3,"ts":"2025-01-01T')
+      .lines();
     const result = await check(lines, {}, false);
     expect(result.ok).toBe(true);
     expect(result.warnings.map((w) => w.kind)).toEqual(["partial-last-line", "open-requests-at-cut"]);
@@ -29,7 +36,11 @@ describe("checkAuditStream on a cut log", () => {
   });
 
   it("reports the same unparseable last line as a violation when the file ended with a newline", async () => {
-    const lines = new AuditLogBuilder().request("r1", [A, B]).attempt("r1", A).text('{"v":1,"seq":3,"ts":"2025-01-01T').lines();
+    const lines = new AuditLogBuilder()
+      .request("r1", [A, B])
+      .attempt("r1", A)
+      .text('{"v":1,"seq":3,"ts":"2025-01-01T')
+      .lines();
     const result = await check(lines, {}, true);
     expect(result.violations).toContainEqual(expect.objectContaining({ rule: "line-not-json", line: 3 }));
     expect(result.warnings).toEqual([]);

@@ -3,12 +3,19 @@ import { parseAuditLine, parseIsoMillis, type AuditLine } from "../oracle/audit-
 import { BreakerOracle } from "../oracle/breaker-oracle.ts";
 import { PromotionOracle } from "../oracle/chain-oracle.ts";
 import { findSecret } from "../oracle/secret-patterns.ts";
-import { onAttempt, onFailure, onSkip, onSuccess } from "./attempt-lines.ts";
+import { onAttempt, onSkip } from "./attempt-lines.ts";
+import { onFailure, onSuccess } from "./outcome-lines.ts";
 import { onTransition, releaseProbe, reportMissingTransitions } from "./breaker-lines.ts";
 import { onExhausted, onPromoted, onRequest } from "./request-lines.ts";
 import type { CheckContext, LineRef, RequestState } from "./request-state.ts";
 import type { RuleId } from "./rules.ts";
-import { ContextRing, ViolationCollector, type CheckWarning, type ContextLine, type Violation } from "./violation-collector.ts";
+import {
+  ContextRing,
+  ViolationCollector,
+  type CheckWarning,
+  type ContextLine,
+  type Violation,
+} from "./violation-collector.ts";
 
 /** How to judge a log. */
 export interface CheckOptions {
@@ -100,9 +107,21 @@ export class AuditChecker {
   #report(rule: RuleId, message: string, request: RequestState | null, model: string | null): void {
     const lines = new Map<number, ContextLine>();
     for (const item of request?.history.lines() ?? []) lines.set(item.line, item);
-    for (const item of (model === null ? undefined : this.#modelRings.get(model))?.lines() ?? []) lines.set(item.line, item);
-    const context = [...lines.values()].filter((item) => item.line < this.#at.line).sort((a, b) => a.line - b.line).slice(-CONTEXT_LINES);
-    this.#violations.add({ rule, line: this.#at.line, message, requestId: request?.id ?? null, model, text: this.#at.text, context });
+    for (const item of (model === null ? undefined : this.#modelRings.get(model))?.lines() ?? [])
+      lines.set(item.line, item);
+    const context = [...lines.values()]
+      .filter((item) => item.line < this.#at.line)
+      .sort((a, b) => a.line - b.line)
+      .slice(-CONTEXT_LINES);
+    this.#violations.add({
+      rule,
+      line: this.#at.line,
+      message,
+      requestId: request?.id ?? null,
+      model,
+      text: this.#at.text,
+      context,
+    });
   }
 
   /**
@@ -118,9 +137,18 @@ export class AuditChecker {
     } catch {
       if (mayBePartial) {
         this.#cut = true;
-        this.#warnings.push({ kind: "partial-last-line", line: this.#lineNo, message: `line ${this.#lineNo} is cut short (no newline, not JSON): the writer stopped mid-line` });
+        this.#warnings.push({
+          kind: "partial-last-line",
+          line: this.#lineNo,
+          message: `line ${this.#lineNo} is cut short (no newline, not JSON): the writer stopped mid-line`,
+        });
       } else {
-        this.#report("line-not-json", text.trim() === "" ? "the line is empty" : "the line is not valid JSON", null, null);
+        this.#report(
+          "line-not-json",
+          text.trim() === "" ? "the line is empty" : "the line is not valid JSON",
+          null,
+          null,
+        );
       }
       return;
     }
@@ -129,7 +157,13 @@ export class AuditChecker {
     const parsed = parseAuditLine(raw);
     const known = typeof record.request_id === "string" ? this.#requests.get(record.request_id) : undefined;
     const secret = findSecret(text);
-    if (secret !== undefined) this.#report("secret-in-log", `the line holds ${secret}; the audit log never holds a credential (SPEC §8)`, known ?? null, null);
+    if (secret !== undefined)
+      this.#report(
+        "secret-in-log",
+        `the line holds ${secret}; the audit log never holds a credential (SPEC §8)`,
+        known ?? null,
+        null,
+      );
     if (!parsed.ok) {
       this.#report(parsed.problem.rule, parsed.problem.message, known ?? null, null);
       return;
@@ -141,14 +175,26 @@ export class AuditChecker {
   #checkOrder(record: Record<string, unknown>): void {
     const seq = record.seq;
     if (typeof seq === "number" && Number.isInteger(seq) && seq > 0) {
-      if (seq !== this.#expectedSeq) this.#report("seq-gap", `seq ${seq} where ${this.#expectedSeq} was due (1, 2, 3 … without gaps)`, null, null);
+      if (seq !== this.#expectedSeq)
+        this.#report(
+          "seq-gap",
+          `seq ${seq} where ${this.#expectedSeq} was due (1, 2, 3 … without gaps)`,
+          null,
+          null,
+        );
       this.#expectedSeq = seq + 1;
     } else {
       this.#expectedSeq += 1;
     }
     const ts = parseIsoMillis(record.ts);
     if (ts !== undefined) {
-      if (ts < this.#lastTs) this.#report("ts-decreasing", `ts ${String(record.ts)} is earlier than ${new Date(this.#lastTs).toISOString()} on an earlier line`, null, null);
+      if (ts < this.#lastTs)
+        this.#report(
+          "ts-decreasing",
+          `ts ${String(record.ts)} is earlier than ${new Date(this.#lastTs).toISOString()} on an earlier line`,
+          null,
+          null,
+        );
       this.#lastTs = Math.max(this.#lastTs, ts);
     }
   }
@@ -161,23 +207,39 @@ export class AuditChecker {
     const request = this.#requests.get(line.request_id);
     if (request === undefined) {
       if (this.#finished.has(line.request_id)) {
-        this.#report("terminal-not-last", `${line.event} for ${line.request_id} after its terminal event; the terminal event is the request's last line`, null, modelOf(line));
+        this.#report(
+          "terminal-not-last",
+          `${line.event} for ${line.request_id} after its terminal event; the terminal event is the request's last line`,
+          null,
+          modelOf(line),
+        );
       } else {
-        this.#report("request-not-started", `${line.event} for ${line.request_id}, which has no fallback_request before it`, null, modelOf(line));
+        this.#report(
+          "request-not-started",
+          `${line.event} for ${line.request_id}, which has no fallback_request before it`,
+          null,
+          modelOf(line),
+        );
       }
       return;
     }
     this.#beforeEvent(request, line, at);
     this.#dispatch(request, line, at);
     this.#remember(request, line);
-    if (line.event === "fallback_success" || line.event === "fallback_exhausted") this.#finishRequest(request);
+    if (line.event === "fallback_success" || line.event === "fallback_exhausted")
+      this.#finishRequest(request);
   }
 
   #startRequest(line: Extract<AuditLine, { event: "fallback_request" }>, at: LineRef): void {
     this.#requestCount += 1;
     const open = this.#requests.get(line.request_id);
     if (open !== undefined || this.#finished.has(line.request_id)) {
-      this.#report("request-duplicate", `a second fallback_request for ${line.request_id}`, open ?? null, null);
+      this.#report(
+        "request-duplicate",
+        `a second fallback_request for ${line.request_id}`,
+        open ?? null,
+        null,
+      );
       return;
     }
     const settings = this.#settingsOf(line.agent);
@@ -217,19 +279,41 @@ export class AuditChecker {
   /** Checks that hold for every line of a request, before its own event is judged. */
   #beforeEvent(request: RequestState, line: AuditLine, at: LineRef): void {
     const elapsed = at.ts - request.startTs;
-    if (elapsed > request.settings.deadline_ms + this.#ctx.toleranceMs && !request.reportedOnce.has("deadline-exceeded")) {
+    if (
+      elapsed > request.settings.deadline_ms + this.#ctx.toleranceMs &&
+      !request.reportedOnce.has("deadline-exceeded")
+    ) {
       request.reportedOnce.add("deadline-exceeded");
-      this.#report("deadline-exceeded", `${elapsed} ms after the request began, past deadline_ms ${request.settings.deadline_ms} (SPEC §6)`, request, null);
+      this.#report(
+        "deadline-exceeded",
+        `${elapsed} ms after the request began, past deadline_ms ${request.settings.deadline_ms} (SPEC §6)`,
+        request,
+        null,
+      );
     }
     if (line.event !== "circuit_transition") reportMissingTransitions(this.#ctx, request);
     const permitted = request.permitted;
     if (permitted !== null && !(line.event === "fallback_attempt" && line.model === permitted.model)) {
       request.permitted = null;
       releaseProbe(this.#ctx, request, permitted.model, permitted.probeEpoch, at);
-      this.#report("breaker-transition-unexpected", `the open → half_open of ${permitted.model} at line ${permitted.line} is not followed by the attempt it permits`, request, permitted.model);
+      this.#report(
+        "breaker-transition-unexpected",
+        `the open → half_open of ${permitted.model} at line ${permitted.line} is not followed by the attempt it permits`,
+        request,
+        permitted.model,
+      );
     }
-    if (request.promoted !== null && line.event !== "fallback_success" && line.event !== "fallback_exhausted") {
-      this.#report("promotion-misplaced", `fallback_promoted at line ${request.promoted.line} is not right before its fallback_success`, request, request.promoted.model);
+    if (
+      request.promoted !== null &&
+      line.event !== "fallback_success" &&
+      line.event !== "fallback_exhausted"
+    ) {
+      this.#report(
+        "promotion-misplaced",
+        `fallback_promoted at line ${request.promoted.line} is not right before its fallback_success`,
+        request,
+        request.promoted.model,
+      );
       request.promoted = null;
     }
   }
@@ -289,13 +373,24 @@ export class AuditChecker {
       this.#warnings.push({
         kind: "open-requests-at-cut",
         line: this.#lineNo,
-        message: `${open.length} request(s) had no terminal event when the log was cut (${open.slice(0, 5).map((r) => r.id).join(", ")}${open.length > 5 ? ", …" : ""})`,
+        message: `${open.length} request(s) had no terminal event when the log was cut (${open
+          .slice(0, 5)
+          .map((r) => r.id)
+          .join(", ")}${open.length > 5 ? ", …" : ""})`,
       });
     } else {
       for (const request of open) {
         this.#at = { line: request.startLine, text: request.startText };
-        const pending = request.pending === null ? "" : ` (attempt ${request.pending.attempt} on ${request.pending.model} is still unanswered)`;
-        this.#report("request-unterminated", `${request.id} never reached fallback_success or fallback_exhausted${pending}; every request ends with exactly one terminal event`, request, null);
+        const pending =
+          request.pending === null
+            ? ""
+            : ` (attempt ${request.pending.attempt} on ${request.pending.model} is still unanswered)`;
+        this.#report(
+          "request-unterminated",
+          `${request.id} never reached fallback_success or fallback_exhausted${pending}; every request ends with exactly one terminal event`,
+          request,
+          null,
+        );
       }
     }
     const first = this.#violations.first;

@@ -60,14 +60,21 @@ export class AuditLogBuilder {
 
   #request(id: string): BuiltRequest {
     const request = this.#requests.get(id);
-    if (request === undefined) throw new Error(`Failed to build the line: request ${id} was not started. Call request() first.`);
+    if (request === undefined)
+      throw new Error(`Failed to build the line: request ${id} was not started. Call request() first.`);
     return request;
   }
 
   request(id: string, chain: readonly string[], options: { agent?: string; primary?: string } = {}): this {
     const agent = options.agent ?? "build";
     this.#requests.set(id, { agent, chain, attempts: 0, model: null, modelAttempt: 0 });
-    return this.raw({ event: "fallback_request", request_id: id, agent, chain, primary: options.primary ?? chain[0] });
+    return this.raw({
+      event: "fallback_request",
+      request_id: id,
+      agent,
+      chain,
+      primary: options.primary ?? chain[0],
+    });
   }
 
   attempt(id: string, model: string): this {
@@ -75,7 +82,14 @@ export class AuditLogBuilder {
     request.attempts += 1;
     request.modelAttempt = request.model === model ? request.modelAttempt + 1 : 1;
     request.model = model;
-    return this.raw({ event: "fallback_attempt", request_id: id, agent: request.agent, model, attempt: request.attempts, model_attempt: request.modelAttempt });
+    return this.raw({
+      event: "fallback_attempt",
+      request_id: id,
+      agent: request.agent,
+      model,
+      attempt: request.attempts,
+      model_attempt: request.modelAttempt,
+    });
   }
 
   /** A new walk (on_all_open) starts model_attempt again at 1 on the next attempt. */
@@ -117,10 +131,22 @@ export class AuditLogBuilder {
   }
 
   skip(id: string, model: string, reason: "circuit_open" | "half_open_busy" | "invalid" | "deadline"): this {
-    return this.raw({ event: "fallback_model_skipped", request_id: id, agent: this.#request(id).agent, model, reason });
+    return this.raw({
+      event: "fallback_model_skipped",
+      request_id: id,
+      agent: this.#request(id).agent,
+      model,
+      reason,
+    });
   }
 
-  transition(id: string, model: string, from: string, to: string, fields: { failures: number; cooldownUntil: number | null; cause: string }): this {
+  transition(
+    id: string,
+    model: string,
+    from: string,
+    to: string,
+    fields: { failures: number; cooldownUntil: number | null; cause: string },
+  ): this {
     return this.raw({
       event: "circuit_transition",
       request_id: id,
@@ -135,13 +161,35 @@ export class AuditLogBuilder {
   }
 
   promoted(id: string, model: string, untilMs: number): this {
-    return this.raw({ event: "fallback_promoted", request_id: id, agent: this.#request(id).agent, model, until: new Date(untilMs).toISOString() });
+    return this.raw({
+      event: "fallback_promoted",
+      request_id: id,
+      agent: this.#request(id).agent,
+      model,
+      until: new Date(untilMs).toISOString(),
+    });
   }
 
-  exhausted(id: string, reason: string, options: { error_type?: string | null; attempts?: number } = {}): this {
+  exhausted(
+    id: string,
+    reason: string,
+    options: { error_type?: string | null; attempts?: number } = {},
+  ): this {
     const request = this.#request(id);
-    const errorType = options.error_type !== undefined ? options.error_type : reason === "deadline" || reason === "all_open" ? null : rowOf(reason as OracleReason).type;
-    return this.raw({ event: "fallback_exhausted", request_id: id, agent: request.agent, attempts: options.attempts ?? request.attempts, error_type: errorType, reason });
+    const errorType =
+      options.error_type !== undefined
+        ? options.error_type
+        : reason === "deadline" || reason === "all_open"
+          ? null
+          : rowOf(reason as OracleReason).type;
+    return this.raw({
+      event: "fallback_exhausted",
+      request_id: id,
+      agent: request.agent,
+      attempts: options.attempts ?? request.attempts,
+      error_type: errorType,
+      reason,
+    });
   }
 
   lines(): string[] {

@@ -19,17 +19,31 @@ function describe(t: OracleTransition): string {
 /** The fields of a logged transition that differ from the oracle's, or an empty list. */
 function fieldDifferences(line: TransitionLine, expected: OracleTransition): string[] {
   const differences: string[] = [];
-  if (line.failures !== expected.failures) differences.push(`failures ${line.failures} (oracle: ${expected.failures})`);
+  if (line.failures !== expected.failures)
+    differences.push(`failures ${line.failures} (oracle: ${expected.failures})`);
   const until = line.cooldown_until === null ? null : (parseIsoMillis(line.cooldown_until) ?? Number.NaN);
-  if (until !== expected.cooldownUntil) differences.push(`cooldown_until ${line.cooldown_until ?? "null"} (oracle: ${iso(expected.cooldownUntil)})`);
+  if (until !== expected.cooldownUntil)
+    differences.push(
+      `cooldown_until ${line.cooldown_until ?? "null"} (oracle: ${iso(expected.cooldownUntil)})`,
+    );
   if (line.cause !== expected.cause) differences.push(`cause ${line.cause} (oracle: ${expected.cause})`);
   return differences;
 }
 
-function compare(ctx: CheckContext, request: RequestState, line: TransitionLine, expected: OracleTransition): void {
+function compare(
+  ctx: CheckContext,
+  request: RequestState,
+  line: TransitionLine,
+  expected: OracleTransition,
+): void {
   const differences = fieldDifferences(line, expected);
   if (differences.length > 0) {
-    ctx.report("breaker-transition-fields", `the ${line.from} → ${line.to} transition of ${line.model} has ${differences.join(", ")}`, request, line.model);
+    ctx.report(
+      "breaker-transition-fields",
+      `the ${line.from} → ${line.to} transition of ${line.model} has ${differences.join(", ")}`,
+      request,
+      line.model,
+    );
   }
 }
 
@@ -47,8 +61,15 @@ export function reportMissingTransitions(ctx: CheckContext, request: RequestStat
 }
 
 /** Gives back a probe slot the oracle granted for an attempt that never got an outcome. */
-export function releaseProbe(ctx: CheckContext, request: RequestState, model: string, probeEpoch: number | null, at: LineRef): void {
-  if (probeEpoch !== null && usesBreakers(request)) ctx.breakers.apply(model, { kind: "neutral", probeEpoch }, at.ts, request.settings.circuit_breaker);
+export function releaseProbe(
+  ctx: CheckContext,
+  request: RequestState,
+  model: string,
+  probeEpoch: number | null,
+  at: LineRef,
+): void {
+  if (probeEpoch !== null && usesBreakers(request))
+    ctx.breakers.apply(model, { kind: "neutral", probeEpoch }, at.ts, request.settings.circuit_breaker);
 }
 
 /**
@@ -57,11 +78,21 @@ export function releaseProbe(ctx: CheckContext, request: RequestState, model: st
  * and come right before its attempt; half_open → closed must be the closing probe success, before the
  * success line. Anything else is a transition the oracle does not make.
  */
-export function onTransition(ctx: CheckContext, request: RequestState, line: TransitionLine, at: LineRef): void {
+export function onTransition(
+  ctx: CheckContext,
+  request: RequestState,
+  line: TransitionLine,
+  at: LineRef,
+): void {
   const edge = `${line.from} → ${line.to}`;
   if (!LEGAL.has(`${line.from}>${line.to}`)) {
     request.expectTransitions = null;
-    ctx.report("breaker-transition-unexpected", `${edge} is not one of the four legal transitions of SPEC §7`, request, line.model);
+    ctx.report(
+      "breaker-transition-unexpected",
+      `${edge} is not one of the four legal transitions of SPEC §7`,
+      request,
+      line.model,
+    );
     return;
   }
   if (!usesBreakers(request)) {
@@ -76,7 +107,12 @@ export function onTransition(ctx: CheckContext, request: RequestState, line: Tra
   const queued = request.expectTransitions;
   if (queued !== null && queued.transitions.length > 0) {
     const expected = queued.transitions[0];
-    if (expected !== undefined && queued.model === line.model && expected.from === line.from && expected.to === line.to) {
+    if (
+      expected !== undefined &&
+      queued.model === line.model &&
+      expected.from === line.from &&
+      expected.to === line.to
+    ) {
       queued.transitions.shift();
       if (queued.transitions.length === 0) request.expectTransitions = null;
       compare(ctx, request, line, expected);
@@ -89,8 +125,19 @@ export function onTransition(ctx: CheckContext, request: RequestState, line: Tra
     return;
   }
   const pending = request.pending;
-  if (line.from === "half_open" && line.to === "closed" && pending !== null && pending.model === line.model && !pending.successRecorded) {
-    const step = ctx.breakers.preview(line.model, { kind: "success", probeEpoch: pending.probeEpoch }, at.ts, request.settings.circuit_breaker);
+  if (
+    line.from === "half_open" &&
+    line.to === "closed" &&
+    pending !== null &&
+    pending.model === line.model &&
+    !pending.successRecorded
+  ) {
+    const step = ctx.breakers.preview(
+      line.model,
+      { kind: "success", probeEpoch: pending.probeEpoch },
+      at.ts,
+      request.settings.circuit_breaker,
+    );
     const expected = step.transitions[0];
     if (expected === undefined) {
       const circuit = ctx.breakers.circuitOf(line.model);
@@ -100,10 +147,20 @@ export function onTransition(ctx: CheckContext, request: RequestState, line: Tra
           : pending.probeEpoch === null
             ? "the attempt was not a half-open probe"
             : `success_threshold is ${request.settings.circuit_breaker.success_threshold} and this is probe success ${circuit.successes + 1}`;
-      ctx.report("breaker-transition-unexpected", `${edge} for ${line.model}, but ${why}`, request, line.model);
+      ctx.report(
+        "breaker-transition-unexpected",
+        `${edge} for ${line.model}, but ${why}`,
+        request,
+        line.model,
+      );
       return;
     }
-    ctx.breakers.apply(line.model, { kind: "success", probeEpoch: pending.probeEpoch }, at.ts, request.settings.circuit_breaker);
+    ctx.breakers.apply(
+      line.model,
+      { kind: "success", probeEpoch: pending.probeEpoch },
+      at.ts,
+      request.settings.circuit_breaker,
+    );
     pending.successRecorded = true;
     compare(ctx, request, line, expected);
     return;
@@ -119,14 +176,25 @@ export function onTransition(ctx: CheckContext, request: RequestState, line: Tra
 
 function onHalfOpen(ctx: CheckContext, request: RequestState, line: TransitionLine, at: LineRef): void {
   if (request.pending !== null || request.permitted !== null) {
-    ctx.report("breaker-transition-unexpected", `open → half_open for ${line.model} while the request already holds a permit; it must come right before the attempt it permits`, request, line.model);
+    ctx.report(
+      "breaker-transition-unexpected",
+      `open → half_open for ${line.model} while the request already holds a permit; it must come right before the attempt it permits`,
+      request,
+      line.model,
+    );
     return;
   }
   const force = request.walk === "probe" && request.probeCandidates.includes(line.model);
   const settings = request.settings.circuit_breaker;
   if (request.walk === "probe" && !force) {
-    const which = request.probeCandidates.length === 0 ? "none is open" : request.probeCandidates.join(" or ");
-    ctx.report("all-open-policy", `on_all_open probe_soonest half-opens the model whose cooldown ends first (${which}), not ${line.model}`, request, line.model);
+    const which =
+      request.probeCandidates.length === 0 ? "none is open" : request.probeCandidates.join(" or ");
+    ctx.report(
+      "all-open-policy",
+      `on_all_open probe_soonest half-opens the model whose cooldown ends first (${which}), not ${line.model}`,
+      request,
+      line.model,
+    );
     return;
   }
   const step = ctx.breakers.preview(line.model, { kind: "permit", force }, at.ts, settings);
@@ -137,12 +205,21 @@ function onHalfOpen(ctx: CheckContext, request: RequestState, line: TransitionLi
       circuit.kind === "open"
         ? `its cooldown runs until ${iso(circuit.cooldownUntil)} and no on_all_open probe_soonest forced it`
         : `the oracle holds it ${circuit.kind}`;
-    ctx.report("breaker-transition-unexpected", `open → half_open for ${line.model} at ${iso(at.ts)}, but ${why}`, request, line.model);
+    ctx.report(
+      "breaker-transition-unexpected",
+      `open → half_open for ${line.model} at ${iso(at.ts)}, but ${why}`,
+      request,
+      line.model,
+    );
     return;
   }
   const applied = ctx.breakers.apply(line.model, { kind: "permit", force }, at.ts, settings);
   const permit = applied.permit;
-  request.permitted = { model: line.model, probeEpoch: permit?.granted === true ? permit.probeEpoch : null, line: at.line };
+  request.permitted = {
+    model: line.model,
+    probeEpoch: permit?.granted === true ? permit.probeEpoch : null,
+    line: at.line,
+  };
   compare(ctx, request, line, expected);
 }
 
@@ -155,10 +232,20 @@ export function judgeSkip(ctx: CheckContext, request: RequestState, line: SkipLi
     case "circuit_open":
     case "half_open_busy": {
       if (!usesBreakers(request)) {
-        ctx.report("skip-unexpected", `${line.model} skipped for ${line.reason}, but this request does not consult the breakers`, request, line.model);
+        ctx.report(
+          "skip-unexpected",
+          `${line.model} skipped for ${line.reason}, but this request does not consult the breakers`,
+          request,
+          line.model,
+        );
         return;
       }
-      const step = ctx.breakers.preview(line.model, { kind: "permit", force: false }, at.ts, request.settings.circuit_breaker);
+      const step = ctx.breakers.preview(
+        line.model,
+        { kind: "permit", force: false },
+        at.ts,
+        request.settings.circuit_breaker,
+      );
       const permit = step.permit;
       if (permit !== undefined && !permit.granted && permit.reason === line.reason) return;
       const circuit = ctx.breakers.circuitOf(line.model);
@@ -168,13 +255,23 @@ export function judgeSkip(ctx: CheckContext, request: RequestState, line: SkipLi
             ? `its cooldown ended at ${iso(circuit.kind === "open" ? circuit.cooldownUntil : null)}, so the permission request must half-open it`
             : `the oracle holds it ${circuit.kind} and grants the permit`
           : `the oracle answers ${permit.reason}`;
-      ctx.report("skip-unexpected", `${line.model} skipped for ${line.reason}, but ${oracle}`, request, line.model);
+      ctx.report(
+        "skip-unexpected",
+        `${line.model} skipped for ${line.reason}, but ${oracle}`,
+        request,
+        line.model,
+      );
       return;
     }
     case "deadline": {
       const elapsed = at.ts - request.startTs;
       if (elapsed < request.settings.deadline_ms) {
-        ctx.report("skip-unexpected", `${line.model} skipped for the deadline after ${elapsed} ms, but deadline_ms is ${request.settings.deadline_ms}`, request, line.model);
+        ctx.report(
+          "skip-unexpected",
+          `${line.model} skipped for the deadline after ${elapsed} ms, but deadline_ms is ${request.settings.deadline_ms}`,
+          request,
+          line.model,
+        );
       }
       return;
     }

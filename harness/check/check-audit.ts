@@ -15,7 +15,10 @@ export interface StreamCheckOptions extends CheckOptions {
  * time (the last one after the iteration ends, so a cut-off last line can be recognised); memory holds
  * only open requests and one circuit per model.
  */
-export async function checkAuditStream(lines: AsyncIterable<string>, options: StreamCheckOptions): Promise<CheckResult> {
+export async function checkAuditStream(
+  lines: AsyncIterable<string>,
+  options: StreamCheckOptions,
+): Promise<CheckResult> {
   const checker = new AuditChecker(options);
   let held: string | undefined;
   for await (const line of lines) {
@@ -32,5 +35,5 @@ export async function checkAuditStream(lines: AsyncIterable<string>, options: St
  */
 export async function checkAuditFile(path: string, options: CheckOptions): Promise<CheckResult> {
   const source = await readAuditLines(path);
-  return checkAuditStream(source.lines, { ...options, lastLineTerminated: source.endedWithNewline });
+  return checkAuditStream(source.lines, { ...options, lastLineTerminated: () => source.endedWithNewline() });
 }

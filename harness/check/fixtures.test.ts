@@ -18,11 +18,17 @@ interface BadEntry {
 }
 
 const bad = JSON.parse(readFileSync(`${dir}bad/expected.json`, "utf8")) as BadEntry[];
-const good = JSON.parse(readFileSync(`${dir}good/expected.json`, "utf8")) as { file: string; overrides: FallbackOverrides }[];
+const good = JSON.parse(readFileSync(`${dir}good/expected.json`, "utf8")) as {
+  file: string;
+  overrides: FallbackOverrides;
+}[];
 
 async function configAt(path: string): Promise<EngineConfig> {
   const loaded = await loadConfigFile(`${dir}${path}`);
-  if (!loaded.ok) throw new Error(`Failed to load the fixture config ${path}: ${JSON.stringify(loaded.problems)}. Fix the fixture.`);
+  if (!loaded.ok)
+    throw new Error(
+      `Failed to load the fixture config ${path}: ${JSON.stringify(loaded.problems)}. Fix the fixture.`,
+    );
   return loaded.config;
 }
 
@@ -32,23 +38,34 @@ describe("the planted bad audit logs in fixtures/audit/bad", () => {
     for (const entry of bad) expect(Object.keys(RULES)).toContain(entry.rule);
   });
 
-  it.each(bad.map((entry) => [entry.file, entry] as const))("catches %s with the right rule at the right line", async (_file, entry) => {
-    const config = entry.config === undefined ? undefined : await configAt(entry.config);
-    const result = await checkAuditFile(
-      `${dir}bad/${entry.file}`,
-      config === undefined ? { settingsFor: () => DEFAULT_SETTINGS } : { settingsFor: (agent) => settingsFor(config, agent), config },
-    );
-    expect(result.ok).toBe(false);
-    expect({ rule: result.firstViolation?.rule, line: result.firstViolation?.line }).toEqual({ rule: entry.rule, line: entry.line });
-  });
+  it.each(bad.map((entry) => [entry.file, entry] as const))(
+    "catches %s with the right rule at the right line",
+    async (_file, entry) => {
+      const config = entry.config === undefined ? undefined : await configAt(entry.config);
+      const result = await checkAuditFile(
+        `${dir}bad/${entry.file}`,
+        config === undefined
+          ? { settingsFor: () => DEFAULT_SETTINGS }
+          : { settingsFor: (agent) => settingsFor(config, agent), config },
+      );
+      expect(result.ok).toBe(false);
+      expect({ rule: result.firstViolation?.rule, line: result.firstViolation?.line }).toEqual({
+        rule: entry.rule,
+        line: entry.line,
+      });
+    },
+  );
 });
 
 describe("the realistic good audit logs in fixtures/audit/good", () => {
-  it.each(good.map((entry) => [entry.file, entry] as const))("passes %s without violations or warnings", async (_file, entry) => {
-    const settings = mergeSettings(DEFAULT_SETTINGS, entry.overrides);
-    const result = await checkAuditFile(`${dir}good/${entry.file}`, { settingsFor: () => settings });
-    expect(result.violations).toEqual([]);
-    expect(result.warnings).toEqual([]);
-    expect(result.requests).toBeGreaterThan(0);
-  });
+  it.each(good.map((entry) => [entry.file, entry] as const))(
+    "passes %s without violations or warnings",
+    async (_file, entry) => {
+      const settings = mergeSettings(DEFAULT_SETTINGS, entry.overrides);
+      const result = await checkAuditFile(`${dir}good/${entry.file}`, { settingsFor: () => settings });
+      expect(result.violations).toEqual([]);
+      expect(result.warnings).toEqual([]);
+      expect(result.requests).toBeGreaterThan(0);
+    },
+  );
 });

@@ -8,7 +8,12 @@ function pad(value: number, width: number): string {
 
 function formatViolation(violation: Violation): string[] {
   const width = String(violation.line).length;
-  const about = [violation.requestId === null ? undefined : `request ${violation.requestId}`, violation.model === null ? undefined : `model ${violation.model}`].filter(Boolean).join(", ");
+  const about = [
+    violation.requestId === null ? undefined : `request ${violation.requestId}`,
+    violation.model === null ? undefined : `model ${violation.model}`,
+  ]
+    .filter(Boolean)
+    .join(", ");
   const out = [`line ${violation.line} [${violation.rule}]: ${violation.message}`];
   if (about !== "") out.push(`  (${about})`);
   if (violation.context.length > 0) {
@@ -30,7 +35,8 @@ export function formatCheckResult(result: CheckResult, file: string): string {
     out.push(`✓ ${file}: ${summary}, no violations.`);
   } else {
     out.push(`✗ ${file}: ${result.violationCount} violation(s) in ${summary}.`, "");
-    if (result.firstViolation !== null) out.push("First violation:", ...formatViolation(result.firstViolation).map((l) => `  ${l}`), "");
+    if (result.firstViolation !== null)
+      out.push("First violation:", ...formatViolation(result.firstViolation).map((l) => `  ${l}`), "");
     out.push("Violations by rule:");
     const counts = Object.entries(result.counts) as [keyof typeof RULES, number][];
     const width = Math.max(...counts.map(([rule]) => rule.length));
@@ -38,7 +44,8 @@ export function formatCheckResult(result: CheckResult, file: string): string {
   }
   if (result.warnings.length > 0) {
     out.push("", "Warnings:");
-    for (const warning of result.warnings) out.push(`  line ${warning.line} [${warning.kind}]: ${warning.message}`);
+    for (const warning of result.warnings)
+      out.push(`  line ${warning.line} [${warning.kind}]: ${warning.message}`);
   }
   return `${out.join("\n")}\n`;
 }

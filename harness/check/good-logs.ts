@@ -23,15 +23,28 @@ export const GOOD_LOGS: readonly GoodLog[] = [
   {
     name: "served-first-try",
     overrides: {},
-    build: () => new AuditLogBuilder().request("r1", [A, B]).attempt("r1", A).advance(850).success("r1", { latency_ms: 850 }),
+    build: () =>
+      new AuditLogBuilder()
+        .request("r1", [A, B])
+        .attempt("r1", A)
+        .advance(850)
+        .success("r1", { latency_ms: 850 }),
   },
   {
     name: "retries-then-fallback",
     overrides: { promote_on_success: false },
     build: () => {
       const log = new AuditLogBuilder().request("r1", [A, B, C]);
-      log.attempt("r1", A).advance(100).failure("r1", "rate_limit", "retry", { status: 429, delay_ms: 2100, latency_ms: 100 });
-      log.advance(2100).attempt("r1", A).advance(50).failure("r1", "overloaded", "retry", { status: 529, delay_ms: 4000, retry_after_ms: 4000, latency_ms: 50 });
+      log
+        .attempt("r1", A)
+        .advance(100)
+        .failure("r1", "rate_limit", "retry", { status: 429, delay_ms: 2100, latency_ms: 100 });
+      log.advance(2100).attempt("r1", A).advance(50).failure("r1", "overloaded", "retry", {
+        status: 529,
+        delay_ms: 4000,
+        retry_after_ms: 4000,
+        latency_ms: 50,
+      });
       log.advance(4000);
       const opened = log.now;
       // The third failure inside the window opens A's circuit; its retry is then denied.
@@ -39,7 +52,11 @@ export const GOOD_LOGS: readonly GoodLog[] = [
       log.advance(4000);
       return log
         .failure("r1", "timeout", "retry", { status: 504, delay_ms: 4000, latency_ms: 4000 })
-        .transition("r1", A, "closed", "open", { failures: 3, cooldownUntil: opened + 4000 + HOUR, cause: "timeout" })
+        .transition("r1", A, "closed", "open", {
+          failures: 3,
+          cooldownUntil: opened + 4000 + HOUR,
+          cause: "timeout",
+        })
         .advance(4000)
         .skip("r1", A, "circuit_open")
         .attempt("r1", B)
@@ -62,14 +79,28 @@ export const GOOD_LOGS: readonly GoodLog[] = [
         .attempt("r1", B)
         .advance(400)
         .success("r1", { latency_ms: 400 });
-      log.advance(60_000).request("r2", [A, B]).skip("r2", A, "circuit_open").attempt("r2", B).advance(300).success("r2", { latency_ms: 300 });
+      log
+        .advance(60_000)
+        .request("r2", [A, B])
+        .skip("r2", A, "circuit_open")
+        .attempt("r2", B)
+        .advance(300)
+        .success("r2", { latency_ms: 300 });
       log.now = tripAt + HOUR;
       return log
         .request("r3", [A, B])
-        .transition("r3", A, "open", "half_open", { failures: 1, cooldownUntil: null, cause: "cooldown_elapsed" })
+        .transition("r3", A, "open", "half_open", {
+          failures: 1,
+          cooldownUntil: null,
+          cause: "cooldown_elapsed",
+        })
         .attempt("r3", A)
         .advance(500)
-        .transition("r3", A, "half_open", "closed", { failures: 0, cooldownUntil: null, cause: "probe_success" })
+        .transition("r3", A, "half_open", "closed", {
+          failures: 0,
+          cooldownUntil: null,
+          cause: "probe_success",
+        })
         .success("r3", { latency_ms: 500 });
     },
   },
@@ -78,12 +109,27 @@ export const GOOD_LOGS: readonly GoodLog[] = [
     overrides: { on_all_open: "fail_fast", promote_on_success: false },
     build: () => {
       const log = new AuditLogBuilder().request("r1", [A, B]);
-      log.attempt("r1", A).failure("r1", "quota_exhausted", "fallback", { status: 429, retry_after_ms: 7_200_000 });
-      log.transition("r1", A, "closed", "open", { failures: 1, cooldownUntil: log.now + 7_200_000, cause: "quota_exhausted" });
+      log
+        .attempt("r1", A)
+        .failure("r1", "quota_exhausted", "fallback", { status: 429, retry_after_ms: 7_200_000 });
+      log.transition("r1", A, "closed", "open", {
+        failures: 1,
+        cooldownUntil: log.now + 7_200_000,
+        cause: "quota_exhausted",
+      });
       log.attempt("r1", B).failure("r1", "model_not_found", "fallback", { status: 404 });
-      log.transition("r1", B, "closed", "open", { failures: 1, cooldownUntil: log.now + HOUR, cause: "model_not_found" });
+      log.transition("r1", B, "closed", "open", {
+        failures: 1,
+        cooldownUntil: log.now + HOUR,
+        cause: "model_not_found",
+      });
       log.exhausted("r1", "model_not_found");
-      return log.advance(1000).request("r2", [A, B]).skip("r2", A, "circuit_open").skip("r2", B, "circuit_open").exhausted("r2", "all_open");
+      return log
+        .advance(1000)
+        .request("r2", [A, B])
+        .skip("r2", A, "circuit_open")
+        .skip("r2", B, "circuit_open")
+        .exhausted("r2", "all_open");
     },
   },
   {
@@ -92,9 +138,17 @@ export const GOOD_LOGS: readonly GoodLog[] = [
     build: () => {
       const log = new AuditLogBuilder().request("r1", [A, B]);
       log.attempt("r1", A).failure("r1", "permission", "fallback", { status: 403 });
-      log.transition("r1", A, "closed", "open", { failures: 1, cooldownUntil: log.now + HOUR, cause: "permission" });
+      log.transition("r1", A, "closed", "open", {
+        failures: 1,
+        cooldownUntil: log.now + HOUR,
+        cause: "permission",
+      });
       log.advance(10).attempt("r1", B).failure("r1", "auth", "fallback", { status: 401 });
-      log.transition("r1", B, "closed", "open", { failures: 1, cooldownUntil: log.now + HOUR, cause: "auth" });
+      log.transition("r1", B, "closed", "open", {
+        failures: 1,
+        cooldownUntil: log.now + HOUR,
+        cause: "auth",
+      });
       log.exhausted("r1", "auth");
       log.advance(5000).request("r2", [A, B]).skip("r2", A, "circuit_open").skip("r2", B, "circuit_open");
       return log
@@ -102,7 +156,11 @@ export const GOOD_LOGS: readonly GoodLog[] = [
         .transition("r2", A, "open", "half_open", { failures: 1, cooldownUntil: null, cause: "probe_forced" })
         .attempt("r2", A)
         .advance(200)
-        .transition("r2", A, "half_open", "closed", { failures: 0, cooldownUntil: null, cause: "probe_success" })
+        .transition("r2", A, "half_open", "closed", {
+          failures: 0,
+          cooldownUntil: null,
+          cause: "probe_success",
+        })
         .success("r2", { latency_ms: 200 });
     },
   },
@@ -142,18 +200,42 @@ export const GOOD_LOGS: readonly GoodLog[] = [
       log.attempt("r1", A).attempt("r2", A).advance(100);
       log.failure("r1", "unavailable", "retry", { status: 503, delay_ms: 1000, latency_ms: 100 });
       log.failure("r2", "bad_gateway", "retry", { status: 502, delay_ms: 1100, latency_ms: 100 });
-      log.advance(1000).attempt("r1", A).advance(100).failure("r1", "unavailable", "retry", { status: 503, delay_ms: 2000, latency_ms: 100 });
-      log.transition("r1", A, "closed", "open", { failures: 3, cooldownUntil: log.now + HOUR, cause: "unavailable" });
+      log
+        .advance(1000)
+        .attempt("r1", A)
+        .advance(100)
+        .failure("r1", "unavailable", "retry", { status: 503, delay_ms: 2000, latency_ms: 100 });
+      log.transition("r1", A, "closed", "open", {
+        failures: 3,
+        cooldownUntil: log.now + HOUR,
+        cause: "unavailable",
+      });
       log.advance(1000).skip("r2", A, "circuit_open").attempt("r2", B).advance(300);
       log.promoted("r2", B, log.now + 900_000).success("r2", { latency_ms: 300 });
-      log.advance(700).skip("r1", A, "circuit_open").attempt("r1", B).advance(200).success("r1", { latency_ms: 200 });
-      return log.advance(1000).request("r3", [B, A], { primary: A }).attempt("r3", B).advance(100).success("r3", { latency_ms: 100 });
+      log
+        .advance(700)
+        .skip("r1", A, "circuit_open")
+        .attempt("r1", B)
+        .advance(200)
+        .success("r1", { latency_ms: 200 });
+      return log
+        .advance(1000)
+        .request("r3", [B, A], { primary: A })
+        .attempt("r3", B)
+        .advance(100)
+        .success("r3", { latency_ms: 100 });
     },
   },
   {
     name: "fallback-disabled",
     overrides: { enabled: false },
-    build: () => new AuditLogBuilder().request("r1", [A, B]).attempt("r1", A).advance(20).failure("r1", "rate_limit", "fail", { status: 429, latency_ms: 20 }).exhausted("r1", "rate_limit"),
+    build: () =>
+      new AuditLogBuilder()
+        .request("r1", [A, B])
+        .attempt("r1", A)
+        .advance(20)
+        .failure("r1", "rate_limit", "fail", { status: 429, latency_ms: 20 })
+        .exhausted("r1", "rate_limit"),
   },
   {
     name: "deadline-limits-a-retry",

@@ -24,7 +24,7 @@ export interface AuditLines {
 }
 
 function why(error: unknown): string {
-  const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : undefined;
+  const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : "";
   switch (code) {
     case "ENOENT":
       return "no such file";
@@ -43,7 +43,10 @@ function why(error: unknown): string {
 
 /** The message of an unreadable log, in the house form. */
 export function unreadable(path: string, error: unknown): AuditInputError {
-  return new AuditInputError(`Failed to read the audit log ${path}: ${why(error)}. Check the path (a .gz file must be gzip).`, { cause: error });
+  return new AuditInputError(
+    `Failed to read the audit log ${path}: ${why(error)}. Check the path (a .gz file must be gzip).`,
+    { cause: error },
+  );
 }
 
 /**

@@ -19,9 +19,19 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
  */
 export function onRequest(ctx: CheckContext, request: RequestState, line: RequestLine, at: LineRef): void {
   if (new Set(line.chain).size !== line.chain.length) {
-    ctx.report("chain-invalid", `the chain [${line.chain.join(", ")}] repeats a model (duplicates are dropped, SPEC §5)`, request, null);
+    ctx.report(
+      "chain-invalid",
+      `the chain [${line.chain.join(", ")}] repeats a model (duplicates are dropped, SPEC §5)`,
+      request,
+      null,
+    );
   } else if (!line.chain.includes(line.primary)) {
-    ctx.report("chain-invalid", `the primary ${line.primary} is not in the chain [${line.chain.join(", ")}] (SPEC §5 puts it first)`, request, null);
+    ctx.report(
+      "chain-invalid",
+      `the primary ${line.primary} is not in the chain [${line.chain.join(", ")}] (SPEC §5 puts it first)`,
+      request,
+      null,
+    );
   }
   if (ctx.config === undefined) return;
   const promote = request.settings.enabled && request.settings.promote_on_success;
@@ -42,9 +52,12 @@ export function onRequest(ctx: CheckContext, request: RequestState, line: Reques
 export function onPromoted(ctx: CheckContext, request: RequestState, line: PromotedLine, at: LineRef): void {
   const { settings } = request;
   let why: string | undefined;
-  if (request.promoted !== null) why = `a second promotion in one request (the first at line ${request.promoted.line})`;
-  else if (!settings.enabled || !settings.promote_on_success) why = "promote_on_success is off for this agent";
-  else if (request.pending === null || request.pending.model !== line.model) why = `no attempt on ${line.model} is waiting for its success`;
+  if (request.promoted !== null)
+    why = `a second promotion in one request (the first at line ${request.promoted.line})`;
+  else if (!settings.enabled || !settings.promote_on_success)
+    why = "promote_on_success is off for this agent";
+  else if (request.pending === null || request.pending.model !== line.model)
+    why = `no attempt on ${line.model} is waiting for its success`;
   else if (line.model === request.chain[0]) why = `${line.model} is already the chain's head`;
   ctx.promotions.promote(request.agent, line.model, parseIsoMillis(line.until) ?? at.ts);
   if (why !== undefined) {
@@ -67,21 +80,40 @@ function untried(request: RequestState): readonly string[] {
  * limited the last retry), `all_open` after every model was skipped, `aborted` when the caller cancelled a
  * wait; and it never comes while chain models are left untried.
  */
-export function onExhausted(ctx: CheckContext, request: RequestState, line: ExhaustedLine, at: LineRef): void {
+export function onExhausted(
+  ctx: CheckContext,
+  request: RequestState,
+  line: ExhaustedLine,
+  at: LineRef,
+): void {
   closeUnanswered(ctx, request, "fallback_exhausted", at);
   if (request.promoted !== null) {
-    ctx.report("promotion-misplaced", `fallback_promoted at line ${request.promoted.line} is not followed by a success`, request, request.promoted.model);
+    ctx.report(
+      "promotion-misplaced",
+      `fallback_promoted at line ${request.promoted.line} is not followed by a success`,
+      request,
+      request.promoted.model,
+    );
     request.promoted = null;
   }
   if (line.attempts !== request.attempts) {
-    ctx.report("exhausted-attempts-mismatch", `attempts is ${line.attempts}, but the request logged ${request.attempts} attempt(s)`, request, null);
+    ctx.report(
+      "exhausted-attempts-mismatch",
+      `attempts is ${line.attempts}, but the request logged ${request.attempts} attempt(s)`,
+      request,
+      null,
+    );
   }
   const pastDeadline = at.ts - request.startTs >= request.settings.deadline_ms - ctx.toleranceMs;
   const allowed = new Set<string>();
   if (pastDeadline) allowed.add("deadline");
   const last = request.lastFailure;
   const action = request.lastAction;
-  if (request.walk === "fail_fast" || (request.walk === "probe" && request.attempts === request.walkStartAttempts)) allowed.add("all_open");
+  if (
+    request.walk === "fail_fast" ||
+    (request.walk === "probe" && request.attempts === request.walkStartAttempts)
+  )
+    allowed.add("all_open");
   switch (action) {
     case "fail":
       if (last !== null && !last.deadlineCut) allowed.add(last.reason);
@@ -91,7 +123,12 @@ export function onExhausted(ctx: CheckContext, request: RequestState, line: Exha
     case null: {
       const left = untried(request);
       if (left.length > 0 && !pastDeadline) {
-        ctx.report("exhausted-early", `the request ended while ${left.join(", ")} were neither tried nor skipped`, request, null);
+        ctx.report(
+          "exhausted-early",
+          `the request ended while ${left.join(", ")} were neither tried nor skipped`,
+          request,
+          null,
+        );
       }
       if (last !== null) allowed.add(last.deadlineLimited ? "deadline" : last.reason);
       break;
@@ -101,7 +138,12 @@ export function onExhausted(ctx: CheckContext, request: RequestState, line: Exha
       // The caller may cancel a retry's wait (docs/decisions.md: written as aborted).
       if (action === "retry") allowed.add("aborted");
       if (!pastDeadline && line.reason !== "aborted") {
-        ctx.report("action-not-followed", `the request ended after action ${action} on ${last?.model ?? "?"}; a ${action} tries the same model again (SPEC §4)`, request, null);
+        ctx.report(
+          "action-not-followed",
+          `the request ended after action ${action} on ${last?.model ?? "?"}; a ${action} tries the same model again (SPEC §4)`,
+          request,
+          null,
+        );
       }
       break;
     default: {
@@ -110,11 +152,27 @@ export function onExhausted(ctx: CheckContext, request: RequestState, line: Exha
     }
   }
   if (!allowed.has(line.reason)) {
-    const expected = allowed.size === 0 ? "none fits how the request ended" : `expected ${[...allowed].join(" or ")}`;
-    ctx.report("exhausted-reason-mismatch", `fallback_exhausted reason ${line.reason}; ${expected}`, request, null);
+    const expected =
+      allowed.size === 0 ? "none fits how the request ended" : `expected ${[...allowed].join(" or ")}`;
+    ctx.report(
+      "exhausted-reason-mismatch",
+      `fallback_exhausted reason ${line.reason}; ${expected}`,
+      request,
+      null,
+    );
   } else if (isOracleReason(line.reason) && line.error_type !== rowOf(line.reason).type) {
-    ctx.report("exhausted-reason-mismatch", `error_type ${line.error_type ?? "null"} for reason ${line.reason}, whose type is ${rowOf(line.reason).type}`, request, null);
+    ctx.report(
+      "exhausted-reason-mismatch",
+      `error_type ${line.error_type ?? "null"} for reason ${line.reason}, whose type is ${rowOf(line.reason).type}`,
+      request,
+      null,
+    );
   } else if (!isOracleReason(line.reason) && line.error_type !== null && line.error_type !== last?.type) {
-    ctx.report("exhausted-reason-mismatch", `error_type ${line.error_type} for reason ${line.reason}; expected null or the last failure's type ${last?.type ?? "null"}`, request, null);
+    ctx.report(
+      "exhausted-reason-mismatch",
+      `error_type ${line.error_type} for reason ${line.reason}; expected null or the last failure's type ${last?.type ?? "null"}`,
+      request,
+      null,
+    );
   }
 }

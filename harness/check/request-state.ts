@@ -4,7 +4,7 @@ import type { BreakerOracle } from "../oracle/breaker-oracle.ts";
 import type { OracleTransition } from "../oracle/breaker-table.ts";
 import type { PromotionOracle } from "../oracle/chain-oracle.ts";
 import type { RuleId } from "./rules.ts";
-import { ContextRing } from "./violation-collector.ts";
+import type { ContextRing } from "./violation-collector.ts";
 
 /** The walk a request is on (SPEC §6): its chain, or one of the `on_all_open` continuations. */
 export type WalkKind = "chain" | "single" | "fail_fast" | "probe" | "bypass";
@@ -79,7 +79,12 @@ export interface RequestState {
 
 /** Whether the oracle's breaker judges this request's permits and outcomes right now. */
 export function usesBreakers(request: RequestState): boolean {
-  return request.settings.enabled && request.settings.circuit_breaker.enabled && request.walk !== "bypass" && request.walk !== "single";
+  return (
+    request.settings.enabled &&
+    request.settings.circuit_breaker.enabled &&
+    request.walk !== "bypass" &&
+    request.walk !== "single"
+  );
 }
 
 /** The most attempts SPEC §6 allows a request: len(chain)·(1+max_retries) + 1 compaction retry. */

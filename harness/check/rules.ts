@@ -27,6 +27,8 @@ export const RULES = {
   "chain-mismatch": "the request's chain differs from SPEC §5 resolution of the config (and live promotions)",
   "model-not-in-chain": "an attempt or skip names a model outside the request's chain",
   "chain-order": "a model is tried after a later one, or again after the walk left it",
+  "model-passed-silently":
+    "the walk passed a chain model with neither an attempt nor a fallback_model_skipped line",
   "action-not-followed": "the request's next step contradicts the failure's action",
 
   "error-type-mismatch": "error_type is not the type of the reason (SPEC §3)",
@@ -35,7 +37,8 @@ export const RULES = {
   "delay-mismatch": "delay_ms is null for a retry, or set for another action",
   "backoff-out-of-bounds": "a retry's delay_ms is outside max(backoff_n ± jitter, retry_after_ms)",
   "retry-after-ignored": "a retry waits less than the provider's Retry-After",
-  "retry-after-over-cap": "a retry for a Retry-After above retry_after_cap_ms (it must become quota_exhausted)",
+  "retry-after-over-cap":
+    "a retry for a Retry-After above retry_after_cap_ms (it must become quota_exhausted)",
   "wait-past-deadline": "a retry's wait ends after the request's deadline",
   "wait-too-short": "the next attempt came before the announced delay elapsed",
 
@@ -50,10 +53,12 @@ export const RULES = {
   "attempts-over-bound": "more attempts than len(chain)·(1+max_retries)+1 (SPEC §6)",
   "deadline-exceeded": "the request lasted longer than deadline_ms",
   "exhausted-attempts-mismatch": "fallback_exhausted.attempts differs from the attempts logged",
-  "exhausted-reason-mismatch": "fallback_exhausted's reason or error_type does not match how the request ended",
+  "exhausted-reason-mismatch":
+    "fallback_exhausted's reason or error_type does not match how the request ended",
   "exhausted-early": "the request gave up while chain models were left untried",
   "success-flag-mismatch": "fallback_success.fallback differs from (model ≠ chain[0])",
-  "promotion-misplaced": "fallback_promoted not right before a fallback_success with fallback: true, or not allowed",
+  "promotion-misplaced":
+    "fallback_promoted not right before a fallback_success with fallback: true, or not allowed",
 
   "fleet-attempt-unserved": "an audited attempt with no request in the fleet's log behind it",
   "fleet-request-unaudited": "a request the fleet served that the audit never mentions",

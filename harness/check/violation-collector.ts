@@ -67,7 +67,7 @@ export class ViolationCollector {
 
   /** Counts per rule, largest first. */
   counts(): Partial<Record<RuleId, number>> {
-    return Object.fromEntries([...this.#counts.entries()].sort((a, b) => b[1] - a[1])) as Partial<Record<RuleId, number>>;
+    return Object.fromEntries([...this.#counts.entries()].sort((a, b) => b[1] - a[1]));
   }
 }
 

@@ -8,13 +8,21 @@ import { runCommand, type RunDeps } from "./commands/run.ts";
 const NOT_BUILT: Readonly<Record<string, { readonly summary: string; readonly usage: string }>> = {
   replay: { summary: "turn an audit log into a scenario and replay it", usage: "<audit.jsonl>" },
   triage: { summary: "report what an audit log says went wrong", usage: "<audit.jsonl>" },
-  serve: { summary: "serve the mocked provider fleet on loopback for engines in other languages", usage: "" },
   bench: { summary: "benchmark failover latency and decision overhead", usage: "" },
 };
 
 /** Services commands need that tests may replace. */
 export interface MainDeps {
   readonly run?: Partial<RunDeps>;
+  /** Resolves when `serve` should stop; default: SIGINT or SIGTERM. */
+  readonly untilStopped?: () => Promise<void>;
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+  });
 }
 
 function parseSeed(value: string): number {
@@ -77,6 +85,17 @@ export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = 
     .option("--json", "print the result as JSON")
     .action(async (file: string, options: { config?: string; json?: boolean }) => {
       code = await checkCommand({ file, ...(options.config !== undefined ? { config: options.config } : {}), ...(options.json ? { json: true } : {}) }, io);
+    });
+
+  program
+    .command("serve")
+    .description("serve the mocked provider fleet on 127.0.0.1 for engines in other languages, until stopped")
+    .option("--scenario <file>", "take faults, models, content and seed from this scenario file")
+    .option("--seed <n>", "seed of content and fault draws", parseSeed)
+    .option("--log <file>", "where the fleet's request log goes on exit (default reports/fleet.jsonl)")
+    .action(async (options: { scenario?: string; seed?: number; log?: string }) => {
+      const { serveCommand } = await import("./commands/serve.ts");
+      code = await serveCommand(options, io, deps.untilStopped ?? untilSignal);
     });
 
   for (const [name, { summary, usage }] of Object.entries(NOT_BUILT)) {

@@ -80,8 +80,29 @@ export function planReply(input: PlanInput): Reply {
       case "split_frames":
         splitMax = splitMax === 0 ? fault.max_piece_bytes : Math.min(splitMax, fault.max_piece_bytes);
         break;
-      default:
+      case "latency":
+        // Drawn once for the whole reply, below.
         break;
+      case "http_error":
+      case "error_in_200":
+      case "html_gateway":
+      case "stream_error":
+      case "stream_cut":
+      case "malformed_chunk":
+      case "no_end_marker":
+      case "connection_refused":
+      case "reset_before_bytes":
+      case "empty_response":
+      case "garbage_then_close":
+      case "content_filter":
+      case "token_bucket":
+      case "auth_revoked":
+        // Deciding faults never arrive as shapers (the schedule keeps them apart).
+        break;
+      default: {
+        const unreachable: never = fault;
+        throw new TypeError(`Failed to shape a reply: unknown fault ${JSON.stringify(unreachable)}. Use a kind from FAULT_KINDS.`);
+      }
     }
   }
   if (dribbleMs > 0 && !input.stream) spreadBody(body, 8);

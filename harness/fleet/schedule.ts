@@ -129,7 +129,8 @@ export class FaultSchedule {
       bucket.tokens = Math.max(0, bucket.tokens - 1);
       return null;
     }
-    return { limit: fault.limit, retryAfterMs: Math.ceil((1 - bucket.tokens) / rate) };
+    // The tolerance keeps float noise (1.0000000000000009 ms) from rounding a wait up by a whole millisecond.
+    return { limit: fault.limit, retryAfterMs: Math.max(1, Math.ceil((1 - bucket.tokens) / rate - 1e-6)) };
   }
 }
 

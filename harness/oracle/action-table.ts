@@ -51,7 +51,12 @@ export const ORACLE_ERROR_TYPES = [
   "LogicError",
 ] as const satisfies readonly OracleErrorType[];
 /** The four actions. */
-export const ORACLE_ACTIONS = ["retry", "fallback", "compact", "fail"] as const satisfies readonly OracleAction[];
+export const ORACLE_ACTIONS = [
+  "retry",
+  "fallback",
+  "compact",
+  "fail",
+] as const satisfies readonly OracleAction[];
 
 /** True for a string that names a reason of SPEC §3. */
 export function isOracleReason(value: unknown): value is OracleReason {
@@ -59,6 +64,10 @@ export function isOracleReason(value: unknown): value is OracleReason {
 }
 
 /** The row of a reason: its type, default action and breaker effect. */
-export function rowOf(reason: OracleReason): { readonly type: OracleErrorType; readonly action: OracleAction; readonly effect: OracleEffect } {
+export function rowOf(reason: OracleReason): {
+  readonly type: OracleErrorType;
+  readonly action: OracleAction;
+  readonly effect: OracleEffect;
+} {
   return ORACLE_ACTION_TABLE[reason];
 }

@@ -20,7 +20,11 @@ export function oraclePolicyFor(reason: OracleReason, settings: FallbackSettings
  * max(backoff_n, retry_after_ms). Jitter applies to the capped value, so a wait may exceed `max_ms` by the
  * jitter; the bounds are widened to whole milliseconds (floor/ceil) because engines round their draws.
  */
-export function retryDelayBounds(policy: BackoffPolicy, retryNumber: number, retryAfterMs: number | null): DelayBounds {
+export function retryDelayBounds(
+  policy: BackoffPolicy,
+  retryNumber: number,
+  retryAfterMs: number | null,
+): DelayBounds {
   const exponent = Math.max(0, retryNumber - 1);
   const backoff = Math.min(policy.max_ms, policy.base_ms * policy.factor ** exponent);
   const low = Math.max(0, Math.floor(backoff * (1 - policy.jitter)));

@@ -20,7 +20,12 @@ export class BreakerOracle {
   }
 
   /** What `input` would do, without applying it. */
-  preview(model: string, input: OracleBreakerInput, now: number, settings: BreakerSettings): OracleBreakerStep {
+  preview(
+    model: string,
+    input: OracleBreakerInput,
+    now: number,
+    settings: BreakerSettings,
+  ): OracleBreakerStep {
     return stepOracleBreaker(this.circuitOf(model), input, now, settings);
   }
 

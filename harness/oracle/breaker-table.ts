@@ -6,8 +6,18 @@ export type OracleCircuitName = "closed" | "open" | "half_open";
 /** One model's circuit as the oracle models it. */
 export type OracleCircuit =
   | { readonly kind: "closed"; readonly failures: readonly number[]; readonly epoch: number }
-  | { readonly kind: "open"; readonly cooldownUntil: number; readonly failures: number; readonly epoch: number }
-  | { readonly kind: "half_open"; readonly inFlight: number; readonly successes: number; readonly epoch: number };
+  | {
+      readonly kind: "open";
+      readonly cooldownUntil: number;
+      readonly failures: number;
+      readonly epoch: number;
+    }
+  | {
+      readonly kind: "half_open";
+      readonly inFlight: number;
+      readonly successes: number;
+      readonly epoch: number;
+    };
 
 /** A fresh circuit. */
 export const ORACLE_INITIAL_CIRCUIT: OracleCircuit = { kind: "closed", failures: [], epoch: 0 };
@@ -20,7 +30,12 @@ export type OracleBreakerInput =
   | { readonly kind: "permit"; readonly force: boolean }
   | { readonly kind: "success"; readonly probeEpoch: number | null }
   | { readonly kind: "neutral"; readonly probeEpoch: number | null }
-  | { readonly kind: "failure" | "trip"; readonly probeEpoch: number | null; readonly reason: string; readonly cooldownMs: number };
+  | {
+      readonly kind: "failure" | "trip";
+      readonly probeEpoch: number | null;
+      readonly reason: string;
+      readonly cooldownMs: number;
+    };
 
 /** A transition as the audit line must show it. */
 export interface OracleTransition {
@@ -46,7 +61,8 @@ type Guard =
   | "current_probe_closing";
 
 /** How a row changes the state. */
-type Update = "none" | "count" | "clear" | "open" | "half_open" | "take_slot" | "free_slot" | "add_success" | "close";
+type Update =
+  "none" | "count" | "clear" | "open" | "half_open" | "take_slot" | "free_slot" | "add_success" | "close";
 
 /** Where the transition's `failures` field comes from. */
 type FailuresFrom = "window_with_this" | "kept" | "one" | "zero";
@@ -77,12 +93,46 @@ export const BREAKER_TABLE: readonly Row[] = [
   { from: "closed", input: "permit", when: "always", update: "none", permit: "granted" },
   { from: "closed", input: "success", when: "always", update: "clear" },
   { from: "closed", input: "neutral", when: "always", update: "none" },
-  { from: "closed", input: "trip", when: "always", update: "open", to: "open", failures: "window_with_this", cause: "reason" },
-  { from: "closed", input: "failure", when: "threshold_reached", update: "open", to: "open", failures: "window_with_this", cause: "reason" },
+  {
+    from: "closed",
+    input: "trip",
+    when: "always",
+    update: "open",
+    to: "open",
+    failures: "window_with_this",
+    cause: "reason",
+  },
+  {
+    from: "closed",
+    input: "failure",
+    when: "threshold_reached",
+    update: "open",
+    to: "open",
+    failures: "window_with_this",
+    cause: "reason",
+  },
   { from: "closed", input: "failure", when: "always", update: "count" },
 
-  { from: "open", input: "permit", when: "cooldown_due", update: "half_open", to: "half_open", failures: "kept", cause: "cooldown_elapsed", permit: "probe" },
-  { from: "open", input: "permit", when: "forced", update: "half_open", to: "half_open", failures: "kept", cause: "probe_forced", permit: "probe" },
+  {
+    from: "open",
+    input: "permit",
+    when: "cooldown_due",
+    update: "half_open",
+    to: "half_open",
+    failures: "kept",
+    cause: "cooldown_elapsed",
+    permit: "probe",
+  },
+  {
+    from: "open",
+    input: "permit",
+    when: "forced",
+    update: "half_open",
+    to: "half_open",
+    failures: "kept",
+    cause: "probe_forced",
+    permit: "probe",
+  },
   { from: "open", input: "permit", when: "always", update: "none", permit: "circuit_open" },
   { from: "open", input: "success", when: "always", update: "none" },
   { from: "open", input: "neutral", when: "always", update: "none" },
@@ -91,14 +141,38 @@ export const BREAKER_TABLE: readonly Row[] = [
 
   { from: "half_open", input: "permit", when: "probe_slot_free", update: "take_slot", permit: "probe" },
   { from: "half_open", input: "permit", when: "always", update: "none", permit: "half_open_busy" },
-  { from: "half_open", input: "success", when: "current_probe_closing", update: "close", to: "closed", failures: "zero", cause: "probe_success" },
+  {
+    from: "half_open",
+    input: "success",
+    when: "current_probe_closing",
+    update: "close",
+    to: "closed",
+    failures: "zero",
+    cause: "probe_success",
+  },
   { from: "half_open", input: "success", when: "current_probe", update: "add_success" },
   { from: "half_open", input: "success", when: "always", update: "none" },
   { from: "half_open", input: "neutral", when: "current_probe", update: "free_slot" },
   { from: "half_open", input: "neutral", when: "always", update: "none" },
-  { from: "half_open", input: "failure", when: "current_probe", update: "open", to: "open", failures: "one", cause: "reason" },
+  {
+    from: "half_open",
+    input: "failure",
+    when: "current_probe",
+    update: "open",
+    to: "open",
+    failures: "one",
+    cause: "reason",
+  },
   { from: "half_open", input: "failure", when: "always", update: "none" },
-  { from: "half_open", input: "trip", when: "current_probe", update: "open", to: "open", failures: "one", cause: "reason" },
+  {
+    from: "half_open",
+    input: "trip",
+    when: "current_probe",
+    update: "open",
+    to: "open",
+    failures: "one",
+    cause: "reason",
+  },
   { from: "half_open", input: "trip", when: "always", update: "none" },
 ];
 
@@ -114,7 +188,13 @@ function inWindowWithThis(state: OracleCircuit, now: number, settings: BreakerSe
   return [...kept, now];
 }
 
-function holds(guard: Guard, state: OracleCircuit, input: OracleBreakerInput, now: number, settings: BreakerSettings): boolean {
+function holds(
+  guard: Guard,
+  state: OracleCircuit,
+  input: OracleBreakerInput,
+  now: number,
+  settings: BreakerSettings,
+): boolean {
   switch (guard) {
     case "always":
       return true;
@@ -128,9 +208,18 @@ function holds(guard: Guard, state: OracleCircuit, input: OracleBreakerInput, no
     case "threshold_reached":
       return inWindowWithThis(state, now, settings).length >= settings.failure_threshold;
     case "current_probe":
-      return input.kind !== "permit" && state.kind === "half_open" && input.probeEpoch === state.epoch && state.inFlight > 0;
+      return (
+        input.kind !== "permit" &&
+        state.kind === "half_open" &&
+        input.probeEpoch === state.epoch &&
+        state.inFlight > 0
+      );
     case "current_probe_closing":
-      return holds("current_probe", state, input, now, settings) && state.kind === "half_open" && state.successes + 1 >= settings.success_threshold;
+      return (
+        holds("current_probe", state, input, now, settings) &&
+        state.kind === "half_open" &&
+        state.successes + 1 >= settings.success_threshold
+      );
     default: {
       const unreachable: never = guard;
       return unreachable;
@@ -138,7 +227,13 @@ function holds(guard: Guard, state: OracleCircuit, input: OracleBreakerInput, no
   }
 }
 
-function nextState(row: Row, state: OracleCircuit, input: OracleBreakerInput, now: number, settings: BreakerSettings): OracleCircuit {
+function nextState(
+  row: Row,
+  state: OracleCircuit,
+  input: OracleBreakerInput,
+  now: number,
+  settings: BreakerSettings,
+): OracleCircuit {
   switch (row.update) {
     case "none":
       return state;
@@ -149,7 +244,12 @@ function nextState(row: Row, state: OracleCircuit, input: OracleBreakerInput, no
     case "open": {
       const extra = input.kind === "failure" || input.kind === "trip" ? input.cooldownMs : 0;
       const failures = row.failures === "one" ? 1 : inWindowWithThis(state, now, settings).length;
-      return { kind: "open", cooldownUntil: now + Math.max(settings.cooldown_ms, extra), failures, epoch: state.epoch };
+      return {
+        kind: "open",
+        cooldownUntil: now + Math.max(settings.cooldown_ms, extra),
+        failures,
+        epoch: state.epoch,
+      };
     }
     case "half_open":
       return { kind: "half_open", inFlight: 1, successes: 0, epoch: state.epoch + 1 };
@@ -158,7 +258,9 @@ function nextState(row: Row, state: OracleCircuit, input: OracleBreakerInput, no
     case "free_slot":
       return state.kind === "half_open" ? { ...state, inFlight: state.inFlight - 1 } : state;
     case "add_success":
-      return state.kind === "half_open" ? { ...state, inFlight: state.inFlight - 1, successes: state.successes + 1 } : state;
+      return state.kind === "half_open"
+        ? { ...state, inFlight: state.inFlight - 1, successes: state.successes + 1 }
+        : state;
     case "close":
       return { kind: "closed", failures: [], epoch: state.epoch };
     default: {
@@ -209,8 +311,18 @@ function permitOf(row: Row, after: OracleCircuit): OraclePermit | undefined {
 }
 
 /** Runs one input through {@link BREAKER_TABLE}: the first matching row gives the next state and transitions. */
-export function stepOracleBreaker(state: OracleCircuit, input: OracleBreakerInput, now: number, settings: BreakerSettings): OracleBreakerStep {
-  const row = BREAKER_TABLE.find((candidate) => candidate.from === state.kind && candidate.input === input.kind && holds(candidate.when, state, input, now, settings));
+export function stepOracleBreaker(
+  state: OracleCircuit,
+  input: OracleBreakerInput,
+  now: number,
+  settings: BreakerSettings,
+): OracleBreakerStep {
+  const row = BREAKER_TABLE.find(
+    (candidate) =>
+      candidate.from === state.kind &&
+      candidate.input === input.kind &&
+      holds(candidate.when, state, input, now, settings),
+  );
   // The table ends every (state, input) pair with an `always` row, so a miss is a bug in the table itself.
   if (row === undefined) return { state, transitions: [] };
   const after = nextState(row, state, input, now, settings);

@@ -13,7 +13,11 @@ function nonEmpty(list: readonly string[] | undefined): readonly string[] | unde
  * `agent.a.models`, `chains[a]`, `chains[p]`, `chains.default`, `[p]`; `p` put first when missing;
  * duplicates dropped, first kept. `p` undefined means no primary was configured or asked for.
  */
-export function oracleResolveChain(config: EngineConfig, agent: string, primary: string | undefined): readonly string[] | undefined {
+export function oracleResolveChain(
+  config: EngineConfig,
+  agent: string,
+  primary: string | undefined,
+): readonly string[] | undefined {
   const agentConfig = own(config.agent, agent);
   const list =
     nonEmpty(agentConfig?.models) ??
@@ -31,7 +35,11 @@ export function oracleResolveChain(config: EngineConfig, agent: string, primary:
  * whether the primary was asked for explicitly or came from the config, so when the config names no primary
  * for the agent both readings are offered.
  */
-export function configuredChainsFor(config: EngineConfig, agent: string, primary: string): readonly (readonly string[])[] {
+export function configuredChainsFor(
+  config: EngineConfig,
+  agent: string,
+  primary: string,
+): readonly (readonly string[])[] {
   const chains: (readonly string[])[] = [];
   const explicit = oracleResolveChain(config, agent, primary);
   if (explicit !== undefined) chains.push(explicit);

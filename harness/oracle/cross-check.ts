@@ -39,10 +39,15 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
  * order. An audited attempt with no fleet request behind it, or a fleet request the audit never mentions,
  * is a violation. Audit lines are taken in log order, fleet requests in arrival order (`at`, stable).
  */
-export function crossCheckFleet(audit: readonly AuditedAttempt[], fleetLog: readonly FleetRequest[]): Violation[] {
+export function crossCheckFleet(
+  audit: readonly AuditedAttempt[],
+  fleetLog: readonly FleetRequest[],
+): Violation[] {
   const auditedModels = new Set(audit.map((attempt) => attempt.model));
   const byModelAudit = groupBy(audit, (attempt) => attempt.model);
-  const ordered = fleetLog.map((request, index) => ({ request, index })).sort((a, b) => a.request.at - b.request.at || a.index - b.index);
+  const ordered = fleetLog
+    .map((request, index) => ({ request, index }))
+    .sort((a, b) => a.request.at - b.request.at || a.index - b.index);
   const byModelFleet = groupBy(ordered, ({ request }) => fleetModelId(request, auditedModels));
   const violations: Violation[] = [];
   for (const model of new Set([...byModelAudit.keys(), ...byModelFleet.keys()])) {

@@ -34,8 +34,22 @@ export interface ActionJudgement {
   readonly why: string;
 }
 
-function judged(allowed: readonly OracleAction[], configured: OracleAction, why: string, extra: Partial<ActionJudgement> = {}): ActionJudgement {
-  return { allowed, configured, retryNumber: null, bounds: null, deadlineCut: false, deadlineFallback: false, why, ...extra };
+function judged(
+  allowed: readonly OracleAction[],
+  configured: OracleAction,
+  why: string,
+  extra: Partial<ActionJudgement> = {},
+): ActionJudgement {
+  return {
+    allowed,
+    configured,
+    retryNumber: null,
+    bounds: null,
+    deadlineCut: false,
+    deadlineFallback: false,
+    why,
+    ...extra,
+  };
 }
 
 function withExtra(base: ActionJudgement, facts: FailureFacts): ActionJudgement {
@@ -63,11 +77,13 @@ function withExtra(base: ActionJudgement, facts: FailureFacts): ActionJudgement 
  */
 export function judgeAction(facts: FailureFacts): ActionJudgement {
   const { settings, reason } = facts;
-  if (!settings.enabled) return judged(["fail"], "fail", "fail (fallback.enabled is false: one attempt, error surfaced)");
+  if (!settings.enabled)
+    return judged(["fail"], "fail", "fail (fallback.enabled is false: one attempt, error surfaced)");
   if (reason === "aborted") return judged(["fail"], "fail", "fail (the caller aborted)");
   const row = rowOf(reason);
   const configured = settings.actions[row.type] ?? row.action;
-  const source = settings.actions[row.type] === undefined ? `the default for ${reason}` : `fallback.actions.${row.type}`;
+  const source =
+    settings.actions[row.type] === undefined ? `the default for ${reason}` : `fallback.actions.${row.type}`;
   switch (configured) {
     case "fail":
       return withExtra(judged(["fail"], configured, `fail (${source})`), facts);
@@ -77,13 +93,25 @@ export function judgeAction(facts: FailureFacts): ActionJudgement {
       return withExtra(
         facts.compacted
           ? judged(["fallback"], configured, "fallback (this request has compacted once already)")
-          : judged(["compact", "fallback"], configured, `compact, or fallback without a compaction hook (${source})`),
+          : judged(
+              ["compact", "fallback"],
+              configured,
+              `compact, or fallback without a compaction hook (${source})`,
+            ),
         facts,
       );
     case "retry": {
       const retryNumber = facts.modelAttempt - facts.compactionRetries;
       if (retryNumber > settings.max_retries) {
-        return withExtra(judged(["fallback"], configured, `fallback (retry ${retryNumber} would exceed max_retries ${settings.max_retries})`, { retryNumber }), facts);
+        return withExtra(
+          judged(
+            ["fallback"],
+            configured,
+            `fallback (retry ${retryNumber} would exceed max_retries ${settings.max_retries})`,
+            { retryNumber },
+          ),
+          facts,
+        );
       }
       const bounds = retryDelayBounds(oraclePolicyFor(reason, settings), retryNumber, facts.retryAfterMs);
       const remaining = settings.deadline_ms - facts.elapsedMs;

@@ -9,7 +9,10 @@ export const SECRET_PATTERNS: ReadonlyArray<{ readonly kind: string; readonly pa
   // Google API keys are AIza followed by 35 characters.
   { kind: "a Google API key", pattern: /\bAIza[0-9A-Za-z_-]{35}\b/ },
   { kind: "an AWS access key", pattern: /\bAKIA[0-9A-Z]{16}\b/ },
-  { kind: "an api key assignment", pattern: /\b(?:x-)?api[_-]?key\b["']?\s*[:=]\s*["']?[A-Za-z0-9._-]{12,}/i },
+  {
+    kind: "an api key assignment",
+    pattern: /\b(?:x-)?api[_-]?key\b["']?\s*[:=]\s*["']?[A-Za-z0-9._-]{12,}/i,
+  },
 ];
 
 /** The kind of the first credential-looking text in `text`, or undefined. */

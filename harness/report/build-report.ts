@@ -22,7 +22,7 @@ function scenarioReport(o: ScenarioOutcome, cwd: string): ScenarioReport {
     reasons: [...o.verdict.reasons],
     requests: { total: o.run.requests.length, success: count("success"), error: count("error"), hang: count("hang") },
     attempts: o.run.audit.filter((l) => l.event === "fallback_attempt").length,
-    audit: { lines: o.verdict.check.lines, violations: o.verdict.check.violationCount, counts: { ...o.verdict.check.counts } as Record<string, number>, warnings: o.verdict.check.warnings.length, file: files.audit },
+    audit: { lines: o.verdict.check.lines, violations: o.verdict.check.violationCount, counts: { ...o.verdict.check.counts }, warnings: o.verdict.check.warnings.length, file: files.audit },
     fleet: { calls: o.run.fleetCalls.length, mismatches: o.verdict.crossCheck.length, file: files.fleet },
     reaudit: o.reaudit,
     parity: [...o.scenario.expect.parity],

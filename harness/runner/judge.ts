@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import { settingsFor } from "../../src/index.ts";
 import { checkAuditStream } from "../check/check-audit.ts";
 import type { CheckResult } from "../check/audit-checker.ts";
@@ -15,10 +16,10 @@ export interface ScenarioVerdict {
   readonly hangs: number;
 }
 
-async function* linesOf(text: string): AsyncGenerator<string> {
+function linesOf(text: string): AsyncIterable<string> {
   const lines = text.split("\n");
   if (lines.at(-1) === "") lines.pop();
-  for (const line of lines) yield line;
+  return Readable.from(lines);
 }
 
 function auditedAttempts(auditText: string): AuditedAttempt[] {

@@ -70,7 +70,7 @@ export function parseScenarioText<S extends z.ZodType>(
   }
   const raw: unknown = doc.toJS();
   const parsed = schema.safeParse(raw);
-  if (parsed.success) return { ok: true, value: parsed.data as z.output<S> };
+  if (parsed.success) return { ok: true, value: parsed.data };
   return {
     ok: false,
     problems: parsed.error.issues.map((issue) => {
@@ -81,14 +81,9 @@ export function parseScenarioText<S extends z.ZodType>(
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case "unrecognized_keys":
-      return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
-    case "invalid_union":
-      return issue.message === "Invalid input" ? "does not match any accepted form" : issue.message;
-    default:
-      return issue.message;
-  }
+  if (issue.code === "unrecognized_keys") return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+  if (issue.code === "invalid_union" && issue.message === "Invalid input") return "does not match any accepted form";
+  return issue.message;
 }
 
 /** Reads and validates a scenario file; an unreadable file is a problem, never an exception. */

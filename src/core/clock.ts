@@ -9,10 +9,10 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-/** The error a sleep rejects with when its signal aborts without a reason of its own. */
-export function abortReason(signal: AbortSignal): unknown {
-  if (signal.reason !== undefined) return signal.reason;
-  const error = new Error("This operation was aborted");
+/** The error a sleep rejects with: the signal's reason when it is an Error, else an AbortError carrying it. */
+export function abortReason(signal: AbortSignal): Error {
+  if (signal.reason instanceof Error) return signal.reason;
+  const error = new Error("This operation was aborted", { cause: signal.reason });
   error.name = "AbortError";
   return error;
 }

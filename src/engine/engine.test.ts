@@ -331,6 +331,13 @@ describe("promotion", () => {
 });
 
 describe("audit", () => {
+  it("writes integer latencies even when the clock runs on fractional milliseconds", async () => {
+    const k = kit(chainABC, { [A]: [step.ok("Hello", 12.75)] });
+    await k.run();
+    const success = k.sink.events().find((e) => e.event === "fallback_success");
+    expect(success).toMatchObject({ latency_ms: 13 });
+  });
+
   it("numbers lines without gaps and never lets time go backwards", async () => {
     const k = kit(chainABC, { [A]: [step.fail(httpError(503)), step.ok()], [B]: [step.ok()] });
     await k.run();

@@ -127,6 +127,7 @@ export class FailoverRequest {
   async #walk(models: readonly ModelId[], mode: WalkMode, single: boolean): Promise<WalkEnd> {
     const { clock } = this.#shared.ports;
     let denied = 0;
+    const attemptsBefore = this.#attempts;
     for (const [index, model] of models.entries()) {
       let modelAttempt = 0;
       let compactionRetries = 0;
@@ -154,7 +155,8 @@ export class FailoverRequest {
         this.#write({ event: "fallback_attempt", model, attempt: this.#attempts, model_attempt: modelAttempt });
         const startedAt = clock.now();
         const outcome = await this.#attempt(model);
-        const latency = clock.now() - startedAt;
+        // Clocks may run on fractional milliseconds (a virtual clock driven by drawn latencies); the audit holds integers.
+        const latency = Math.round(clock.now() - startedAt);
         if (outcome.ok) return { kind: "served", result: this.#serve(model, outcome.text, probe, mode, latency) };
 
         const decision = this.#decide(outcome, modelAttempt, compactionRetries, single);
@@ -208,7 +210,9 @@ export class FailoverRequest {
         break;
       }
     }
-    return denied === models.length ? { kind: "all_open" } : { kind: "exhausted" };
+    // "Every model skipped for open circuits" (SPEC §6) means none could be tried at all in this walk; a
+    // model that failed and then opened is exhausted, not all-open, so on_all_open never re-walks it.
+    return denied === models.length && this.#attempts === attemptsBefore ? { kind: "all_open" } : { kind: "exhausted" };
   }
 
   #attempt(model: ModelId): Promise<AttemptOutcome> {

@@ -28,7 +28,9 @@ export async function checkCommand(args: CheckCommandArgs, io: CliIo): Promise<E
     const loaded = await loadConfigFile(args.config);
     if (!loaded.ok) {
       io.stderr.write(`${formatProblems(loaded.problems, args.config)}\n`);
-      io.stderr.write(`fallback-harness check: the config ${args.config} is unusable; nothing was checked.\n`);
+      io.stderr.write(
+        `fallback-harness check: the config ${args.config} is unusable; nothing was checked.\n`,
+      );
       return EXIT.badInput;
     }
     const loadedConfig = loaded.config;
@@ -36,11 +38,20 @@ export async function checkCommand(args: CheckCommandArgs, io: CliIo): Promise<E
     settings = (agent) => settingsFor(loadedConfig, agent);
   }
   try {
-    const result = await checkAuditFile(args.file, config === undefined ? { settingsFor: settings } : { settingsFor: settings, config });
-    io.stdout.write(args.json === true ? `${JSON.stringify({ file: args.file, ...result }, null, 2)}\n` : formatCheckResult(result, args.file));
+    const result = await checkAuditFile(
+      args.file,
+      config === undefined ? { settingsFor: settings } : { settingsFor: settings, config },
+    );
+    io.stdout.write(
+      args.json === true
+        ? `${JSON.stringify({ file: args.file, ...result }, null, 2)}\n`
+        : formatCheckResult(result, args.file),
+    );
     return result.ok ? EXIT.ok : EXIT.checkFailed;
   } catch (error) {
-    const message = isAuditInputError(error) ? error.message : `Failed to check ${args.file}: ${error instanceof Error ? error.message : String(error)}.`;
+    const message = isAuditInputError(error)
+      ? error.message
+      : `Failed to check ${args.file}: ${error instanceof Error ? error.message : String(error)}.`;
     io.stderr.write(`fallback-harness check: ${message}\n`);
     return EXIT.badInput;
   }

@@ -46,8 +46,18 @@ export function azureError(reason: Exclude<HttpReason, "proxy">, params: ErrorPa
       return e(408, "Timeout", "The operation was timeout.");
     case "bad_gateway":
       return e(502, "BadGateway", "Bad gateway.");
-    default:
+    case "context_overflow":
+    case "quota_exhausted":
+    case "overloaded":
+    case "unavailable":
+    case "server_error":
+    case "invalid_request":
+      // Azure passes these through from the OpenAI service in OpenAI's own shape.
       return openaiError(reason, params);
+    default: {
+      const unreachable: never = reason;
+      throw new TypeError(`Failed to build an Azure error: unknown reason ${String(unreachable)}. Use one of HTTP_REASONS.`);
+    }
   }
 }
 

@@ -6,8 +6,9 @@ import { jsonError, retryAfterMsOf, retryHeaders } from "./types.ts";
 /**
  * OpenAI's errors (reference/providers.md §2): `{"error":{"message","type","param","code"}}` for every
  * status, with real message texts; 502 and 504 are Cloudflare HTML pages. OpenAI has no 529: `overloaded`
- * is sent as a 529 in OpenAI's shape so the class stays expressible (a fleet fault, not a documented
- * OpenAI response); OpenAI's own "engine is overloaded" 503 is `unavailable`.
+ * is sent as a 529 in OpenAI's shape with type and code `overloaded_error` (SPEC §3's signal), so the class
+ * stays expressible in headers, bodies and stream frames alike; it is a fleet fault, not a documented OpenAI
+ * response. OpenAI's own "engine is overloaded" 503 is `unavailable`.
  */
 export function openaiError(reason: Exclude<HttpReason, "proxy">, params: ErrorParams): ProviderError {
   const e = (status: number, message: string, type: string | null, code: string | null, param: string | null = null): ProviderError => ({
@@ -24,13 +25,16 @@ export function openaiError(reason: Exclude<HttpReason, "proxy">, params: ErrorP
     case "rate_limit":
       return e(429, `Rate limit reached for ${params.model} in organization org-fleet on requests per min (RPM): Limit 500, Used 500, Requested 1.${again} Visit https://platform.openai.com/account/rate-limits to learn more.`, "requests", "rate_limit_exceeded");
     case "overloaded":
-      return e(529, "The server is overloaded. Please try again later.", "server_error", "overloaded");
+      return e(529, "The server is overloaded. Please try again later.", "overloaded_error", "overloaded_error");
+    // OpenAI sends these two only as Cloudflare pages; in a stream frame (where no status travels) the
+    // type and code name the failure instead of the generic `server_error`, so the frame still says what it is.
     case "timeout":
-      return e(504, "Gateway timeout.", "server_error", "timeout");
+      return e(504, "Request timed out.", "timeout", "timeout");
     case "bad_gateway":
-      return e(502, "Bad gateway.", "server_error", "bad_gateway");
+      return e(502, "Bad gateway.", "bad_gateway", "bad_gateway");
     case "unavailable":
-      return e(503, "The engine is currently overloaded, please try again later", "server_error", null);
+      // The newer form of OpenAI's 503 (reference/providers.md §2); the older one had type server_error, code null.
+      return e(503, "The server is overloaded or not ready yet.", "service_unavailable_error", "server_is_overloaded");
     case "server_error":
       return e(500, "The server had an error while processing your request. Sorry about that!", "server_error", null);
     case "auth":

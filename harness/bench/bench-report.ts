@@ -1,0 +1,133 @@
+import { z } from "zod";
+import type { LatencySummary } from "./percentile.ts";
+
+/** The engines compared side by side (SPEC-free: the bench's own names). */
+export const CONTENDERS = ["reference", "ai-fallback", "cockatiel", "opossum", "naive-loop"] as const;
+/** One engine of the comparison. */
+export type ContenderId = (typeof CONTENDERS)[number];
+
+/** The failover cases of issue 8 §2: the primary fails fast, the fallback answers. */
+export const FAILOVER_CASES = ["http-500", "http-429-retry-after-0", "connection-reset", "in-band-error-before-first-token"] as const;
+/** One failover case. */
+export type FailoverCase = (typeof FAILOVER_CASES)[number];
+
+/** How a run was made: where, on what, with which versions. */
+export interface BenchEnvironment {
+  readonly cpuModel: string;
+  readonly cores: number;
+  readonly totalMemoryMb: number;
+  readonly platform: string;
+  readonly node: string;
+  readonly packages: Readonly<Record<string, string>>;
+}
+
+/** Section 1 and the overhead half of section 3: one engine wrapped around a zero-cost call. */
+export interface OverheadRow {
+  readonly contender: ContenderId;
+  /** `success`: the first model answers; `failover`: the first fails (a 500) and the second answers. */
+  readonly path: "success" | "failover";
+  readonly attempts: number;
+  readonly bare: LatencySummary;
+  readonly wrapped: LatencySummary;
+  /** (wrapped − bare) per request at the median, in microseconds. */
+  readonly overheadUs: number;
+  /** The same per attempt. */
+  readonly perAttemptUs: number;
+  /** Overhead per attempt over the median bare in-process mocked call (goal for the reference: < 0.02). */
+  readonly ratioToMockedCall: number;
+}
+
+/** Section 2 and the latency half of section 3: one engine, one case, one transport. */
+export interface FailoverRow {
+  readonly transport: "inproc" | "loopback";
+  readonly case: FailoverCase;
+  readonly contender: ContenderId;
+  /** `measured`, or why it was not: the engine does not fail over on this case (it surfaced the error). */
+  readonly status: "measured" | "not-expressible";
+  readonly note: string | null;
+  readonly latency: LatencySummary | null;
+  /** Median bare failing primary call + median bare answering fallback call: the physical limit. */
+  readonly limitMs: number;
+  /** Median failover latency over the limit (goal ≤ 1.05). */
+  readonly ratio: number | null;
+}
+
+/** Section 4. */
+export interface AuditSection {
+  readonly lines: number;
+  readonly bytes: number;
+  /** Engine → AuditWriter → JsonlFileSink, lines per second (a stub model caller, virtual clock). */
+  readonly engineWriteLinesPerSec: number;
+  /** Bare `JsonlFileSink.append` of ready lines, lines per second. */
+  readonly sinkWriteLinesPerSec: number;
+  readonly checkLinesPerSec: number;
+  readonly checkOk: boolean;
+  readonly checkViolations: number;
+  readonly peakRssMb: number;
+  readonly peakHeapMb: number;
+}
+
+/** Section 5. */
+export interface SimulationSection {
+  readonly requests: number;
+  readonly virtualSeconds: number;
+  readonly wallSeconds: number;
+  readonly virtualSecondsPerWallSecond: number;
+  readonly servedRate: number;
+  readonly propertyCases: number;
+  readonly propertyCasesPerSec: number;
+}
+
+/** Section 6. */
+export interface ScaleSection {
+  readonly requests: number;
+  readonly wallMs: number;
+  readonly served: number;
+  readonly failed: number;
+  readonly auditLines: number;
+  /** Requests without exactly one terminal line, plus gaps in `seq` (must be 0). */
+  readonly lostAuditLines: number;
+  readonly checkOk: boolean;
+  readonly peakHeapMb: number;
+  readonly peakRssMb: number;
+}
+
+/** One goal of issue 8 and where it stands. */
+export interface GoalRow {
+  readonly id: string;
+  readonly goal: string;
+  readonly value: string;
+  readonly met: boolean;
+}
+
+/** The JSON a bench run writes to `reports/bench/<timestamp>.json`. */
+export interface BenchReport {
+  readonly version: 1;
+  readonly createdAt: string;
+  readonly quick: boolean;
+  readonly wallSeconds: number;
+  readonly environment: BenchEnvironment;
+  readonly bareMockedCall: LatencySummary;
+  readonly overhead: readonly OverheadRow[];
+  readonly failover: readonly FailoverRow[];
+  readonly audit: AuditSection;
+  readonly simulation: SimulationSection;
+  readonly scale: ScaleSection;
+  /** Every same-run ratio, flat, lower is better: what `--compare` gates on. */
+  readonly ratios: Readonly<Record<string, number>>;
+  readonly goals: readonly GoalRow[];
+  /** Per engine, failover latency samples (ms) of the plotted case, for the SVG. */
+  readonly plot: { readonly title: string; readonly series: readonly { readonly name: string; readonly samples: readonly number[] }[] };
+}
+
+/**
+ * What `--compare` needs from a stored baseline: the version and a flat map of finite ratios. The rest of
+ * the report is not read, so an old baseline stays usable as long as these two keep their shape.
+ */
+export const BaselineSchema = z.looseObject({
+  version: z.literal(1),
+  ratios: z.record(z.string(), z.number().finite().nonnegative()),
+});
+
+/** The part of a report a comparison reads. */
+export type Baseline = z.output<typeof BaselineSchema>;

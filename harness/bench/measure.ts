@@ -1,0 +1,59 @@
+import { Bench } from "tinybench";
+import { summarize, type LatencySummary } from "./percentile.ts";
+
+/** Time and count bounds of one measurement: every loop of the bench is bounded by both. */
+export interface MeasureBudget {
+  /** Time budget per task, ms (tinybench keeps going until both this and `iterations` are met). */
+  readonly timeMs: number;
+  /** Minimum iterations per task. */
+  readonly iterations: number;
+  readonly warmupMs: number;
+  readonly warmupIterations: number;
+}
+
+/** A task to measure: an async function doing one request. */
+export interface MeasureTask {
+  readonly name: string;
+  readonly fn: () => Promise<unknown>;
+}
+
+/** One measured task: its summary and the retained samples (ms). */
+export interface Measured {
+  readonly summary: LatencySummary;
+  readonly samples: readonly number[];
+}
+
+/**
+ * Runs tasks sequentially with tinybench 6 and retains every latency sample, since tinybench reports no
+ * p95. A task that throws aborts the measurement with the task's name, so a broken case is never reported
+ * as a fast one.
+ */
+export async function measure(tasks: readonly MeasureTask[], budget: MeasureBudget): Promise<Map<string, Measured>> {
+  const bench = new Bench({
+    time: budget.timeMs,
+    iterations: budget.iterations,
+    warmupTime: budget.warmupMs,
+    warmupIterations: budget.warmupIterations,
+    retainSamples: true,
+    throws: true,
+  });
+  for (const task of tasks) bench.add(task.name, task.fn);
+  await bench.run();
+  const out = new Map<string, Measured>();
+  for (const task of bench.tasks) {
+    const result = task.result;
+    if (result.state !== "completed") {
+      throw new Error(`Failed to measure ${task.name}: the task ended ${result.state}${result.state === "errored" ? ` (${result.error.message})` : ""}. Fix the task.`);
+    }
+    const samples = result.latency.samples ?? [];
+    out.set(task.name, { summary: summarize(samples), samples: [...samples] });
+  }
+  return out;
+}
+
+/** The measured entry of `name`, which must exist. */
+export function pick(results: ReadonlyMap<string, Measured>, name: string): Measured {
+  const found = results.get(name);
+  if (found === undefined) throw new Error(`Failed to read the measurement ${name}: it was not run. Add the task to the bench.`);
+  return found;
+}

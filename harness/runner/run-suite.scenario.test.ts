@@ -1,0 +1,111 @@
+import { mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { recordingIo } from "../cli/cli-test-io.ts";
+import { runCommand } from "../cli/commands/run.ts";
+import { createFleetFactory } from "./fleet-adapter.ts";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+
+const SCENARIO = `
+id: gate-500-then-fallback
+title: The primary answers 500 once; the fallback serves
+description: A provider's 500 must move to the next model at once, and the caller must get the whole answer.
+tags: [gate]
+seed: 4
+config:
+  model: openai/gpt-4.1
+  fallback:
+    chains: { default: [openai/gpt-4.1, anthropic/claude-sonnet-4-5] }
+traffic:
+  - { count: 4, every: 2s, stream: true }
+faults:
+  - target: openai/gpt-4.1
+    fault: { kind: http_error, reason: server_error }
+    when: { times: 2 }
+  - target: anthropic/claude-sonnet-4-5
+    fault: { kind: latency, distribution: { type: lognormal, median: 300ms, sigma: 0.8 } }
+expect:
+  requests:
+    - { index: 0, served_by: anthropic/claude-sonnet-4-5, outcome: success, text: canonical }
+    - { outcome: success, text: canonical }
+  audit:
+    present: [{ event: fallback_failure, model: openai/gpt-4.1, reason: server_error, action: fallback }]
+  parity: [DECISION_037]
+`;
+
+async function scenarioDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "fh-gate-"));
+  await writeFile(join(dir, "gate.yaml"), SCENARIO);
+  return dir;
+}
+
+async function run(dir: string, extra: { engine?: string; seed?: number } = {}) {
+  const io = recordingIo({ CI: "true" }, dir);
+  const reportDir = join(dir, `report-${Math.random().toString(36).slice(2)}`);
+  const code = await runCommand({ paths: [dir], reportDir, ...extra }, io, { fleet: createFleetFactory(), wallNow: () => 0 });
+  return { code, io, reportDir };
+}
+
+async function bytesOf(reportDir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const file of ["report.json", "summary.md", "junit.xml", "scenarios/gate-500-then-fallback/audit.jsonl", "scenarios/gate-500-then-fallback/fleet.jsonl"]) {
+    out[file] = await readFile(join(reportDir, file), "utf8");
+  }
+  return out;
+}
+
+describe("fallback-harness run as a CI gate", () => {
+  it("passes the reference engine with exit 0 and writes the report files", async () => {
+    const dir = await scenarioDir();
+    const { code, io, reportDir } = await run(dir);
+    expect(io.err()).toBe("");
+    expect(code).toBe(0);
+    expect((await readdir(reportDir)).sort()).toEqual(["junit.xml", "report.json", "scenarios", "summary.md"]);
+    expect(io.out()).toContain("1/1 scenarios passed");
+  });
+
+  it("produces byte-identical audit, fleet log and report for the same seed", async () => {
+    const dir = await scenarioDir();
+    const first = await bytesOf((await run(dir, { seed: 11 })).reportDir);
+    const second = await bytesOf((await run(dir, { seed: 11 })).reportDir);
+    expect(second).toEqual(first);
+    expect(first["scenarios/gate-500-then-fallback/audit.jsonl"]?.split("\n").length).toBeGreaterThan(10);
+  });
+
+  it("fails a deliberately broken engine with exit 1 and a reason that names the defect", async () => {
+    const dir = await scenarioDir();
+    const { code, io, reportDir } = await run(dir, { engine: join(here, "test-engines/primary-only.ts") });
+    expect(code).toBe(1);
+    expect(io.out()).toContain("FAIL gate-500-then-fallback");
+    expect(io.out()).toMatch(/expect\.requests\[0\]\.outcome: request #0: expected success, got error/);
+    const report = JSON.parse(await readFile(join(reportDir, "report.json"), "utf8")) as { scenarios: { reasons: string[] }[] };
+    expect(report.scenarios[0]?.reasons.some((r) => r.startsWith("fleet cross-check [fleet-request-unaudited]"))).toBe(true);
+  });
+
+  it("exits 2 naming file, line and path for a malformed scenario, and runs nothing", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "fh-bad-"));
+    await writeFile(join(dir, "bad.yaml"), SCENARIO.replace("kind: http_error, reason: server_error", "kind: http_eror, reason: server_error"));
+    const { code, io } = await run(dir);
+    expect(code).toBe(2);
+    expect(io.err()).toMatch(/bad\.yaml:\d+:\d+ faults\[0\]\.fault\.kind: /);
+    expect(io.err()).toContain("Nothing was run.");
+  });
+
+  it("exits 2 when a fault targets a model no chain uses", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "fh-target-"));
+    await writeFile(join(dir, "target.yaml"), SCENARIO.replace("target: openai/gpt-4.1", "target: openai/gpt-9"));
+    const { code, io } = await run(dir);
+    expect(code).toBe(2);
+    expect(io.err()).toMatch(/faults\[0\]\.target: "openai\/gpt-9" is not a model or provider/);
+  });
+
+  it("exits 2 for an engine module that does not exist", async () => {
+    const dir = await scenarioDir();
+    const { code, io } = await run(dir, { engine: "./no-such-engine.ts" });
+    expect(code).toBe(2);
+    expect(io.err()).toMatch(/Failed to load the engine module .*no-such-engine\.ts/);
+  });
+});
