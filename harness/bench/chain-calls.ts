@@ -18,9 +18,9 @@ export interface ChainCalls {
 }
 
 /** The bench's chain: a primary that fails and a fallback that answers, on two providers. */
-export const PRIMARY: ModelId = "openai/gpt-4o";
+export const PRIMARY = "openai/gpt-4o" as ModelId;
 /** The model that answers. */
-export const FALLBACK: ModelId = "anthropic/claude-sonnet-4-5";
+export const FALLBACK = "anthropic/claude-sonnet-4-5" as ModelId;
 /** The prompt of every request. */
 export const PROMPT = "Answer with the canonical text.";
 
@@ -45,7 +45,8 @@ export function fleetChainCalls(fleet: Fleet, stream: boolean): ChainCalls {
     async runModel(model) {
       if (!stream) return (await generateText({ model, prompt: PROMPT, maxRetries: 0 })).text;
       let text = "";
-      for await (const part of streamText({ model, prompt: PROMPT, maxRetries: 0 }).fullStream) {
+      // onError: the error also arrives as a part; the default handler would print it (as the engine's caller avoids too).
+      for await (const part of streamText({ model, prompt: PROMPT, maxRetries: 0, onError: () => undefined }).fullStream) {
         if (part.type === "text-delta") text += part.text;
         else if (part.type === "error") throw part.error;
       }

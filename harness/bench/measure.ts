@@ -9,6 +9,11 @@ export interface MeasureBudget {
   readonly iterations: number;
   readonly warmupMs: number;
   readonly warmupIterations: number;
+  /**
+   * The bench is run this many times with the task order rotated and the samples pooled: a ratio of two
+   * tasks measured seconds apart would otherwise carry the drift (JIT, GC, CPU frequency) between them.
+   */
+  readonly passes: number;
 }
 
 /** A task to measure: an async function doing one request. */
@@ -29,25 +34,32 @@ export interface Measured {
  * as a fast one.
  */
 export async function measure(tasks: readonly MeasureTask[], budget: MeasureBudget): Promise<Map<string, Measured>> {
-  const bench = new Bench({
-    time: budget.timeMs,
-    iterations: budget.iterations,
-    warmupTime: budget.warmupMs,
-    warmupIterations: budget.warmupIterations,
-    retainSamples: true,
-    throws: true,
-  });
-  for (const task of tasks) bench.add(task.name, task.fn);
-  await bench.run();
-  const out = new Map<string, Measured>();
-  for (const task of bench.tasks) {
-    const result = task.result;
-    if (result.state !== "completed") {
-      throw new Error(`Failed to measure ${task.name}: the task ended ${result.state}${result.state === "errored" ? ` (${result.error.message})` : ""}. Fix the task.`);
+  const pooled = new Map<string, number[]>(tasks.map((t) => [t.name, []]));
+  const passes = Math.max(1, budget.passes);
+  for (let pass = 0; pass < passes; pass++) {
+    const bench = new Bench({
+      time: budget.timeMs / passes,
+      iterations: Math.max(1, Math.ceil(budget.iterations / passes)),
+      // Warm up on the first pass only; later passes run on warm code.
+      warmup: pass === 0,
+      warmupTime: budget.warmupMs,
+      warmupIterations: budget.warmupIterations,
+      retainSamples: true,
+      throws: true,
+    });
+    const shift = pass % Math.max(1, tasks.length);
+    for (const task of [...tasks.slice(shift), ...tasks.slice(0, shift)]) bench.add(task.name, task.fn);
+    await bench.run();
+    for (const task of bench.tasks) {
+      const result = task.result;
+      if (result.state !== "completed") {
+        throw new Error(`Failed to measure ${task.name}: the task ended ${result.state}${result.state === "errored" ? ` (${result.error.message})` : ""}. Fix the task.`);
+      }
+      pooled.get(task.name)?.push(...(result.latency.samples ?? []));
     }
-    const samples = result.latency.samples ?? [];
-    out.set(task.name, { summary: summarize(samples), samples: [...samples] });
   }
+  const out = new Map<string, Measured>();
+  for (const [name, samples] of pooled) out.set(name, { summary: summarize(samples), samples });
   return out;
 }
 

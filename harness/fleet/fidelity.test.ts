@@ -42,32 +42,18 @@ function causeCode(error: unknown): string | undefined {
 }
 
 /**
- * Where the classifier, fed what the real client raised, does not name the reason the fault intends. Each is
- * a fact about the client or the provider's vocabulary, reported to the classifier's owner rather than
- * papered over in the fleet; the test pins the current answer so the list stays true.
- * - SDK-invented status: the AI SDK turns an in-band error into an APICallError (or, for the Responses API
- *   after output, an object) whose `statusCode` it guesses from keywords, 500 by default (Anthropic: 500
- *   for anything but `overloaded_error`; reference/providers.md §5). The classifier ranks that status above
- *   the provider's own type/code (`not_found_error`, `unsupported_country_region_territory`, …).
+ * Where the classifier, fed what the real client raised, cannot name the reason the fault intends. Each is
+ * a fact about the provider's vocabulary, pinned so the list stays true:
  * - Inexpressible: Anthropic's error vocabulary has no type for a bad gateway or an unavailable service;
  *   the frame says `api_error`, which is a server error.
- * - Classifier gap: Azure's `DeploymentNotFound` code is not a `model_not_found` signal (only its 404 is).
+ * (The AI SDK's invented 500 for in-band errors is no longer a disagreement: the classifier ignores a 500
+ * that the provider's own client-error type contradicts; src/classify/classify.ts.)
  */
-const SDK_STATUS = "server_error";
 const KNOWN_DISAGREEMENTS: Readonly<Record<string, Reason>> = {
-  "openai-responses:bad_gateway:first": SDK_STATUS,
-  "openai-responses:permission:first": SDK_STATUS,
-  "openai-responses:bad_gateway:after": SDK_STATUS,
-  "openai-responses:permission:after": SDK_STATUS,
-  "openai-chat:bad_gateway:first": SDK_STATUS,
-  "openai-chat:permission:first": SDK_STATUS,
-  ...Object.fromEntries(
-    (["context_overflow", "quota_exhausted", "bad_gateway", "unavailable", "auth", "permission", "model_not_found", "content_filter", "invalid_request"] as const).map((r) => [`anthropic:${r}:first`, SDK_STATUS]),
-  ),
+  "anthropic:bad_gateway:first": "server_error",
+  "anthropic:unavailable:first": "server_error",
   "anthropic:bad_gateway:after": "server_error",
   "anthropic:unavailable:after": "server_error",
-  "azure:model_not_found:first": "unknown",
-  "azure:model_not_found:after": "unknown",
 };
 
 /** The reason the classifier should give for a stream error frame: the fault's, unless a known disagreement. */

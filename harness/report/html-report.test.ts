@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { breakerRecoversOutcome, burstOutcome, HOSTILE_MODEL, hostileOutcome, reportOf } from "./html/fake-runs.ts";
-import { formatDuration, timeAxis } from "./html/time-axis.ts";
+import { formatDuration, timeScale } from "./html/time-axis.ts";
 import { timelineModel } from "./html/timeline-model.ts";
 import { htmlReport } from "./html-report.ts";
 
@@ -46,7 +46,7 @@ describe("htmlReport", () => {
   it("references nothing outside the file: no external src or href, no script", () => {
     const html = render();
     expect(html).not.toMatch(/\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?\/\//i);
-    expect(html).not.toMatch(/@import|url\(/i);
+    expect(html).not.toMatch(/@import|url\((?!#)/i); // url(#id) is the SVG's own pattern
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/<link/i);
   });
@@ -67,7 +67,7 @@ describe("htmlReport", () => {
     expect(hostile).toMatch(/<span class="ctx-line hit"><span class="ln">3<\/span>/);
     expect(count(hostile, 'class="ctx-line')).toBe(3);
     expect(count(hostile, 'data-testid="breaker-band"')).toBe(1);
-    expect(count(hostile, "<title>r&lt;1&gt; exhausted at 1.1 s</title>")).toBe(1);
+    expect(count(hostile, "<title>r&lt;1&gt; exhausted at 1.06 s</title>")).toBe(1);
   });
 
   it("shows the verdict, engine, seed and a coloured parity table in the header", () => {
@@ -116,12 +116,33 @@ describe("timelineModel", () => {
   });
 });
 
-describe("timeAxis", () => {
-  it("picks round steps from milliseconds to a whole day", () => {
-    expect(timeAxis(0)).toEqual({ endMs: 1, ticks: [0, 1] });
-    expect(timeAxis(61_000).ticks.at(-1)).toBe(70_000);
-    expect(timeAxis(24 * 3_600_000).ticks.map(formatDuration)).toEqual(["0", "3 h", "6 h", "9 h", "12 h", "15 h", "18 h", "21 h", "24 h"]);
+describe("timeScale", () => {
+  it("keeps a plain linear axis ending on a round tick when nothing is idle for long", () => {
+    const scale = timeScale([[0, 1700]], 100, 800);
+    expect(scale.cuts).toEqual([]);
+    expect(scale.ticks.map((t) => formatDuration(t.ms))).toEqual(["0", "500 ms", "1 s", "1.5 s", "2 s"]);
+    expect(scale.x(0)).toBe(100);
+    expect(scale.x(900)).toBeCloseTo(460);
+    expect(scale.x(2000)).toBe(900);
+  });
+
+  it("cuts a long idle stretch out of a day-long axis and keeps time increasing left to right", () => {
+    const day = 24 * 3_600_000;
+    const scale = timeScale([[0, 2_000], [day - 5_000, day]], 0, 1000);
+    expect(scale.cuts).toHaveLength(1);
+    expect(formatDuration((scale.cuts[0]?.to ?? 0) - (scale.cuts[0]?.from ?? 0))).toBe("23 h 59 min");
+    const xs = [0, 1_000, 2_000, 3_600_000, day - 5_000, day - 1_000, day].map(scale.x);
+    expect(xs).toEqual([...xs].sort((a, b) => a - b));
+    expect(xs.at(-1)).toBe(1000);
+    expect(scale.ticks.length).toBeGreaterThan(3);
+  });
+
+  it("formats durations for people", () => {
+    expect(formatDuration(0)).toBe("0");
+    expect(formatDuration(250)).toBe("250 ms");
     expect(formatDuration(1500)).toBe("1.5 s");
+    expect(formatDuration(60_500)).toBe("1 min 0.5 s");
     expect(formatDuration(90 * 60_000)).toBe("1 h 30 min");
+    expect(formatDuration(24 * 3_600_000)).toBe("1 d");
   });
 });

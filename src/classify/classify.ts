@@ -39,7 +39,32 @@ export function classify(input: unknown, options?: ClassifyOptions): Classificat
   }
 }
 
-function classifySignals(signals: Signals, options: ClassifyOptions | undefined): Classification {
+/**
+ * Provider error types that only a client error carries. Real providers never send them with a 500; the AI
+ * SDK does, when it turns an in-band stream error into an APICallError and has to invent a status
+ * (reference/providers.md §5: Anthropic 500 for anything but `overloaded_error`).
+ */
+const CLIENT_ERROR_CODES = new Set([
+  "invalid_request_error",
+  "authentication_error",
+  "permission_error",
+  "not_found_error",
+  "billing_error",
+  "invalid_api_key",
+  "model_not_found",
+  "unsupported_country_region_territory",
+  "deploymentnotfound",
+  "content_filter",
+]);
+
+/** A 500 contradicted by the provider's own client-error type is the SDK's guess, not a signal. */
+function withoutInventedStatus(signals: Signals): Signals {
+  if (signals.status !== 500 || !signals.codes.some((c) => CLIENT_ERROR_CODES.has(c))) return signals;
+  return { ...signals, status: null };
+}
+
+function classifySignals(raw: Signals, options: ClassifyOptions | undefined): Classification {
+  const signals = withoutInventedStatus(raw);
   const capMs = validCap(options?.retry_after_cap_ms);
   const retryAfterMs = retryAfter(signals, referenceTime(signals, options?.now_ms));
   const rule = decide({ signals, retryAfterMs, capMs });

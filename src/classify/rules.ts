@@ -252,8 +252,8 @@ export const RULES: readonly Rule[] = [
   {
     tier: "signal",
     reason: "bad_gateway",
-    why: "502 (and Cloudflare 520/521/523)",
-    test: status(502, 520, 521, 523),
+    why: "502 (and Cloudflare 520/521/523), bad_gateway",
+    test: any(status(502, 520, 521, 523), code("bad_gateway")),
   },
   {
     tier: "signal",
@@ -345,7 +345,7 @@ export const RULES: readonly Rule[] = [
     why: "404, model_not_found, not_found_error, NOT_FOUND, NoSuchModelError",
     test: any(
       status(404),
-      code("model_not_found", "not_found_error", "resourcenotfoundexception"),
+      code("model_not_found", "not_found_error", "resourcenotfoundexception", "deploymentnotfound"),
       providerStatus("NOT_FOUND"),
       name("AI_NoSuchModelError", "AI_NoSuchProviderError", "ProviderModelNotFoundError"),
     ),

@@ -64,6 +64,8 @@ ul.reasons { margin: 8px 0; padding: 10px 14px 10px 30px; background: var(--fail
 svg.timeline { display: block; max-width: 100%; height: auto; font-family: system-ui, sans-serif; }
 svg .grid { stroke: #eef2f7; stroke-width: 1; }
 svg .tick { fill: var(--muted); font-size: 10px; }
+svg .cut-edge { stroke: #cbd5e1; stroke-dasharray: 3 2; }
+svg .cut-label { fill: var(--muted); font-size: 9.5px; font-style: italic; }
 svg .divider { stroke: var(--line); }
 svg .stripe { fill: #f8fafc; }
 svg .lane-label, svg .band-label { font-size: 10px; fill: #475569; font-family: ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", monospace; }

@@ -1,5 +1,5 @@
 import { clip, esc } from "./escape.ts";
-import { formatDuration, timeAxis } from "./time-axis.ts";
+import { formatDuration, timeScale, type TimeScale } from "./time-axis.ts";
 import { selectLanes, type AttemptMark, type BreakerInterval, type BreakerState, type Lane, type TimelineModel } from "./timeline-model.ts";
 
 /** How the timeline is drawn and linked. */
@@ -35,6 +35,9 @@ const MIN_MARK_W = 5;
 
 interface Ctx {
   readonly x: (ms: number) => number;
+  /** The right edge of the plot: where the last breaker state and an unfinished request run to. */
+  readonly end: number;
+  readonly spanMs: number;
   readonly options: TimelineOptions;
   readonly drawnAt: Map<number, string>;
 }
@@ -71,16 +74,16 @@ function attemptMark(ctx: Ctx, a: AttemptMark, left: number, cy: number): { html
   return { html: ring + html, right };
 }
 
-function laneRow(ctx: Ctx, lane: Lane, y: number, axisEnd: number, odd: boolean): string {
+function laneRow(ctx: Ctx, lane: Lane, y: number): string {
   const cy = y + LANE_H / 2;
-  const end = lane.end ?? axisEnd;
+  const end = lane.end ?? ctx.spanMs;
   const out: string[] = [];
-  if (odd) out.push(`<rect class="stripe" x="0" y="${r(y)}" width="${WIDTH}" height="${LANE_H}"/>`);
   const label = `<text class="lane-label" x="${PLOT_X - 8}" y="${r(cy + 3.5)}" text-anchor="end">${esc(clip(lane.requestId, 26))}<title>${esc(`${lane.requestId}: ${lane.terminal === "success" ? `served by ${lane.servedBy ?? "?"}` : lane.terminal === "exhausted" ? "exhausted" : "no terminal line"} · ${lane.attempts.length} attempt(s)`)}</title></text>`;
   // The label stands for the request's own lines (request, skips, terminal); attempts link from their marks.
   const attemptLines = new Set(lane.attempts.flatMap((a) => a.lines));
   out.push(linked(ctx, lane.lines.filter((l) => !attemptLines.has(l)), `${ctx.options.idPrefix}-l${lane.lines[0] ?? 0}`, label).html);
-  out.push(`<line class="span ${lane.terminal}" x1="${r(ctx.x(lane.start))}" x2="${r(ctx.x(end))}" y1="${r(cy)}" y2="${r(cy)}"/>`);
+  const spanEnd = lane.end === null ? ctx.end : ctx.x(end);
+  out.push(`<line class="span ${lane.terminal}" x1="${r(ctx.x(lane.start))}" x2="${r(spanEnd)}" y1="${r(cy)}" y2="${r(cy)}"/>`);
   for (const s of lane.skips) {
     const sx = ctx.x(s.at);
     out.push(`<path class="skip" d="M${r(sx - 3)},${r(cy - 7)}h6l-3,4z"><title>${esc(`${s.model} skipped: ${s.reason} (audit line ${s.line})`)}</title></path>`);
@@ -108,10 +111,43 @@ function bandRow(ctx: Ctx, model: string, bands: readonly BreakerInterval[], y: 
     const x1 = ctx.x(b.start);
     const id = b.line === null ? null : `${ctx.options.idPrefix}-b${b.line}`;
     const title = `${model}: ${b.state} from ${formatDuration(b.start)} to ${formatDuration(b.end)}${b.cause ? ` (cause ${b.cause})` : ""}${b.line !== null ? ` · audit line ${b.line}` : " · initial state"}`;
-    const rect = `<rect${id === null ? "" : ` id="${esc(id)}"`} data-testid="breaker-band" data-state="${b.state}" class="band" x="${r(x1)}" y="${r(y + 2)}" width="${r(Math.max(1, ctx.x(b.end) - x1))}" height="${BAND_H - 4}" fill="${STATE_COLOURS[b.state]}"><title>${esc(title)}</title></rect>`;
+    const x2 = b.end >= ctx.spanMs ? ctx.end : ctx.x(b.end);
+    const rect = `<rect${id === null ? "" : ` id="${esc(id)}"`} data-testid="breaker-band" data-state="${b.state}" class="band" x="${r(x1)}" y="${r(y + 2)}" width="${r(Math.max(1, x2 - x1))}" height="${BAND_H - 4}" fill="${STATE_COLOURS[b.state]}"><title>${esc(title)}</title></rect>`;
     out.push(b.line === null || id === null ? rect : linked(ctx, [b.line], id, rect).html);
   }
   return out.join("");
+}
+
+/** Busy time: each request from its first line to its last, waits included, and each transition. */
+function busyIntervals(model: TimelineModel): [number, number][] {
+  const busy: [number, number][] = model.bands.filter((b) => b.line !== null).map((b) => [b.start, b.start]);
+  for (const lane of model.lanes) {
+    const last = Math.max(lane.end ?? lane.start, ...lane.attempts.map((a) => a.end + a.waitMs), ...lane.skips.map((k) => k.at));
+    busy.push([lane.start, last]);
+  }
+  return busy;
+}
+
+/** Grid lines and tick labels, and each cut of idle time as a hatched column saying how long it was. */
+function axisSvg(scale: TimeScale, height: number, hatch: string): string {
+  const parts: string[] = [];
+  for (const t of scale.ticks) {
+    const tx = r(t.x);
+    const lx = t.anchor === "start" ? r(t.x - 3) : tx;
+    parts.push(`<line class="grid" x1="${tx}" x2="${tx}" y1="${AXIS_H - 4}" y2="${r(height - 4)}"/><text class="tick" x="${lx}" y="${AXIS_H - 8}" text-anchor="${t.anchor}">${esc(formatDuration(t.ms))}</text>`);
+  }
+  for (const c of scale.cuts) {
+    const cx = (c.x0 + c.x1) / 2;
+    const cy = (AXIS_H + height) / 2;
+    const idle = `${formatDuration(c.to - c.from)} idle`;
+    parts.push(
+      `<g class="cut"><rect x="${r(c.x0)}" y="${AXIS_H - 4}" width="${r(c.x1 - c.x0)}" height="${r(height - AXIS_H)}" fill="url(#${esc(hatch)})"/>` +
+        `<path class="cut-edge" d="M${r(c.x0)},${AXIS_H - 4}v${r(height - AXIS_H)}M${r(c.x1)},${AXIS_H - 4}v${r(height - AXIS_H)}"/>` +
+        `<text class="cut-label" x="${r(cx)}" y="${r(cy)}" text-anchor="middle" dominant-baseline="middle" transform="rotate(-90 ${r(cx)} ${r(cy)})">${esc(height - AXIS_H > 70 ? idle : "⋯")}</text>` +
+        `<title>${esc(`${idle}: nothing happened from ${formatDuration(c.from)} to ${formatDuration(c.to)}, so this stretch is cut out of the axis`)}</title></g>`,
+    );
+  }
+  return parts.join("");
 }
 
 function r(n: number): string {
@@ -124,25 +160,25 @@ export function timelineSvg(model: TimelineModel, options: TimelineOptions): Tim
   const flagged = new Set<number>();
   for (const lane of model.lanes) for (const l of lane.lines) if (options.violationAt(l) !== undefined) flagged.add(l);
   const { drawn, hidden, hiddenAttempts } = selectLanes(model.lanes, flagged, options.laneCap);
-  const axis = timeAxis(model.spanMs);
-  const ctx: Ctx = { x: (ms) => PLOT_X + (ms / axis.endMs) * PLOT_W, options, drawnAt: new Map() };
+  const scale = timeScale(busyIntervals(model), PLOT_X, PLOT_W);
+  const ctx: Ctx = { x: scale.x, end: scale.end, spanMs: model.spanMs, options, drawnAt: new Map() };
   const bandTop = AXIS_H + 6;
   const laneTop = bandTop + model.models.length * BAND_H + GAP;
   const height = laneTop + drawn.length * LANE_H + 8;
 
-  const parts: string[] = [];
-  for (const t of axis.ticks) {
-    const tx = r(ctx.x(t));
-    parts.push(`<line class="grid" x1="${tx}" x2="${tx}" y1="${AXIS_H - 4}" y2="${height - 4}"/><text class="tick" x="${tx}" y="${AXIS_H - 8}" text-anchor="middle">${esc(formatDuration(t))}</text>`);
-  }
+  // Ids are per scenario: a pattern defined in a closed section would not paint another section's cuts.
+  const hatch = `${options.idPrefix}-hatch`;
+  const parts: string[] = drawn.flatMap((_, i) => (i % 2 === 1 ? [`<rect class="stripe" x="0" y="${r(laneTop + i * LANE_H)}" width="${WIDTH}" height="${LANE_H}"/>`] : []));
+  parts.push(axisSvg(scale, height, hatch));
   model.models.forEach((m, i) => {
     parts.push(bandRow(ctx, m, model.bands.filter((b) => b.model === m), bandTop + i * BAND_H));
   });
   parts.push(`<line class="divider" x1="0" x2="${WIDTH}" y1="${laneTop - GAP / 2}" y2="${laneTop - GAP / 2}"/>`);
-  drawn.forEach((lane, i) => parts.push(laneRow(ctx, lane, laneTop + i * LANE_H, axis.endMs, i % 2 === 1)));
+  drawn.forEach((lane, i) => parts.push(laneRow(ctx, lane, laneTop + i * LANE_H)));
 
-  const label = `Timeline: ${drawn.length} request(s) over ${formatDuration(axis.endMs)}, breaker states of ${model.models.length} model(s)`;
-  const svg = `<svg class="timeline" viewBox="0 0 ${WIDTH} ${r(height)}" width="${WIDTH}" height="${r(height)}" role="img" aria-label="${esc(label)}">${parts.join("")}</svg>`;
+  const label = `Timeline: ${drawn.length} request(s) over ${formatDuration(model.spanMs)}, breaker states of ${model.models.length} model(s)`;
+  const defs = `<defs><pattern id="${esc(hatch)}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#f8fafc"/><line x1="0" y1="0" x2="0" y2="6" stroke="#e2e8f0" stroke-width="3"/></pattern></defs>`;
+  const svg = `<svg class="timeline" viewBox="0 0 ${WIDTH} ${r(height)}" width="${WIDTH}" height="${r(height)}" role="img" aria-label="${esc(label)}">${defs}${parts.join("")}</svg>`;
   const note = hidden > 0 ? `<p class="muted note">${drawn.length} of ${model.lanes.length} requests drawn (failed and flagged ones first); ${hidden} more with ${hiddenAttempts} attempt(s) are not drawn — see the audit log.</p>` : "";
   return { html: `<div class="timeline-wrap">${svg}</div>${note}`, drawnAt: ctx.drawnAt };
 }

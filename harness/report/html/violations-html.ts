@@ -16,7 +16,7 @@ function contextBlock(v: Violation): string {
   const rows = lines
     .sort((a, b) => a.line - b.line)
     .map((c) => `<span class="ctx-line${c.line === v.line ? " hit" : ""}"><span class="ln">${c.line}</span>${esc(c.text)}</span>`)
-    .join("\n");
+    .join("");
   return `<pre class="ctx">${rows}</pre>`;
 }
 
