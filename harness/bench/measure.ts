@@ -55,7 +55,9 @@ export async function measure(tasks: readonly MeasureTask[], budget: MeasureBudg
       if (result.state !== "completed") {
         throw new Error(`Failed to measure ${task.name}: the task ended ${result.state}${result.state === "errored" ? ` (${result.error.message})` : ""}. Fix the task.`);
       }
-      pooled.get(task.name)?.push(...(result.latency.samples ?? []));
+      const into = pooled.get(task.name);
+      // A loop, not push(...samples): a microsecond task yields more samples than a call has argument slots.
+      if (into !== undefined) for (const sample of result.latency.samples ?? []) into.push(sample);
     }
   }
   const out = new Map<string, Measured>();

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { breakerRecoversOutcome, burstOutcome, HOSTILE_MODEL, hostileOutcome, reportOf } from "./html/fake-runs.ts";
+import {
+  breakerRecoversOutcome,
+  burstOutcome,
+  dayOutcome,
+  HOSTILE_MODEL,
+  hostileOutcome,
+  reportOf,
+} from "./html/fake-runs.ts";
 import { formatDuration, timeScale } from "./html/time-axis.ts";
 import { timelineModel } from "./html/timeline-model.ts";
 import { htmlReport } from "./html-report.ts";
@@ -53,7 +60,9 @@ describe("htmlReport", () => {
 
   it("lists failing scenarios first and open, passing ones after and closed", () => {
     const html = render();
-    expect(html.indexOf('data-scenario="s99-hostile"')).toBeLessThan(html.indexOf('data-scenario="s07-breaker-recovers"'));
+    expect(html.indexOf('data-scenario="s99-hostile"')).toBeLessThan(
+      html.indexOf('data-scenario="s07-breaker-recovers"'),
+    );
     expect(html).toMatch(/<details class="scenario fail" id="s1" data-scenario="s99-hostile" open>/);
     expect(html).toMatch(/<details class="scenario pass" id="s0" data-scenario="s07-breaker-recovers">/);
   });
@@ -74,7 +83,20 @@ describe("htmlReport", () => {
     const html = render();
     expect(html).toContain('<div class="verdict fail">FAIL</div>');
     expect(html).toContain("seed <code>7</code>");
-    expect(count(html, '<span class="pill FAIL">') + count(html, '<span class="pill PASS">') + count(html, '<span class="pill PARTIAL">')).toBe(5);
+    expect(
+      count(html, '<span class="pill FAIL">') +
+        count(html, '<span class="pill PASS">') +
+        count(html, '<span class="pill PARTIAL">'),
+    ).toBe(5);
+  });
+
+  it("cuts the idle hours out of a day-long run and still draws every attempt and breaker interval", () => {
+    const day = section(render([dayOutcome()]), "s20-day");
+    expect(count(day, '<g class="cut">')).toBe(3);
+    expect(day).toContain("5 h 59 min idle");
+    expect(count(day, 'data-testid="attempt-mark"')).toBe(15);
+    expect(count(day, 'data-testid="breaker-band"')).toBe(5);
+    expect(day).toMatch(/text-anchor="start">12 h<\/text>/);
   });
 
   it("caps the lanes drawn at 60 and says how many requests are not drawn", () => {
@@ -120,7 +142,19 @@ describe("timeScale", () => {
   it("keeps a plain linear axis ending on a round tick when nothing is idle for long", () => {
     const scale = timeScale([[0, 1700]], 100, 800);
     expect(scale.cuts).toEqual([]);
-    expect(scale.ticks.map((t) => formatDuration(t.ms))).toEqual(["0", "500 ms", "1 s", "1.5 s", "2 s"]);
+    expect(scale.ticks.map((t) => formatDuration(t.ms))).toEqual([
+      "0",
+      "200 ms",
+      "400 ms",
+      "600 ms",
+      "800 ms",
+      "1 s",
+      "1.2 s",
+      "1.4 s",
+      "1.6 s",
+      "1.8 s",
+      "2 s",
+    ]);
     expect(scale.x(0)).toBe(100);
     expect(scale.x(900)).toBeCloseTo(460);
     expect(scale.x(2000)).toBe(900);
@@ -128,12 +162,20 @@ describe("timeScale", () => {
 
   it("cuts a long idle stretch out of a day-long axis and keeps time increasing left to right", () => {
     const day = 24 * 3_600_000;
-    const scale = timeScale([[0, 2_000], [day - 5_000, day]], 0, 1000);
+    const scale = timeScale(
+      [
+        [0, 2_000],
+        [day - 5_000, day],
+      ],
+      0,
+      1000,
+    );
     expect(scale.cuts).toHaveLength(1);
     expect(formatDuration((scale.cuts[0]?.to ?? 0) - (scale.cuts[0]?.from ?? 0))).toBe("23 h 59 min");
     const xs = [0, 1_000, 2_000, 3_600_000, day - 5_000, day - 1_000, day].map(scale.x);
     expect(xs).toEqual([...xs].sort((a, b) => a - b));
-    expect(xs.at(-1)).toBe(1000);
+    expect(xs.at(-1)).toBeLessThan(1000); // a little room after the last event
+    expect(scale.x(day + 60_000)).toBe(1000);
     expect(scale.ticks.length).toBeGreaterThan(3);
   });
 

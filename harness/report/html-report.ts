@@ -28,7 +28,8 @@ function header(report: RunReport): string {
 
 function parityTable(report: RunReport): string {
   const rows = report.parity.map(
-    (p) => `<tr><td class="id"><code>${esc(p.id)}</code></td><td>${esc(p.title)}</td><td><span class="pill ${p.status}">${p.status}</span></td><td><ul>${p.evidence.map((e) => `<li>${esc(e)}</li>`).join("")}</ul></td></tr>`,
+    (p) =>
+      `<tr><td class="id"><code>${esc(p.id)}</code></td><td>${esc(p.title)}</td><td><span class="pill ${p.status}">${p.status}</span></td><td><ul>${p.evidence.map((e) => `<li>${esc(e)}</li>`).join("")}</ul></td></tr>`,
   );
   return `<h2>Decision parity matrix</h2>
 <table class="parity"><thead><tr><th>Decision</th><th>What</th><th>Status</th><th>Evidence</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
@@ -37,7 +38,10 @@ function parityTable(report: RunReport): string {
 /** The scenarios in report order, failing ones first (stable within each group). */
 function ordered(report: RunReport): { scenario: RunReport["scenarios"][number]; index: number }[] {
   const all = report.scenarios.map((scenario, index) => ({ scenario, index }));
-  return [...all.filter((x) => x.scenario.verdict === "fail"), ...all.filter((x) => x.scenario.verdict === "pass")];
+  return [
+    ...all.filter((x) => x.scenario.verdict === "fail"),
+    ...all.filter((x) => x.scenario.verdict === "pass"),
+  ];
 }
 
 /**
@@ -53,8 +57,12 @@ export const htmlReport: ExtraRenderer = (report, outcomes) => {
   const byId = new Map<string, ScenarioOutcome>(outcomes.map((o) => [o.scenario.id, o]));
   const palette = new ModelPalette();
   const scenarios = ordered(report);
-  const chips = scenarios.map(({ scenario: s, index }) => `<a class="chip ${s.verdict}" href="#s${index}">${esc(s.id)}</a>`).join("");
-  const sections = scenarios.map(({ scenario, index }) => scenarioSection(scenario, byId.get(scenario.id), index, palette)).join("\n");
+  const chips = scenarios
+    .map(({ scenario: s, index }) => `<a class="chip ${s.verdict}" href="#s${index}">${esc(s.id)}</a>`)
+    .join("");
+  const sections = scenarios
+    .map(({ scenario, index }) => scenarioSection(scenario, byId.get(scenario.id), index, palette))
+    .join("\n");
   const title = `${report.verdict === "pass" ? "PASS" : "FAIL"} · fallback-harness · ${report.engine}`;
   const content = `<!doctype html>
 <html lang="en">

@@ -22,6 +22,15 @@ export function createFleetFactory(): FleetFactory {
       fetch: fleet.fetch,
       canonicalText: DEFAULT_CANONICAL_TEXT,
       calls: () => fleet.log.map((e) => ({ id: e.id, at: e.at, provider: e.provider, model: e.model })),
+      progress: () => {
+        let bytes = 0;
+        let settled = 0;
+        for (const e of fleet.log) {
+          bytes += e.bytes;
+          if (e.outcome !== "pending") settled++;
+        }
+        return `${fleet.log.length}/${settled}/${bytes}`;
+      },
       logJsonl: () => fleet.log.map((e) => `${JSON.stringify(e)}\n`).join(""),
       close: () => fleet.close(),
     };

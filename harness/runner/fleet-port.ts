@@ -11,6 +11,8 @@ export interface FleetHandle {
   readonly canonicalText: string;
   /** Provider calls so far, in order. */
   calls(): readonly FleetCall[];
+  /** Changes whenever the fleet receives a request or sends bytes (for the virtual-time driver). */
+  progress(): string;
   /** The fleet's own request log as JSON Lines. */
   logJsonl(): string;
   close(): Promise<void>;

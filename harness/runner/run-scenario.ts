@@ -180,6 +180,32 @@ async function sendRequest(
   }
 }
 
+/**
+ * Counts what the engine's fetch has seen (requests sent, responses and body chunks received), so the
+ * virtual clock can wait for bytes crossing real sockets before it jumps.
+ */
+function traceFetch(inner: typeof fetch): { fetch: typeof fetch; progress: () => string } {
+  let sent = 0;
+  let answered = 0;
+  let chunks = 0;
+  const traced: typeof fetch = async (input, init) => {
+    sent++;
+    const response = await inner(input, init);
+    answered++;
+    if (response.body === null) return response;
+    const counted = response.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          chunks++;
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+  return { fetch: traced, progress: () => `${sent}/${answered}/${chunks}` };
+}
+
 /** The harness's compaction hook: keeps the last message and marks the prompt compacted. */
 const compactPrompt: CompactionHook = ({ prompt }) =>
   Promise.resolve(typeof prompt === "string" ? `[compacted] ${prompt.slice(-200)}` : prompt.slice(-1));
@@ -241,11 +267,12 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   let requests: RequestRecord[] = [];
   try {
     const random = deriveRandom(seed, "engine");
+    const traced = traceFetch(fleet.fetch);
     const instance = await options.engine.create({
       config,
       clock,
       random: () => random.next(),
-      fetch: fleet.fetch,
+      fetch: traced.fetch,
       endpoints: fleet.endpoints,
       audit: sink,
       ...(scenario.compaction ? { compact: compactPrompt } : {}),
@@ -256,7 +283,10 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
         (limits[plan.line] ?? limiter(undefined))(() => sendRequest(plan, instance, clock, startMs, settingsFor(config, plan.traffic.agent).deadline_ms)),
       ),
     );
-    requests = virtual ? await runOnVirtualTime(clock as ManualClock, work) : await work;
+    const transport = options.transport ?? scenario.transport;
+    // Loopback bytes cross real sockets: let them land before the virtual clock jumps.
+    const progress = (): string => `${fleet.progress()}|${traced.progress()}|${(clock as ManualClock).pending}`;
+    requests = virtual ? await runOnVirtualTime(clock as ManualClock, work, transport === "loopback" ? { settleMs: 1, progress } : {}) : await work;
     try {
       await instance.close?.();
     } catch (error) {

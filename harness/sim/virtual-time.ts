@@ -11,6 +11,31 @@ export interface VirtualTimeOptions {
   readonly idleTurns?: number;
   /** Upper bound on clock jumps, so a livelock ends with an error instead of spinning forever. */
   readonly maxJumps?: number;
+  /**
+   * Real milliseconds to wait before each jump, for work that crosses real sockets (the loopback fleet):
+   * bytes in flight between two processes' worth of streams are not visible as queued callbacks.
+   */
+  readonly settleMs?: number;
+  /**
+   * A fingerprint of observable progress (bytes moved, requests seen). With `settleMs`, the clock jumps only
+   * once the fingerprint stays the same across a settle, so in-flight socket I/O is never overtaken.
+   */
+  readonly progress?: () => string;
+  /** Upper bound on settles waited for one jump (a stream that trickles forever must not stall the run). */
+  readonly maxSettles?: number;
+}
+
+async function settle(idleTurns: number, settleMs: number, progress: (() => string) | undefined, maxSettles: number): Promise<void> {
+  await drainMacrotasks(idleTurns);
+  if (settleMs <= 0) return;
+  let before = progress?.();
+  for (let i = 0; i < maxSettles; i++) {
+    await new Promise<void>((resolve) => setTimeout(resolve, settleMs));
+    await drainMacrotasks(idleTurns);
+    const after = progress?.();
+    if (after === before) return;
+    before = after;
+  }
 }
 
 /**
@@ -24,13 +49,15 @@ export async function runOnVirtualTime<T>(
 ): Promise<T> {
   const idleTurns = options.idleTurns ?? 3;
   const maxJumps = options.maxJumps ?? 1_000_000;
+  const settleMs = options.settleMs ?? 0;
+  const maxSettles = options.maxSettles ?? 200;
   let settled = false;
   work.then(
     () => (settled = true),
     () => (settled = true),
   );
   for (let jumps = 0; !settled; jumps++) {
-    await drainMacrotasks(idleTurns);
+    await settle(idleTurns, settleMs, options.progress, maxSettles);
     if (settled) break;
     if (jumps >= maxJumps) {
       throw new Error(`Failed to finish on virtual time: still running after ${maxJumps} clock jumps. Look for a retry loop that never ends.`);

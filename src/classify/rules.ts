@@ -228,6 +228,12 @@ export const RULES: readonly Rule[] = [
   },
   {
     tier: "signal",
+    reason: "stream_incomplete",
+    why: "InvalidResponseDataError 'stream ended without a finish reason' (openai-compatible, no end marker)",
+    test: all(name("AI_InvalidResponseDataError"), text(/stream ended without a finish reason/i)),
+  },
+  {
+    tier: "signal",
     reason: "malformed_stream",
     why: "JSONParseError / TypeValidationError",
     test: name("AI_JSONParseError", "AI_TypeValidationError", "AI_InvalidResponseDataError"),

@@ -2,7 +2,13 @@
  * HTML escaping for the report. Everything shown comes from the engine under test (request ids, model ids,
  * error messages, audit lines), so every string goes through `esc` — in text and in attribute values alike.
  */
-const ENTITIES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const ENTITIES: Readonly<Record<string, string>> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
 
 /** Escapes a value for HTML text or a double- or single-quoted attribute. */
 export function esc(value: unknown): string {

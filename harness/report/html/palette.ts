@@ -2,7 +2,18 @@
  * Model colours: one per model across the whole report, so a model keeps its colour from one scenario's
  * timeline to the next. Ten hues chosen to stay apart from each other and from the breaker-state colours.
  */
-const HUES = ["#2563eb", "#9333ea", "#0891b2", "#db2777", "#ca8a04", "#4f46e5", "#0d9488", "#c2410c", "#7c3aed", "#65a30d"];
+const HUES = [
+  "#2563eb",
+  "#9333ea",
+  "#0891b2",
+  "#db2777",
+  "#ca8a04",
+  "#4f46e5",
+  "#0d9488",
+  "#c2410c",
+  "#7c3aed",
+  "#65a30d",
+];
 
 /** Maps model ids to colours in order of first sight; past ten models the hues repeat. */
 export class ModelPalette {

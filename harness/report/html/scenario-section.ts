@@ -16,7 +16,10 @@ function swatch(svgInner: string): string {
 }
 
 function legend(models: readonly string[], palette: ModelPalette): string {
-  const modelItems = models.map((m) => `<span class="lg">${swatch(`<rect x="3" y="1" width="16" height="10" rx="2" fill="${esc(palette.colourOf(m))}"/>`)}${esc(m)}</span>`);
+  const modelItems = models.map(
+    (m) =>
+      `<span class="lg">${swatch(`<rect x="3" y="1" width="16" height="10" rx="2" fill="${esc(palette.colourOf(m))}"/>`)}${esc(m)}</span>`,
+  );
   const shapes = [
     `<span class="lg">${swatch(`<rect x="3" y="1" width="16" height="10" rx="2" fill="#475569"/>`)}success</span>`,
     `<span class="lg">${swatch(`<rect x="3" y="1.5" width="14" height="9" rx="2" fill="#fff" stroke="#475569" stroke-width="1.8"/><line x1="17" x2="17" y1="0" y2="12" class="fail-tick"/>`)}failure</span>`,
@@ -25,16 +28,28 @@ function legend(models: readonly string[], palette: ModelPalette): string {
     `<span class="lg">${swatch(`<path class="skip" d="M8,2h6l-3,4z"/>`)}skipped</span>`,
     `<span class="lg">${swatch(`<rect class="flag-ring" x="2" y="0.5" width="18" height="11" rx="3"/>`)}violation (click)</span>`,
   ];
-  const states = (Object.keys(STATE_COLOURS) as (keyof typeof STATE_COLOURS)[]).map((s) => `<span class="lg">${swatch(`<rect x="1" y="2" width="20" height="8" fill="${STATE_COLOURS[s]}"/>`)}${s.replace("_", "-")}</span>`);
+  const states = (Object.keys(STATE_COLOURS) as (keyof typeof STATE_COLOURS)[]).map(
+    (s) =>
+      `<span class="lg">${swatch(`<rect x="1" y="2" width="20" height="8" fill="${STATE_COLOURS[s]}"/>`)}${s.replace("_", "-")}</span>`,
+  );
   return `<div class="legend"><div><b>Models</b>${modelItems.join("")}</div><div><b>Attempts</b>${shapes.join("")}</div><div><b>Breaker</b>${states.join("")}</div></div>`;
 }
 
 function stats(s: ScenarioReport): string {
-  const bits = [`${s.requests.total} request${s.requests.total === 1 ? "" : "s"}`, `${s.attempts} attempt${s.attempts === 1 ? "" : "s"}`];
+  const bits = [
+    `${s.requests.total} request${s.requests.total === 1 ? "" : "s"}`,
+    `${s.attempts} attempt${s.attempts === 1 ? "" : "s"}`,
+  ];
   if (s.requests.error > 0) bits.push(`<span class="bad">${s.requests.error} error</span>`);
   if (s.requests.hang > 0) bits.push(`<span class="bad">${s.requests.hang} hung</span>`);
-  if (s.audit.violations > 0) bits.push(`<span class="bad">${s.audit.violations} violation${s.audit.violations === 1 ? "" : "s"}</span>`);
-  if (s.fleet.mismatches > 0) bits.push(`<span class="bad">${s.fleet.mismatches} fleet mismatch${s.fleet.mismatches === 1 ? "" : "es"}</span>`);
+  if (s.audit.violations > 0)
+    bits.push(
+      `<span class="bad">${s.audit.violations} violation${s.audit.violations === 1 ? "" : "s"}</span>`,
+    );
+  if (s.fleet.mismatches > 0)
+    bits.push(
+      `<span class="bad">${s.fleet.mismatches} fleet mismatch${s.fleet.mismatches === 1 ? "" : "es"}</span>`,
+    );
   return bits.join(" · ");
 }
 
@@ -42,32 +57,61 @@ function meta(s: ScenarioReport): string {
   const rows: [string, string][] = [
     ["seed", `<code>${s.seed}</code>`],
     ["file", `<code>${esc(s.file)}</code>`],
-    ["audit", `${s.audit.lines} lines, ${s.audit.violations} violation(s), ${s.audit.warnings} warning(s) · <a href="${esc(s.audit.file)}">audit.jsonl</a>`],
-    ["fleet", `${s.fleet.calls} provider call(s), ${s.fleet.mismatches} mismatch(es) · <a href="${esc(s.fleet.file)}">fleet.jsonl</a>`],
+    [
+      "audit",
+      `${s.audit.lines} lines, ${s.audit.violations} violation(s), ${s.audit.warnings} warning(s) · <a href="${esc(s.audit.file)}">audit.jsonl</a>`,
+    ],
+    [
+      "fleet",
+      `${s.fleet.calls} provider call(s), ${s.fleet.mismatches} mismatch(es) · <a href="${esc(s.fleet.file)}">fleet.jsonl</a>`,
+    ],
   ];
-  if (s.tags.length > 0) rows.push(["tags", s.tags.map((t) => `<span class="tag">${esc(t)}</span>`).join(" ")]);
-  if (s.parity.length > 0) rows.push(["parity", s.parity.map((p) => `<span class="tag">${esc(p)}</span>`).join(" ")]);
+  if (s.tags.length > 0)
+    rows.push(["tags", s.tags.map((t) => `<span class="tag">${esc(t)}</span>`).join(" ")]);
+  if (s.parity.length > 0)
+    rows.push(["parity", s.parity.map((p) => `<span class="tag">${esc(p)}</span>`).join(" ")]);
   return `<dl class="meta">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join("")}</dl>`;
 }
 
 function listed(o: ScenarioOutcome, prefix: string): ListedViolation[] {
-  const all = [...o.verdict.check.violations.map((v) => ({ v, source: "audit" as const })), ...o.verdict.crossCheck.map((v) => ({ v, source: "fleet" as const }))];
-  return all.slice(0, VIOLATIONS_LISTED).map(({ v, source }, j) => ({ violation: v, source, anchor: `${prefix}-v${j}` }));
+  const all = [
+    ...o.verdict.check.violations.map((v) => ({ v, source: "audit" as const })),
+    ...o.verdict.crossCheck.map((v) => ({ v, source: "fleet" as const })),
+  ];
+  return all
+    .slice(0, VIOLATIONS_LISTED)
+    .map(({ v, source }, j) => ({ violation: v, source, anchor: `${prefix}-v${j}` }));
 }
 
 /** One scenario as a collapsible section: verdict and reasons, its timeline with legend, its violations. */
-export function scenarioSection(s: ScenarioReport, outcome: ScenarioOutcome | undefined, index: number, palette: ModelPalette): string {
+export function scenarioSection(
+  s: ScenarioReport,
+  outcome: ScenarioOutcome | undefined,
+  index: number,
+  palette: ModelPalette,
+): string {
   const prefix = `s${index}`;
   const failed = s.verdict === "fail";
-  const reasons = s.reasons.length > 0 ? `<ul class="reasons">${s.reasons.map((x) => `<li>${esc(x)}</li>`).join("")}</ul>` : "";
-  const reaudit = s.reaudit ? `<p class="reaudit ${s.reaudit.deterministic ? "" : "bad"}"><b>Re-audit</b> (same seed): ${esc(s.reaudit.verdict.toUpperCase())} — ${esc(s.reaudit.note)}</p>` : "";
+  const reasons =
+    s.reasons.length > 0
+      ? `<ul class="reasons">${s.reasons.map((x) => `<li>${esc(x)}</li>`).join("")}</ul>`
+      : "";
+  const reaudit = s.reaudit
+    ? `<p class="reaudit ${s.reaudit.deterministic ? "" : "bad"}"><b>Re-audit</b> (same seed): ${esc(s.reaudit.verdict.toUpperCase())} — ${esc(s.reaudit.note)}</p>`
+    : "";
   let body = `<p class="desc">${esc(s.description)}</p>${meta(s)}${reasons}${reaudit}`;
   if (outcome) {
     const model = timelineModel(outcome.run.startMs, outcome.run.auditText);
     const items = listed(outcome, prefix);
     const firstAt = new Map<number, string>();
-    for (const item of items) if (!firstAt.has(item.violation.line)) firstAt.set(item.violation.line, item.anchor);
-    const drawing = timelineSvg(model, { colourOf: (m) => palette.colourOf(m), violationAt: (line) => firstAt.get(line), idPrefix: prefix, laneCap: LANE_CAP });
+    for (const item of items)
+      if (!firstAt.has(item.violation.line)) firstAt.set(item.violation.line, item.anchor);
+    const drawing = timelineSvg(model, {
+      colourOf: (m) => palette.colourOf(m),
+      violationAt: (line) => firstAt.get(line),
+      idPrefix: prefix,
+      laneCap: LANE_CAP,
+    });
     const total = outcome.verdict.check.violationCount + outcome.verdict.crossCheck.length;
     body += `<h4>Timeline</h4>${legend(model.models, palette)}${drawing.html}${violationsHtml(items, drawing.drawnAt, total, s.audit.file)}`;
   } else {

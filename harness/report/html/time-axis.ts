@@ -8,10 +8,33 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const STEPS = [
-  1, 2, 5, 10, 20, 50, 100, 200, 500,
-  SECOND, 2 * SECOND, 5 * SECOND, 10 * SECOND, 15 * SECOND, 30 * SECOND,
-  MINUTE, 2 * MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE,
-  HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY,
+  1,
+  2,
+  5,
+  10,
+  20,
+  50,
+  100,
+  200,
+  500,
+  SECOND,
+  2 * SECOND,
+  5 * SECOND,
+  10 * SECOND,
+  15 * SECOND,
+  30 * SECOND,
+  MINUTE,
+  2 * MINUTE,
+  5 * MINUTE,
+  10 * MINUTE,
+  15 * MINUTE,
+  30 * MINUTE,
+  HOUR,
+  2 * HOUR,
+  3 * HOUR,
+  6 * HOUR,
+  12 * HOUR,
+  DAY,
 ];
 /** An idle stretch is cut when it is longer than this share of the whole span… */
 const CUT_SHARE = 0.1;
@@ -41,7 +64,11 @@ export function formatDuration(ms: number): string {
   if (ms < SECOND) return part(ms, "ms");
   const parts: string[] = [];
   let rest = ms;
-  for (const [size, unit] of [[DAY, "d"], [HOUR, "h"], [MINUTE, "min"]] as const) {
+  for (const [size, unit] of [
+    [DAY, "d"],
+    [HOUR, "h"],
+    [MINUTE, "min"],
+  ] as const) {
     if (rest >= size) {
       parts.push(`${Math.floor(rest / size)} ${unit}`);
       rest %= size;
@@ -64,6 +91,8 @@ export interface Tick {
   readonly ms: number;
   readonly x: number;
   readonly anchor: "start" | "middle";
+  /** Absolute on the first stretch and at each stretch's start; `+2 s` from the start inside later ones. */
+  readonly label: string;
 }
 
 /** The x axis: where a time is drawn, the stretches, the cuts between them, and the ticks. */
@@ -78,7 +107,9 @@ export interface TimeScale {
 }
 
 function merged(busy: readonly (readonly [number, number])[], gap: number): [number, number][] {
-  const sorted = [...busy, [0, 0] as const].map(([a, b]) => [a, Math.max(a, b)] as [number, number]).sort((p, q) => p[0] - q[0]);
+  const sorted = [...busy, [0, 0] as const]
+    .map(([a, b]) => [a, Math.max(a, b)] as [number, number])
+    .sort((p, q) => p[0] - q[0]);
   const out: [number, number][] = [];
   for (const [a, b] of sorted) {
     const last = out.at(-1);
@@ -92,7 +123,11 @@ function merged(busy: readonly (readonly [number, number])[], gap: number): [num
  * The scale for busy intervals (ms since start) drawn between `left` and `left + width`: idle gaps longer
  * than a tenth of the span (and 2 s) become cuts; the rest share the width by duration.
  */
-export function timeScale(busy: readonly (readonly [number, number])[], left: number, width: number): TimeScale {
+export function timeScale(
+  busy: readonly (readonly [number, number])[],
+  left: number,
+  width: number,
+): TimeScale {
   const span = Math.max(1, ...busy.map(([, b]) => b));
   const groups = merged(busy, Math.max(CUT_MIN_MS, span * CUT_SHARE));
   const last = groups.at(-1);
@@ -115,7 +150,10 @@ export function timeScale(busy: readonly (readonly [number, number])[], left: nu
     return { from: before.to, to: s.from, x0: before.x1, x1: s.x0 };
   });
   const lastIndex = stretches.length - 1;
-  const inner = (s: Stretch, i: number): [number, number] => [s.x0 + (i === 0 ? 0 : INSET), s.x1 - (i === lastIndex ? 0 : INSET)];
+  const inner = (s: Stretch, i: number): [number, number] => [
+    s.x0 + (i === 0 ? 0 : INSET),
+    s.x1 - (i === lastIndex ? 0 : INSET),
+  ];
   const xOf = (ms: number): number => {
     for (const [i, s] of stretches.entries()) {
       if (ms > s.to) continue;
@@ -130,14 +168,25 @@ export function timeScale(busy: readonly (readonly [number, number])[], left: nu
   stretches.forEach((s, i) => {
     // After a cut the stretch's first tick is left-aligned, so its (absolute, often long) label reads
     // away from the cut; the other ticks are centred and kept clear of the cut on their right.
-    const first: Tick = { ms: s.from, x: xOf(s.from), anchor: i === 0 ? "middle" : "start" };
+    const first: Tick = {
+      ms: s.from,
+      x: xOf(s.from),
+      anchor: i === 0 ? "middle" : "start",
+      label: formatDuration(s.from),
+    };
     const local: Tick[] = [first];
-    const step = niceStep(s.to - s.from, Math.floor((s.x1 - s.x0) / TICK_SPACING));
+    const step = niceStep(s.to - s.from, Math.floor((s.x1 - s.x0) / (TICK_SPACING * 0.6)));
     for (let ms = (Math.floor(s.from / step) + 1) * step; ms <= s.to; ms += step) {
       const tx = xOf(ms);
       const prev = local.at(-1) ?? first;
       const room = prev.anchor === "start" ? TICK_SPACING * 1.1 : TICK_SPACING * 0.6;
-      if (tx - prev.x >= room && (i === lastIndex || tx <= s.x1 - 30)) local.push({ ms, x: tx, anchor: "middle" });
+      if (tx - prev.x >= room && (i === lastIndex || tx <= s.x1 - 30))
+        local.push({
+          ms,
+          x: tx,
+          anchor: "middle",
+          label: i === 0 ? formatDuration(ms) : `+${formatDuration(ms - s.from)}`,
+        });
     }
     ticks.push(...local);
   });

@@ -97,7 +97,8 @@ export function numberedAuditLines(text: string): { line: number; row: Row }[] {
     if (raw.trim() === "") return;
     try {
       const value: unknown = JSON.parse(raw);
-      if (typeof value === "object" && value !== null && !Array.isArray(value)) rows.push({ line: i + 1, row: value as Row });
+      if (typeof value === "object" && value !== null && !Array.isArray(value))
+        rows.push({ line: i + 1, row: value as Row });
     } catch {
       // not JSON: the checker reports it; the timeline has nothing to draw for it
     }
@@ -110,7 +111,8 @@ export function timelineModel(startMs: number, auditText: string): TimelineModel
   const lanes = new Map<string, MutableLane>();
   const models: string[] = [];
   const seen = new Set<string>();
-  const transitions: { model: string; at: number; to: BreakerState; line: number; cause: string | null }[] = [];
+  const transitions: { model: string; at: number; to: BreakerState; line: number; cause: string | null }[] =
+    [];
   let span = 0;
   const see = (model: string | null): void => {
     if (model !== null && !seen.has(model)) {
@@ -129,14 +131,24 @@ export function timelineModel(startMs: number, auditText: string): TimelineModel
     const event = str(row.event);
     see(model);
     if (event === "circuit_transition") {
-      if (model !== null && isState(row.to)) transitions.push({ model, at, to: row.to, line, cause: str(row.cause) });
+      if (model !== null && isState(row.to))
+        transitions.push({ model, at, to: row.to, line, cause: str(row.cause) });
       continue;
     }
     if (requestId === null) continue;
     let lane = lanes.get(requestId);
     if (event === "fallback_request") {
       if (Array.isArray(row.chain)) for (const m of row.chain) see(str(m));
-      lane ??= { requestId, start: at, end: null, terminal: "none", servedBy: null, attempts: [], skips: [], lines: [] };
+      lane ??= {
+        requestId,
+        start: at,
+        end: null,
+        terminal: "none",
+        servedBy: null,
+        attempts: [],
+        skips: [],
+        lines: [],
+      };
       lanes.set(requestId, lane);
     }
     if (lane === undefined) continue;
@@ -146,7 +158,18 @@ export function timelineModel(startMs: number, auditText: string): TimelineModel
     switch (event) {
       case "fallback_attempt":
         if (model !== null && attemptNo !== null) {
-          lane.attempts.push({ requestId, model, attempt: attemptNo, start: at, end: at, outcome: "pending", reason: null, action: null, waitMs: 0, lines: [line] });
+          lane.attempts.push({
+            requestId,
+            model,
+            attempt: attemptNo,
+            start: at,
+            end: at,
+            outcome: "pending",
+            reason: null,
+            action: null,
+            waitMs: 0,
+            lines: [line],
+          });
         }
         break;
       case "fallback_success":
@@ -173,6 +196,7 @@ export function timelineModel(startMs: number, auditText: string): TimelineModel
       case "fallback_model_skipped":
         if (model !== null) lane.skips.push({ at, model, reason: str(row.reason) ?? "?", line });
         break;
+      case null:
       default:
         break; // fallback_request (handled above), fallback_promoted, unknown events: nothing to draw
     }
@@ -182,7 +206,11 @@ export function timelineModel(startMs: number, auditText: string): TimelineModel
 }
 
 /** Each model starts closed; every transition starts a new interval in its `to` state. */
-function breakerBands(models: readonly string[], transitions: readonly { model: string; at: number; to: BreakerState; line: number; cause: string | null }[], span: number): BreakerInterval[] {
+function breakerBands(
+  models: readonly string[],
+  transitions: readonly { model: string; at: number; to: BreakerState; line: number; cause: string | null }[],
+  span: number,
+): BreakerInterval[] {
   const bands: BreakerInterval[] = [];
   for (const model of models) {
     let current: BreakerInterval = { model, state: "closed", start: 0, end: span, line: null, cause: null };
@@ -197,12 +225,23 @@ function breakerBands(models: readonly string[], transitions: readonly { model: 
 }
 
 /** The lanes to draw when there are more than `cap`: those a violation names first, then failed ones, then the rest, shown in log order. */
-export function selectLanes(lanes: readonly Lane[], flagged: ReadonlySet<number>, cap: number): { drawn: Lane[]; hidden: number; hiddenAttempts: number } {
+export function selectLanes(
+  lanes: readonly Lane[],
+  flagged: ReadonlySet<number>,
+  cap: number,
+): { drawn: Lane[]; hidden: number; hiddenAttempts: number } {
   if (lanes.length <= cap) return { drawn: [...lanes], hidden: 0, hiddenAttempts: 0 };
-  const rank = (lane: Lane): number => (lane.lines.some((l) => flagged.has(l)) ? 0 : lane.terminal !== "success" ? 1 : 2);
-  const order = lanes.map((lane, i) => ({ lane, i })).sort((a, b) => rank(a.lane) - rank(b.lane) || a.i - b.i);
+  const rank = (lane: Lane): number =>
+    lane.lines.some((l) => flagged.has(l)) ? 0 : lane.terminal !== "success" ? 1 : 2;
+  const order = lanes
+    .map((lane, i) => ({ lane, i }))
+    .sort((a, b) => rank(a.lane) - rank(b.lane) || a.i - b.i);
   const keep = new Set(order.slice(0, cap).map((x) => x.i));
   const drawn = lanes.filter((_, i) => keep.has(i));
   const hiddenLanes = lanes.filter((_, i) => !keep.has(i));
-  return { drawn, hidden: hiddenLanes.length, hiddenAttempts: hiddenLanes.reduce((n, l) => n + l.attempts.length, 0) };
+  return {
+    drawn,
+    hidden: hiddenLanes.length,
+    hiddenAttempts: hiddenLanes.reduce((n, l) => n + l.attempts.length, 0),
+  };
 }
