@@ -1,4 +1,4 @@
-import { createEngine, ManualClock, MemoryAuditSink, parseConfig, createRandom, type EngineConfig, type ModelCaller, type ModelCallPart, type ModelId } from "../../src/index.ts";
+import { createEngine, ManualClock, MemoryAuditSink, parseConfig, createRandom, type EngineConfig, type ModelCaller, type ModelCallPart } from "../../src/index.ts";
 import { FALLBACK, PRIMARY, PROMPT, serverError, STUB_TEXT } from "./chain-calls.ts";
 
 /** One request's lines as the engine wrote them, parsed, with their time offsets from the first line. */
@@ -23,7 +23,7 @@ function templateCaller(clock: ManualClock, failPrimary: () => boolean): ModelCa
     async *call(request): AsyncGenerator<ModelCallPart> {
       await Promise.resolve();
       clock.advance(3);
-      if (request.model === PRIMARY && failPrimary()) throw serverError(request.model as ModelId);
+      if (request.model === PRIMARY && failPrimary()) throw serverError(request.model);
       yield { type: "text", text: STUB_TEXT };
       yield { type: "finish", finishReason: "stop" };
     },
@@ -44,7 +44,7 @@ export async function recordTemplates(): Promise<readonly Template[]> {
     fail = failPrimary;
     sink.lines.length = 0;
     await engine.run({ agent: "build", prompt: PROMPT, stream: false });
-    const rows = sink.events().map((e) => ({ ...e }) as Record<string, unknown>);
+    const rows: Record<string, unknown>[] = sink.events().map((e) => ({ ...e }));
     const first = Date.parse(String(rows[0]?.ts));
     templates.push({ rows, offsetsMs: rows.map((r) => Date.parse(String(r.ts)) - first) });
   }

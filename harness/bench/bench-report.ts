@@ -52,6 +52,18 @@ export interface FailoverRow {
   readonly ratio: number | null;
 }
 
+/** The bare calls one transport × case is measured against (p50 / p95 / p99 in the summaries). */
+export interface FailoverBaseline {
+  readonly transport: "inproc" | "loopback";
+  readonly case: FailoverCase;
+  /** The primary's failing call, made bare through the AI SDK. */
+  readonly bareFail: LatencySummary;
+  /** The fallback's answering call, made bare through the AI SDK. */
+  readonly bareOk: LatencySummary;
+  /** The same answering call through the reference engine's own caller port (`createAiSdkCaller`). */
+  readonly engineCallerOk: LatencySummary;
+}
+
 /** Section 4. */
 export interface AuditSection {
   readonly lines: number;
@@ -69,7 +81,12 @@ export interface AuditSection {
 
 /** Section 5. */
 export interface SimulationSection {
+  /** Requests in the scenario (issue 8: 10 000 over 24 h). */
   readonly requests: number;
+  /** Requests sent before the wall-time cap (all of them when not capped). */
+  readonly requestsSimulated: number;
+  /** The wall-time cap stopped the day early; the rate covers the part simulated. */
+  readonly capped: boolean;
   readonly virtualSeconds: number;
   readonly wallSeconds: number;
   readonly virtualSecondsPerWallSecond: number;
@@ -83,6 +100,8 @@ export interface ScaleSection {
   readonly requests: number;
   readonly wallMs: number;
   readonly served: number;
+  /** Requests aborted by the bench's wall-time cap (they must still log a terminal line). */
+  readonly aborted: number;
   readonly failed: number;
   readonly auditLines: number;
   /** Requests without exactly one terminal line, plus gaps in `seq` (must be 0). */
@@ -110,6 +129,7 @@ export interface BenchReport {
   readonly bareMockedCall: LatencySummary;
   readonly overhead: readonly OverheadRow[];
   readonly failover: readonly FailoverRow[];
+  readonly failoverBaselines: readonly FailoverBaseline[];
   readonly audit: AuditSection;
   readonly simulation: SimulationSection;
   readonly scale: ScaleSection;

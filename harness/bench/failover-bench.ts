@@ -2,8 +2,8 @@ import { systemClock } from "../../src/index.ts";
 import { DEFAULT_CANONICAL_TEXT } from "../fleet/content.ts";
 import { createFleet } from "../fleet/fleet.ts";
 import type { FaultBindingInput } from "../fleet/faults.ts";
-import { FAILOVER_CASES, type ContenderId, type FailoverCase, type FailoverRow } from "./bench-report.ts";
-import { FALLBACK, fleetChainCalls, PRIMARY } from "./chain-calls.ts";
+import { FAILOVER_CASES, type ContenderId, type FailoverBaseline, type FailoverCase, type FailoverRow } from "./bench-report.ts";
+import { consumeCaller, FALLBACK, fleetChainCalls, PRIMARY } from "./chain-calls.ts";
 import type { Contender, ContenderInstance } from "./contenders.ts";
 import { measure, pick, type MeasureBudget, type MeasureTask, type Measured } from "./measure.ts";
 
@@ -19,6 +19,7 @@ const CASE_FAULTS: Readonly<Record<FailoverCase, { readonly fault: FaultBindingI
 /** What one transport's failover bench produced. */
 export interface FailoverBenchResult {
   readonly rows: readonly FailoverRow[];
+  readonly baselines: readonly FailoverBaseline[];
   /** The bare non-streaming call to the answering model: "one mocked call". */
   readonly bareOk: Measured;
   /** Failover latency samples per contender for the 500 case, for the plot. */
@@ -45,6 +46,7 @@ export async function benchFailover(
 ): Promise<FailoverBenchResult> {
   const fleet = await createFleet({ clock: systemClock, seed: 8, transport, content: "canonical", canonicalText: DEFAULT_CANONICAL_TEXT });
   const rows: FailoverRow[] = [];
+  const baselines: FailoverBaseline[] = [];
   const plot = new Map<ContenderId, readonly number[]>();
   let bareOk: Measured | undefined;
   try {
@@ -65,6 +67,8 @@ export async function benchFailover(
           },
         },
         { name: "bare-ok", fn: () => calls.runModel(calls.languageModel(FALLBACK)) },
+        // Not part of the limit: shows how much of the reference's time is its caller port rather than its decisions.
+        { name: "engine-caller-ok", fn: () => consumeCaller(calls.caller, FALLBACK, stream) },
       ];
       const instances: ContenderInstance[] = [];
       const refused = new Map<ContenderId, string>();
@@ -87,6 +91,7 @@ export async function benchFailover(
       await Promise.all(instances.map((i) => i.close()));
       const limitMs = pick(results, "bare-fail").summary.p50 + pick(results, "bare-ok").summary.p50;
       if (failoverCase === "http-500") bareOk = pick(results, "bare-ok");
+      baselines.push({ transport, case: failoverCase, bareFail: pick(results, "bare-fail").summary, bareOk: pick(results, "bare-ok").summary, engineCallerOk: pick(results, "engine-caller-ok").summary });
       for (const contender of contenders) {
         const note = refused.get(contender.id);
         const measured = results.get(contender.id);
@@ -102,5 +107,5 @@ export async function benchFailover(
     await fleet.close();
   }
   if (bareOk === undefined) throw new Error("Failed to measure the bare call: the 500 case did not run. Keep http-500 in FAILOVER_CASES.");
-  return { rows, bareOk, plot };
+  return { rows, baselines, bareOk, plot };
 }

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { createEngine, createRandom, ManualClock, parseConfig, referenceEngine, type ModelCallPart, type ModelId } from "../../src/index.ts";
+import { createEngine, createRandom, ManualClock, parseConfig, referenceEngine, type EngineUnderTest, type ModelCallPart, type ModelId } from "../../src/index.ts";
 import { createFleetFactory } from "../runner/fleet-adapter.ts";
 import { runScenario } from "../runner/run-scenario.ts";
 import { scenarioSchema, type Scenario } from "../scenario/schema.ts";
@@ -14,6 +14,30 @@ export interface SimulationBenchOptions {
   readonly requests: number;
   /** Property cases to run. */
   readonly propertyCases: number;
+  /** Wall-time cap on the day, ms: past it the engine refuses requests at once and the rest of the day flies. */
+  readonly wallCapMs: number;
+}
+
+/**
+ * The reference engine behind a wall-clock cap. Once the cap passes, `run` rejects at once, so the
+ * remaining requests cost only their scheduling; the virtual time reached when that happened is kept.
+ */
+function cappedReference(capAt: number, reached: { virtualMs: number | null }): EngineUnderTest {
+  return {
+    name: "reference (wall-capped)",
+    async create(ctx) {
+      const inner = await referenceEngine.create(ctx);
+      const startMs = ctx.clock.now();
+      return {
+        run(request) {
+          if (performance.now() < capAt) return inner.run(request);
+          reached.virtualMs ??= ctx.clock.now() - startMs;
+          return Promise.reject(new Error("Failed to run the request: the bench's wall-time cap passed. Raise the cap for a longer simulation."));
+        },
+        close: () => inner.close?.() ?? Promise.resolve(),
+      };
+    },
+  };
 }
 
 /**
@@ -86,20 +110,25 @@ async function runProperty(cases: number, seed: number): Promise<{ cases: number
 export async function benchSimulation(options: SimulationBenchOptions, progress: (line: string) => void): Promise<SimulationSection> {
   progress(`simulation: ${options.requests} requests over 24 virtual hours`);
   const started = performance.now();
-  const run = await runScenario(dayScenario(options.requests), { engine: referenceEngine, fleet: createFleetFactory(), file: "harness/bench/simulation-bench.ts" });
-  const wallSeconds = (performance.now() - started) / 1000;
+  const reached: { virtualMs: number | null } = { virtualMs: null };
+  const engine = cappedReference(started + options.wallCapMs, reached);
+  const run = await runScenario(dayScenario(options.requests), { engine, fleet: createFleetFactory(), file: "harness/bench/simulation-bench.ts" });
   if (run.engineError !== null) throw new Error(`Failed to simulate the day: ${run.engineError}. Run the scenario with fallback-harness run to see why.`);
-  const lastEnd = Math.max(0, ...run.requests.map((r) => r.endedAt));
-  const virtualSeconds = lastEnd / 1000;
-  const served = run.requests.filter((r) => r.outcome === "success").length;
+  // Capped: the simulated span is what passed before the cap, over the cap's wall time.
+  const wallSeconds = reached.virtualMs === null ? (performance.now() - started) / 1000 : options.wallCapMs / 1000;
+  const virtualSeconds = (reached.virtualMs ?? Math.max(0, ...run.requests.map((r) => r.endedAt))) / 1000;
+  const simulated = reached.virtualMs === null ? run.requests : run.requests.filter((r) => r.sentAt < (reached.virtualMs ?? 0));
+  const served = simulated.filter((r) => r.outcome === "success").length;
   progress(`simulation: ${options.propertyCases} property cases`);
   const property = await runProperty(options.propertyCases, 8);
   return {
     requests: run.requests.length,
+    requestsSimulated: simulated.length,
+    capped: reached.virtualMs !== null,
     virtualSeconds,
     wallSeconds,
     virtualSecondsPerWallSecond: virtualSeconds / wallSeconds,
-    servedRate: served / Math.max(1, run.requests.length),
+    servedRate: served / Math.max(1, simulated.length),
     propertyCases: property.cases,
     propertyCasesPerSec: property.perSec,
   };

@@ -59,7 +59,12 @@ export function onPromoted(ctx: CheckContext, request: RequestState, line: Promo
   else if (request.pending === null || request.pending.model !== line.model)
     why = `no attempt on ${line.model} is waiting for its success`;
   else if (line.model === request.chain[0]) why = `${line.model} is already the chain's head`;
-  ctx.promotions.promote(request.agent, line.model, parseIsoMillis(line.until) ?? at.ts);
+  const until = parseIsoMillis(line.until);
+  if (why === undefined && until !== undefined && until !== at.ts + settings.sticky_ms) {
+    why = `its until ${line.until} is not ts + sticky_ms (${new Date(at.ts + settings.sticky_ms).toISOString()})`;
+  }
+  // The oracle follows the spec's expiry, not the engine's claim, so a wrong `until` shows up in later chains.
+  ctx.promotions.promote(request.agent, line.model, at.ts + settings.sticky_ms);
   if (why !== undefined) {
     // Reported once here; the success that follows is not held against it again.
     ctx.report("promotion-misplaced", `${line.model} promoted, but ${why}`, request, line.model);

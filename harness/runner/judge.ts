@@ -4,6 +4,7 @@ import { checkAuditStream } from "../check/check-audit.ts";
 import type { CheckResult } from "../check/audit-checker.ts";
 import type { Violation } from "../check/violation-collector.ts";
 import { crossCheckFleet, type AuditedAttempt } from "../oracle/cross-check.ts";
+import { auditByRequest } from "./expectations.ts";
 import type { ScenarioRun } from "./run-scenario.ts";
 
 /** The verdict on one scenario run: expectations, the audit checker and the fleet cross-check together. */
@@ -39,6 +40,38 @@ function auditedAttempts(auditText: string): AuditedAttempt[] {
   return attempts;
 }
 
+/**
+ * Invariants that hold for every request of every scenario, whatever its expectations say (SPEC §6):
+ * the model the engine reports is the one its audit says served; the attempts it reports are the ones it
+ * audited; a streaming caller ends up showing exactly the returned text (no duplicate after a reset); and
+ * with canonical content every success is the whole canonical answer (never a truncated success).
+ */
+export function requestInvariants(run: ScenarioRun): string[] {
+  const canonical = run.content === "canonical";
+  const problems: string[] = [];
+  const byRequest = auditByRequest(run.audit);
+  for (const r of run.requests) {
+    if (r.outcome !== "success") continue;
+    const who = `request #${r.index}${r.label ? ` (${r.label})` : ""}`;
+    const lines = byRequest.get(r.index) ?? [];
+    const success = lines.find((l) => l.event === "fallback_success");
+    if (success !== undefined && success.model !== r.model) {
+      problems.push(`served-model: ${who} reports ${r.model ?? "no model"} but its audit says ${String(success.model)} served it`);
+    }
+    const audited = lines.filter((l) => l.event === "fallback_attempt").length;
+    if (lines.length > 0 && r.attempts !== null && r.attempts !== audited) {
+      problems.push(`attempts: ${who} reports ${r.attempts} attempt(s) but its audit shows ${audited}`);
+    }
+    if (r.shown !== null && r.shown !== r.text) {
+      problems.push(`duplicated-or-lost-text: ${who} streamed ${r.shown.length} characters after its last reset but returned ${r.text?.length ?? 0}`);
+    }
+    if (canonical && r.text !== run.canonicalText) {
+      problems.push(`truncated-success: ${who} succeeded with ${r.text?.length ?? 0} of the canonical answer's ${run.canonicalText.length} characters`);
+    }
+  }
+  return problems;
+}
+
 /** Judges a run: any broken expectation, checker violation, fleet mismatch, hang or engine error fails it. */
 export async function judgeRun(run: ScenarioRun): Promise<ScenarioVerdict> {
   const check = await checkAuditStream(linesOf(run.auditText), {
@@ -55,6 +88,7 @@ export async function judgeRun(run: ScenarioRun): Promise<ScenarioVerdict> {
   if (run.engineError) reasons.push(run.engineError);
   if (hangs > 0) reasons.push(`${hangs} request(s) hung past their deadline (the harness stopped waiting)`);
   for (const failure of run.expectationFailures) reasons.push(`${failure.expectation}: ${failure.message}`);
+  reasons.push(...requestInvariants(run));
   if (check.firstViolation) {
     const v = check.firstViolation;
     reasons.push(`audit line ${v.line} [${v.rule}]: ${v.message}${check.violationCount > 1 ? ` (+${check.violationCount - 1} more)` : ""}`);

@@ -53,6 +53,8 @@ export interface ScenarioRun {
   readonly fleetCalls: readonly FleetCall[];
   readonly fleetLogText: string;
   readonly canonicalText: string;
+  /** The fleet's content mode: with `canonical`, every success must be the whole canonical answer. */
+  readonly content: "canonical" | "faker";
   readonly expectationFailures: readonly ExpectationFailure[];
   /** The engine failed to start or close; the scenario fails with this. */
   readonly engineError: string | null;
@@ -313,6 +315,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     fleetCalls,
     fleetLogText: fleet.logJsonl(),
     canonicalText: fleet.canonicalText,
+    content: scenario.content,
     expectationFailures,
     engineError,
     config,

@@ -8,5 +8,8 @@ import { defectEngine, skewSettings } from "../kit/defect-engine.ts";
 export default defectEngine({
   name: "defect-breaker-off-by-one",
   config: (config) =>
-    skewSettings(config, (s) => ({ ...s, circuit_breaker: { ...s.circuit_breaker, failure_threshold: s.circuit_breaker.failure_threshold + 1 } })),
+    skewSettings(config, (s) => ({
+      ...s,
+      circuit_breaker: { ...s.circuit_breaker, failure_threshold: s.circuit_breaker.failure_threshold + 1 },
+    })),
 });

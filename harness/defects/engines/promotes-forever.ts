@@ -1,8 +1,9 @@
 import { defectEngine, skewSettings } from "../kit/defect-engine.ts";
 
 /**
- * Planted defect: promotes forever. `sticky_ms` is ignored, so a fallback that served once stays at the head
- * of the chain after the primary has recovered (SPEC §5: the configured order returns after `sticky_ms`).
+ * Planted defect: promotes forever. `sticky_ms` is read as seconds (×1000), so a fallback that served
+ * once stays at the head of the chain after the primary has recovered (SPEC §5: the configured order
+ * returns after `sticky_ms`).
  */
 export default defectEngine({
   name: "defect-promotes-forever",

@@ -6,5 +6,6 @@ import { defectEngine, skewSettings } from "../kit/defect-engine.ts";
  */
 export default defectEngine({
   name: "defect-retries-on-auth",
-  config: (config) => skewSettings(config, (s) => ({ ...s, actions: { ...s.actions, ProviderError: "retry" } })),
+  config: (config) =>
+    skewSettings(config, (s) => ({ ...s, actions: { ...s.actions, ProviderError: "retry" } })),
 });

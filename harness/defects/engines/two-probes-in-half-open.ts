@@ -8,5 +8,8 @@ import { defectEngine, skewSettings } from "../kit/defect-engine.ts";
 export default defectEngine({
   name: "defect-two-probes-in-half-open",
   config: (config) =>
-    skewSettings(config, (s) => ({ ...s, circuit_breaker: { ...s.circuit_breaker, half_open_probes: s.circuit_breaker.half_open_probes + 1 } })),
+    skewSettings(config, (s) => ({
+      ...s,
+      circuit_breaker: { ...s.circuit_breaker, half_open_probes: s.circuit_breaker.half_open_probes + 1 },
+    })),
 });

@@ -36,7 +36,10 @@ export interface DefectPlan {
 }
 
 /** A copy of `config` whose global `fallback` settings are `patch`ed (agent overrides still merge over it). */
-export function skewSettings(config: EngineConfig, patch: (settings: FallbackSettings) => FallbackSettings): EngineConfig {
+export function skewSettings(
+  config: EngineConfig,
+  patch: (settings: FallbackSettings) => FallbackSettings,
+): EngineConfig {
   return { ...config, fallback: patch(config.fallback) };
 }
 
@@ -57,11 +60,24 @@ export function defectEngine(plan: DefectPlan): EngineUnderTest {
       return {
         async run(request) {
           const { model, onDelta, ...rest } = request;
-          if (model !== undefined && !isModelId(model)) throw new TypeError(`Failed to run the request: "${model}" is not a model id. Use provider/model.`);
+          if (model !== undefined && !isModelId(model))
+            throw new TypeError(
+              `Failed to run the request: "${model}" is not a model id. Use provider/model.`,
+            );
           const wrapped = onDelta && plan.onDelta ? plan.onDelta(onDelta) : onDelta;
-          const result = await engine.run({ ...rest, ...(model === undefined ? {} : { model }), ...(wrapped ? { onDelta: wrapped } : {}) });
-          const resolved = resolveChain(ctx.config, model === undefined ? { agent: request.agent } : { agent: request.agent, model });
-          const final = plan.result && !("error" in resolved) ? plan.result(result, resolved.chain[0] ?? result.model) : result;
+          const result = await engine.run({
+            ...rest,
+            ...(model === undefined ? {} : { model }),
+            ...(wrapped ? { onDelta: wrapped } : {}),
+          });
+          const resolved = resolveChain(
+            ctx.config,
+            model === undefined ? { agent: request.agent } : { agent: request.agent, model },
+          );
+          const final =
+            plan.result && !("error" in resolved)
+              ? plan.result(result, resolved.chain[0] ?? result.model)
+              : result;
           return { model: final.model, text: final.text, attempts: final.attempts };
         },
         close: () => engine.close(),

@@ -5,7 +5,10 @@ import type { AuditSink } from "../../../src/index.ts";
  * lines are renumbered so `seq` still runs 1, 2, 3 … (a forgotten write is never stamped), which leaves the
  * missing line itself as the only defect for the checker to find.
  */
-export function dropLines(sink: AuditSink, drop: (line: Readonly<Record<string, unknown>>) => boolean): AuditSink {
+export function dropLines(
+  sink: AuditSink,
+  drop: (line: Readonly<Record<string, unknown>>) => boolean,
+): AuditSink {
   let seq = 0;
   return {
     append(text) {

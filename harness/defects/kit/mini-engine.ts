@@ -57,7 +57,17 @@ export function miniEngine(name: string, bugs: MiniBugs = {}): EngineUnderTest {
       const random = { next: ctx.random };
       let counter = 0;
       return {
-        run: (request) => runRequest({ ctx, request, writer, caller, breakers, random, bugs, id: `req-${String(++counter).padStart(6, "0")}` }),
+        run: (request) =>
+          runRequest({
+            ctx,
+            request,
+            writer,
+            caller,
+            breakers,
+            random,
+            bugs,
+            id: `req-${String(++counter).padStart(6, "0")}`,
+          }),
         close: async () => {
           await sink.close?.();
         },
@@ -77,31 +87,59 @@ interface RequestInput {
   readonly id: string;
 }
 
-type Body = AuditEventBody extends infer E ? (E extends AuditEventBody ? Omit<E, "request_id" | "agent"> : never) : never;
+type Body = AuditEventBody extends infer E
+  ? E extends AuditEventBody
+    ? Omit<E, "request_id" | "agent">
+    : never
+  : never;
 
-type Outcome = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly error: unknown; readonly afterFirstToken: boolean };
+type Outcome =
+  | { readonly ok: true; readonly text: string }
+  | { readonly ok: false; readonly error: unknown; readonly afterFirstToken: boolean };
 
 async function callOnce(input: RequestInput, model: ModelId, signal: AbortSignal): Promise<Outcome> {
   let text = "";
   try {
-    for await (const part of input.caller.call({ model, prompt: input.request.prompt, stream: input.request.stream, signal })) {
+    for await (const part of input.caller.call({
+      model,
+      prompt: input.request.prompt,
+      stream: input.request.stream,
+      signal,
+    })) {
       switch (part.type) {
         case "text":
           text += part.text;
-          if (input.request.stream && part.text.length > 0) input.request.onDelta?.({ type: "text", text: part.text, model });
+          if (input.request.stream && part.text.length > 0)
+            input.request.onDelta?.({ type: "text", text: part.text, model });
           break;
         case "error":
           return { ok: false, error: part.error, afterFirstToken: text.length > 0 };
         case "finish":
-          if (part.finishReason === "stop" || part.finishReason === "length" || part.finishReason === "tool-calls") return { ok: true, text };
-          return { ok: false, error: part.finishReason === "content-filter" ? { finishReason: "content-filter" } : new StreamFailureError("stream_incomplete", "The stream finished without a clean stop."), afterFirstToken: text.length > 0 };
+          if (
+            part.finishReason === "stop" ||
+            part.finishReason === "length" ||
+            part.finishReason === "tool-calls"
+          )
+            return { ok: true, text };
+          return {
+            ok: false,
+            error:
+              part.finishReason === "content-filter"
+                ? { finishReason: "content-filter" }
+                : new StreamFailureError("stream_incomplete", "The stream finished without a clean stop."),
+            afterFirstToken: text.length > 0,
+          };
         default: {
           const unreachable: never = part;
           return unreachable;
         }
       }
     }
-    return { ok: false, error: new StreamFailureError("stream_incomplete", "The stream ended without its end marker."), afterFirstToken: text.length > 0 };
+    return {
+      ok: false,
+      error: new StreamFailureError("stream_incomplete", "The stream ended without its end marker."),
+      afterFirstToken: text.length > 0,
+    };
   } catch (error) {
     return { ok: false, error, afterFirstToken: text.length > 0 };
   }
@@ -114,14 +152,26 @@ async function runRequest(input: RequestInput): Promise<EngineUnderTestResult> {
   };
   const writeTransitions = (model: ModelId, transitions: readonly CircuitTransition[]): void => {
     for (const t of transitions) {
-      write({ event: "circuit_transition", model, from: t.from, to: t.to, failures: t.failures, cooldown_until: t.cooldownUntil === null ? null : new Date(t.cooldownUntil).toISOString(), cause: t.cause });
+      write({
+        event: "circuit_transition",
+        model,
+        from: t.from,
+        to: t.to,
+        failures: t.failures,
+        cooldown_until: t.cooldownUntil === null ? null : new Date(t.cooldownUntil).toISOString(),
+        cause: t.cause,
+      });
     }
   };
   const settings = settingsFor(ctx.config, request.agent);
   const breaker = settings.circuit_breaker;
   const asked = request.model as ModelId | undefined;
-  const resolved = resolveChain(ctx.config, asked === undefined ? { agent: request.agent } : { agent: request.agent, model: asked });
-  if ("error" in resolved) throw new Error(`Failed to resolve a chain: ${resolved.error}. Configure a model.`);
+  const resolved = resolveChain(
+    ctx.config,
+    asked === undefined ? { agent: request.agent } : { agent: request.agent, model: asked },
+  );
+  if ("error" in resolved)
+    throw new Error(`Failed to resolve a chain: ${resolved.error}. Configure a model.`);
   const { chain } = resolved;
   const deadlineAt = ctx.clock.now() + settings.deadline_ms;
   const signal = request.signal ?? new AbortController().signal;
@@ -147,12 +197,23 @@ async function runRequest(input: RequestInput): Promise<EngineUnderTestResult> {
       const latency = Math.round(ctx.clock.now() - startedAt);
       const probe = permit?.decision ?? false;
       if (outcome.ok) {
-        if (breaker.enabled) writeTransitions(model, breakers.recordSuccess(model, probe, ctx.clock.now(), breaker));
-        write({ event: "fallback_success", model, attempt: attempts, latency_ms: latency, fallback: model !== chain[0] });
+        if (breaker.enabled)
+          writeTransitions(model, breakers.recordSuccess(model, probe, ctx.clock.now(), breaker));
+        write({
+          event: "fallback_success",
+          model,
+          attempt: attempts,
+          latency_ms: latency,
+          fallback: model !== chain[0],
+        });
         return { model, text: outcome.text, attempts };
       }
-      const raw = classify(outcome.error, { retry_after_cap_ms: settings.retry_after_cap_ms, now_ms: ctx.clock.now() });
-      const classification: Classification = outcome.afterFirstToken && raw.reason === "connection" ? { ...raw, reason: "stream_cut" } : raw;
+      const raw = classify(outcome.error, {
+        retry_after_cap_ms: settings.retry_after_cap_ms,
+        now_ms: ctx.clock.now(),
+      });
+      const classification: Classification =
+        outcome.afterFirstToken && raw.reason === "connection" ? { ...raw, reason: "stream_cut" } : raw;
       const decision = decideAction({
         classification: bugs.planWith ? bugs.planWith(classification) : classification,
         settings,
@@ -163,8 +224,13 @@ async function runRequest(input: RequestInput): Promise<EngineUnderTestResult> {
         remainingMs: deadlineAt - ctx.clock.now(),
         random: input.random,
       });
-      last = { classification, error: outcome.error, deadline: decision.action === "fallback" && decision.deadlineLimited === true };
-      if (outcome.afterFirstToken && request.stream) request.onDelta?.({ type: "reset", model, reason: classification.reason });
+      last = {
+        classification,
+        error: outcome.error,
+        deadline: decision.action === "fallback" && decision.deadlineLimited === true,
+      };
+      if (outcome.afterFirstToken && request.stream)
+        request.onDelta?.({ type: "reset", model, reason: classification.reason });
       write({
         event: "fallback_failure",
         model,
@@ -179,13 +245,33 @@ async function runRequest(input: RequestInput): Promise<EngineUnderTestResult> {
         latency_ms: latency,
       });
       if (breaker.enabled) {
-        const effect = bugs.effect ? bugs.effect(classification.reason) : breakerEffect(classification.reason);
+        const effect = bugs.effect
+          ? bugs.effect(classification.reason)
+          : breakerEffect(classification.reason);
         const now = ctx.clock.now();
-        const quotaCooldown = classification.reason === "quota_exhausted" && classification.retry_after_ms !== null ? { cooldownMs: Math.max(breaker.cooldown_ms, classification.retry_after_ms) } : {};
-        writeTransitions(model, effect === "none" ? breakers.release(model, probe, now, breaker) : breakers.recordFailure(model, { effect, reason: classification.reason, probe, ...quotaCooldown }, now, breaker));
+        const quotaCooldown =
+          classification.reason === "quota_exhausted" && classification.retry_after_ms !== null
+            ? { cooldownMs: Math.max(breaker.cooldown_ms, classification.retry_after_ms) }
+            : {};
+        writeTransitions(
+          model,
+          effect === "none"
+            ? breakers.release(model, probe, now, breaker)
+            : breakers.recordFailure(
+                model,
+                { effect, reason: classification.reason, probe, ...quotaCooldown },
+                now,
+                breaker,
+              ),
+        );
       }
       if (decision.action === "fail") {
-        write({ event: "fallback_exhausted", attempts, error_type: classification.type, reason: classification.reason });
+        write({
+          event: "fallback_exhausted",
+          attempts,
+          error_type: classification.type,
+          reason: classification.reason,
+        });
         throw outcome.error instanceof Error ? outcome.error : new Error(classification.message);
       }
       if (decision.action !== "retry") break;
@@ -194,5 +280,11 @@ async function runRequest(input: RequestInput): Promise<EngineUnderTestResult> {
   }
   const reason = last === undefined ? "all_open" : last.deadline ? "deadline" : last.classification.reason;
   write({ event: "fallback_exhausted", attempts, error_type: last?.classification.type ?? null, reason });
-  throw new FallbackExhaustedError({ reason, attempts, classification: last?.classification ?? null, chain, cause: last?.error });
+  throw new FallbackExhaustedError({
+    reason,
+    attempts,
+    classification: last?.classification ?? null,
+    chain,
+    cause: last?.error,
+  });
 }

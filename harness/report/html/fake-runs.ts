@@ -97,6 +97,7 @@ function outcome(input: {
       fleetCalls: [],
       fleetLogText: "",
       canonicalText: "",
+      content: "canonical",
       expectationFailures: [],
       engineError: null,
       config: parsed.config,

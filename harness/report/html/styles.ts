@@ -80,6 +80,7 @@ svg .skip, .sw .skip { fill: #94a3b8; }
 svg .flag-ring, .sw .flag-ring { fill: none; stroke: #dc2626; stroke-width: 2; }
 svg .mark:hover, svg .band:hover { filter: brightness(.85); }
 svg a.flag-link { cursor: pointer; }
+svg a.flag-link > rect.band { stroke: #991b1b; stroke-width: 2; }
 ol.violations { padding-left: 22px; margin: 0; }
 li.violation { margin: 0 0 14px; }
 li.violation:target { outline: 3px solid #fca5a5; outline-offset: 4px; border-radius: 4px; }

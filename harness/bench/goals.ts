@@ -1,0 +1,99 @@
+import type { FailoverRow, GoalRow, OverheadRow, ScaleSection, SimulationSection, AuditSection } from "./bench-report.ts";
+import { FAILOVER_CASES } from "./bench-report.ts";
+
+/** Issue 8 §1: decision overhead per attempt under 2 % of one mocked call. */
+export const OVERHEAD_GOAL = 0.02;
+/** Issue 8 §2: failover latency at most 5 % over two sequential bare calls. */
+export const FAILOVER_GOAL = 1.05;
+
+/** Every ratio of the run, flat and keyed for `--compare`; lower is better for all of them. */
+export function collectRatios(overhead: readonly OverheadRow[], failover: readonly FailoverRow[]): Record<string, number> {
+  const ratios: Record<string, number> = {};
+  for (const row of overhead) ratios[`overhead.${row.path}.${row.contender}`] = row.ratioToMockedCall;
+  for (const row of failover) if (row.ratio !== null) ratios[`failover.${row.transport}.${row.case}.${row.contender}`] = row.ratio;
+  return ratios;
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(2)} %`;
+
+/** Where each goal of issue 8 stands, computed from the same run's rows. */
+export function evaluateGoals(input: {
+  readonly overhead: readonly OverheadRow[];
+  readonly failover: readonly FailoverRow[];
+  readonly audit: AuditSection;
+  readonly simulation: SimulationSection;
+  readonly scale: ScaleSection;
+  readonly bareMockedCallMs: number;
+  readonly targetAuditLines: number;
+  readonly targetSimRequests: number;
+  readonly targetScaleRequests: number;
+}): GoalRow[] {
+  const goals: GoalRow[] = [];
+  const refOverhead = input.overhead.filter((r) => r.contender === "reference");
+  const worst = refOverhead.reduce((a, r) => (r.ratioToMockedCall > a.ratioToMockedCall ? r : a), refOverhead[0] as OverheadRow);
+  if (worst !== undefined) {
+    goals.push({
+      id: "1-overhead",
+      goal: "decision overhead per attempt < 2 % of one mocked call",
+      value: `${worst.perAttemptUs.toFixed(1)} µs/attempt (${worst.path} path) = ${pct(worst.ratioToMockedCall)} of ${input.bareMockedCallMs.toFixed(3)} ms`,
+      met: worst.ratioToMockedCall < OVERHEAD_GOAL,
+    });
+  }
+  for (const transport of ["inproc", "loopback"] as const) {
+    for (const failoverCase of FAILOVER_CASES) {
+      const row = input.failover.find((r) => r.transport === transport && r.case === failoverCase && r.contender === "reference");
+      if (row === undefined) continue;
+      goals.push({
+        id: `2-failover-${transport}-${failoverCase}`,
+        goal: `failover ≤ 1.05 × (bare fail + bare answer), ${transport}, ${failoverCase}`,
+        value: row.ratio === null ? `not measured: ${row.note ?? ""}` : `${row.ratio.toFixed(3)} (p50 ${row.latency?.p50.toFixed(3)} ms vs limit ${row.limitMs.toFixed(3)} ms)`,
+        met: row.ratio !== null && row.ratio <= FAILOVER_GOAL,
+      });
+    }
+  }
+  for (const path of ["success", "failover"] as const) {
+    const ref = input.overhead.find((r) => r.contender === "reference" && r.path === path);
+    const peers = input.overhead.filter((r) => r.contender !== "reference" && r.path === path);
+    if (ref === undefined) continue;
+    const beaten = peers.filter((p) => p.overheadUs < ref.overheadUs).map((p) => p.contender);
+    goals.push({
+      id: `3-overhead-vs-peers-${path}`,
+      goal: `reference overhead ≤ every peer (${path} path)`,
+      value: beaten.length === 0 ? `${ref.overheadUs.toFixed(1)} µs, lowest` : `${ref.overheadUs.toFixed(1)} µs; lower: ${beaten.map((c) => `${c} ${peers.find((p) => p.contender === c)?.overheadUs.toFixed(1)} µs`).join(", ")}`,
+      met: beaten.length === 0,
+    });
+  }
+  let cells = 0;
+  const lost: string[] = [];
+  for (const ref of input.failover.filter((r) => r.contender === "reference" && r.latency !== null)) {
+    for (const peer of input.failover.filter((r) => r.contender !== "reference" && r.transport === ref.transport && r.case === ref.case && r.latency !== null)) {
+      cells++;
+      if ((peer.latency?.p50 ?? Infinity) < (ref.latency?.p50 ?? 0)) lost.push(`${peer.contender}@${ref.transport}/${ref.case}`);
+    }
+  }
+  goals.push({
+    id: "3-failover-vs-peers",
+    goal: "reference failover latency (p50) ≤ every peer, where the peer can express the case",
+    value: `${cells - lost.length}/${cells} comparisons${lost.length > 0 ? `; faster peer: ${lost.join(", ")}` : ""}`,
+    met: lost.length === 0,
+  });
+  goals.push({
+    id: "4-audit",
+    goal: `audit write and check on a ${input.targetAuditLines.toLocaleString("en-US")}-line log, checker clean`,
+    value: `${input.audit.lines.toLocaleString("en-US")} lines; write ${input.audit.sinkWriteLinesPerSec.toLocaleString("en-US")}/s; check ${input.audit.checkLinesPerSec.toLocaleString("en-US")}/s; peak heap ${input.audit.peakHeapMb} MB; ${input.audit.checkViolations} violations`,
+    met: input.audit.checkOk && input.audit.lines >= input.targetAuditLines,
+  });
+  goals.push({
+    id: "5-simulation",
+    goal: `24 h, ${input.targetSimRequests.toLocaleString("en-US")}-request day on the virtual clock within the wall cap`,
+    value: `${Math.round(input.simulation.virtualSecondsPerWallSecond).toLocaleString("en-US")} virtual s per wall s; ${input.simulation.requestsSimulated}/${input.simulation.requests} requests${input.simulation.capped ? " (capped)" : ""}`,
+    met: !input.simulation.capped && input.simulation.requests >= input.targetSimRequests,
+  });
+  goals.push({
+    id: "6-scale",
+    goal: `${input.targetScaleRequests.toLocaleString("en-US")} concurrent requests, shared breakers: 0 lost audit lines`,
+    value: `${input.scale.lostAuditLines} lost of ${input.scale.auditLines} lines; ${input.scale.served} served, ${input.scale.aborted} aborted by the cap, ${input.scale.failed} failed; peak heap ${input.scale.peakHeapMb} MB`,
+    met: input.scale.lostAuditLines === 0 && input.scale.checkOk && input.scale.requests >= input.targetScaleRequests,
+  });
+  return goals;
+}

@@ -1,0 +1,139 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { benchAudit } from "./audit-bench.ts";
+import { CONTENDERS, type BenchReport } from "./bench-report.ts";
+import { ALL_CONTENDERS } from "./contenders.ts";
+import { describeEnvironment } from "./environment.ts";
+import { benchFailover } from "./failover-bench.ts";
+import { collectRatios, evaluateGoals } from "./goals.ts";
+import type { MeasureBudget } from "./measure.ts";
+import { benchOverhead } from "./overhead-bench.ts";
+import { renderMarkdown } from "./render-markdown.ts";
+import { benchScale } from "./scale-bench.ts";
+import { benchSimulation } from "./simulation-bench.ts";
+import { renderLatencySvg } from "./svg-plot.ts";
+
+/** Every bound of one bench run: counts and wall-time caps, so the whole run has a ceiling. */
+export interface BenchPlan {
+  readonly failover: MeasureBudget;
+  readonly overhead: MeasureBudget;
+  readonly auditLines: number;
+  readonly auditEngineRequests: number;
+  readonly simRequests: number;
+  readonly simWallCapMs: number;
+  readonly propertyCases: number;
+  readonly scaleRequests: number;
+  readonly scaleWallCapMs: number;
+}
+
+/**
+ * The full plan (issue 8's sizes). Rough ceiling on two idle cores: failover 2 × 4 cases × 8 tasks × ~0.75 s,
+ * overhead 2 × 7 × ~0.6 s, audit ~40 s, simulation ≤ 60 s, scale ≤ 90 s: under four minutes.
+ */
+export const FULL_PLAN: BenchPlan = {
+  failover: { timeMs: 600, iterations: 30, warmupMs: 150, warmupIterations: 10, passes: 3 },
+  overhead: { timeMs: 450, iterations: 300, warmupMs: 100, warmupIterations: 200, passes: 3 },
+  auditLines: 1_000_000,
+  auditEngineRequests: 10_000,
+  simRequests: 10_000,
+  simWallCapMs: 60_000,
+  propertyCases: 1_000,
+  scaleRequests: 10_000,
+  scaleWallCapMs: 90_000,
+};
+
+/** A smoke-sized plan: every section runs and is reported, in seconds; the numbers mean nothing. */
+export const QUICK_PLAN: BenchPlan = {
+  failover: { timeMs: 10, iterations: 3, warmupMs: 0, warmupIterations: 1, passes: 1 },
+  overhead: { timeMs: 10, iterations: 20, warmupMs: 0, warmupIterations: 5, passes: 1 },
+  auditLines: 2_000,
+  auditEngineRequests: 100,
+  simRequests: 40,
+  simWallCapMs: 5_000,
+  propertyCases: 20,
+  scaleRequests: 100,
+  scaleWallCapMs: 10_000,
+};
+
+/** Options of {@link runBench}. */
+export interface RunBenchOptions {
+  readonly quick: boolean;
+  /** Where `<timestamp>.json`, `.md` and `.svg` go (created if missing). */
+  readonly outDir: string;
+  /** The project root, for package versions. */
+  readonly root: string;
+  readonly progress: (line: string) => void;
+  /** Overrides the plan (tests). */
+  readonly plan?: BenchPlan;
+}
+
+/** What a bench run wrote. */
+export interface BenchOutput {
+  readonly report: BenchReport;
+  readonly markdown: string;
+  readonly jsonPath: string;
+  readonly markdownPath: string;
+  readonly svgPath: string;
+}
+
+/**
+ * Runs every section of issue 8 in one process, so every ratio has its baseline from the same run, and
+ * writes the report as JSON, Markdown and an SVG plot named after the start time.
+ */
+export async function runBench(options: RunBenchOptions): Promise<BenchOutput> {
+  const plan = options.plan ?? (options.quick ? QUICK_PLAN : FULL_PLAN);
+  const { progress } = options;
+  const startedAt = new Date();
+  const started = performance.now();
+  const environment = describeEnvironment(options.root);
+
+  // In process first: its bare call is the unit of the overhead ratio.
+  const inproc = await benchFailover("inproc", ALL_CONTENDERS, plan.failover, progress);
+  const bareMockedCall = inproc.bareOk.summary;
+  const overhead = await benchOverhead(ALL_CONTENDERS, plan.overhead, bareMockedCall.p50, progress);
+  const loopback = await benchFailover("loopback", ALL_CONTENDERS, plan.failover, progress);
+  const failover = [...inproc.rows, ...loopback.rows];
+  const audit = await benchAudit({ lines: plan.auditLines, engineRequests: plan.auditEngineRequests }, progress);
+  const simulation = await benchSimulation({ requests: plan.simRequests, propertyCases: plan.propertyCases, wallCapMs: plan.simWallCapMs }, progress);
+  const scale = await benchScale(plan.scaleRequests, plan.scaleWallCapMs, progress);
+
+  const goals = evaluateGoals({
+    overhead,
+    failover,
+    audit,
+    simulation,
+    scale,
+    bareMockedCallMs: bareMockedCall.p50,
+    targetAuditLines: plan.auditLines,
+    targetSimRequests: plan.simRequests,
+    targetScaleRequests: plan.scaleRequests,
+  });
+  const stamp = startedAt.toISOString().replace(/[:.]/g, "-");
+  const plotTitle = "Failover latency, primary answers 500, fallback answers (in process)";
+  const report: BenchReport = {
+    version: 1,
+    createdAt: startedAt.toISOString(),
+    quick: options.quick,
+    wallSeconds: (performance.now() - started) / 1000,
+    environment,
+    bareMockedCall,
+    overhead,
+    failover,
+    failoverBaselines: [...inproc.baselines, ...loopback.baselines],
+    audit,
+    simulation,
+    scale,
+    ratios: collectRatios(overhead, failover),
+    goals,
+    plot: { title: plotTitle, series: CONTENDERS.map((id) => ({ name: id, samples: inproc.plot.get(id) ?? [] })) },
+  };
+  mkdirSync(options.outDir, { recursive: true });
+  const jsonPath = join(options.outDir, `${stamp}.json`);
+  const markdownPath = join(options.outDir, `${stamp}.md`);
+  const svgPath = join(options.outDir, `${stamp}.svg`);
+  const markdown = renderMarkdown(report, `${stamp}.svg`, Object.fromEntries(ALL_CONTENDERS.map((c) => [c.id, c.setup])));
+  writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(markdownPath, markdown);
+  writeFileSync(svgPath, renderLatencySvg(report.plot.series, plotTitle));
+  return { report, markdown, jsonPath, markdownPath, svgPath };
+}

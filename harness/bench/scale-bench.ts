@@ -1,0 +1,113 @@
+import { setMaxListeners } from "node:events";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createAiSdkCaller, createEngine, createRandom, JsonlFileSink, parseConfig, settingsFor, systemClock, type EngineConfig } from "../../src/index.ts";
+import { checkAuditFile } from "../check/check-audit.ts";
+import { DEFAULT_CANONICAL_TEXT } from "../fleet/content.ts";
+import { createFleet } from "../fleet/fleet.ts";
+import type { ScaleSection } from "./bench-report.ts";
+import { FALLBACK, PRIMARY, PROMPT } from "./chain-calls.ts";
+import { startMemorySampler } from "./memory-sampler.ts";
+
+/** Default breakers (3 failures in an hour open for an hour) shared by every request; no retries. */
+function scaleConfig(): EngineConfig {
+  const parsed = parseConfig({ model: PRIMARY, fallback: { chains: { default: [PRIMARY, FALLBACK] }, max_retries: 0 } });
+  if (!parsed.ok) throw new Error(`Failed to build the scale config: ${parsed.problems.map((p) => p.message).join("; ")}. Fix scaleConfig.`);
+  return parsed.config;
+}
+
+/**
+ * Counts audit lines lost: requests the engine returned or threw for that lack exactly one
+ * `fallback_request` and one terminal line, plus every gap or repeat in `seq`. A line written half or not
+ * at all shows up here whatever the checker thinks of the rest.
+ */
+export function countLostLines(text: string, settled: number): { lines: number; lost: number } {
+  const starts = new Map<string, number>();
+  const ends = new Map<string, number>();
+  let expectedSeq = 1;
+  let seqProblems = 0;
+  let lines = 0;
+  for (const line of text.split("\n")) {
+    if (line === "") continue;
+    lines++;
+    let row: { seq?: unknown; event?: unknown; request_id?: unknown };
+    try {
+      row = JSON.parse(line) as typeof row;
+    } catch {
+      seqProblems++;
+      continue;
+    }
+    if (row.seq !== expectedSeq) seqProblems++;
+    expectedSeq = typeof row.seq === "number" ? row.seq + 1 : expectedSeq + 1;
+    const id = String(row.request_id);
+    if (row.event === "fallback_request") starts.set(id, (starts.get(id) ?? 0) + 1);
+    if (row.event === "fallback_success" || row.event === "fallback_exhausted") ends.set(id, (ends.get(id) ?? 0) + 1);
+  }
+  let incomplete = Math.abs(settled - starts.size);
+  for (const [id, n] of starts) if (n !== 1 || ends.get(id) !== 1) incomplete++;
+  return { lines, lost: incomplete + seqProblems };
+}
+
+/**
+ * Scale (issue 8 §6): `requests` requests started at once through one engine, in-process fleet, real
+ * clock; the primary fails 30 % of calls with a 500, so the shared breaker trips under concurrency. Peak
+ * heap is sampled throughout; the audit goes to a file, which is then counted and checked. Requests still
+ * in flight after `wallCapMs` are aborted, which bounds the run and tests the abort path's audit lines.
+ */
+export async function benchScale(requests: number, wallCapMs: number, progress: (line: string) => void): Promise<ScaleSection> {
+  const dir = mkdtempSync(join(tmpdir(), "fallback-bench-scale-"));
+  const fleet = await createFleet({
+    clock: systemClock,
+    seed: 8,
+    transport: "inproc",
+    content: "canonical",
+    canonicalText: DEFAULT_CANONICAL_TEXT,
+    faults: [{ target: PRIMARY, fault: { kind: "http_error", reason: "server_error" }, when: { probability: 0.3 } }],
+  });
+  try {
+    const path = join(dir, "audit.jsonl");
+    const sink = JsonlFileSink.open(path);
+    const config = scaleConfig();
+    const engine = createEngine(config, {
+      clock: systemClock,
+      random: createRandom(8),
+      caller: createAiSdkCaller({ endpoints: { openai: fleet.endpoints.openai, anthropic: fleet.endpoints.anthropic }, fetch: fleet.fetch }),
+      audit: sink,
+    });
+    progress(`scale: ${requests} concurrent requests`);
+    const sampler = startMemorySampler(10);
+    const started = performance.now();
+    // The cap aborts whatever is still in flight: an aborted request must log its terminal line too.
+    const cap = new AbortController();
+    // Every request (and each of its attempts) listens on the one cap signal; that is by design here.
+    setMaxListeners(0, cap.signal);
+    const timer = setTimeout(() => cap.abort(), wallCapMs);
+    const outcomes = await Promise.allSettled(Array.from({ length: requests }, () => engine.run({ agent: "build", prompt: PROMPT, stream: false, signal: cap.signal })));
+    clearTimeout(timer);
+    const wallMs = performance.now() - started;
+    const peak = sampler.stop();
+    const aborted = cap.signal.aborted ? outcomes.filter((o) => o.status === "rejected").length : 0;
+    await engine.close();
+    const served = outcomes.filter((o) => o.status === "fulfilled" && o.value.text === DEFAULT_CANONICAL_TEXT).length;
+    const { lines, lost } = countLostLines(readFileSync(path, "utf8"), outcomes.length);
+    progress(`scale: checking ${lines} audit lines`);
+    // Real clock under load: allow for timer lateness when the checker compares waits and deadlines.
+    const check = await checkAuditFile(path, { settingsFor: (agent) => settingsFor(config, agent), config, clockToleranceMs: 1_000 });
+    return {
+      requests,
+      wallMs,
+      served,
+      aborted,
+      failed: outcomes.length - served - aborted,
+      auditLines: lines,
+      lostAuditLines: lost + sink.dropped,
+      checkOk: check.ok,
+      peakHeapMb: peak.heapMb,
+      peakRssMb: peak.rssMb,
+    };
+  } finally {
+    await fleet.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,86 @@
+import fc from "fast-check";
+import type { EngineUnderTest } from "../../src/index.ts";
+import { createFleetFactory } from "../runner/fleet-adapter.ts";
+import { judgeRun } from "../runner/judge.ts";
+import { runScenario, type ScenarioRun } from "../runner/run-scenario.ts";
+import { scenarioSchema } from "../scenario/schema.ts";
+import { writeCounterexample } from "./counterexample.ts";
+import { engineLawViolations, type LawViolation } from "./engine-laws.ts";
+import { scenarioArbitrary, type ScenarioInput } from "./scenario-arbitrary.ts";
+
+/** How to run the engine property. */
+export interface EnginePropertyOptions {
+  readonly engine: EngineUnderTest;
+  /** The `--engine` argument that loads `engine` for a replay (omitted: the reference engine). */
+  readonly engineModule?: string;
+  /** Kebab-case name, used in the counterexample's file name. */
+  readonly name: string;
+  readonly seed: number;
+  readonly numRuns: number;
+  /** Where the repository is (counterexamples go under `reports/counterexamples/` below it). */
+  readonly cwd: string;
+  /** Overrides `reports/counterexamples`. */
+  readonly dir?: string;
+}
+
+/** What the property found: nothing, or a shrunk counterexample written as a scenario. */
+export type EnginePropertyResult =
+  | { readonly ok: true; readonly numRuns: number }
+  | {
+      readonly ok: false;
+      readonly seed: number;
+      readonly path: string;
+      readonly scenario: ScenarioInput;
+      readonly violations: readonly LawViolation[];
+      /** The counterexample file, relative to `cwd`. */
+      readonly file: string;
+      /** One paragraph for a test failure: the laws, the seed and how to replay. */
+      readonly report: string;
+    };
+
+/** Runs one generated scenario and judges it by every engine law. */
+export async function runAndJudge(input: ScenarioInput, engine: EngineUnderTest, cwd: string): Promise<{ run: ScenarioRun; violations: LawViolation[] }> {
+  const scenario = scenarioSchema.parse(input);
+  const run = await runScenario(scenario, { engine, fleet: createFleetFactory(), file: `${cwd}/generated.yaml` });
+  return { run, violations: engineLawViolations(run, await judgeRun(run)) };
+}
+
+class LawsBroken extends Error {
+  override readonly name = "LawsBroken";
+  constructor(readonly violations: readonly LawViolation[]) {
+    super(violations.map((v) => `[${v.law}] ${v.message}`).join("\n"));
+  }
+}
+
+/**
+ * The engine under random fault schedules: random configs × fault bindings × traffic, each run on the
+ * virtual clock and judged by {@link engineLawViolations}. A failure is shrunk, re-run once to write its
+ * scenario file (with the broken laws as expectations) and reported with its seed and replay command.
+ */
+export async function checkEngineUnderFaults(options: EnginePropertyOptions): Promise<EnginePropertyResult> {
+  const details = await fc.check(
+    fc.asyncProperty(scenarioArbitrary, async (input) => {
+      const { violations } = await runAndJudge(input, options.engine, options.cwd);
+      if (violations.length > 0) throw new LawsBroken(violations);
+    }),
+    { seed: options.seed, numRuns: options.numRuns, endOnFailure: false },
+  );
+  if (!details.failed) return { ok: true, numRuns: details.numRuns };
+  const scenario = details.counterexample?.[0];
+  if (scenario === undefined) throw new Error(`Failed to run the engine property: ${String(details.errorInstance)}. Fix the harness; no counterexample was produced.`);
+  const { run, violations } = await runAndJudge(scenario, options.engine, options.cwd);
+  const path = details.counterexamplePath ?? "";
+  const file = await writeCounterexample(
+    { name: options.name, seed: options.seed, path, scenario, run, violations, ...(options.engineModule ? { engineModule: options.engineModule } : {}) },
+    { cwd: options.cwd, ...(options.dir ? { dir: options.dir } : {}) },
+  );
+  const replay = `npx fallback-harness run ${file}${options.engineModule ? ` --engine ${options.engineModule}` : ""}`;
+  const report = [
+    `${options.name} failed after ${details.numRuns} run(s) (seed=${options.seed}, path="${path}"), shrunk ${details.numShrinks} time(s):`,
+    ...violations.slice(0, 8).map((v) => `  [${v.law}] ${v.message}`),
+    `counterexample: ${file}`,
+    `replay: ${replay}`,
+    `re-run the property: FH_SEED=${options.seed} npx vitest run --project property harness/properties`,
+  ].join("\n");
+  return { ok: false, seed: options.seed, path, scenario, violations, file, report };
+}
