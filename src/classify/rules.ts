@@ -235,8 +235,13 @@ export const RULES: readonly Rule[] = [
   {
     tier: "signal",
     reason: "malformed_stream",
-    why: "JSONParseError / TypeValidationError",
-    test: name("AI_JSONParseError", "AI_TypeValidationError", "AI_InvalidResponseDataError"),
+    why: "JSONParseError / TypeValidationError (unless the value is a provider error body with its own status)",
+    test: all(
+      name("AI_JSONParseError", "AI_TypeValidationError", "AI_InvalidResponseDataError"),
+      // A 200 whose body is the provider's error (`{"error":{"code":500,…}}`) fails the success schema, but
+      // it is classified like its HTTP twin (SPEC §3), not as a broken frame.
+      ({ signals }) => signals.status === null || (signals.status >= 200 && signals.status < 300),
+    ),
   },
   {
     tier: "signal",

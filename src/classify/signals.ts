@@ -231,7 +231,9 @@ function readLayer(layer: unknown): Layer {
   // error's `error` (openai-node keeps the body's `error` object there); and a plain object is itself a body.
   let bodyText: string | null = null;
   const candidates: unknown[] = [];
-  for (const raw of [read(layer, "data"), read(layer, "responseBody"), read(layer, "body")]) {
+  // A TypeValidationError's `value` is the body that failed the success schema (an error inside a 200).
+  const rejected = names.includes("AI_TypeValidationError") ? [read(layer, "value")] : [];
+  for (const raw of [read(layer, "data"), read(layer, "responseBody"), read(layer, "body"), ...rejected]) {
     if (typeof raw === "string") {
       const parsed = parseJson(raw);
       if (parsed === undefined) bodyText ??= raw.length > 0 ? raw : null;
