@@ -8,7 +8,6 @@ import { runCommand, type RunDeps } from "./commands/run.ts";
 const NOT_BUILT: Readonly<Record<string, { readonly summary: string; readonly usage: string }>> = {
   replay: { summary: "turn an audit log into a scenario and replay it", usage: "<audit.jsonl>" },
   triage: { summary: "report what an audit log says went wrong", usage: "<audit.jsonl>" },
-  bench: { summary: "benchmark failover latency and decision overhead", usage: "" },
 };
 
 /** Services commands need that tests may replace. */
@@ -96,6 +95,30 @@ export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = 
     .action(async (options: { scenario?: string; seed?: number; log?: string }) => {
       const { serveCommand } = await import("./commands/serve.ts");
       code = await serveCommand(options, io, deps.untilStopped ?? untilSignal);
+    });
+
+  program
+    .command("bench")
+    .description("benchmark decision overhead, failover latency, peers, audit and simulation; gate on ratios")
+    .option("--quick", "a smoke-sized run (seconds)")
+    .option("--out <dir>", "where the report goes (default reports/bench)")
+    .option("--compare <baseline.json>", "exit 1 when a ratio regressed beyond the threshold versus this report")
+    .option("--threshold <percent>", "allowed relative growth of a ratio (default 25)", (v: string) => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError("expected a non-negative number");
+      return n;
+    })
+    .action(async (options: { quick?: boolean; out?: string; compare?: string; threshold?: number }) => {
+      const { benchCommand } = await import("./commands/bench.ts");
+      code = await benchCommand(
+        {
+          ...(options.quick ? { quick: true } : {}),
+          ...(options.out !== undefined ? { out: options.out } : {}),
+          ...(options.compare !== undefined ? { compare: options.compare } : {}),
+          ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
+        },
+        io,
+      );
     });
 
   for (const [name, { summary, usage }] of Object.entries(NOT_BUILT)) {
