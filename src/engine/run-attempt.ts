@@ -42,6 +42,9 @@ type Step =
 
 const never = new Promise<never>(() => undefined);
 
+/** Cancels a watchdog sleep that lost its race. Allocated once: an abort without a reason builds a DOMException. */
+const STEP_DONE = new Error("The watchdog's step is over.");
+
 /** What an attempt cut short by the request's own budget failed with: a timeout, as fetch reports one. */
 function deadlineError(): Error {
   const error = new Error("The request's deadline (fallback.deadline_ms) passed during the attempt.");
@@ -57,7 +60,7 @@ async function nextStep(
   callerSignal: AbortSignal | undefined,
 ): Promise<Step> {
   const timer = new AbortController();
-  const onAbort = (): void => timer.abort();
+  const onAbort = (): void => timer.abort(STEP_DONE);
   callerSignal?.addEventListener("abort", onAbort, { once: true });
   try {
     return await Promise.race<Step>([
@@ -73,7 +76,7 @@ async function nextStep(
   } finally {
     callerSignal?.removeEventListener("abort", onAbort);
     // Cancels the pending sleep so a virtual clock never jumps to a stale timer.
-    timer.abort();
+    timer.abort(STEP_DONE);
   }
 }
 
