@@ -107,6 +107,9 @@ export interface ScaleSection {
   /** Requests without exactly one terminal line, plus gaps in `seq` (must be 0). */
   readonly lostAuditLines: number;
   readonly checkOk: boolean;
+  readonly checkViolations: number;
+  /** The checker's first finding, when there is one (rule and message). */
+  readonly firstViolation: string | null;
   readonly peakHeapMb: number;
   readonly peakRssMb: number;
 }
@@ -133,8 +136,10 @@ export interface BenchReport {
   readonly audit: AuditSection;
   readonly simulation: SimulationSection;
   readonly scale: ScaleSection;
-  /** Every same-run ratio, flat, lower is better: what `--compare` gates on. */
+  /** The reference engine's same-run ratios, flat, lower is better: what `--compare` gates on. */
   readonly ratios: Readonly<Record<string, number>>;
+  /** The peers' same-run ratios, same keys and sense; informative only. */
+  readonly peerRatios: Readonly<Record<string, number>>;
   readonly goals: readonly GoalRow[];
   /** Per engine, failover latency samples (ms) of the plotted case, for the SVG. */
   readonly plot: { readonly title: string; readonly series: readonly { readonly name: string; readonly samples: readonly number[] }[] };

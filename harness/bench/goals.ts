@@ -6,12 +6,20 @@ export const OVERHEAD_GOAL = 0.02;
 /** Issue 8 §2: failover latency at most 5 % over two sequential bare calls. */
 export const FAILOVER_GOAL = 1.05;
 
-/** Every ratio of the run, flat and keyed for `--compare`; lower is better for all of them. */
-export function collectRatios(overhead: readonly OverheadRow[], failover: readonly FailoverRow[]): Record<string, number> {
-  const ratios: Record<string, number> = {};
-  for (const row of overhead) ratios[`overhead.${row.path}.${row.contender}`] = row.ratioToMockedCall;
-  for (const row of failover) if (row.ratio !== null) ratios[`failover.${row.transport}.${row.case}.${row.contender}`] = row.ratio;
-  return ratios;
+/**
+ * The run's ratios, flat and keyed for `--compare`, lower is better for all: `gated` holds the reference
+ * engine's (what a CI job gates on: our regressions), `peers` the others' (informative; a peer's noise must
+ * not fail our build).
+ */
+export function collectRatios(overhead: readonly OverheadRow[], failover: readonly FailoverRow[]): { gated: Record<string, number>; peers: Record<string, number> } {
+  const gated: Record<string, number> = {};
+  const peers: Record<string, number> = {};
+  const put = (contender: string, key: string, value: number): void => {
+    (contender === "reference" ? gated : peers)[key] = value;
+  };
+  for (const row of overhead) put(row.contender, `overhead.${row.path}.${row.contender}`, row.ratioToMockedCall);
+  for (const row of failover) if (row.ratio !== null) put(row.contender, `failover.${row.transport}.${row.case}.${row.contender}`, row.ratio);
+  return { gated, peers };
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)} %`;

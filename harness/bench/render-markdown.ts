@@ -73,7 +73,7 @@ export function renderMarkdown(report: BenchReport, svgFile: string, contenderSe
   out.push("## 6. Scale", "", "| metric | value |", "|---|---|");
   out.push(`| requests started at once | ${int(c.requests)} through one engine, shared breakers, in-process fleet |`);
   out.push(`| outcome | ${int(c.served)} served, ${int(c.aborted)} aborted by the wall cap, ${int(c.failed)} failed, in ${(c.wallMs / 1000).toFixed(1)} s |`);
-  out.push(`| audit | ${int(c.auditLines)} lines, **${c.lostAuditLines} lost**, checker ${c.checkOk ? "clean" : "found violations"} |`);
+  out.push(`| audit | ${int(c.auditLines)} lines, **${c.lostAuditLines} lost**, checker ${c.checkOk ? "clean" : `found ${c.checkViolations} violations, first: \`${(c.firstViolation ?? "").replace(/\|/g, "\\|")}\``} |`);
   out.push(`| peak | heap ${c.peakHeapMb} MB, RSS ${c.peakRssMb} MB |`, "");
 
   out.push("## How each engine was set up", "");

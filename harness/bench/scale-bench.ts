@@ -63,7 +63,13 @@ export async function benchScale(requests: number, wallCapMs: number, progress: 
     transport: "inproc",
     content: "canonical",
     canonicalText: DEFAULT_CANONICAL_TEXT,
-    faults: [{ target: PRIMARY, fault: { kind: "http_error", reason: "server_error" }, when: { probability: 0.3 } }],
+    faults: [
+      // A real wait (a timer) before every answer keeps all requests in flight at once and lets the event
+      // loop turn: in-process msw otherwise settles a request in microtasks, before any timer (the memory
+      // sampler, the wall cap) could run.
+      { target: "*", fault: { kind: "latency", distribution: { type: "fixed", ms: 100 } } },
+      { target: PRIMARY, fault: { kind: "http_error", reason: "server_error" }, when: { probability: 0.3 } },
+    ],
   });
   try {
     const path = join(dir, "audit.jsonl");
@@ -103,6 +109,8 @@ export async function benchScale(requests: number, wallCapMs: number, progress: 
       auditLines: lines,
       lostAuditLines: lost + sink.dropped,
       checkOk: check.ok,
+      checkViolations: check.violationCount,
+      firstViolation: check.firstViolation === null ? null : JSON.stringify(check.firstViolation).slice(0, 400),
       peakHeapMb: peak.heapMb,
       peakRssMb: peak.rssMb,
     };
