@@ -5,7 +5,7 @@ import type { LawOutcome } from "./breaker-subject.ts";
 
 /**
  * Model-based commands over a {@link BreakerPair}. Each has a short `toString()` so a shrunk counterexample
- * reads like a sentence: `[ask, fail #1 timeout, ask, fail #2 timeout, wait 5000ms, ask, ok #3]`.
+ * reads like a sentence: `[ask, trip auth held[0], ask!, ok held[0]]`.
  */
 
 type Real = object;
@@ -50,9 +50,12 @@ export class AskCommand implements fc.Command<BreakerPair, Real> {
   }
 }
 
-/** A held permit's call ends. */
+/**
+ * A held permit's call ends: `ok held[1]` settles the second-oldest permit still held (modulo how many are
+ * held). The label is fixed at generation: fast-check re-runs the same command objects while shrinking, so a
+ * label written during a run could describe a different run than the one it prints.
+ */
 export class SettleCommand implements fc.Command<BreakerPair, Real> {
-  #label = "?";
   constructor(
     readonly pick: number,
     readonly outcome: NamedOutcome,
@@ -62,12 +65,10 @@ export class SettleCommand implements fc.Command<BreakerPair, Real> {
   }
   run(pair: BreakerPair): void {
     const permit = pair.pick(this.pick);
-    if (permit === undefined) return;
-    this.#label = `#${permit.id}`;
-    pair.settle(permit, this.outcome.outcome);
+    if (permit !== undefined) pair.settle(permit, this.outcome.outcome);
   }
   toString(): string {
-    return `${this.outcome.name.split(" ")[0] ?? ""} ${this.#label}${this.outcome.name.includes(" ") ? ` ${this.outcome.name.slice(this.outcome.name.indexOf(" ") + 1)}` : ""}`;
+    return `${this.outcome.name} held[${this.pick}]`;
   }
 }
 
@@ -90,8 +91,11 @@ export function sequentialCommands(settings: BreakerSettings): fc.Arbitrary<fc.C
   const span = Math.max(settings.window_ms, settings.cooldown_ms);
   return [
     fc.boolean().map((force) => new AskCommand(force)),
-    fc.tuple(fc.nat(), outcomeArbitrary).map(([pick, outcome]) => new SettleCommand(pick, outcome)),
-    fc.constantFrom(1, Math.floor(settings.window_ms / 2), settings.cooldown_ms, span + 1).chain((hint) => fc.oneof(fc.constant(hint), fc.integer({ min: 0, max: span + 1 }))).map((ms) => new WaitCommand(ms)),
+    fc.tuple(fc.nat(3), outcomeArbitrary).map(([pick, outcome]) => new SettleCommand(pick, outcome)),
+    fc
+      .constantFrom(1, Math.floor(settings.window_ms / 2), settings.cooldown_ms, span + 1)
+      .chain((hint) => fc.oneof(fc.constant(hint), fc.integer({ min: 0, max: span + 1 })))
+      .map((ms) => new WaitCommand(ms)),
   ];
 }
 
@@ -107,7 +111,6 @@ export interface ScheduledModel {
  * it, so probes of one half-open period overlap and answer in any order, with time passing in between.
  */
 export class CallCommand implements fc.AsyncCommand<ScheduledModel, Real, false> {
-  #label = "denied";
   constructor(
     readonly force: boolean,
     readonly outcome: NamedOutcome,
@@ -118,13 +121,16 @@ export class CallCommand implements fc.AsyncCommand<ScheduledModel, Real, false>
   run(model: ScheduledModel): Promise<void> {
     const permit = model.pair.acquire(this.force);
     if (permit === undefined) return Promise.resolve();
-    this.#label = `#${permit.id}${permit.probe ? " probe" : ""}`;
     // Not awaited: the outcome lands later, interleaved with the following commands by the scheduler.
-    model.pending.push(model.scheduler.schedule(Promise.resolve(`${this.outcome.name} #${permit.id}`)).then(() => model.pair.settle(permit, this.outcome.outcome)));
+    model.pending.push(
+      model.scheduler
+        .schedule(Promise.resolve(`${this.outcome.name} #${permit.id}`))
+        .then(() => model.pair.settle(permit, this.outcome.outcome)),
+    );
     return Promise.resolve();
   }
   toString(): string {
-    return `call${this.force ? "!" : ""} ${this.#label} → ${this.outcome.name}`;
+    return `call${this.force ? "!" : ""} → ${this.outcome.name}`;
   }
 }
 
@@ -144,9 +150,13 @@ export class AsyncWaitCommand implements fc.AsyncCommand<ScheduledModel, Real, f
 }
 
 /** The scheduled commands: calls whose outcomes overlap, and waits. */
-export function scheduledCommands(settings: BreakerSettings): fc.Arbitrary<fc.AsyncCommand<ScheduledModel, Real, false>>[] {
+export function scheduledCommands(
+  settings: BreakerSettings,
+): fc.Arbitrary<fc.AsyncCommand<ScheduledModel, Real, false>>[] {
   return [
     fc.tuple(fc.boolean(), outcomeArbitrary).map(([force, outcome]) => new CallCommand(force, outcome)),
-    fc.oneof(fc.constant(settings.cooldown_ms), fc.integer({ min: 0, max: settings.cooldown_ms + 1 })).map((ms) => new AsyncWaitCommand(ms)),
+    fc
+      .oneof(fc.constant(settings.cooldown_ms), fc.integer({ min: 0, max: settings.cooldown_ms + 1 }))
+      .map((ms) => new AsyncWaitCommand(ms)),
   ];
 }

@@ -21,10 +21,21 @@ const withCommands = settingsArbitrary.chain((settings) =>
 );
 
 const withScheduledCommands = settingsArbitrary.chain((settings) =>
-  fc.tuple(fc.constant(settings), fc.scheduler(), fc.commands(scheduledCommands(settings), { maxCommands: 30 })),
+  fc.tuple(
+    fc.constant(settings),
+    fc.scheduler(),
+    fc.commands(scheduledCommands(settings), { maxCommands: 30 }),
+  ),
 );
 
-const SETTINGS: BreakerSettings = { enabled: true, failure_threshold: 2, window_ms: 10_000, cooldown_ms: 5_000, half_open_probes: 1, success_threshold: 1 };
+const SETTINGS: BreakerSettings = {
+  enabled: true,
+  failure_threshold: 2,
+  window_ms: 10_000,
+  cooldown_ms: 5_000,
+  half_open_probes: 1,
+  success_threshold: 1,
+};
 
 describe.each(propertySeeds())("reference breaker against the oracle's ($label)", ({ seed }) => {
   it("answers every ask, outcome and wait exactly as the oracle, and both keep the breaker laws", () => {
@@ -54,7 +65,10 @@ describe.each(propertySeeds())("reference breaker against the oracle's ($label)"
 describe("the breaker laws themselves", () => {
   it("catch a breaker that grants a second probe in half-open", () => {
     // Planted: a breaker that really allows two probes, judged by laws that say one.
-    const leaky: BreakerSubject = { ...referenceBreaker({ ...SETTINGS, half_open_probes: 2 }), name: "leaky" };
+    const leaky: BreakerSubject = {
+      ...referenceBreaker({ ...SETTINGS, half_open_probes: 2 }),
+      name: "leaky",
+    };
     const laws = new BreakerLaws(leaky, SETTINGS);
     const a = laws.acquire(0, false).decision;
     const b = laws.acquire(0, false).decision;
@@ -71,6 +85,8 @@ describe("the breaker laws themselves", () => {
     const laws = new BreakerLaws(reference, { ...SETTINGS, cooldown_ms: 9_000 });
     const a = laws.acquire(0, false).decision;
     if (!a.granted) throw new Error("closed circuits grant");
-    expect(() => laws.settle(a.ticket, false, { kind: "failure", effect: "trip", reason: "auth", cooldownMs: 0 }, 0)).toThrow(/cooldown_until/);
+    expect(() =>
+      laws.settle(a.ticket, false, { kind: "failure", effect: "trip", reason: "auth", cooldownMs: 0 }, 0),
+    ).toThrow(/cooldown_until/);
   });
 });

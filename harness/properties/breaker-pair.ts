@@ -1,6 +1,12 @@
 import type { BreakerSettings } from "../../src/index.ts";
 import { BreakerLaws } from "./breaker-laws.ts";
-import { oracleBreaker, referenceBreaker, type LawDecision, type LawOutcome, type LawTransition } from "./breaker-subject.ts";
+import {
+  oracleBreaker,
+  referenceBreaker,
+  type LawDecision,
+  type LawOutcome,
+  type LawTransition,
+} from "./breaker-subject.ts";
 
 /** A permit both breakers granted, waiting for its outcome. */
 export interface HeldPermit {
@@ -22,7 +28,8 @@ function sameDecision(a: LawDecision, b: LawDecision): boolean {
   return !a.granted && !b.granted && a.reason === b.reason;
 }
 
-const describe = (value: unknown): string => JSON.stringify(value, (k, v: unknown) => (k === "ticket" ? undefined : v));
+const describe = (value: unknown): string =>
+  JSON.stringify(value, (k, v: unknown) => (k === "ticket" ? undefined : v));
 
 /**
  * The reference breaker and the oracle's, driven in lockstep on one virtual clock, each under its own
@@ -46,10 +53,21 @@ export class BreakerPair {
   acquire(force: boolean): HeldPermit | undefined {
     const { decision: ref, transitions: refT } = this.reference.acquire(this.now, force);
     const { decision: ora, transitions: oraT } = this.oracle.acquire(this.now, force);
-    if (!sameTransitions(refT, oraT)) throw new BreakerDivergence(`at ${this.now} asking wrote ${describe(refT)} on the reference, ${describe(oraT)} on the oracle`);
-    if (!sameDecision(ref, ora)) throw new BreakerDivergence(`at ${this.now} the reference answered ${describe(ref)}, the oracle ${describe(ora)}`);
+    if (!sameTransitions(refT, oraT))
+      throw new BreakerDivergence(
+        `at ${this.now} asking wrote ${describe(refT)} on the reference, ${describe(oraT)} on the oracle`,
+      );
+    if (!sameDecision(ref, ora))
+      throw new BreakerDivergence(
+        `at ${this.now} the reference answered ${describe(ref)}, the oracle ${describe(ora)}`,
+      );
     if (!ref.granted || !ora.granted) return undefined;
-    const permit: HeldPermit = { id: this.#nextId++, probe: ref.probe, referenceTicket: ref.ticket, oracleTicket: ora.ticket };
+    const permit: HeldPermit = {
+      id: this.#nextId++,
+      probe: ref.probe,
+      referenceTicket: ref.ticket,
+      oracleTicket: ora.ticket,
+    };
     this.held.push(permit);
     return permit;
   }
@@ -64,13 +82,26 @@ export class BreakerPair {
     this.held = this.held.filter((p) => p !== permit);
     const ref = this.reference.settle(permit.referenceTicket, permit.probe, outcome, this.now);
     const ora = this.oracle.settle(permit.oracleTicket, permit.probe, outcome, this.now);
-    if (!sameTransitions(ref, ora)) throw new BreakerDivergence(`at ${this.now} the reference wrote ${describe(ref)}, the oracle ${describe(ora)}`);
+    if (!sameTransitions(ref, ora))
+      throw new BreakerDivergence(
+        `at ${this.now} the reference wrote ${describe(ref)}, the oracle ${describe(ora)}`,
+      );
   }
 }
 
 function sameTransitions(a: readonly LawTransition[], b: readonly LawTransition[]): boolean {
-  return a.length === b.length && a.every((t, i) => {
-    const u = b[i];
-    return u !== undefined && t.from === u.from && t.to === u.to && t.failures === u.failures && t.cooldownUntil === u.cooldownUntil && t.cause === u.cause;
-  });
+  return (
+    a.length === b.length &&
+    a.every((t, i) => {
+      const u = b[i];
+      return (
+        u !== undefined &&
+        t.from === u.from &&
+        t.to === u.to &&
+        t.failures === u.failures &&
+        t.cooldownUntil === u.cooldownUntil &&
+        t.cause === u.cause
+      );
+    })
+  );
 }

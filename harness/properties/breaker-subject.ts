@@ -19,7 +19,12 @@ export interface LawTransition {
 
 /** A permission answer; a granted one carries the ticket its outcome is reported with. */
 export type LawDecision =
-  | { readonly granted: true; readonly probe: boolean; readonly epoch: number | null; readonly ticket: number }
+  | {
+      readonly granted: true;
+      readonly probe: boolean;
+      readonly epoch: number | null;
+      readonly ticket: number;
+    }
   | { readonly granted: false; readonly reason: "circuit_open" | "half_open_busy" };
 
 /** How a permitted call ended. `release` gives the permit back unjudged (an abandoned attempt). */
@@ -40,7 +45,10 @@ export type LawOutcome =
  */
 export interface BreakerSubject {
   readonly name: string;
-  acquire(now: number, force: boolean): { readonly decision: LawDecision; readonly transitions: readonly LawTransition[] };
+  acquire(
+    now: number,
+    force: boolean,
+  ): { readonly decision: LawDecision; readonly transitions: readonly LawTransition[] };
   settle(ticket: number, outcome: LawOutcome, now: number): readonly LawTransition[];
   state(): LawState;
 }
@@ -59,7 +67,15 @@ export function referenceBreaker(settings: BreakerSettings): BreakerSubject {
       if (!decision.granted) return { decision: { granted: false, reason: decision.reason }, transitions };
       const ticket = next++;
       tickets.set(ticket, decision);
-      return { decision: { granted: true, probe: decision.probe, epoch: decision.probe ? decision.epoch : null, ticket }, transitions };
+      return {
+        decision: {
+          granted: true,
+          probe: decision.probe,
+          epoch: decision.probe ? decision.epoch : null,
+          ticket,
+        },
+        transitions,
+      };
     },
     settle(ticket, outcome, now) {
       const permit = tickets.get(ticket);
@@ -73,7 +89,12 @@ export function referenceBreaker(settings: BreakerSettings): BreakerSubject {
         case "failure":
           return registry.recordFailure(
             MODEL,
-            { effect: outcome.effect, reason: outcome.reason as never, probe: permit, ...(outcome.cooldownMs > 0 ? { cooldownMs: outcome.cooldownMs } : {}) },
+            {
+              effect: outcome.effect,
+              reason: outcome.reason as never,
+              probe: permit,
+              ...(outcome.cooldownMs > 0 ? { cooldownMs: outcome.cooldownMs } : {}),
+            },
             now,
             settings,
           );
@@ -128,7 +149,8 @@ export function oracleBreaker(settings: BreakerSettings): BreakerSubject {
     acquire(now, force) {
       const step = oracle.apply(MODEL, { kind: "permit", force }, now, settings);
       const permit = step.permit ?? { granted: true, probeEpoch: null };
-      if (!permit.granted) return { decision: { granted: false, reason: permit.reason }, transitions: step.transitions };
+      if (!permit.granted)
+        return { decision: { granted: false, reason: permit.reason }, transitions: step.transitions };
       const ticket = next++;
       tickets.set(ticket, permit.probeEpoch);
       return {
@@ -138,7 +160,8 @@ export function oracleBreaker(settings: BreakerSettings): BreakerSubject {
     },
     settle(ticket, outcome, now) {
       const probeEpoch = tickets.get(ticket);
-      if (probeEpoch === undefined) throw new Error(`ticket ${ticket} was never granted or was already settled`);
+      if (probeEpoch === undefined)
+        throw new Error(`ticket ${ticket} was never granted or was already settled`);
       tickets.delete(ticket);
       return oracle.apply(MODEL, oracleInput(outcome, probeEpoch), now, settings).transitions;
     },

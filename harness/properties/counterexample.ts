@@ -46,7 +46,10 @@ export function lawExpectations(run: ScenarioRun): NonNullable<ScenarioInput["ex
 }
 
 /** Writes the counterexample as a scenario file; returns its path relative to `cwd`. */
-export async function writeCounterexample(example: Counterexample, options: { readonly cwd: string; readonly dir?: string }): Promise<string> {
+export async function writeCounterexample(
+  example: Counterexample,
+  options: { readonly cwd: string; readonly dir?: string },
+): Promise<string> {
   const id = `${example.name}-seed${example.seed}`;
   const dir = join(options.cwd, options.dir ?? COUNTEREXAMPLE_DIR);
   const file = join(dir, `${id}.yaml`);
@@ -66,6 +69,9 @@ export async function writeCounterexample(example: Counterexample, options: { re
     expect: lawExpectations(example.run),
   };
   await mkdir(dir, { recursive: true });
-  await writeFile(file, `# Written by harness/properties/counterexample.ts. Replay: ${replay}\n${stringify(scenario, { lineWidth: 0 })}`);
+  await writeFile(
+    file,
+    `# Written by harness/properties/counterexample.ts. Replay: ${replay}\n${stringify(scenario, { lineWidth: 0 })}`,
+  );
   return shown;
 }

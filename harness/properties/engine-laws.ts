@@ -26,9 +26,15 @@ export interface LawViolation {
 const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
 const ms = (line: AuditRecord): number => (typeof line.ts === "string" ? Date.parse(line.ts) : Number.NaN);
 
-function requestLaws(request: RequestRecord, lines: readonly AuditRecord[], run: ScenarioRun, out: LawViolation[]): void {
+function requestLaws(
+  request: RequestRecord,
+  lines: readonly AuditRecord[],
+  run: ScenarioRun,
+  out: LawViolation[],
+): void {
   const who = `request #${request.index}${request.label ? ` (${request.label})` : ""}`;
-  const add = (law: EngineLaw, message: string): void => void out.push({ law, message: `${who}: ${message}` });
+  const add = (law: EngineLaw, message: string): void =>
+    void out.push({ law, message: `${who}: ${message}` });
   const settings = settingsFor(run.config, request.agent);
   const head = lines[0];
   const chain = Array.isArray(head?.chain) ? head.chain : [];
@@ -37,26 +43,59 @@ function requestLaws(request: RequestRecord, lines: readonly AuditRecord[], run:
 
   // SPEC §6: attempts ≤ len(chain)·(1 + max_retries) + 1 compaction retry.
   const bound = Math.max(1, chain.length) * (1 + settings.max_retries) + 1;
-  if (attempts.length > bound) add("attempt_bound", `${attempts.length} attempts, more than ${bound} for a chain of ${chain.length} with max_retries ${settings.max_retries}`);
-  if (!settings.enabled && attempts.length !== 1 && !request.cancelled) add("disabled_one_attempt", `fallback.enabled is false but the request made ${attempts.length} attempts`);
-  if (request.outcome !== "hang" && request.endedAt - request.sentAt > settings.deadline_ms) add("deadline", `took ${request.endedAt - request.sentAt} ms, past its deadline_ms ${settings.deadline_ms}`);
+  if (attempts.length > bound)
+    add(
+      "attempt_bound",
+      `${attempts.length} attempts, more than ${bound} for a chain of ${chain.length} with max_retries ${settings.max_retries}`,
+    );
+  if (!settings.enabled && attempts.length !== 1 && !request.cancelled)
+    add("disabled_one_attempt", `fallback.enabled is false but the request made ${attempts.length} attempts`);
+  if (request.outcome !== "hang" && request.endedAt - request.sentAt > settings.deadline_ms)
+    add(
+      "deadline",
+      `took ${request.endedAt - request.sentAt} ms, past its deadline_ms ${settings.deadline_ms}`,
+    );
 
   const served = terminal?.event === "fallback_success";
-  if (request.outcome === "success" && !served) add("outcome_matches_audit", `the caller got a success but the audit ends with ${String(terminal?.event ?? "nothing")}`);
-  if (request.outcome === "error" && served) add("outcome_matches_audit", `the audit ends with fallback_success but the caller got ${request.error?.name ?? "an error"}`);
+  if (request.outcome === "success" && !served)
+    add(
+      "outcome_matches_audit",
+      `the caller got a success but the audit ends with ${typeof terminal?.event === "string" ? terminal.event : "nothing"}`,
+    );
+  if (request.outcome === "error" && served)
+    add(
+      "outcome_matches_audit",
+      `the audit ends with fallback_success but the caller got ${request.error?.name ?? "an error"}`,
+    );
   if (request.outcome !== "success") return;
 
   const text = request.text ?? "";
   const canonical = run.canonicalText;
   const shown = request.shown;
-  for (const [what, value] of [["returned text", text], ["streamed text", shown]] as const) {
+  for (const [what, value] of [
+    ["returned text", text],
+    ["streamed text", shown],
+  ] as const) {
     if (value === null || value === canonical) continue;
-    if (canonical.startsWith(value)) add("no_truncated_success", `the ${what} is ${value.length} of the answer's ${canonical.length} characters`);
-    else if (value.length > canonical.length && value.includes(canonical)) add("no_duplicated_text", `the ${what} holds the answer plus ${value.length - canonical.length} extra characters`);
+    if (canonical.startsWith(value))
+      add(
+        "no_truncated_success",
+        `the ${what} is ${value.length} of the answer's ${canonical.length} characters`,
+      );
+    else if (value.length > canonical.length && value.includes(canonical))
+      add(
+        "no_duplicated_text",
+        `the ${what} holds the answer plus ${value.length - canonical.length} extra characters`,
+      );
     else add("no_truncated_success", `the ${what} is not the serving model's answer`);
   }
-  if (served && request.model !== terminal.model) add("served_model", `reported ${String(request.model)} as the serving model, the audit's fallback_success says ${String(terminal.model)}`);
-  if (request.attempts !== null && request.attempts !== attempts.length) add("served_model", `reported ${request.attempts} attempts, the audit shows ${attempts.length}`);
+  if (served && request.model !== terminal.model)
+    add(
+      "served_model",
+      `reported ${String(request.model)} as the serving model, the audit's fallback_success says ${String(terminal.model)}`,
+    );
+  if (request.attempts !== null && request.attempts !== attempts.length)
+    add("served_model", `reported ${request.attempts} attempts, the audit shows ${attempts.length}`);
 }
 
 function retryAfterLaws(lines: readonly AuditRecord[], run: ScenarioRun, out: LawViolation[]): void {
@@ -64,15 +103,36 @@ function retryAfterLaws(lines: readonly AuditRecord[], run: ScenarioRun, out: La
     if (line.event !== "fallback_failure") return;
     const retryAfter = num(line.retry_after_ms);
     const delay = num(line.delay_ms);
-    const cap = settingsFor(run.config, typeof line.agent === "string" ? line.agent : "build").retry_after_cap_ms;
+    const cap = settingsFor(
+      run.config,
+      typeof line.agent === "string" ? line.agent : "build",
+    ).retry_after_cap_ms;
     const where = `${String(line.request_id)} attempt ${String(line.attempt)}`;
-    if (retryAfter !== null && retryAfter > cap && (line.action === "retry" || line.reason !== "quota_exhausted")) {
-      out.push({ law: "retry_after", message: `${where}: Retry-After ${retryAfter} ms is above the cap ${cap} ms but the failure is ${String(line.reason)}/${String(line.action)}, not a quota trip` });
+    // SPEC §4: a Retry-After above the cap is never waited for; a rate limit carrying one is a quota trip.
+    // (Classes tested before ProviderRateLimit, such as a 413 ContextLength, keep their own class.)
+    if (
+      retryAfter !== null &&
+      retryAfter > cap &&
+      (line.action === "retry" ||
+        (line.error_type === "ProviderRateLimit" && line.reason !== "quota_exhausted"))
+    ) {
+      out.push({
+        law: "retry_after",
+        message: `${where}: Retry-After ${retryAfter} ms is above the cap ${cap} ms but the failure is ${String(line.reason)}/${String(line.action)}, not a quota trip`,
+      });
     }
     if (line.action !== "retry") return;
-    if (retryAfter !== null && (delay === null || delay < retryAfter)) out.push({ law: "retry_after", message: `${where}: waits ${String(delay)} ms, less than the Retry-After of ${retryAfter} ms` });
+    if (retryAfter !== null && (delay === null || delay < retryAfter))
+      out.push({
+        law: "retry_after",
+        message: `${where}: waits ${String(delay)} ms, less than the Retry-After of ${retryAfter} ms`,
+      });
     const next = lines.slice(i + 1).find((l) => l.event === "fallback_attempt");
-    if (next !== undefined && delay !== null && ms(next) - ms(line) < delay) out.push({ law: "retry_after", message: `${where}: the next attempt came ${ms(next) - ms(line)} ms later, before the announced wait of ${delay} ms` });
+    if (next !== undefined && delay !== null && ms(next) - ms(line) < delay)
+      out.push({
+        law: "retry_after",
+        message: `${where}: the next attempt came ${ms(next) - ms(line)} ms later, before the announced wait of ${delay} ms`,
+      });
   });
 }
 
@@ -83,9 +143,17 @@ function retryAfterLaws(lines: readonly AuditRecord[], run: ScenarioRun, out: La
  */
 export function engineLawViolations(run: ScenarioRun, verdict: ScenarioVerdict): LawViolation[] {
   const out: LawViolation[] = [];
-  for (const reason of verdict.reasons) out.push({ law: reason.startsWith("fleet cross-check") ? "fleet_one_to_one" : "checker", message: reason });
+  for (const reason of verdict.reasons)
+    out.push({
+      law: reason.startsWith("fleet cross-check") ? "fleet_one_to_one" : "checker",
+      message: reason,
+    });
   const audited = run.audit.filter((l) => l.event === "fallback_attempt").length;
-  if (audited !== run.fleetCalls.length) out.push({ law: "fleet_one_to_one", message: `the audit shows ${audited} attempts, the fleet received ${run.fleetCalls.length} requests` });
+  if (audited !== run.fleetCalls.length)
+    out.push({
+      law: "fleet_one_to_one",
+      message: `the audit shows ${audited} attempts, the fleet received ${run.fleetCalls.length} requests`,
+    });
   const byRequest = auditByRequest(run.audit);
   for (const request of run.requests) {
     const lines = byRequest.get(request.index) ?? [];

@@ -21,6 +21,12 @@ export interface EnginePropertyOptions {
   readonly cwd: string;
   /** Overrides `reports/counterexamples`. */
   readonly dir?: string;
+  /**
+   * Wall-clock budget for runs and shrinking together. When it runs out during shrinking, the smallest
+   * failing case found so far is the counterexample; when it runs out before any failure, the property passes
+   * with the runs it made (fast-check's `interruptAfterTimeLimit`).
+   */
+  readonly timeLimitMs?: number;
 }
 
 /** What the property found: nothing, or a shrunk counterexample written as a scenario. */
@@ -39,9 +45,17 @@ export type EnginePropertyResult =
     };
 
 /** Runs one generated scenario and judges it by every engine law. */
-export async function runAndJudge(input: ScenarioInput, engine: EngineUnderTest, cwd: string): Promise<{ run: ScenarioRun; violations: LawViolation[] }> {
+export async function runAndJudge(
+  input: ScenarioInput,
+  engine: EngineUnderTest,
+  cwd: string,
+): Promise<{ run: ScenarioRun; violations: LawViolation[] }> {
   const scenario = scenarioSchema.parse(input);
-  const run = await runScenario(scenario, { engine, fleet: createFleetFactory(), file: `${cwd}/generated.yaml` });
+  const run = await runScenario(scenario, {
+    engine,
+    fleet: createFleetFactory(),
+    file: `${cwd}/generated.yaml`,
+  });
   return { run, violations: engineLawViolations(run, await judgeRun(run)) };
 }
 
@@ -63,15 +77,32 @@ export async function checkEngineUnderFaults(options: EnginePropertyOptions): Pr
       const { violations } = await runAndJudge(input, options.engine, options.cwd);
       if (violations.length > 0) throw new LawsBroken(violations);
     }),
-    { seed: options.seed, numRuns: options.numRuns, endOnFailure: false },
+    {
+      seed: options.seed,
+      numRuns: options.numRuns,
+      ...(options.timeLimitMs === undefined
+        ? {}
+        : { interruptAfterTimeLimit: options.timeLimitMs, markInterruptAsFailure: false }),
+    },
   );
   if (!details.failed) return { ok: true, numRuns: details.numRuns };
   const scenario = details.counterexample?.[0];
-  if (scenario === undefined) throw new Error(`Failed to run the engine property: ${String(details.errorInstance)}. Fix the harness; no counterexample was produced.`);
+  if (scenario === undefined)
+    throw new Error(
+      `Failed to run the engine property: ${String(details.errorInstance)}. Fix the harness; no counterexample was produced.`,
+    );
   const { run, violations } = await runAndJudge(scenario, options.engine, options.cwd);
   const path = details.counterexamplePath ?? "";
   const file = await writeCounterexample(
-    { name: options.name, seed: options.seed, path, scenario, run, violations, ...(options.engineModule ? { engineModule: options.engineModule } : {}) },
+    {
+      name: options.name,
+      seed: options.seed,
+      path,
+      scenario,
+      run,
+      violations,
+      ...(options.engineModule ? { engineModule: options.engineModule } : {}),
+    },
     { cwd: options.cwd, ...(options.dir ? { dir: options.dir } : {}) },
   );
   const replay = `npx fallback-harness run ${file}${options.engineModule ? ` --engine ${options.engineModule}` : ""}`;

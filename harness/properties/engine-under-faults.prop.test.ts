@@ -7,7 +7,13 @@ const CWD = process.cwd();
 
 describe.each(propertySeeds())("the reference engine under random fault schedules ($label)", ({ seed }) => {
   it("keeps every engine law: checker, fleet one to one, bounds, exact text, served model, Retry-After, enabled:false", async () => {
-    const result = await checkEngineUnderFaults({ engine: referenceEngine, name: "engine-under-faults", seed, numRuns: runsFor(Number(process.env.FH_ENGINE_RUNS ?? 25)), cwd: CWD });
+    const result = await checkEngineUnderFaults({
+      engine: referenceEngine,
+      name: "engine-under-faults",
+      seed,
+      numRuns: runsFor(Number(process.env.FH_ENGINE_RUNS ?? 30)),
+      cwd: CWD,
+    });
     if (!result.ok) console.error(result.report);
     expect(result.ok ? "" : result.report).toBe("");
   }, 600_000);

@@ -30,11 +30,17 @@ const backoff = (maxBase: number): fc.Arbitrary<Record<string, number>> =>
 /** A `fallback` block with every knob the failover loop reads drawn at random, in ranges a virtual run crosses. */
 const fallbackArbitrary = fc.record(
   {
-    enabled: fc.oneof({ weight: 5, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    enabled: fc.oneof(
+      { weight: 5, arbitrary: fc.constant(true) },
+      { weight: 1, arbitrary: fc.constant(false) },
+    ),
     max_retries: fc.integer({ min: 0, max: 3 }),
     circuit_breaker: fc.record(
       {
-        enabled: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+        enabled: fc.oneof(
+          { weight: 4, arbitrary: fc.constant(true) },
+          { weight: 1, arbitrary: fc.constant(false) },
+        ),
         failure_threshold: fc.integer({ min: 1, max: 4 }),
         window_ms: fc.integer({ min: 1_000, max: 120_000 }),
         cooldown_ms: fc.integer({ min: 500, max: 90_000 }),
@@ -59,7 +65,10 @@ const fallbackArbitrary = fc.record(
 /** An opencode.json: a chain of 1–4 distinct fleet models under `fallback.chains.default`. */
 export const configArbitrary = fc
   .tuple(fc.uniqueArray(fc.constantFrom(...FLEET_MODELS), { minLength: 1, maxLength: 4 }), fallbackArbitrary)
-  .map(([chain, fallback]) => ({ model: chain[0] ?? FLEET_MODELS[0], fallback: { ...fallback, chains: { default: chain } } }));
+  .map(([chain, fallback]) => ({
+    model: chain[0] ?? FLEET_MODELS[0],
+    fallback: { ...fallback, chains: { default: chain } },
+  }));
 
 const small = (max: number): fc.Arbitrary<number> => fc.integer({ min: 0, max });
 
@@ -75,18 +84,55 @@ export const faultArbitrary: fc.Arbitrary<FaultInput> = fc.oneof(
     { requiredKeys: ["kind", "reason"] },
   ),
   fc.record({ kind: fc.constant("error_in_200" as const), reason: fc.constantFrom(...BODY_REASONS) }),
-  fc.record({ kind: fc.constant("html_gateway" as const), status: fc.constantFrom(502 as const, 503 as const, 504 as const) }),
-  fc.record({ kind: fc.constant("stream_error" as const), reason: fc.constantFrom(...BODY_REASONS), after_tokens: small(3) }),
+  fc.record({
+    kind: fc.constant("html_gateway" as const),
+    status: fc.constantFrom(502 as const, 503 as const, 504 as const),
+  }),
+  fc.record({
+    kind: fc.constant("stream_error" as const),
+    reason: fc.constantFrom(...BODY_REASONS),
+    after_tokens: small(3),
+  }),
   fc.record({ kind: fc.constant("stream_cut" as const), after_chunks: small(4) }),
-  fc.record({ kind: fc.constant("stall" as const), duration: fc.integer({ min: 1, max: 90_000 }), after_tokens: small(3) }, { requiredKeys: ["kind", "after_tokens"] }),
+  fc.record(
+    {
+      kind: fc.constant("stall" as const),
+      duration: fc.integer({ min: 1, max: 90_000 }),
+      after_tokens: small(3),
+    },
+    { requiredKeys: ["kind", "after_tokens"] },
+  ),
   fc.record({ kind: fc.constant("slow_ttft" as const), delay: fc.integer({ min: 0, max: 90_000 }) }),
   fc.record({ kind: fc.constant("dribble" as const), interval: fc.integer({ min: 0, max: 3_000 }) }),
   fc.record({ kind: fc.constant("malformed_chunk" as const), at_chunk: small(3) }),
-  fc.record({ kind: fc.constant("no_end_marker" as const), after_tokens: small(4) }, { requiredKeys: ["kind"] }),
-  fc.record({ kind: fc.constant("latency" as const), distribution: fc.record({ type: fc.constant("fixed" as const), ms: fc.integer({ min: 0, max: 30_000 }) }) }),
-  fc.constantFrom<FaultInput>({ kind: "connection_refused" }, { kind: "reset_before_bytes" }, { kind: "empty_response" }, { kind: "garbage_then_close", bytes: 32 }, { kind: "split_frames", max_piece_bytes: 3 }),
-  fc.record({ kind: fc.constant("content_filter" as const), mode: fc.constantFrom("output" as const, "prompt" as const), after_tokens: small(2) }, { requiredKeys: ["kind", "after_tokens"] }),
-  fc.record({ kind: fc.constant("token_bucket" as const), limit: fc.integer({ min: 1, max: 3 }), per: fc.integer({ min: 1_000, max: 60_000 }) }),
+  fc.record(
+    { kind: fc.constant("no_end_marker" as const), after_tokens: small(4) },
+    { requiredKeys: ["kind"] },
+  ),
+  fc.record({
+    kind: fc.constant("latency" as const),
+    distribution: fc.record({ type: fc.constant("fixed" as const), ms: fc.integer({ min: 0, max: 30_000 }) }),
+  }),
+  fc.constantFrom<FaultInput>(
+    { kind: "connection_refused" },
+    { kind: "reset_before_bytes" },
+    { kind: "empty_response" },
+    { kind: "garbage_then_close", bytes: 32 },
+    { kind: "split_frames", max_piece_bytes: 3 },
+  ),
+  fc.record(
+    {
+      kind: fc.constant("content_filter" as const),
+      mode: fc.constantFrom("output" as const, "prompt" as const),
+      after_tokens: small(2),
+    },
+    { requiredKeys: ["kind", "after_tokens"] },
+  ),
+  fc.record({
+    kind: fc.constant("token_bucket" as const),
+    limit: fc.integer({ min: 1, max: 3 }),
+    per: fc.integer({ min: 1_000, max: 60_000 }),
+  }),
   fc.record({ kind: fc.constant("auth_revoked" as const), at: fc.integer({ min: 0, max: 60_000 }) }),
 );
 
@@ -101,12 +147,17 @@ const whenArbitrary = fc
     },
     { requiredKeys: [] },
   )
-  .map(({ span, ...rest }) => (rest.from !== undefined && span !== undefined ? { ...rest, until: rest.from + span } : rest));
+  .map(({ span, ...rest }) =>
+    rest.from !== undefined && span !== undefined ? { ...rest, until: rest.from + span } : rest,
+  );
 
 function bindingsFor(chain: readonly string[]): fc.Arbitrary<FaultBindingInput[]> {
   const targets = [...chain, ...new Set(chain.map((m) => m.slice(0, m.indexOf("/")))), "*"];
   return fc.array(
-    fc.record({ target: fc.constantFrom(...targets), fault: faultArbitrary, when: whenArbitrary }, { requiredKeys: ["target", "fault"] }),
+    fc.record(
+      { target: fc.constantFrom(...targets), fault: faultArbitrary, when: whenArbitrary },
+      { requiredKeys: ["target", "fault"] },
+    ),
     { maxLength: 4 },
   );
 }
@@ -114,28 +165,42 @@ function bindingsFor(chain: readonly string[]): fc.Arbitrary<FaultBindingInput[]
 /** 1–30 requests, each its own traffic line (so request `i` is index `i` in send order), some concurrent, some cancelled. */
 const trafficArbitrary = fc
   .array(
-    fc.record(
-      {
-        gap: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: fc.integer({ min: 0, max: 5_000 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 120_000 }) }),
-        stream: fc.boolean(),
-        // About one request in seven is cancelled by its caller.
-        cancel: fc.option(fc.integer({ min: 0, max: 30_000 }), { freq: 6, nil: null }),
-      },
-    ),
+    fc.record({
+      gap: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(0) },
+        { weight: 3, arbitrary: fc.integer({ min: 0, max: 5_000 }) },
+        { weight: 1, arbitrary: fc.integer({ min: 0, max: 120_000 }) },
+      ),
+      stream: fc.boolean(),
+      // About one request in seven is cancelled by its caller.
+      cancel: fc.option(fc.integer({ min: 0, max: 30_000 }), { freq: 6, nil: null }),
+    }),
     { minLength: 1, maxLength: 30 },
   )
   .map((lines) => {
     let at = 0;
     return lines.map(({ gap, stream, cancel }, i) => {
       at += gap;
-      return { label: `r${i}`, at, stream, ...(cancel === null ? {} : { cancel_after: cancel }), prompt: `Request ${i}: answer with the canonical text.` };
+      return {
+        label: `r${i}`,
+        at,
+        stream,
+        ...(cancel === null ? {} : { cancel_after: cancel }),
+        prompt: `Request ${i}: answer with the canonical text.`,
+      };
     });
   });
 
 /** A whole scenario: random config × random fault bindings × random traffic, on the virtual clock. */
 export const scenarioArbitrary: fc.Arbitrary<ScenarioInput> = configArbitrary.chain((config) =>
-  fc.record({ faults: bindingsFor(config.fallback.chains.default), traffic: trafficArbitrary, compaction: fc.boolean(), seed: fc.nat(1_000_000) }).map(
-    ({ faults, traffic, compaction, seed }): ScenarioInput => ({
+  fc
+    .record({
+      faults: bindingsFor(config.fallback.chains.default),
+      traffic: trafficArbitrary,
+      compaction: fc.boolean(),
+      seed: fc.nat(1_000_000),
+    })
+    .map(({ faults, traffic, compaction, seed }): ScenarioInput => ({
       id: "engine-under-random-faults",
       title: "Engine under a random fault schedule",
       description: "Generated by harness/properties/scenario-arbitrary.ts.",
@@ -147,6 +212,5 @@ export const scenarioArbitrary: fc.Arbitrary<ScenarioInput> = configArbitrary.ch
       config,
       traffic,
       faults,
-    }),
-  ),
+    })),
 );

@@ -26,10 +26,13 @@ export function envSeed(env: Readonly<Record<string, string | undefined>> = proc
 }
 
 /** The fixed seed, plus `FH_SEED` when it is set and different. */
-export function propertySeeds(env: Readonly<Record<string, string | undefined>> = process.env): PropertySeed[] {
+export function propertySeeds(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): PropertySeed[] {
   const seeds: PropertySeed[] = [{ seed: FIXED_SEED, label: `seed=${FIXED_SEED}` }];
   const extra = envSeed(env);
-  if (extra !== undefined && extra !== FIXED_SEED) seeds.push({ seed: extra, label: `seed=${extra} from FH_SEED` });
+  if (extra !== undefined && extra !== FIXED_SEED)
+    seeds.push({ seed: extra, label: `seed=${extra} from FH_SEED` });
   return seeds;
 }
 
@@ -39,6 +42,9 @@ export function isDeep(env: Readonly<Record<string, string | undefined>> = proce
 }
 
 /** `base` runs, or ten times as many under `FH_DEEP=1`. */
-export function runsFor(base: number, env: Readonly<Record<string, string | undefined>> = process.env): number {
+export function runsFor(
+  base: number,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): number {
   return isDeep(env) ? base * DEEP_FACTOR : base;
 }

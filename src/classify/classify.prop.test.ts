@@ -132,24 +132,24 @@ describe("classify properties", () => {
 
 const trapAll = (): unknown =>
   new Proxy(
-      {},
-      {
-        get() {
-          throw new Error("trap");
-        },
-        has() {
-          throw new Error("trap");
-        },
-        ownKeys() {
-          throw new Error("trap");
-        },
-        getPrototypeOf() {
-          throw new Error("trap");
-        },
-        getOwnPropertyDescriptor() {
-          throw new Error("trap");
-        },
+    {},
+    {
+      get() {
+        throw new Error("trap");
       },
+      has() {
+        throw new Error("trap");
+      },
+      ownKeys() {
+        throw new Error("trap");
+      },
+      getPrototypeOf() {
+        throw new Error("trap");
+      },
+      getOwnPropertyDescriptor() {
+        throw new Error("trap");
+      },
+    },
   );
 
 /**
@@ -168,13 +168,14 @@ const hostile: fc.Arbitrary<() => unknown> = fc.oneof(
     e.cause = e;
     return () => e;
   }),
-  fc.string().map((message) => () =>
-    Object.defineProperty({ message }, "status", {
-      get() {
-        throw new Error("getter");
-      },
-      enumerable: true,
-    }),
+  fc.string().map(
+    (message) => () =>
+      Object.defineProperty({ message }, "status", {
+        get() {
+          throw new Error("getter");
+        },
+        enumerable: true,
+      }),
   ),
   fc.nat({ max: 400 }).map((depth) => {
     let value: Record<string, unknown> = { message: "bottom", status: 503 };
@@ -188,45 +189,65 @@ const hostile: fc.Arbitrary<() => unknown> = fc.oneof(
 const wildText = fc.oneof(
   fc.string({ unit: "grapheme", maxLength: 300 }),
   fc.string({ unit: "binary", maxLength: 300 }),
-  fc.tuple(fc.string({ maxLength: 40 }), fc.integer({ min: 100_000, max: 400_000 })).map(([s, n]) => s.repeat(Math.ceil(n / Math.max(1, s.length))).slice(0, n) || "x".repeat(n)),
+  fc
+    .tuple(fc.string({ maxLength: 40 }), fc.integer({ min: 100_000, max: 400_000 }))
+    .map(([s, n]) => s.repeat(Math.ceil(n / Math.max(1, s.length))).slice(0, n) || "x".repeat(n)),
 );
 
 describe(`classify is total, deterministic and text-blind to numbers (seed=${SEED})`, () => {
-  test.prop([hostile], { seed: SEED })("never throws on hostile values (throwing getters, proxies, cyclic causes, deep nesting)", (make) => {
-    const result = classify(make());
-    expect(ERROR_TYPES).toContain(result.type);
-    expect(result.message.length).toBeLessThanOrEqual(500);
-  });
-
-  test.prop([wildText], { seed: SEED, numRuns: 60 })("never throws on huge or unicode text, bare, in an Error or in a body", (text) => {
-    for (const value of [text, new Error(text), { status: 400, body: text }, { type: "error", error: { message: text } }]) {
-      const result = classify(value);
-      expect(typeOf(result.reason)).toBe(result.type);
+  test.prop([hostile], { seed: SEED })(
+    "never throws on hostile values (throwing getters, proxies, cyclic causes, deep nesting)",
+    (make) => {
+      const result = classify(make());
+      expect(ERROR_TYPES).toContain(result.type);
       expect(result.message.length).toBeLessThanOrEqual(500);
-    }
+    },
+  );
+
+  test.prop([wildText], { seed: SEED, numRuns: 60 })(
+    "never throws on huge or unicode text, bare, in an Error or in a body",
+    (text) => {
+      for (const value of [
+        text,
+        new Error(text),
+        { status: 400, body: text },
+        { type: "error", error: { message: text } },
+      ]) {
+        const result = classify(value);
+        expect(typeOf(result.reason)).toBe(result.type);
+        expect(result.message.length).toBeLessThanOrEqual(500);
+      }
+    },
+  );
+
+  test.prop([temptingText, fc.oneof(fc.integer({ min: 0, max: 999 }), fc.constantFrom(18.403, 0.5, 1e6))], {
+    seed: SEED,
+  })("rewriting the digits inside a message never changes its class", (text, n) => {
+    const rewritten = text.replace(/\d+(\.\d+)?/g, String(n));
+    const a = classify(new Error(text));
+    const b = classify(new Error(rewritten));
+    expect({ type: b.type, reason: b.reason }).toEqual({ type: a.type, reason: a.reason });
   });
 
-  test.prop([temptingText, fc.oneof(fc.integer({ min: 0, max: 999 }), fc.constantFrom(18.403, 0.5, 1e6))], { seed: SEED })(
-    "rewriting the digits inside a message never changes its class",
-    (text, n) => {
-      const rewritten = text.replace(/\d+(\.\d+)?/g, String(n));
-      const a = classify(new Error(text));
-      const b = classify(new Error(rewritten));
-      expect({ type: b.type, reason: b.reason }).toEqual({ type: a.type, reason: a.reason });
-    },
-  );
-
-  test.prop([fc.anything({ withBigInt: true, withMap: true, withSet: true, withDate: true, withNullPrototype: true })], { seed: SEED })(
-    "gives the same classification for the same input, and for a structural copy of it",
-    (value) => {
-      expect(classify(value)).toEqual(classify(value));
-      let copy: unknown;
-      try {
-        copy = structuredClone(value);
-      } catch {
-        return; // not cloneable: the first assertion is the whole law
-      }
-      expect(classify(copy)).toEqual(classify(value));
-    },
-  );
+  test.prop(
+    [
+      fc.anything({
+        withBigInt: true,
+        withMap: true,
+        withSet: true,
+        withDate: true,
+        withNullPrototype: true,
+      }),
+    ],
+    { seed: SEED },
+  )("gives the same classification for the same input, and for a structural copy of it", (value) => {
+    expect(classify(value)).toEqual(classify(value));
+    let copy: unknown;
+    try {
+      copy = structuredClone(value);
+    } catch {
+      return; // not cloneable: the first assertion is the whole law
+    }
+    expect(classify(copy)).toEqual(classify(value));
+  });
 });
