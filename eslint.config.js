@@ -11,7 +11,7 @@ const ambientTime = [
 ];
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", ".scratch/**", "reports/**", "dist/**", "coverage/**", ".stryker-tmp/**"] },
+  { ignores: ["node_modules/**", ".scratch/**", "reports/**", "dist/**", "coverage/**", ".stryker-tmp/**", ".stryker-focus/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

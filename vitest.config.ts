@@ -18,7 +18,7 @@ export default defineConfig({
         },
       },
       { test: { name: "property", include: ["src/**/*.prop.test.ts", "harness/**/*.prop.test.ts"], testTimeout: 60_000 } },
-      { test: { name: "scenario", include: ["src/**/*.scenario.test.ts", "harness/**/*.scenario.test.ts"], exclude: ["node_modules/**", ".stryker-tmp/**"], testTimeout: 120_000 } },
+      { test: { name: "scenario", include: ["src/**/*.scenario.test.ts", "harness/**/*.scenario.test.ts"], exclude: ["node_modules/**", ".stryker-tmp/**", ".stryker-focus/**"], testTimeout: 120_000 } },
     ],
   },
 });

@@ -1,5 +1,5 @@
 import type { AuditLine } from "../oracle/audit-schema.ts";
-import { judgeSkip, releaseProbe } from "./breaker-lines.ts";
+import { claimForcedProbe, judgeSkip, releaseProbe } from "./breaker-lines.ts";
 import {
   attemptBound,
   usesBreakers,
@@ -44,7 +44,7 @@ export function closeUnanswered(ctx: CheckContext, request: RequestState, what: 
 }
 
 /** SPEC §6: every model skipped for an open circuit; the request continues as `on_all_open` says. */
-function enterAllOpen(ctx: CheckContext, request: RequestState): void {
+function enterAllOpen(request: RequestState): void {
   const policy = request.settings.on_all_open;
   switch (policy) {
     case "fail_fast":
@@ -54,8 +54,9 @@ function enterAllOpen(ctx: CheckContext, request: RequestState): void {
       request.walk = "bypass";
       break;
     case "probe_soonest":
+      // Which model to probe is judged when the probe is forced, not here (claimForcedProbe).
       request.walk = "probe";
-      request.probeCandidates = ctx.breakers.soonest(request.chain);
+      request.forcedProbe = null;
       break;
     default: {
       const unreachable: never = policy;
@@ -128,11 +129,17 @@ export function onSkip(ctx: CheckContext, request: RequestState, line: SkipLine,
     request.openSkips.add(line.model);
     // SPEC §6: every chain model skipped for an open or busy circuit and none could be tried at all (a model
     // that failed and then opened makes the chain exhausted, not all-open; docs/decisions.md).
-    if (request.attempts === request.walkStartAttempts && request.chain.every((model) => request.openSkips.has(model))) enterAllOpen(ctx, request);
+    if (request.attempts === request.walkStartAttempts && request.chain.every((model) => request.openSkips.has(model))) enterAllOpen(request);
   }
 }
 
-function checkWalk(ctx: CheckContext, request: RequestState, line: AttemptLine, continuation: boolean): void {
+function checkWalk(
+  ctx: CheckContext,
+  request: RequestState,
+  line: AttemptLine,
+  at: LineRef,
+  continuation: boolean,
+): void {
   switch (request.walk) {
     case "chain":
     case "bypass":
@@ -155,18 +162,20 @@ function checkWalk(ctx: CheckContext, request: RequestState, line: AttemptLine, 
         line.model,
       );
       return;
-    case "probe":
-      if (!continuation && !request.probeCandidates.includes(line.model)) {
-        const which =
-          request.probeCandidates.length === 0 ? "none is open" : request.probeCandidates.join(" or ");
-        ctx.report(
-          "all-open-policy",
-          `on_all_open probe_soonest probes the model whose cooldown ends first (${which}), not ${line.model}`,
-          request,
-          line.model,
-        );
-      }
+    case "probe": {
+      if (continuation) return;
+      const forced = request.forcedProbe;
+      // No open → half_open came first: this attempt is the forced probe itself.
+      if (forced === null) return claimForcedProbe(ctx, request, line.model, at, "probes");
+      if (request.permitted !== null && request.permitted.line === forced.line) return;
+      ctx.report(
+        "all-open-policy",
+        `on_all_open probe_soonest makes one half-open probe (on ${forced.model}, line ${forced.line}); the request ends after it and does not try ${line.model}`,
+        request,
+        line.model,
+      );
       return;
+    }
     default: {
       const unreachable: never = request.walk;
       return unreachable;
@@ -179,7 +188,8 @@ function permitFor(ctx: CheckContext, request: RequestState, model: string, at: 
   if (!usesBreakers(request)) return null;
   const permitted = request.permitted;
   if (permitted !== null && permitted.model === model) return permitted.probeEpoch;
-  const force = request.walk === "probe" && request.probeCandidates.includes(model);
+  // Forced only when this attempt is the probe_soonest probe itself (claimed at this very line).
+  const force = request.walk === "probe" && request.forcedProbe?.line === at.line;
   const settings = request.settings.circuit_breaker;
   const step = ctx.breakers.preview(model, { kind: "permit", force }, at.ts, settings);
   const permit = step.permit;
@@ -269,7 +279,7 @@ export function onAttempt(ctx: CheckContext, request: RequestState, line: Attemp
       line.model,
     );
   }
-  checkWalk(ctx, request, line, continuation);
+  checkWalk(ctx, request, line, at, continuation);
   const index = request.chain.indexOf(line.model);
   if (index < 0) {
     ctx.report(

@@ -258,7 +258,7 @@ export class AuditChecker {
       walkStartAttempts: 0,
       pos: -1,
       openSkips: new Set(),
-      probeCandidates: [],
+      forcedProbe: null,
       current: null,
       pending: null,
       permitted: null,

@@ -174,6 +174,32 @@ export function onTransition(
   );
 }
 
+/**
+ * The first permit of an `on_all_open: probe_soonest` walk: the one forced half-open probe (SPEC §6), on "the
+ * model whose cooldown ends first". Breaker state is shared by concurrent requests, so that is judged on the
+ * oracle's circuits at this line, when the probe is forced, not at the request's skips: between the two,
+ * another request may have half-opened, closed or reopened a circuit (docs/decisions.md). Records the claim,
+ * so every later permit of the request is an ordinary one.
+ */
+export function claimForcedProbe(
+  ctx: CheckContext,
+  request: RequestState,
+  model: string,
+  at: LineRef,
+  verb: "half-opens" | "probes",
+): void {
+  request.forcedProbe = { line: at.line, model };
+  const candidates = ctx.breakers.soonest(request.chain);
+  if (candidates.includes(model)) return;
+  const which = candidates.length === 0 ? "none is open" : candidates.join(" or ");
+  ctx.report(
+    "all-open-policy",
+    `on_all_open probe_soonest ${verb} the model whose cooldown ends first when it forces the probe (${which}), not ${model}`,
+    request,
+    model,
+  );
+}
+
 function onHalfOpen(ctx: CheckContext, request: RequestState, line: TransitionLine, at: LineRef): void {
   if (request.pending !== null || request.permitted !== null) {
     ctx.report(
@@ -184,23 +210,23 @@ function onHalfOpen(ctx: CheckContext, request: RequestState, line: TransitionLi
     );
     return;
   }
-  const force = request.walk === "probe" && request.probeCandidates.includes(line.model);
+  const force = request.walk === "probe" && request.forcedProbe === null;
+  if (force) claimForcedProbe(ctx, request, line.model, at, "half-opens");
   const settings = request.settings.circuit_breaker;
-  if (request.walk === "probe" && !force) {
-    const which =
-      request.probeCandidates.length === 0 ? "none is open" : request.probeCandidates.join(" or ");
-    ctx.report(
-      "all-open-policy",
-      `on_all_open probe_soonest half-opens the model whose cooldown ends first (${which}), not ${line.model}`,
-      request,
-      line.model,
-    );
-    return;
-  }
   const step = ctx.breakers.preview(line.model, { kind: "permit", force }, at.ts, settings);
   const expected = step.transitions[0];
   if (expected === undefined) {
     const circuit = ctx.breakers.circuitOf(line.model);
+    const forced = request.forcedProbe;
+    if (request.walk === "probe" && !force && forced !== null && circuit.kind === "open") {
+      ctx.report(
+        "all-open-policy",
+        `open → half_open for ${line.model} before its cooldown ends (${iso(circuit.cooldownUntil)}), but on_all_open probe_soonest makes one half-open probe and this request already forced it at line ${forced.line}`,
+        request,
+        line.model,
+      );
+      return;
+    }
     const why =
       circuit.kind === "open"
         ? `its cooldown runs until ${iso(circuit.cooldownUntil)} and no on_all_open probe_soonest forced it`

@@ -8,6 +8,18 @@ export const C = "google/gemini-2.5-pro";
 
 const HOUR = 3_600_000;
 
+/**
+ * Request `id` opens A (auth), then B 10 ms later (auth), and ends exhausted: afterwards every circuit of
+ * [A, B] is open for an hour and A's cooldown ends first.
+ */
+export function openBoth(log: AuditLogBuilder, id: string): AuditLogBuilder {
+  log.request(id, [A, B]).attempt(id, A).failure(id, "auth", "fallback", { status: 401 });
+  log.transition(id, A, "closed", "open", { failures: 1, cooldownUntil: log.now + HOUR, cause: "auth" });
+  log.advance(10).attempt(id, B).failure(id, "auth", "fallback", { status: 401 });
+  log.transition(id, B, "closed", "open", { failures: 1, cooldownUntil: log.now + HOUR, cause: "auth" });
+  return log.exhausted(id, "auth");
+}
+
 /** A realistic log that follows the spec, with the settings it was written under. */
 export interface GoodLog {
   readonly name: string;
@@ -245,6 +257,53 @@ export const GOOD_LOGS: readonly GoodLog[] = [
       log.attempt("r1", A).advance(9000).failure("r1", "timeout", "fallback", { latency_ms: 9000 });
       log.attempt("r1", B).advance(1000).failure("r1", "timeout", "fail", { latency_ms: 1000 });
       return log.exhausted("r1", "deadline");
+    },
+  },
+  {
+    // probe_soonest is judged when each probe is forced: r3 finds A half-open (r2's probe in flight), so B.
+    name: "all-open-probe-soonest-concurrent",
+    overrides: { promote_on_success: false },
+    build: () => {
+      const log = openBoth(new AuditLogBuilder(), "r1").advance(5000);
+      log.request("r2", [A, B]).skip("r2", A, "circuit_open").skip("r2", B, "circuit_open").newWalk("r2");
+      log.request("r3", [A, B]).skip("r3", A, "circuit_open").skip("r3", B, "circuit_open").newWalk("r3");
+      log.transition("r2", A, "open", "half_open", {
+        failures: 1,
+        cooldownUntil: null,
+        cause: "probe_forced",
+      });
+      log.attempt("r2", A);
+      log.transition("r3", B, "open", "half_open", {
+        failures: 1,
+        cooldownUntil: null,
+        cause: "probe_forced",
+      });
+      log.attempt("r3", B).advance(200);
+      const closed = { failures: 0, cooldownUntil: null, cause: "probe_success" };
+      log.transition("r2", A, "half_open", "closed", closed).success("r2", { latency_ms: 200 });
+      return log.transition("r3", B, "half_open", "closed", closed).success("r3", { latency_ms: 200 });
+    },
+  },
+  {
+    // One probe: its retry asks the breaker like any request, the reopened circuit denies it, the request ends.
+    name: "all-open-probe-fails-with-retry",
+    overrides: { promote_on_success: false },
+    build: () => {
+      const log = openBoth(new AuditLogBuilder(), "r1").advance(5000);
+      log.request("r2", [A, B]).skip("r2", A, "circuit_open").skip("r2", B, "circuit_open").newWalk("r2");
+      log.transition("r2", A, "open", "half_open", {
+        failures: 1,
+        cooldownUntil: null,
+        cause: "probe_forced",
+      });
+      log.attempt("r2", A).advance(100);
+      log.failure("r2", "unavailable", "retry", { status: 503, delay_ms: 1000, latency_ms: 100 });
+      log.transition("r2", A, "half_open", "open", {
+        failures: 1,
+        cooldownUntil: log.now + HOUR,
+        cause: "unavailable",
+      });
+      return log.advance(1000).skip("r2", A, "circuit_open").exhausted("r2", "unavailable");
     },
   },
 ];

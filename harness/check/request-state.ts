@@ -56,8 +56,11 @@ export interface RequestState {
   pos: number;
   /** Models skipped for an open or busy circuit in the first walk. */
   readonly openSkips: Set<string>;
-  /** Models `probe_soonest` may probe. */
-  probeCandidates: readonly string[];
+  /**
+   * The one forced permit of a `probe_soonest` walk (SPEC §6: "one half-open probe"): the line it was read
+   * on (the open → half_open transition, or the attempt when none came before it) and its model.
+   */
+  forcedProbe: { readonly line: number; readonly model: string } | null;
   current: { model: string; modelAttempt: number; compactionRetries: number } | null;
   pending: PendingAttempt | null;
   /** An open → half_open line was read; the next line must be the attempt it permits. */

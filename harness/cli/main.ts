@@ -4,11 +4,6 @@ import { validateCommand } from "./commands/validate.ts";
 import { checkCommand } from "./commands/check.ts";
 import { runCommand, type RunDeps } from "./commands/run.ts";
 
-/** Commands of SPEC §12 that later work fills in; each says so plainly instead of pretending. */
-const NOT_BUILT: Readonly<Record<string, { readonly summary: string; readonly usage: string }>> = {
-  replay: { summary: "turn an audit log into a scenario and replay it", usage: "<audit.jsonl>" },
-  triage: { summary: "report what an audit log says went wrong", usage: "<audit.jsonl>" },
-};
 
 /** Services commands need that tests may replace. */
 export interface MainDeps {
@@ -22,6 +17,12 @@ function untilSignal(): Promise<void> {
     process.once("SIGINT", () => resolve());
     process.once("SIGTERM", () => resolve());
   });
+}
+
+function parseRatio(value: string): number {
+  const ratio = Number(value);
+  if (!Number.isFinite(ratio) || ratio < 0) throw new InvalidArgumentError("expected a number ≥ 0, e.g. 0.5");
+  return ratio;
 }
 
 function parseSeed(value: string): number {
@@ -87,6 +88,37 @@ export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = 
     });
 
   program
+    .command("replay")
+    .description("turn an audit log into a scenario, replay it against an engine and compare decisions; exit 1 when they diverge")
+    .argument("<audit.jsonl>", "the incident's audit log (SPEC §8 or OpenCode-style JSONL, .gz allowed)")
+    .option("--config <file>", "the opencode.json the engine ran with (default: inferred from the log)")
+    .option("--engine <module>", "engine-under-test module (SPEC §10); default: the reference engine")
+    .option("--out <file>", "where the inferred scenario goes (default scenarios/incidents/<id>.yaml)")
+    .option("--seed <n>", "the engine's seed for the replay (default 1)", parseSeed)
+    .option("--tolerance <ms>", "allowed difference of times and waits, plus --jitter of the larger (default 1000)", parseSeed)
+    .option("--jitter <ratio>", "allowed difference as a share of the larger time or wait (default 0.5: two ±25 % draws)", parseRatio)
+    .option("--report-dir <dir>", "where the replayed audit and the comparison go (default reports/replay-<id>)")
+    .action(async (file: string, options: { config?: string; engine?: string; out?: string; seed?: number; tolerance?: number; jitter?: number; reportDir?: string }) => {
+      const { DEFAULT_TOLERANCE, replayCommand } = await import("./commands/replay.ts");
+      const { createFleetFactory } = await import("../runner/fleet-adapter.ts");
+      code = await replayCommand(
+        {
+          file,
+          ...(options.config !== undefined ? { config: options.config } : {}),
+          ...(options.engine !== undefined ? { engine: options.engine } : {}),
+          ...(options.out !== undefined ? { out: options.out } : {}),
+          ...(options.seed !== undefined ? { seed: options.seed } : {}),
+          ...(options.tolerance !== undefined || options.jitter !== undefined
+            ? { tolerance: { ms: options.tolerance ?? DEFAULT_TOLERANCE.ms, ratio: options.jitter ?? DEFAULT_TOLERANCE.ratio } }
+            : {}),
+          ...(options.reportDir !== undefined ? { reportDir: options.reportDir } : {}),
+        },
+        io,
+        createFleetFactory(),
+      );
+    });
+
+  program
     .command("serve")
     .description("serve the mocked provider fleet on 127.0.0.1 for engines in other languages, until stopped")
     .option("--scenario <file>", "take faults, models, content and seed from this scenario file")
@@ -121,18 +153,25 @@ export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = 
       );
     });
 
-  for (const [name, { summary, usage }] of Object.entries(NOT_BUILT)) {
-    program
-      .command(name)
-      .description(`${summary} (not built yet)`)
-      .usage(usage)
-      .allowUnknownOption()
-      .allowExcessArguments()
-      .action(() => {
-        io.stderr.write(`fallback-harness ${name}: this command is not built yet in this version. Nothing was run.\n`);
-        code = EXIT.badInput;
-      });
-  }
+  program
+    .command("triage")
+    .description("the runbook as a report: what an audit log says went wrong, with charts and suggested actions")
+    .argument("<audit.jsonl>", "the audit log (SPEC §8 or OpenCode-style JSONL, .gz allowed)")
+    .option("--config <file>", "the opencode.json the engine ran with: actions then name real config paths and values")
+    .option("--out <dir>", "where triage.md and triage.html go (default reports/triage-<log name>)")
+    .option("--json", "print the findings as JSON")
+    .action(async (file: string, options: { config?: string; out?: string; json?: boolean }) => {
+      const { triageCommand } = await import("./commands/triage.ts");
+      code = await triageCommand(
+        {
+          file,
+          ...(options.config !== undefined ? { config: options.config } : {}),
+          ...(options.out !== undefined ? { out: options.out } : {}),
+          ...(options.json ? { json: true } : {}),
+        },
+        io,
+      );
+    });
 
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseDuration, tryParseDuration } from "./duration.ts";
+import fc from "fast-check";
+import { FIXED_SEED } from "../properties/seeds.ts";
+import { durationText, parseDuration, tryParseDuration } from "./duration.ts";
 
 describe("parseDuration", () => {
   it.each([
@@ -27,5 +29,29 @@ describe("parseDuration", () => {
   it("rejects negative and non-finite numbers", () => {
     expect(() => parseDuration(-1)).toThrow(/Failed to parse duration/);
     expect(() => parseDuration(Number.POSITIVE_INFINITY)).toThrow(/Failed to parse duration/);
+  });
+});
+
+describe("durationText", () => {
+  it.each([
+    [0, "0ms"],
+    [250, "250ms"],
+    [30_000, "30s"],
+    [90_000, "1m30s"],
+    [7_201_005, "2h1s5ms"],
+  ])("writes %d ms as %s", (ms, text) => {
+    expect(durationText(ms)).toBe(text);
+  });
+
+  it("parses back to the same milliseconds", () => {
+    fc.assert(
+      fc.property(fc.nat({ max: 10 * 24 * 3_600_000 }), (ms) => parseDuration(durationText(ms)) === ms),
+      { seed: FIXED_SEED, numRuns: 500 },
+    );
+  });
+
+  it("refuses fractions and negatives", () => {
+    expect(() => durationText(1.5)).toThrow(/whole number/);
+    expect(() => durationText(-1)).toThrow(/whole number/);
   });
 });

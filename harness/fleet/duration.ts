@@ -36,3 +36,17 @@ export function parseDuration(text: string | number): number {
   }
   return ms;
 }
+
+/** The inverse of {@link parseDuration} for whole milliseconds: `0`, `250ms`, `30s`, `1m30s`, `2h0m1s5ms`. */
+export function durationText(ms: number): string {
+  if (!Number.isSafeInteger(ms) || ms < 0) throw new RangeError(`Failed to format a duration: ${ms} is not a whole number of milliseconds ≥ 0.`);
+  if (ms === 0) return "0ms";
+  let text = "";
+  let rest = ms;
+  for (const [unit, size] of [["h", 3_600_000], ["m", 60_000], ["s", 1_000], ["ms", 1]] as const) {
+    const whole = Math.floor(rest / size);
+    rest -= whole * size;
+    if (whole > 0) text += `${whole}${unit}`;
+  }
+  return text;
+}

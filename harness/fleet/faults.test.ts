@@ -12,6 +12,7 @@ describe("the fault catalogue", () => {
         "empty_response",
         "error_in_200",
         "garbage_then_close",
+        "healthy",
         "html_gateway",
         "http_error",
         "latency",

@@ -60,6 +60,8 @@ const LatencyDistributionSchema = z.discriminatedUnion("type", [
     /** Cap on a draw, so one tail sample cannot stall a run for hours. */
     max: DurationSchema.optional(),
   }),
+  /** One value per firing of the binding, in arrival order; 0 once the list is used up. Replay pins recorded latencies with it. */
+  z.strictObject({ type: z.literal("sequence"), ms: z.array(DurationSchema).min(1) }),
 ]);
 
 /** Every fault, discriminated by `kind`. Defaults are filled in by the schema. */
@@ -119,6 +121,8 @@ export const FaultSchema = z.discriminatedUnion("kind", [
    * `promptFeedback.blockReason`; OpenAI and Anthropic have no prompt filter and answer as `output`).
    */
   z.strictObject({ kind: z.literal("content_filter"), mode: z.enum(["output", "prompt"]).optional(), after_tokens: count.default(0) }),
+  /** The provider answers normally. Replay uses it to pin a success among failures that arrive at the same instant. */
+  z.strictObject({ kind: z.literal("healthy") }),
   /** A token bucket of `limit` requests per `per`, refilled continuously; an empty bucket answers 429 with Retry-After. */
   z.strictObject({ kind: z.literal("token_bucket"), limit: z.number().int().min(1), per: positiveDuration, scope: z.enum(["model", "key"]).default("model") }),
   /** From `at` after the fleet starts (default at once), every request fails authentication. */

@@ -83,6 +83,7 @@ export function planReply(input: PlanInput): Reply {
       case "latency":
         // Drawn once for the whole reply, below.
         break;
+      case "healthy":
       case "http_error":
       case "error_in_200":
       case "html_gateway":
@@ -193,6 +194,8 @@ function decide(input: PlanInput): HttpBase | NetworkBase {
       return { kind: "network", action: "empty", garbageBytes: 0 };
     case "garbage_then_close":
       return { kind: "network", action: "garbage", garbageBytes: fault.bytes };
+    case "healthy":
+      return success(input, "stop", ctx.tokens.length);
     case "latency":
     case "stall":
     case "slow_ttft":
@@ -324,11 +327,14 @@ function bucketResponse(input: PlanInput, bucket: BucketVerdict): WireResponse {
   return { ...response, headers: { ...response.headers, ...limits } };
 }
 
-/** The sum of every latency shaper's draw. */
+/**
+ * The sum of every latency shaper's draw, in whole milliseconds: timers have millisecond resolution, and
+ * whole-millisecond times keep an audit's timestamps exact, so a replay of it lands on the same instants.
+ */
 function latencyOf(input: PlanInput): number {
   let total = 0;
   for (const { fault } of input.selection.shapers) if (fault.kind === "latency") total += drawLatency(fault.distribution, input.random);
-  return total;
+  return Math.round(total);
 }
 
 type Distribution = Extract<Fault, { kind: "latency" }>["distribution"];
@@ -338,6 +344,9 @@ export function drawLatency(distribution: Distribution, random: Random): number 
   switch (distribution.type) {
     case "fixed":
       return distribution.ms;
+    case "sequence":
+      // The schedule turns each firing of a sequence into its fixed value; a bare draw takes the first.
+      return distribution.ms[0] ?? 0;
     case "uniform":
       return distribution.min + random.next() * (distribution.max - distribution.min);
     case "lognormal": {
@@ -349,7 +358,7 @@ export function drawLatency(distribution: Distribution, random: Random): number 
     }
     default: {
       const unreachable: never = distribution;
-      throw new TypeError(`Failed to draw a latency: unknown distribution ${JSON.stringify(unreachable)}. Use fixed, uniform or lognormal.`);
+      throw new TypeError(`Failed to draw a latency: unknown distribution ${JSON.stringify(unreachable)}. Use fixed, uniform, lognormal or sequence.`);
     }
   }
 }

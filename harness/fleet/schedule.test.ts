@@ -24,6 +24,24 @@ describe("FaultSchedule", () => {
     expect(fired).toEqual(["empty_response", "empty_response", null, null]);
   });
 
+  it("pins the n-th arrival: a `healthy` budget spent first lets later arrivals at the same instant fail", () => {
+    const schedule = scheduleOf([
+      { target: "openai/gpt-4o", fault: { kind: "healthy" }, when: { from: 0, until: 1, times: 2 } },
+      { target: "openai/gpt-4o", fault: { kind: "http_error", reason: "rate_limit" }, when: { from: 0, until: 1, times: 1 } },
+    ]);
+    const kinds = [0, 0, 0, 0].map(() => schedule.select(request(0)).primary?.fault.kind ?? null);
+    expect(kinds).toEqual(["healthy", "healthy", "http_error", null]);
+  });
+
+  it("hands out a latency sequence one value per firing, then 0", () => {
+    const schedule = scheduleOf([{ target: "openai/gpt-4o", fault: { kind: "latency", distribution: { type: "sequence", ms: [120, "2s"] } } }]);
+    const latencies = [0, 1, 2].map((t) => {
+      const [shaper] = schedule.select(request(t)).shapers;
+      return shaper?.fault.kind === "latency" && shaper.fault.distribution.type === "fixed" ? shaper.fault.distribution.ms : null;
+    });
+    expect(latencies).toEqual([120, 2_000, 0]);
+  });
+
   it("fires only inside its window, measured from the fleet's start", () => {
     const schedule = scheduleOf([{ target: "*", fault: { kind: "http_error", reason: "unavailable" }, when: { from: "10s", until: "20s" } }]);
     expect([9_999, 10_000, 19_999, 20_000].map((t) => schedule.select(request(t)).primary !== null)).toEqual([false, true, true, false]);

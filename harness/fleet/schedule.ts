@@ -39,6 +39,12 @@ export function isShaper(fault: Fault): boolean {
   return SHAPERS.has(fault.kind);
 }
 
+/** A latency `sequence` resolved for its n-th firing (1-based): that value, or 0 once the list is used up. */
+function pinSequence(fault: Fault, firing: number): Fault {
+  if (fault.kind !== "latency" || fault.distribution.type !== "sequence") return fault;
+  return { kind: "latency", distribution: { type: "fixed", ms: fault.distribution.ms[firing - 1] ?? 0 } };
+}
+
 interface Bucket {
   tokens: number;
   last: number;
@@ -83,7 +89,7 @@ export class FaultSchedule {
         bucket = verdict;
       }
       this.#fired[index] = (this.#fired[index] ?? 0) + 1;
-      if (shaper) shapers.push({ name, fault });
+      if (shaper) shapers.push({ name, fault: pinSequence(fault, this.#fired[index] ?? 0) });
       else primary = bucket === undefined ? { name, fault } : { name, fault, bucket };
     }
     return { shapers, primary };

@@ -428,3 +428,45 @@ describe("classify: totality", () => {
     expect(part).toEqual(copy);
   });
 });
+
+describe("classify: OpenRouter's numeric body code (docs/decisions.md)", () => {
+  // reference/providers.md: OpenRouter bodies are `{error:{code:<number = HTTP status>, message}}`.
+  const credits = {
+    error: {
+      code: 402,
+      message: "Insufficient credits. Add more using https://openrouter.ai/settings/credits",
+    },
+  };
+  const openRouterError = (statusCode: number) =>
+    new APICallError({
+      message: credits.error.message,
+      url: "https://openrouter.ai/api/v1/chat/completions",
+      requestBodyValues: {},
+      statusCode,
+      responseHeaders: { "content-type": "application/json" },
+      responseBody: JSON.stringify(credits),
+    });
+
+  it("reads an HTTP 402 as quota_exhausted (SPEC §3 'OpenRouter 402')", () => {
+    expect(classify(openRouterError(402))).toMatchObject({ reason: "quota_exhausted", status: 402 });
+  });
+
+  it("reads code 402 without an error status (HTTP 200 body, in-band stream chunk) as quota_exhausted", () => {
+    const body = {
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(credits),
+    };
+    expect(classify(body)).toMatchObject({ reason: "quota_exhausted", status: 402 });
+    const chunk = {
+      id: "gen-1",
+      choices: [{ index: 0, delta: { content: "" }, finish_reason: "error" }],
+      ...credits,
+    };
+    expect(classify(chunk)).toMatchObject({ reason: "quota_exhausted", status: 402 });
+  });
+
+  it("lets the real HTTP status decide when the body code contradicts it: 429 with code 402 is a rate limit", () => {
+    expect(classify(openRouterError(429))).toMatchObject({ reason: "rate_limit", status: 429 });
+  });
+});

@@ -19,7 +19,10 @@ type WalkEnd = { readonly kind: "served"; readonly result: EngineResult } | { re
 /** How a walk treats the breakers. */
 interface WalkMode {
   readonly breakers: boolean;
-  /** probe_soonest: half-open the model even before its cooldown is due. */
+  /**
+   * probe_soonest: the walk's first permission request half-opens the model even before its cooldown is
+   * due. Only the first: SPEC §6 allows one probe, so a retry after it asks like any other request.
+   */
   readonly force: boolean;
 }
 
@@ -89,6 +92,8 @@ export class FailoverRequest {
       case "bypass":
         return this.#walk(this.#chain, { breakers: false, force: false }, false);
       case "probe_soonest": {
+        // Judged now, when the probe is forced: concurrent requests share the breakers and may have moved
+        // a circuit since this request's skips (docs/decisions.md).
         const soonest = this.#shared.breakers.soonestToClose(this.#chain);
         if (soonest === undefined) return { kind: "all_open" };
         return this.#walk([soonest], { breakers: true, force: true }, false);
@@ -141,7 +146,8 @@ export class FailoverRequest {
         // earlier period must not free a slot of the current one).
         let probe: ProbeRef = false;
         if (mode.breakers) {
-          const { decision, transitions } = this.#shared.breakers.acquire(model, clock.now(), this.#settings.circuit_breaker, { force: mode.force });
+          const force = mode.force && this.#attempts === attemptsBefore;
+          const { decision, transitions } = this.#shared.breakers.acquire(model, clock.now(), this.#settings.circuit_breaker, { force });
           this.#writeTransitions(model, transitions);
           if (!decision.granted) {
             this.#write({ event: "fallback_model_skipped", model, reason: decision.reason });

@@ -1,0 +1,54 @@
+import { readAuditLines } from "../check/read-audit-lines.ts";
+import type { IncidentLine } from "./incident-line.ts";
+import { IncidentReader, type IncidentReadOptions, type IncidentReadResult } from "./incident-reader.ts";
+
+// The CLI reads a log and prints its problems through this one module.
+export { formatIncidentProblems } from "./format-incident-problems.ts";
+
+/** Options of {@link readIncidentLines}. */
+export interface IncidentLinesOptions extends IncidentReadOptions {
+  /**
+   * Whether the log ended with a newline, asked after the last line. Without it an unparseable last line is
+   * taken for a write cut short (a warning), since an iterable of lines cannot say.
+   */
+  readonly endedWithNewline?: () => boolean;
+}
+
+/**
+ * Reads an incident log given as lines (SPEC §8 or OpenCode-style, see opencode-format.ts) and hands each
+ * usable line to `onLine` as a SPEC §8 line. One line is held back so the last one is known as such.
+ * Lines of a request whose `fallback_request` is synthesized arrive when the request ends; `seq` keeps
+ * the file order.
+ */
+export async function readIncidentLines(
+  lines: AsyncIterable<string> | Iterable<string>,
+  onLine: (line: IncidentLine) => void,
+  options: IncidentLinesOptions = {},
+): Promise<IncidentReadResult> {
+  const reader = new IncidentReader(onLine, options);
+  let held: string | undefined;
+  for await (const line of lines) {
+    if (held !== undefined) reader.feed(held);
+    held = line;
+  }
+  if (held !== undefined) reader.feed(held, !(options.endedWithNewline?.() ?? false));
+  return reader.finish();
+}
+
+/**
+ * Streams an incident log file (gunzipped when the name ends in `.gz`) in bounded memory. Throws
+ * `AuditInputError` when the file cannot be read (missing, a directory, broken gzip); everything inside the
+ * file is reported in the summary's problems, each with its line number.
+ */
+export async function readIncidentLog(
+  path: string,
+  onLine: (line: IncidentLine) => void,
+  options: IncidentReadOptions = {},
+): Promise<IncidentReadResult> {
+  const source = await readAuditLines(path);
+  return readIncidentLines(source.lines, onLine, {
+    file: path,
+    ...options,
+    endedWithNewline: () => source.endedWithNewline(),
+  });
+}
