@@ -392,6 +392,16 @@ export class RequestTracker implements TrackerCounts {
           expected: "fallback_request as a request's first line",
           message: `request ${state.id} starts with ${audit.event}, not fallback_request (a log cut mid-request?); one is synthesized with the models the request used`,
         });
+      // A derived attempt number starts at 1, so a higher one on a request's first line was logged: the
+      // request began before the log did (a rotated file).
+      else if ("attempt" in audit && audit.attempt > 1)
+        this.#report(input.line, {
+          severity: "warning",
+          kind: "request-not-started",
+          path: "$.attempt",
+          expected: "attempt 1 on a request's first line",
+          message: `request ${state.id} first appears at attempt ${audit.attempt} (a log cut mid-request?); its earlier attempts are not in the log`,
+        });
     }
     return state;
   }

@@ -43,6 +43,21 @@ describe("compareDecisions", () => {
     expect(beyond.first).toMatchObject({ kind: "wait", step: 2 });
   });
 
+  it("compares a request whose chain the log did not hold by its agent and primary only", () => {
+    const withChain = (chain: string[]) => {
+      const log = new AuditLogBuilder();
+      log.request("r", chain).attempt("r", PRIMARY).success("r");
+      return numbered(log);
+    };
+    const incident = withChain([PRIMARY]).map((l) => (l.audit.event === "fallback_request" ? { ...l, chainUnknown: true } : l));
+    expect(compareDecisions(decisionsOf(incident), decisionsOf(withChain([PRIMARY, BACKUP])), EXACT).same).toBe(true);
+    const known = withChain([PRIMARY]);
+    expect(compareDecisions(decisionsOf(known), decisionsOf(withChain([PRIMARY, BACKUP])), EXACT).first).toMatchObject({ kind: "decision", step: 0 });
+    const otherPrimary = new AuditLogBuilder();
+    otherPrimary.request("r", [BACKUP, PRIMARY]).attempt("r", BACKUP).success("r");
+    expect(compareDecisions(decisionsOf(incident), decisionsOf(numbered(otherPrimary)), EXACT).first).toMatchObject({ kind: "decision", step: 0 });
+  });
+
   it("measures times from each request's start, where drift accumulates", () => {
     const late = rateLimited(2_000, { start: Date.UTC(2025, 0, 1, 12, 0, 0) });
     late.request("req-2", [PRIMARY]).attempt("req-2", PRIMARY).success("req-2");

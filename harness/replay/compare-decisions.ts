@@ -56,8 +56,14 @@ export interface DecisionComparison {
 
 const CONTEXT = 3;
 
+/** The replayed request's decision as an incident without chains states it. */
+function decisionWithoutChain(step: DecisionStep): string {
+  return step.text.replace(/: chain \[[^\]]*\], primary /, ": primary ");
+}
+
 function stepDivergence(a: DecisionStep, b: DecisionStep, step: number, tolerance: Tolerance): { kind: DivergenceKind; message: string } | null {
-  if (a.text !== b.text) return { kind: "decision", message: `the incident has "${a.text}", the replay "${b.text}"` };
+  const sameDecision = a.text === b.text || (a.withoutChain !== null && a.withoutChain === decisionWithoutChain(b));
+  if (!sameDecision) return { kind: "decision", message: `the incident has "${a.text}", the replay "${b.text}"` };
   const timesAgree = step === 0 ? within(a.atMs, b.atMs, { ms: tolerance.ms, ratio: 0 }) : within(a.sinceRequestMs, b.sinceRequestMs, tolerance);
   if (!timesAgree) {
     return { kind: "time", message: `"${a.text}" at +${a.atMs} ms in the incident (${a.sinceRequestMs} ms into its request), +${b.atMs} ms in the replay (${b.sinceRequestMs} ms; tolerance ${describe(tolerance)})` };

@@ -19,6 +19,8 @@ export interface DecisionStep {
   readonly text: string;
   /** The wait the decision chose (`delay_ms`), compared within the tolerance. */
   readonly waitMs: number | null;
+  /** For a request whose chain the log did not hold: the decision without it, which is all that can be compared. */
+  readonly withoutChain: string | null;
 }
 
 export interface RequestDecisions {
@@ -63,7 +65,8 @@ export function decisionsOf(lines: readonly NumberedLine[]): RequestDecisions[] 
   type Building = { index: number; requestId: string; beganMs: number; steps: DecisionStep[] };
   const byId = new Map<string, Building>();
   const ordered: Building[] = [];
-  for (const { line, audit } of lines) {
+  for (const numbered of lines) {
+    const { line, audit } = numbered;
     let request = byId.get(audit.request_id);
     const atMs = Date.parse(audit.ts) - startMs;
     if (audit.event === "fallback_request") {
@@ -72,7 +75,8 @@ export function decisionsOf(lines: readonly NumberedLine[]): RequestDecisions[] 
       ordered.push(request);
     }
     if (request === undefined) continue;
-    request.steps.push({ line, atMs, sinceRequestMs: atMs - request.beganMs, text: decisionText(audit), waitMs: audit.event === "fallback_failure" ? audit.delay_ms : null });
+    const withoutChain = audit.event === "fallback_request" ? `request by ${audit.agent}: primary ${audit.primary}` : null;
+    request.steps.push({ line, atMs, sinceRequestMs: atMs - request.beganMs, text: decisionText(audit), waitMs: audit.event === "fallback_failure" ? audit.delay_ms : null, withoutChain: numbered.chainUnknown === true ? withoutChain : null });
   }
   return ordered.map(({ index, requestId, steps }) => ({ index, requestId, steps }));
 }

@@ -47,6 +47,8 @@ export interface IncidentRequest {
 export interface NumberedLine {
   readonly line: number;
   readonly audit: AuditLine;
+  /** A `fallback_request` the reader made up (the log format has none): its chain lists only the models used. */
+  readonly chainUnknown?: boolean;
 }
 
 /** The regrouped incident. */

@@ -1,5 +1,5 @@
 import type { EngineConfig } from "../../src/index.ts";
-import type { IncidentLine, IncidentReadSummary } from "../incident/incident-line.ts";
+import { isSynthesizedLine, type IncidentLine, type IncidentReadSummary } from "../incident/incident-line.ts";
 import { parseIsoMillis } from "../oracle/audit-schema.ts";
 import { suggestActions } from "./actions/suggest-actions.ts";
 import { BreakerTally, breakerSeries } from "./analysis/breaker-tally.ts";
@@ -62,7 +62,8 @@ export function createTriage(options: TriageOptions = {}): Triage {
       const audit = incident.audit;
       // Reader lines carry a valid SPEC time; a line that somehow does not is placed at the last time seen.
       const ms = parseIsoMillis(audit.ts) ?? lastMs ?? 0;
-      lines += 1;
+      // Lines the reader made up (a request line the format lacks) are not lines of the file.
+      if (!isSynthesizedLine(incident)) lines += 1;
       firstMs = Math.min(firstMs ?? ms, ms);
       lastMs = Math.max(lastMs ?? ms, ms);
       timeline.include(ms);

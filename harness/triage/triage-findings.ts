@@ -36,6 +36,7 @@ export interface TimeSpan {
 
 /** Counts over the whole log. */
 export interface Totals {
+  /** Lines of the file that were used (lines the reader synthesized are not counted). */
   readonly lines: number;
   readonly requests: number;
   readonly served: number;

@@ -4,6 +4,7 @@ import { parse as parseJsonc } from "jsonc-parser";
 import { formatProblems } from "../../../src/config/format-problems.ts";
 import { loadConfigFile } from "../../../src/node/load-config-file.ts";
 import { isAuditInputError } from "../../check/read-audit-lines.ts";
+import { isSynthesizedLine } from "../../incident/incident-line.ts";
 import { formatIncidentProblems, readIncidentLog } from "../../incident/read-incident-log.ts";
 import type { Tolerance } from "../../replay/compare-decisions.ts";
 import { formatReplay } from "../../replay/format-replay.ts";
@@ -75,7 +76,7 @@ export async function replayCommand(args: ReplayArgs, io: CliIo, fleet: FleetFac
   const lines: NumberedLine[] = [];
   let summary;
   try {
-    summary = await readIncidentLog(resolve(io.cwd, args.file), (line) => lines.push({ line: line.line, audit: line.audit }));
+    summary = await readIncidentLog(resolve(io.cwd, args.file), (line) => lines.push({ line: line.line, audit: line.audit, ...(line.audit.event === "fallback_request" && isSynthesizedLine(line) ? { chainUnknown: true } : {}) }));
   } catch (error) {
     if (isAuditInputError(error)) return fail(io, error.message);
     throw error;

@@ -75,6 +75,8 @@ export async function triageCommand(args: TriageCommandArgs, io: CliIo): Promise
     io.stderr.write(formatIncidentProblems(read));
     return fail(`Failed to triage ${args.file}: it has no usable audit line (${read.totalLines} line(s) read). Pass a SPEC §8 or OpenCode-style JSONL log.`);
   }
+  // The report's log-quality section has them too; on the terminal they are the first thing to know.
+  if (read.problems.length > 0) io.stderr.write(formatIncidentProblems(read));
   const findings = triage.finish(read);
   const dir = resolve(io.cwd, args.out ?? `reports/${defaultTriageDirName(args.file)}`);
   let files: TriageReportFiles;
