@@ -24,10 +24,13 @@ function within(a: number, b: number, tolerance: Tolerance): boolean {
 }
 
 function describe(tolerance: Tolerance): string {
-  return tolerance.ratio === 0 ? `${tolerance.ms} ms` : `${tolerance.ms} ms + ${Math.round(tolerance.ratio * 100)} %`;
+  return tolerance.ratio === 0
+    ? `${tolerance.ms} ms`
+    : `${tolerance.ms} ms + ${Math.round(tolerance.ratio * 100)} %`;
 }
 
-export type DivergenceKind = "decision" | "time" | "wait" | "missing-step" | "extra-step" | "missing-request" | "extra-request";
+export type DivergenceKind =
+  "decision" | "time" | "wait" | "missing-step" | "extra-step" | "missing-request" | "extra-request";
 
 export interface Divergence {
   readonly kind: DivergenceKind;
@@ -61,21 +64,45 @@ function decisionWithoutChain(step: DecisionStep): string {
   return step.text.replace(/: chain \[[^\]]*\], primary /, ": primary ");
 }
 
-function stepDivergence(a: DecisionStep, b: DecisionStep, step: number, tolerance: Tolerance): { kind: DivergenceKind; message: string } | null {
-  const sameDecision = a.text === b.text || (a.withoutChain !== null && a.withoutChain === decisionWithoutChain(b));
-  if (!sameDecision) return { kind: "decision", message: `the incident has "${a.text}", the replay "${b.text}"` };
-  const timesAgree = step === 0 ? within(a.atMs, b.atMs, { ms: tolerance.ms, ratio: 0 }) : within(a.sinceRequestMs, b.sinceRequestMs, tolerance);
+function stepDivergence(
+  a: DecisionStep,
+  b: DecisionStep,
+  step: number,
+  tolerance: Tolerance,
+): { kind: DivergenceKind; message: string } | null {
+  const sameDecision =
+    a.text === b.text || (a.withoutChain !== null && a.withoutChain === decisionWithoutChain(b));
+  if (!sameDecision)
+    return { kind: "decision", message: `the incident has "${a.text}", the replay "${b.text}"` };
+  const timesAgree =
+    step === 0
+      ? within(a.atMs, b.atMs, { ms: tolerance.ms, ratio: 0 })
+      : within(a.sinceRequestMs, b.sinceRequestMs, tolerance);
   if (!timesAgree) {
-    return { kind: "time", message: `"${a.text}" at +${a.atMs} ms in the incident (${a.sinceRequestMs} ms into its request), +${b.atMs} ms in the replay (${b.sinceRequestMs} ms; tolerance ${describe(tolerance)})` };
+    return {
+      kind: "time",
+      message: `"${a.text}" at +${a.atMs} ms in the incident (${a.sinceRequestMs} ms into its request), +${b.atMs} ms in the replay (${b.sinceRequestMs} ms; tolerance ${describe(tolerance)})`,
+    };
   }
   if (a.waitMs !== null && b.waitMs !== null && !within(a.waitMs, b.waitMs, tolerance)) {
-    return { kind: "wait", message: `"${a.text}" waited ${a.waitMs} ms in the incident, ${b.waitMs} ms in the replay (tolerance ${describe(tolerance)})` };
+    return {
+      kind: "wait",
+      message: `"${a.text}" waited ${a.waitMs} ms in the incident, ${b.waitMs} ms in the replay (tolerance ${describe(tolerance)})`,
+    };
   }
   return null;
 }
 
-function requestDivergence(original: RequestDecisions | undefined, replayed: RequestDecisions | undefined, index: number, tolerance: Tolerance): Divergence | null {
-  const ids = { originalRequestId: original?.requestId ?? null, replayedRequestId: replayed?.requestId ?? null };
+function requestDivergence(
+  original: RequestDecisions | undefined,
+  replayed: RequestDecisions | undefined,
+  index: number,
+  tolerance: Tolerance,
+): Divergence | null {
+  const ids = {
+    originalRequestId: original?.requestId ?? null,
+    replayedRequestId: replayed?.requestId ?? null,
+  };
   if (original === undefined || replayed === undefined) {
     const missing = original !== undefined;
     return {
@@ -86,7 +113,9 @@ function requestDivergence(original: RequestDecisions | undefined, replayed: Req
       original: original?.steps[0] ?? null,
       replayed: replayed?.steps[0] ?? null,
       context: [],
-      message: missing ? `request #${index} of the incident was never made in the replay` : `the replay made a request #${index} the incident does not have`,
+      message: missing
+        ? `request #${index} of the incident was never made in the replay`
+        : `the replay made a request #${index} the incident does not have`,
     };
   }
   const length = Math.max(original.steps.length, replayed.steps.length);
@@ -103,7 +132,10 @@ function requestDivergence(original: RequestDecisions | undefined, replayed: Req
         original: a ?? null,
         replayed: b ?? null,
         context,
-        message: a === undefined ? `the replay went on with "${b?.text ?? ""}" where the incident's request had ended` : `the replay's request ended where the incident went on with "${a.text}"`,
+        message:
+          a === undefined
+            ? `the replay went on with "${b?.text ?? ""}" where the incident's request had ended`
+            : `the replay's request ended where the incident went on with "${a.text}"`,
       };
     }
     const found = stepDivergence(a, b, step, tolerance);
@@ -116,7 +148,11 @@ function when(d: Divergence): number {
   return d.original?.atMs ?? d.replayed?.atMs ?? Number.POSITIVE_INFINITY;
 }
 
-export function compareDecisions(original: readonly RequestDecisions[], replayed: readonly RequestDecisions[], tolerance: Tolerance): DecisionComparison {
+export function compareDecisions(
+  original: readonly RequestDecisions[],
+  replayed: readonly RequestDecisions[],
+  tolerance: Tolerance,
+): DecisionComparison {
   let first: Divergence | null = null;
   let divergent = 0;
   let steps = 0;

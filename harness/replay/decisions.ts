@@ -75,8 +75,16 @@ export function decisionsOf(lines: readonly NumberedLine[]): RequestDecisions[] 
       ordered.push(request);
     }
     if (request === undefined) continue;
-    const withoutChain = audit.event === "fallback_request" ? `request by ${audit.agent}: primary ${audit.primary}` : null;
-    request.steps.push({ line, atMs, sinceRequestMs: atMs - request.beganMs, text: decisionText(audit), waitMs: audit.event === "fallback_failure" ? audit.delay_ms : null, withoutChain: numbered.chainUnknown === true ? withoutChain : null });
+    const withoutChain =
+      audit.event === "fallback_request" ? `request by ${audit.agent}: primary ${audit.primary}` : null;
+    request.steps.push({
+      line,
+      atMs,
+      sinceRequestMs: atMs - request.beganMs,
+      text: decisionText(audit),
+      waitMs: audit.event === "fallback_failure" ? audit.delay_ms : null,
+      withoutChain: numbered.chainUnknown === true ? withoutChain : null,
+    });
   }
   return ordered.map(({ index, requestId, steps }) => ({ index, requestId, steps }));
 }

@@ -48,13 +48,21 @@ export function faultForFailure(facts: FailureFacts): CallFault {
     case "connection":
       return { kind: "fault", fault: { kind: "reset_before_bytes" }, watchdog: false };
     case "stream_cut":
-      return { kind: "fault", fault: { kind: "stream_cut", after_chunks: mid === "yes" ? PAST_FIRST_TOKEN : 1 }, watchdog: false };
+      return {
+        kind: "fault",
+        fault: { kind: "stream_cut", after_chunks: mid === "yes" ? PAST_FIRST_TOKEN : 1 },
+        watchdog: false,
+      };
     case "stream_stall":
       return { kind: "fault", fault: { kind: "stall", after_tokens: 1 }, watchdog: true };
     case "ttft_timeout":
       return { kind: "fault", fault: HANG, watchdog: true };
     case "malformed_stream":
-      return { kind: "fault", fault: { kind: "malformed_chunk", at_chunk: mid === "yes" ? PAST_FIRST_TOKEN : 1 }, watchdog: false };
+      return {
+        kind: "fault",
+        fault: { kind: "malformed_chunk", at_chunk: mid === "yes" ? PAST_FIRST_TOKEN : 1 },
+        watchdog: false,
+      };
     case "stream_incomplete":
       return { kind: "fault", fault: { kind: "no_end_marker" }, watchdog: false };
     case "aborted":
@@ -65,7 +73,12 @@ export function faultForFailure(facts: FailureFacts): CallFault {
       if (status === null) return { kind: "fault", fault: HANG, watchdog: true };
       break;
     case "content_filter":
-      if (status === null || status === 200) return { kind: "fault", fault: { kind: "content_filter", mode: "output", after_tokens: mid === "yes" ? 1 : 0 }, watchdog: false };
+      if (status === null || status === 200)
+        return {
+          kind: "fault",
+          fault: { kind: "content_filter", mode: "output", after_tokens: mid === "yes" ? 1 : 0 },
+          watchdog: false,
+        };
       break;
     default:
       break;
@@ -79,7 +92,11 @@ export function faultForFailure(facts: FailureFacts): CallFault {
     // An in-band error frame: the class of its HTTP twin, no status line of its own. A frame after a token
     // is the common case (before any token some SDKs surface the error as an HTTP status).
     if (reason === "proxy") return { kind: "fault", fault: { kind: "http_error", reason }, watchdog: false };
-    return { kind: "fault", fault: { kind: "stream_error", reason, after_tokens: mid === "no" ? 0 : 1 }, watchdog: false };
+    return {
+      kind: "fault",
+      fault: { kind: "stream_error", reason, after_tokens: mid === "no" ? 0 : 1 },
+      watchdog: false,
+    };
   }
   const fault: FaultInput = {
     kind: "http_error",

@@ -36,7 +36,12 @@ function callFault(call: IncidentCall, midStream: MidStreamJudge): CallFault {
       return { kind: "fault", fault: { kind: "stall" }, watchdog: true };
     case "failure": {
       const f = outcome.failure;
-      return faultForFailure({ reason: f.reason, status: f.status, retryAfterMs: f.retry_after_ms, midStream: midStream(call) });
+      return faultForFailure({
+        reason: f.reason,
+        status: f.status,
+        retryAfterMs: f.retry_after_ms,
+        midStream: midStream(call),
+      });
     }
     default: {
       const unreachable: never = outcome;
@@ -54,7 +59,11 @@ function replayedLatency(call: IncidentCall, fault: CallFault): number {
   return 0;
 }
 
-function window(fromMs: number, untilMs: number | undefined, times: number | undefined): FaultBindingInput["when"] {
+function window(
+  fromMs: number,
+  untilMs: number | undefined,
+  times: number | undefined,
+): FaultBindingInput["when"] {
   const when: { from?: string; until?: string; times?: number } = {};
   if (fromMs > 0) when.from = durationText(fromMs);
   if (untilMs !== undefined) when.until = durationText(untilMs);
@@ -63,7 +72,11 @@ function window(fromMs: number, untilMs: number | undefined, times: number | und
 }
 
 /** The fault bindings that replay one model's calls, and notes on what could not be reproduced. */
-export function faultWindows(model: string, calls: readonly IncidentCall[], midStream: MidStreamJudge): { bindings: FaultBindingInput[]; notes: ReplayNote[] } {
+export function faultWindows(
+  model: string,
+  calls: readonly IncidentCall[],
+  midStream: MidStreamJudge,
+): { bindings: FaultBindingInput[]; notes: ReplayNote[] } {
   const notes: ReplayNote[] = [];
   const runs: Run[] = [];
   const latencies: number[] = [];
@@ -71,7 +84,10 @@ export function faultWindows(model: string, calls: readonly IncidentCall[], midS
     const fault = callFault(call, midStream);
     latencies.push(replayedLatency(call, fault));
     if (fault.kind === "unreproducible") {
-      notes.push({ line: call.outcome.kind === "failure" ? call.outcome.line : call.line, message: `${model}: no fault on the wire gives reason "${fault.reason}"; the replayed call succeeds instead` });
+      notes.push({
+        line: call.outcome.kind === "failure" ? call.outcome.line : call.line,
+        message: `${model}: no fault on the wire gives reason "${fault.reason}"; the replayed call succeeds instead`,
+      });
     }
     const injected = fault.kind === "fault" ? fault.fault : null;
     const key = injected === null ? "ok" : JSON.stringify(injected);
@@ -96,10 +112,18 @@ export function faultWindows(model: string, calls: readonly IncidentCall[], midS
     if (run.fault === null && !tied) return;
     const from = before?.at ?? firstAt(run) ?? 0;
     const until = after === undefined ? undefined : after.tied ? after.at + 1 : after.at;
-    bindings.push({ target: model, fault: run.fault ?? { kind: "healthy" }, when: window(from, until, tied ? run.calls.length : undefined) });
+    bindings.push({
+      target: model,
+      fault: run.fault ?? { kind: "healthy" },
+      when: window(from, until, tied ? run.calls.length : undefined),
+    });
   });
   if (latencies.some((ms) => ms > 0)) {
-    bindings.push({ target: model, name: "recorded-latency", fault: { kind: "latency", distribution: { type: "sequence", ms: latencies } } });
+    bindings.push({
+      target: model,
+      name: "recorded-latency",
+      fault: { kind: "latency", distribution: { type: "sequence", ms: latencies } },
+    });
   }
   return { bindings, notes };
 }

@@ -20,7 +20,9 @@ export interface ReplaySummaryInput {
 const NOTES_SHOWN = 10;
 
 function stepLine(prefix: string, step: DecisionStep | null, where: string): string {
-  return step === null ? `${prefix}(nothing)` : `${prefix}+${step.atMs} ms  ${step.text}  [${where} line ${step.line}]`;
+  return step === null
+    ? `${prefix}(nothing)`
+    : `${prefix}+${step.atMs} ms  ${step.text}  [${where} line ${step.line}]`;
 }
 
 /** The first divergence with the steps that led to it, in both logs. */
@@ -50,13 +52,18 @@ export function formatReplay(input: ReplaySummaryInput): string {
   }
   if (input.notes.length > 0) {
     out.push(`Could not be reproduced exactly (${input.notes.length}):`);
-    for (const note of input.notes.slice(0, NOTES_SHOWN)) out.push(`  ${input.log}:${note.line}: ${note.message}`);
+    for (const note of input.notes.slice(0, NOTES_SHOWN))
+      out.push(`  ${input.log}:${note.line}: ${note.message}`);
     if (input.notes.length > NOTES_SHOWN) out.push(`  … and ${input.notes.length - NOTES_SHOWN} more`);
   }
   if (comparison.first === null) {
-    out.push(`REPRODUCED: ${input.engine} made the incident's decisions for all ${comparison.requests} requests (${comparison.steps} steps, times and waits within ${input.tolerance.ms} ms${input.tolerance.ratio === 0 ? "" : ` + ${Math.round(input.tolerance.ratio * 100)} %`}).`);
+    out.push(
+      `REPRODUCED: ${input.engine} made the incident's decisions for all ${comparison.requests} requests (${comparison.steps} steps, times and waits within ${input.tolerance.ms} ms${input.tolerance.ratio === 0 ? "" : ` + ${Math.round(input.tolerance.ratio * 100)} %`}).`,
+    );
   } else {
-    out.push(`DIVERGED: ${input.engine} decided differently in ${comparison.divergentRequests} of ${comparison.requests} requests.`);
+    out.push(
+      `DIVERGED: ${input.engine} decided differently in ${comparison.divergentRequests} of ${comparison.requests} requests.`,
+    );
     out.push(...formatDivergence(comparison.first, input.log, input.replayedAudit));
   }
   out.push(`replayed audit: ${input.replayedAudit}`);

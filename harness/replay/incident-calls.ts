@@ -81,7 +81,18 @@ export function shapeIncident(lines: readonly NumberedLine[]): IncidentShape {
   for (const { line, audit } of lines) {
     const at = epoch(audit.ts) - startMs;
     if (audit.event === "fallback_request") {
-      const request: IncidentRequest = { index: requests.length, requestId: audit.request_id, agent: audit.agent, chain: audit.chain, primary: audit.primary, atMs: at, line, terminal: null, cancelAfterMs: null, compacted: false };
+      const request: IncidentRequest = {
+        index: requests.length,
+        requestId: audit.request_id,
+        agent: audit.agent,
+        chain: audit.chain,
+        primary: audit.primary,
+        atMs: at,
+        line,
+        terminal: null,
+        cancelAfterMs: null,
+        compacted: false,
+      };
       requests.push(request);
       open.set(audit.request_id, request);
       continue;
@@ -94,7 +105,14 @@ export function shapeIncident(lines: readonly NumberedLine[]): IncidentShape {
     const key = `${audit.request_id}#${"attempt" in audit ? audit.attempt : ""}`;
     switch (audit.event) {
       case "fallback_attempt": {
-        const call: IncidentCall = { model: audit.model, atMs: at, requestId: audit.request_id, attempt: audit.attempt, line, outcome: { kind: "unanswered" } };
+        const call: IncidentCall = {
+          model: audit.model,
+          atMs: at,
+          requestId: audit.request_id,
+          attempt: audit.attempt,
+          line,
+          outcome: { kind: "unanswered" },
+        };
         pending.set(key, call);
         const calls = callsByModel.get(audit.model) ?? [];
         calls.push(call);
@@ -106,7 +124,10 @@ export function shapeIncident(lines: readonly NumberedLine[]): IncidentShape {
         const call = pending.get(key);
         pending.delete(key);
         if (call !== undefined) {
-          call.outcome = audit.event === "fallback_success" ? { kind: "success", latencyMs: audit.latency_ms, line } : { kind: "failure", failure: audit, line };
+          call.outcome =
+            audit.event === "fallback_success"
+              ? { kind: "success", latencyMs: audit.latency_ms, line }
+              : { kind: "failure", failure: audit, line };
         }
         if (audit.event === "fallback_failure") {
           if (audit.reason === "aborted") request.cancelAfterMs ??= at - request.atMs;

@@ -4,7 +4,13 @@ import type { FaultBindingInput } from "../fleet/faults.ts";
 import { isOracleReason, rowOf } from "../oracle/action-table.ts";
 import type { MidStream } from "./fault-for-outcome.ts";
 import { faultWindows, type ReplayNote } from "./fault-windows.ts";
-import { shapeIncident, type IncidentCall, type IncidentRequest, type IncidentShape, type NumberedLine } from "./incident-calls.ts";
+import {
+  shapeIncident,
+  type IncidentCall,
+  type IncidentRequest,
+  type IncidentShape,
+  type NumberedLine,
+} from "./incident-calls.ts";
 import { inferConfig } from "./infer-config.ts";
 
 /**
@@ -31,7 +37,10 @@ export interface InferOptions {
 }
 
 /** A scenario as plain data, ready to be written as YAML and loaded by the scenario schema. */
-export type ScenarioDocument = Record<string, unknown> & { readonly id: string; readonly faults: readonly FaultBindingInput[] };
+export type ScenarioDocument = Record<string, unknown> & {
+  readonly id: string;
+  readonly faults: readonly FaultBindingInput[];
+};
 
 export interface InferredScenario {
   readonly scenario: ScenarioDocument;
@@ -68,7 +77,11 @@ function trafficOf(requests: readonly IncidentRequest[], config: EngineConfig): 
     const model = request.primary === defaultPrimary(config, request.agent) ? undefined : request.primary;
     const cancel = request.cancelAfterMs ?? undefined;
     const last = lines.at(-1);
-    const sameKind = last !== undefined && last.agent === request.agent && last.model === model && last.cancel_after === cancel;
+    const sameKind =
+      last !== undefined &&
+      last.agent === request.agent &&
+      last.model === model &&
+      last.cancel_after === cancel;
     if (sameKind && last.count === 1) {
       last.every = request.atMs - last.at;
       last.count = 2;
@@ -78,7 +91,14 @@ function trafficOf(requests: readonly IncidentRequest[], config: EngineConfig): 
       last.count++;
       continue;
     }
-    lines.push({ agent: request.agent, ...(model === undefined ? {} : { model }), at: request.atMs, count: 1, every: 0, ...(cancel === undefined ? {} : { cancel_after: cancel }) });
+    lines.push({
+      agent: request.agent,
+      ...(model === undefined ? {} : { model }),
+      at: request.atMs,
+      count: 1,
+      every: 0,
+      ...(cancel === undefined ? {} : { cancel_after: cancel }),
+    });
   }
   return lines.map((line) => ({
     agent: line.agent,
@@ -99,7 +119,11 @@ function expectationsOf(requests: readonly IncidentRequest[]): Record<string, un
     const body: Record<string, unknown> =
       end.event === "fallback_success"
         ? { outcome: "success", served_by: end.model, attempts: { min: end.attempt, max: end.attempt } }
-        : { outcome: "error", exhausted_reason: end.reason, attempts: { min: end.attempts, max: end.attempts } };
+        : {
+            outcome: "error",
+            exhausted_reason: end.reason,
+            attempts: { min: end.attempts, max: end.attempts },
+          };
     const key = JSON.stringify(body);
     const group = groups.get(key) ?? { body, indexes: [] };
     group.indexes.push(request.index);
@@ -107,7 +131,9 @@ function expectationsOf(requests: readonly IncidentRequest[]): Record<string, un
   }
   const all = requests.filter((r) => r.terminal !== null).length;
   return [...groups.values()].map(({ body, indexes }) =>
-    indexes.length === all && all === requests.length ? body : { index: indexes.length === 1 ? indexes[0] : indexes, ...body },
+    indexes.length === all && all === requests.length
+      ? body
+      : { index: indexes.length === 1 ? indexes[0] : indexes, ...body },
   );
 }
 
@@ -126,14 +152,19 @@ function auditPins(lines: readonly NumberedLine[]): Record<string, unknown>[] {
     counts.set(key, entry);
   };
   for (const { audit } of lines) {
-    if (audit.event === "fallback_failure") pin({ event: audit.event, model: audit.model, reason: audit.reason, action: audit.action });
-    else if (audit.event === "fallback_model_skipped") pin({ event: audit.event, model: audit.model, reason: audit.reason });
-    else if (audit.event === "circuit_transition") pin({ event: audit.event, model: audit.model, to: audit.to });
+    if (audit.event === "fallback_failure")
+      pin({ event: audit.event, model: audit.model, reason: audit.reason, action: audit.action });
+    else if (audit.event === "fallback_model_skipped")
+      pin({ event: audit.event, model: audit.model, reason: audit.reason });
+    else if (audit.event === "circuit_transition")
+      pin({ event: audit.event, model: audit.model, to: audit.to });
   }
   return [...counts.values()].map(({ match, n }) => ({ ...match, count: { min: n, max: n } }));
 }
 
-function auditExpectations(present: Record<string, unknown>[]): { audit?: { present: Record<string, unknown>[] } } {
+function auditExpectations(present: Record<string, unknown>[]): {
+  audit?: { present: Record<string, unknown>[] };
+} {
   return present.length === 0 ? {} : { audit: { present } };
 }
 
@@ -152,7 +183,9 @@ function midStreamJudge(config: EngineConfig): (call: IncidentCall) => MidStream
 function parsedInferred(raw: Record<string, unknown>): EngineConfig {
   const result = parseConfig(raw);
   if (!result.ok) {
-    throw new ReplayInputError(`the config inferred from the log is invalid (${result.problems.map((p) => `${p.path.join(".")}: ${p.message}`).join("; ")}); pass the real one with --config`);
+    throw new ReplayInputError(
+      `the config inferred from the log is invalid (${result.problems.map((p) => `${p.path.join(".")}: ${p.message}`).join("; ")}); pass the real one with --config`,
+    );
   }
   return result.config;
 }
@@ -163,9 +196,18 @@ export function inferScenario(lines: readonly NumberedLine[], options: InferOpti
   if (shape.requests.length === 0) {
     throw new ReplayInputError("the log has no fallback_request line, so there is no request to replay");
   }
-  const inferred = options.config === undefined ? inferConfig(shape, lines.map((l) => l.audit)) : undefined;
+  const inferred =
+    options.config === undefined
+      ? inferConfig(
+          shape,
+          lines.map((l) => l.audit),
+        )
+      : undefined;
   const config = options.config?.parsed ?? parsedInferred(inferred?.config ?? {});
-  const notes: ReplayNote[] = shape.orphanLines.map((line) => ({ line, message: "belongs to a request whose fallback_request is not in the log; not replayed" }));
+  const notes: ReplayNote[] = shape.orphanLines.map((line) => ({
+    line,
+    message: "belongs to a request whose fallback_request is not in the log; not replayed",
+  }));
   const faults: FaultBindingInput[] = [];
   const judge = midStreamJudge(config);
   for (const [model, calls] of shape.callsByModel) {
@@ -174,7 +216,11 @@ export function inferScenario(lines: readonly NumberedLine[], options: InferOpti
     notes.push(...windows.notes);
   }
   for (const request of shape.requests) {
-    if (request.terminal === null) notes.push({ line: request.line, message: `request ${request.requestId} has no terminal line (the log ends first); its outcome is not pinned` });
+    if (request.terminal === null)
+      notes.push({
+        line: request.line,
+        message: `request ${request.requestId} has no terminal line (the log ends first); its outcome is not pinned`,
+      });
   }
   const scenario: ScenarioDocument = {
     version: 1,

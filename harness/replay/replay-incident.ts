@@ -6,7 +6,12 @@ import { scenarioSchema } from "../scenario/schema.ts";
 import { compareDecisions, type DecisionComparison, type Tolerance } from "./compare-decisions.ts";
 import { decisionsOf } from "./decisions.ts";
 import type { NumberedLine } from "./incident-calls.ts";
-import { inferScenario, ReplayInputError, type InferredScenario, type KnownConfig } from "./infer-scenario.ts";
+import {
+  inferScenario,
+  ReplayInputError,
+  type InferredScenario,
+  type KnownConfig,
+} from "./infer-scenario.ts";
 
 /** Everything replay needs beyond the log. */
 export interface ReplayOptions {
@@ -52,20 +57,31 @@ export function numberedAudit(text: string): { lines: NumberedLine[]; unparsed: 
 }
 
 /** Runs an inferred scenario against the engine on a virtual clock and compares its decisions with the incident's. */
-export async function replayInferred(lines: readonly NumberedLine[], inferred: InferredScenario, options: ReplayOptions): Promise<ReplayResult> {
+export async function replayInferred(
+  lines: readonly NumberedLine[],
+  inferred: InferredScenario,
+  options: ReplayOptions,
+): Promise<ReplayResult> {
   const scenario = scenarioSchema.safeParse(inferred.scenario);
   if (!scenario.success) {
     const issues = scenario.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new ReplayInputError(`the inferred scenario is not valid (${issues})`);
   }
-  const run = await runScenario(scenario.data, { engine: options.engine, fleet: options.fleet, file: options.scenarioFile });
+  const run = await runScenario(scenario.data, {
+    engine: options.engine,
+    fleet: options.fleet,
+    file: options.scenarioFile,
+  });
   const replayed = numberedAudit(run.auditText);
   const comparison = compareDecisions(decisionsOf(lines), decisionsOf(replayed.lines), options.tolerance);
   return { inferred, run, comparison, unparsedReplayLines: replayed.unparsed };
 }
 
 /** Infers the incident's scenario and replays it (see {@link replayInferred}). */
-export async function replayIncident(lines: readonly NumberedLine[], options: ReplayOptions): Promise<ReplayResult> {
+export async function replayIncident(
+  lines: readonly NumberedLine[],
+  options: ReplayOptions,
+): Promise<ReplayResult> {
   const inferred = inferScenario(lines, {
     id: options.id,
     source: options.source,

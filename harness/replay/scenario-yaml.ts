@@ -2,7 +2,12 @@ import { Document, isMap, isSeq } from "yaml";
 import type { ScenarioDocument } from "./infer-scenario.ts";
 
 /** Lists whose items read best one per line, as `{ … }`. */
-const ONE_LINE_ITEMS = [["traffic"], ["faults"], ["expect", "requests"], ["expect", "audit", "present"]] as const;
+const ONE_LINE_ITEMS = [
+  ["traffic"],
+  ["faults"],
+  ["expect", "requests"],
+  ["expect", "audit", "present"],
+] as const;
 
 /**
  * A scenario as YAML a person can read: one traffic line, fault or expectation per line, and a header

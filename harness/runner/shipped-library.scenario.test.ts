@@ -13,13 +13,20 @@ describe("the shipped scenario library", () => {
   let outcomes: readonly ScenarioOutcome[] = [];
 
   beforeAll(async () => {
-    const suite = await runSuite({ paths: [SHIPPED_SCENARIOS], cwd: process.cwd(), engine: referenceEngine, fleet: createFleetFactory() });
+    const suite = await runSuite({
+      paths: [SHIPPED_SCENARIOS],
+      cwd: process.cwd(),
+      engine: referenceEngine,
+      fleet: createFleetFactory(),
+    });
     if (!suite.ok) throw new Error(suite.problems.join("\n"));
     outcomes = suite.outcomes;
   }, 300_000);
 
   it("passes against the reference engine, with every parity row PASS", () => {
-    const failed = outcomes.filter((o) => o.verdict.verdict === "fail").map((o) => `${o.scenario.id}: ${o.verdict.reasons.join("; ")}`);
+    const failed = outcomes
+      .filter((o) => o.verdict.verdict === "fail")
+      .map((o) => `${o.scenario.id}: ${o.verdict.reasons.join("; ")}`);
     expect(failed).toEqual([]);
     expect(outcomes.length).toBeGreaterThanOrEqual(40);
     const parity = parityMatrix(outcomes, { corpus: referenceCorpusEvidence() });
@@ -49,7 +56,8 @@ describe("the shipped scenario library", () => {
         scenarioFile: file,
       });
       steps += replay.comparison.steps;
-      if (!replay.comparison.same) diverged.push(`${scenario.id}: ${replay.comparison.first?.message ?? "?"}`);
+      if (!replay.comparison.same)
+        diverged.push(`${scenario.id}: ${replay.comparison.first?.message ?? "?"}`);
       expect(replay.inferred.notes).toEqual([]);
     }
     expect(diverged).toEqual([]);

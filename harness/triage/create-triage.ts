@@ -48,7 +48,10 @@ export function createTriage(options: TriageOptions = {}): Triage {
   const models = new ModelTally();
   const breakers = new BreakerTally(timeline);
   const waits = new WaitTally(timeline);
-  const requests = new RequestTally(options.openRequestCap ?? DEFAULT_OPEN_REQUEST_CAP, options.topK ?? DEFAULT_TOP_K);
+  const requests = new RequestTally(
+    options.openRequestCap ?? DEFAULT_OPEN_REQUEST_CAP,
+    options.topK ?? DEFAULT_TOP_K,
+  );
   const primaries = new PrimaryRecovery();
   const quality = new LogQualityTally();
   let lines = 0;
@@ -58,7 +61,8 @@ export function createTriage(options: TriageOptions = {}): Triage {
 
   return {
     feed(incident) {
-      if (finished) throw new Error("Failed to feed the triage: it is finished. Create a new one with createTriage().");
+      if (finished)
+        throw new Error("Failed to feed the triage: it is finished. Create a new one with createTriage().");
       const audit = incident.audit;
       // Reader lines carry a valid SPEC time; a line that somehow does not is placed at the last time seen.
       const ms = parseIsoMillis(audit.ts) ?? lastMs ?? 0;
@@ -77,7 +81,10 @@ export function createTriage(options: TriageOptions = {}): Triage {
     },
 
     finish(read) {
-      if (finished) throw new Error("Failed to finish the triage: it is finished already. Keep the findings of the first finish().");
+      if (finished)
+        throw new Error(
+          "Failed to finish the triage: it is finished already. Keep the findings of the first finish().",
+        );
       finished = true;
       const start = firstMs ?? 0;
       const end = lastMs ?? 0;
@@ -110,7 +117,11 @@ export function createTriage(options: TriageOptions = {}): Triage {
         returnToPrimary: primaries.finish(end),
         worst: requestFindings.worst,
         quality: quality.finish(read, requestFindings),
-        timeline: snapshot(timeline, start, breakerFindings.slice(0, TIMELINE_MODEL_CAP).map((b) => b.model)),
+        timeline: snapshot(
+          timeline,
+          start,
+          breakerFindings.slice(0, TIMELINE_MODEL_CAP).map((b) => b.model),
+        ),
       };
       const { actions, rules } = suggestActions(base, options.config);
       return { ...base, actions, rules };
@@ -119,7 +130,11 @@ export function createTriage(options: TriageOptions = {}): Triage {
 }
 
 function snapshot(timeline: TimeBuckets, originMs: number, breakerModels: readonly string[]): Timeline {
-  const series = [WAIT_SERIES, FAILURE_SERIES, ...breakerModels.flatMap((m) => [breakerSeries("open", m), breakerSeries("half_open", m)])];
+  const series = [
+    WAIT_SERIES,
+    FAILURE_SERIES,
+    ...breakerModels.flatMap((m) => [breakerSeries("open", m), breakerSeries("half_open", m)]),
+  ];
   const { startMs, bucketMs, values } = timeline.snapshot(series);
   const of = (s: string): number[] => values.get(s) ?? [];
   return {
@@ -127,7 +142,11 @@ function snapshot(timeline: TimeBuckets, originMs: number, breakerModels: readon
     originMs,
     bucketMs,
     buckets: of(WAIT_SERIES).length,
-    breakers: breakerModels.map((model) => ({ model, openMs: of(breakerSeries("open", model)), halfOpenMs: of(breakerSeries("half_open", model)) })),
+    breakers: breakerModels.map((model) => ({
+      model,
+      openMs: of(breakerSeries("open", model)),
+      halfOpenMs: of(breakerSeries("half_open", model)),
+    })),
     waitMs: of(WAIT_SERIES),
     failures: of(FAILURE_SERIES),
   };

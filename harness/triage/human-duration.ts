@@ -12,7 +12,8 @@ const DAY = 24 * HOUR;
  */
 export function humanDuration(ms: number): string {
   if (ms < MINUTE) return formatDuration(Math.round(ms * 1000) / 1000);
-  const [big, small, bigUnit, smallUnit] = ms < HOUR ? [MINUTE, SECOND, "min", "s"] : ms < DAY ? [HOUR, MINUTE, "h", "min"] : [DAY, HOUR, "d", "h"];
+  const [big, small, bigUnit, smallUnit] =
+    ms < HOUR ? [MINUTE, SECOND, "min", "s"] : ms < DAY ? [HOUR, MINUTE, "h", "min"] : [DAY, HOUR, "d", "h"];
   const total = Math.round(ms / small);
   const perBig = big / small;
   const whole = Math.floor(total / perBig);

@@ -119,9 +119,17 @@ export interface AgentFindings {
    * Requests that ended in error after every model of their chain was tried or skipped (or `all_open`),
    * for a reason another model could have served: not a `fail`-class reason, not the deadline.
    */
-  readonly chainExhausted: { readonly count: number; readonly byReason: Readonly<Record<string, number>>; readonly examples: readonly RequestSummary[] };
+  readonly chainExhausted: {
+    readonly count: number;
+    readonly byReason: Readonly<Record<string, number>>;
+    readonly examples: readonly RequestSummary[];
+  };
   /** Requests that ended in error on a retryable reason (rate limit, overload, network): their retries ran out. */
-  readonly retriesRanOut: { readonly count: number; readonly byReason: Readonly<Record<string, number>>; readonly examples: readonly RequestSummary[] };
+  readonly retriesRanOut: {
+    readonly count: number;
+    readonly byReason: Readonly<Record<string, number>>;
+    readonly examples: readonly RequestSummary[];
+  };
 }
 
 /** One request, as the worst-requests tables and the evidence show it. */
@@ -278,7 +286,11 @@ export interface LogQuality {
   readonly problems: readonly IncidentProblem[];
   readonly problemCounts: Readonly<Record<string, number>>;
   /** Fields the source lines lacked and the reader derived, per field. */
-  readonly derivedFields: readonly { readonly field: string; readonly count: number; readonly firstLine: number }[];
+  readonly derivedFields: readonly {
+    readonly field: string;
+    readonly count: number;
+    readonly firstLine: number;
+  }[];
   /** Lines the reader made up whole (a missing `fallback_request` or attempt line). */
   readonly synthesizedLines: CountWithExamples;
   /** Jumps in `seq`: lines missing from the log. */
@@ -301,7 +313,11 @@ export interface Timeline {
   readonly bucketMs: number;
   readonly buckets: number;
   /** Per model: ms open and ms half-open in each bucket. */
-  readonly breakers: readonly { readonly model: string; readonly openMs: readonly number[]; readonly halfOpenMs: readonly number[] }[];
+  readonly breakers: readonly {
+    readonly model: string;
+    readonly openMs: readonly number[];
+    readonly halfOpenMs: readonly number[];
+  }[];
   /** delay_ms of failures in each bucket (by the failure's time). */
   readonly waitMs: readonly number[];
   readonly failures: readonly number[];

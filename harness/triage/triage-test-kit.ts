@@ -21,8 +21,16 @@ export interface IncidentMarks {
 export function incidentLines(lines: readonly string[], marks: IncidentMarks = {}): IncidentLine[] {
   return lines.map((text, index) => {
     const parsed = parseAuditLine(JSON.parse(text));
-    if (!parsed.ok) throw new Error(`Failed to build the incident line ${index + 1}: ${parsed.problem.message}. Fix the test's log.`);
-    return { line: index + 1, format: marks.format ?? "spec", audit: parsed.line, derived: marks.derived?.[index + 1] ?? [] };
+    if (!parsed.ok)
+      throw new Error(
+        `Failed to build the incident line ${index + 1}: ${parsed.problem.message}. Fix the test's log.`,
+      );
+    return {
+      line: index + 1,
+      format: marks.format ?? "spec",
+      audit: parsed.line,
+      derived: marks.derived?.[index + 1] ?? [],
+    };
   });
 }
 
@@ -32,7 +40,8 @@ export function triageOf(
   options: TriageOptions & { marks?: IncidentMarks; read?: IncidentReadSummary } = {},
 ): TriageFindings {
   const triage = createTriage(options);
-  for (const line of incidentLines(log instanceof AuditLogBuilder ? log.lines() : log, options.marks)) triage.feed(line);
+  for (const line of incidentLines(log instanceof AuditLogBuilder ? log.lines() : log, options.marks))
+    triage.feed(line);
   return triage.finish(options.read);
 }
 
@@ -44,7 +53,12 @@ export const BACKUP = "anthropic/claude-sonnet-4-5";
 export const CHAIN = [PRIMARY, BACKUP] as const;
 
 /** `n` requests served by the primary at once, one every `everyMs`. */
-export function servedByPrimary(log: AuditLogBuilder, ids: readonly string[], everyMs = 1_000, agent = "build"): AuditLogBuilder {
+export function servedByPrimary(
+  log: AuditLogBuilder,
+  ids: readonly string[],
+  everyMs = 1_000,
+  agent = "build",
+): AuditLogBuilder {
   for (const id of ids) {
     log.request(id, CHAIN, { agent }).attempt(id, PRIMARY).success(id, { latency_ms: 300 }).advance(everyMs);
   }
@@ -63,12 +77,30 @@ export function servedByBackup(log: AuditLogBuilder, id: string, agent = "build"
 
 /** A half-open probe on the primary: it fails and reopens (cooldown again), or succeeds and closes. */
 export function probe(log: AuditLogBuilder, id: string, ok: boolean, cooldownMs: number): AuditLogBuilder {
-  log.request(id, CHAIN).transition(id, PRIMARY, "open", "half_open", { failures: 3, cooldownUntil: null, cause: "cooldown_elapsed" });
-  if (ok) return log.attempt(id, PRIMARY).transition(id, PRIMARY, "half_open", "closed", { failures: 0, cooldownUntil: null, cause: "probe_success" }).success(id);
+  log
+    .request(id, CHAIN)
+    .transition(id, PRIMARY, "open", "half_open", {
+      failures: 3,
+      cooldownUntil: null,
+      cause: "cooldown_elapsed",
+    });
+  if (ok)
+    return log
+      .attempt(id, PRIMARY)
+      .transition(id, PRIMARY, "half_open", "closed", {
+        failures: 0,
+        cooldownUntil: null,
+        cause: "probe_success",
+      })
+      .success(id);
   return log
     .attempt(id, PRIMARY)
     .failure(id, "unavailable", "fallback", { status: 503 })
-    .transition(id, PRIMARY, "half_open", "open", { failures: 1, cooldownUntil: log.now + cooldownMs, cause: "unavailable" })
+    .transition(id, PRIMARY, "half_open", "open", {
+      failures: 1,
+      cooldownUntil: log.now + cooldownMs,
+      cause: "unavailable",
+    })
     .attempt(id, BACKUP)
     .success(id);
 }
@@ -80,7 +112,11 @@ export function tripThenProbes(probes: readonly boolean[], cooldownMs = 60_000):
     .request("r0", CHAIN)
     .attempt("r0", PRIMARY)
     .failure("r0", "server_error", "fallback", { status: 500 })
-    .transition("r0", PRIMARY, "closed", "open", { failures: 3, cooldownUntil: log.now + cooldownMs, cause: "server_error" })
+    .transition("r0", PRIMARY, "closed", "open", {
+      failures: 3,
+      cooldownUntil: log.now + cooldownMs,
+      cause: "server_error",
+    })
     .attempt("r0", BACKUP)
     .success("r0");
   probes.forEach((ok, i) => probe(log.advance(cooldownMs), `p${i + 1}`, ok, cooldownMs));
@@ -90,6 +126,9 @@ export function tripThenProbes(probes: readonly boolean[], cooldownMs = 60_000):
 /** Parses a config for a test, as `--config` would; a config the test got wrong throws with the problems. */
 export function testConfig(raw: unknown): EngineConfig {
   const parsed = parseConfig(raw);
-  if (!parsed.ok) throw new Error(`Failed to parse the test config: ${parsed.problems.map((p) => p.message).join("; ")}. Fix the test.`);
+  if (!parsed.ok)
+    throw new Error(
+      `Failed to parse the test config: ${parsed.problems.map((p) => p.message).join("; ")}. Fix the test.`,
+    );
   return parsed.config;
 }

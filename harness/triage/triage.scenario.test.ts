@@ -18,10 +18,13 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
  * A real-looking incident: a shipped scenario run by the reference engine, its audit written to a file and
  * its inline config to an opencode.json, then `fallback-harness triage --config … --json` over both.
  */
-async function triageScenario(relative: string): Promise<{ findings: TriageFindings; markdown: string; html: string }> {
+async function triageScenario(
+  relative: string,
+): Promise<{ findings: TriageFindings; markdown: string; html: string }> {
   const file = join(root, relative);
   const loaded = await loadScenarioFile(file, scenarioSchema);
-  if (!loaded.ok) throw new Error(`Failed to load ${relative}: ${loaded.problems.map((p) => p.message).join("; ")}`);
+  if (!loaded.ok)
+    throw new Error(`Failed to load ${relative}: ${loaded.problems.map((p) => p.message).join("; ")}`);
   const run = await runScenario(loaded.value, { engine: referenceEngine, fleet: createFleetFactory(), file });
   const dir = await mkdtemp(join(tmpdir(), "triage-scenario-"));
   await writeFile(join(dir, "model-fallback.jsonl"), run.auditText);
@@ -37,13 +40,18 @@ async function triageScenario(relative: string): Promise<{ findings: TriageFindi
   };
 }
 
-const at = (iso: string | null | undefined): number => (iso == null ? Number.NaN : Date.parse(iso) - VIRTUAL_START_MS);
+const at = (iso: string | null | undefined): number =>
+  iso == null ? Number.NaN : Date.parse(iso) - VIRTUAL_START_MS;
 
 describe("triage of a one-minute OpenAI outage (failoverbench s15, reference engine)", () => {
   it("finds the primary's 503s, its circuit, the return to it after recovery, and nothing to change", async () => {
-    const { findings, markdown, html } = await triageScenario("scenarios/failoverbench/s15-outage-then-recovery.yaml");
+    const { findings, markdown, html } = await triageScenario(
+      "scenarios/failoverbench/s15-outage-then-recovery.yaml",
+    );
     const primary = findings.models.find((m) => m.model === "openai/gpt-4.1");
-    expect(primary?.byReason.map((r) => [r.reason, r.statuses])).toEqual([["unavailable", { "503": primary?.failures }]]);
+    expect(primary?.byReason.map((r) => [r.reason, r.statuses])).toEqual([
+      ["unavailable", { "503": primary?.failures }],
+    ]);
     expect(primary?.skipped.circuit_open).toBeGreaterThan(0);
     expect(findings.totals).toMatchObject({ requests: 20, served: 20, endedInError: 0, unfinished: 0 });
 
@@ -67,11 +75,28 @@ describe("triage of a one-minute OpenAI outage (failoverbench s15, reference eng
 
 describe("triage of a flapping Gemini primary (breaker scenario, reference engine)", () => {
   it("counts the failed probes and proposes a longer cooldown at the config's real path", async () => {
-    const { findings, markdown } = await triageScenario("scenarios/breaker/flapping-primary-failing-probes.yaml");
+    const { findings, markdown } = await triageScenario(
+      "scenarios/breaker/flapping-primary-failing-probes.yaml",
+    );
     // The scenario's own expectation: five half-open probes, four fail and reopen, the fifth closes.
-    expect(findings.breakers[0]).toMatchObject({ model: "google/gemini-2.5-pro", halfOpened: 5, reopened: 4, closed: 1, observedCooldownMs: 20_000 });
+    expect(findings.breakers[0]).toMatchObject({
+      model: "google/gemini-2.5-pro",
+      halfOpened: 5,
+      reopened: 4,
+      closed: 1,
+      observedCooldownMs: 20_000,
+    });
     expect(findings.actions.map((a) => a.id)).toEqual(["lengthen-cooldown"]);
-    expect(findings.actions[0]?.changes).toEqual([{ path: "fallback.circuit_breaker.cooldown_ms", current: 20_000, suggested: 40_000, currentFrom: "config" }]);
-    expect(markdown).toContain("   - Change: `fallback.circuit_breaker.cooldown_ms`: `20000` (in the config) → `40000`");
+    expect(findings.actions[0]?.changes).toEqual([
+      {
+        path: "fallback.circuit_breaker.cooldown_ms",
+        current: 20_000,
+        suggested: 40_000,
+        currentFrom: "config",
+      },
+    ]);
+    expect(markdown).toContain(
+      "   - Change: `fallback.circuit_breaker.cooldown_ms`: `20000` (in the config) → `40000`",
+    );
   });
 });

@@ -12,7 +12,9 @@ export interface TriageReportFiles {
 
 /** `model-fallback.jsonl.gz` → `triage-model-fallback`: the default report folder's name. */
 export function defaultTriageDirName(logPath: string): string {
-  const name = basename(logPath).replace(/\.gz$/i, "").replace(/\.(jsonl|ndjson|json|log|txt)$/i, "");
+  const name = basename(logPath)
+    .replace(/\.gz$/i, "")
+    .replace(/\.(jsonl|ndjson|json|log|txt)$/i, "");
   return `triage-${name === "" ? "log" : name}`;
 }
 

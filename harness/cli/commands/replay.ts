@@ -35,15 +35,23 @@ export const DEFAULT_TOLERANCE: Tolerance = { ms: 1_000, ratio: 0.5 };
 
 /** `model-fallback.jsonl.gz` → `incident-model-fallback`. */
 export function incidentId(file: string): string {
-  const stem = basename(file).replace(/\.gz$/, "").replace(/\.jsonl?$/, "");
-  const kebab = stem.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  const stem = basename(file)
+    .replace(/\.gz$/, "")
+    .replace(/\.jsonl?$/, "");
+  const kebab = stem
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
   return `incident-${kebab === "" ? "log" : kebab}`;
 }
 
 async function knownConfig(path: string, io: CliIo): Promise<KnownConfig | string> {
   const loaded = await loadConfigFile(resolve(io.cwd, path));
-  if (!loaded.ok) return `${formatProblems(loaded.problems, path)}\nfallback-harness replay: the config ${path} is unusable; nothing was replayed.`;
-  const raw: unknown = parseJsonc(await readFile(resolve(io.cwd, path), "utf8"), [], { allowTrailingComma: true });
+  if (!loaded.ok)
+    return `${formatProblems(loaded.problems, path)}\nfallback-harness replay: the config ${path} is unusable; nothing was replayed.`;
+  const raw: unknown = parseJsonc(await readFile(resolve(io.cwd, path), "utf8"), [], {
+    allowTrailingComma: true,
+  });
   return { raw: raw as Record<string, unknown>, parsed: loaded.config };
 }
 
@@ -76,7 +84,13 @@ export async function replayCommand(args: ReplayArgs, io: CliIo, fleet: FleetFac
   const lines: NumberedLine[] = [];
   let summary;
   try {
-    summary = await readIncidentLog(resolve(io.cwd, args.file), (line) => lines.push({ line: line.line, audit: line.audit, ...(line.audit.event === "fallback_request" && isSynthesizedLine(line) ? { chainUnknown: true } : {}) }));
+    summary = await readIncidentLog(resolve(io.cwd, args.file), (line) =>
+      lines.push({
+        line: line.line,
+        audit: line.audit,
+        ...(line.audit.event === "fallback_request" && isSynthesizedLine(line) ? { chainUnknown: true } : {}),
+      }),
+    );
   } catch (error) {
     if (isAuditInputError(error)) return fail(io, error.message);
     throw error;
@@ -88,38 +102,62 @@ export async function replayCommand(args: ReplayArgs, io: CliIo, fleet: FleetFac
   const out = resolve(io.cwd, args.out ?? join("scenarios", "incidents", `${id}.yaml`));
   const tolerance = args.tolerance ?? DEFAULT_TOLERANCE;
   try {
-    const inferred = inferScenario(lines, { id, source: basename(args.file), ...(config === undefined ? {} : { config }), ...(args.seed === undefined ? {} : { seed: args.seed }) });
+    const inferred = inferScenario(lines, {
+      id,
+      source: basename(args.file),
+      ...(config === undefined ? {} : { config }),
+      ...(args.seed === undefined ? {} : { seed: args.seed }),
+    });
     await mkdir(dirname(out), { recursive: true });
-    await writeFile(out, scenarioYaml(inferred.scenario, [
-      `Inferred by fallback-harness replay from ${basename(args.file)} (${summary.format} format, ${summary.usedLines} of ${summary.totalLines} lines used).`,
-      "The faults are what the log shows; the expectations pin what the engine decided.",
-      "To prove a fix: keep the faults, change `expect` to what should have happened, run `fallback-harness run` on this file.",
-    ]));
-    const result = await replayInferred(lines, inferred, { source: basename(args.file), id, ...(config === undefined ? {} : { config }), engine, fleet, ...(args.seed === undefined ? {} : { seed: args.seed }), tolerance, scenarioFile: out });
+    await writeFile(
+      out,
+      scenarioYaml(inferred.scenario, [
+        `Inferred by fallback-harness replay from ${basename(args.file)} (${summary.format} format, ${summary.usedLines} of ${summary.totalLines} lines used).`,
+        "The faults are what the log shows; the expectations pin what the engine decided.",
+        "To prove a fix: keep the faults, change `expect` to what should have happened, run `fallback-harness run` on this file.",
+      ]),
+    );
+    const result = await replayInferred(lines, inferred, {
+      source: basename(args.file),
+      id,
+      ...(config === undefined ? {} : { config }),
+      engine,
+      fleet,
+      ...(args.seed === undefined ? {} : { seed: args.seed }),
+      tolerance,
+      scenarioFile: out,
+    });
     const reportDir = resolve(io.cwd, args.reportDir ?? join("reports", `replay-${id}`));
     await mkdir(reportDir, { recursive: true });
     const replayedAudit = join(reportDir, "replayed-audit.jsonl");
     await writeFile(replayedAudit, result.run.auditText);
     await writeFile(join(reportDir, "comparison.json"), `${JSON.stringify(result.comparison, null, 2)}\n`);
     const traffic = Array.isArray(inferred.scenario.traffic) ? inferred.scenario.traffic.length : 0;
-    io.stdout.write(formatReplay({
-      log: args.file,
-      scenarioPath: relative(io.cwd, out),
-      engine: engine.name,
-      requests: inferred.shape.requests.length,
-      trafficLines: traffic,
-      faults: inferred.scenario.faults.length,
-      notes: inferred.notes,
-      evidence: inferred.evidence,
-      comparison: result.comparison,
-      tolerance,
-      replayedAudit: relative(io.cwd, replayedAudit),
-    }));
-    if (result.run.engineError !== null) io.stderr.write(`fallback-harness replay: ${result.run.engineError}\n`);
+    io.stdout.write(
+      formatReplay({
+        log: args.file,
+        scenarioPath: relative(io.cwd, out),
+        engine: engine.name,
+        requests: inferred.shape.requests.length,
+        trafficLines: traffic,
+        faults: inferred.scenario.faults.length,
+        notes: inferred.notes,
+        evidence: inferred.evidence,
+        comparison: result.comparison,
+        tolerance,
+        replayedAudit: relative(io.cwd, replayedAudit),
+      }),
+    );
+    if (result.run.engineError !== null)
+      io.stderr.write(`fallback-harness replay: ${result.run.engineError}\n`);
     return result.comparison.same ? EXIT.ok : EXIT.checkFailed;
   } catch (error) {
     if (error instanceof ReplayInputError) return fail(io, `${args.file}: ${error.message}.`);
-    if (error instanceof ScenarioInputError) return fail(io, `${args.file}: the inferred scenario cannot run: ${error.message}. Does --config match the engine that wrote the log?`);
+    if (error instanceof ScenarioInputError)
+      return fail(
+        io,
+        `${args.file}: the inferred scenario cannot run: ${error.message}. Does --config match the engine that wrote the log?`,
+      );
     throw error;
   }
 }

@@ -8,7 +8,11 @@ import { formatIncidentProblems, readIncidentLog } from "../../incident/read-inc
 import { createTriage } from "../../triage/create-triage.ts";
 import { summaryLine } from "../../triage/render/triage-text.ts";
 import type { TriageFindings } from "../../triage/triage-findings.ts";
-import { defaultTriageDirName, writeTriageReport, type TriageReportFiles } from "../../triage/write-triage-report.ts";
+import {
+  defaultTriageDirName,
+  writeTriageReport,
+  type TriageReportFiles,
+} from "../../triage/write-triage-report.ts";
 import { EXIT, type CliIo, type ExitCode } from "../io.ts";
 
 /** Arguments of `fallback-harness triage`. */
@@ -35,7 +39,8 @@ function shown(path: string, cwd: string): string {
 
 function summary(findings: TriageFindings, files: TriageReportFiles, cwd: string, file: string): string {
   const out = [`fallback-harness triage: ${file}`, `  ${summaryLine(findings)}`];
-  if (findings.actions.length === 0) out.push(`  Nothing to suggest: none of the ${findings.rules.length} runbook rules fired.`);
+  if (findings.actions.length === 0)
+    out.push(`  Nothing to suggest: none of the ${findings.rules.length} runbook rules fired.`);
   else {
     out.push(`  Suggested actions (${findings.actions.length}):`);
     findings.actions.forEach((a, i) => out.push(`    ${i + 1}. ${a.title} [${a.id}]`));
@@ -67,13 +72,19 @@ export async function triageCommand(args: TriageCommandArgs, io: CliIo): Promise
   const triage = createTriage(config === undefined ? { file: args.file } : { file: args.file, config });
   let read: IncidentReadSummary;
   try {
-    read = await readIncidentLog(resolve(io.cwd, args.file), (line) => triage.feed(line), { file: args.file });
+    read = await readIncidentLog(resolve(io.cwd, args.file), (line) => triage.feed(line), {
+      file: args.file,
+    });
   } catch (error) {
-    return fail(isAuditInputError(error) ? error.message : `Failed to read the audit log ${args.file}: ${why(error)}.`);
+    return fail(
+      isAuditInputError(error) ? error.message : `Failed to read the audit log ${args.file}: ${why(error)}.`,
+    );
   }
   if (read.usedLines === 0) {
     io.stderr.write(formatIncidentProblems(read));
-    return fail(`Failed to triage ${args.file}: it has no usable audit line (${read.totalLines} line(s) read). Pass a SPEC §8 or OpenCode-style JSONL log.`);
+    return fail(
+      `Failed to triage ${args.file}: it has no usable audit line (${read.totalLines} line(s) read). Pass a SPEC §8 or OpenCode-style JSONL log.`,
+    );
   }
   // The report's log-quality section has them too; on the terminal they are the first thing to know.
   if (read.problems.length > 0) io.stderr.write(formatIncidentProblems(read));

@@ -24,7 +24,8 @@ export const checkCredentials: TriageRule = {
       const provider = m.model.split("/")[0] ?? m.model;
       const idProblem = idTrips.length > 0 || invalid > 0;
       const evidence = [...keyTrips, ...idTrips].map(
-        (r) => `${r.reason} ×${r.count} on ${m.model} (status ${tally(r.statuses)}; lines ${r.firstLine}–${r.lastLine})`,
+        (r) =>
+          `${r.reason} ×${r.count} on ${m.model} (status ${tally(r.statuses)}; lines ${r.firstLine}–${r.lastLine})`,
       );
       if (invalid > 0) evidence.push(`${m.model} was skipped as invalid ${invalid} time(s)`);
       const locations = config === undefined ? [] : modelLocations(config, m.model);
@@ -40,7 +41,12 @@ export const checkCredentials: TriageRule = {
         threshold: checkCredentials.threshold,
         evidence,
         changes: idProblem
-          ? locations.map((path) => ({ path, current: m.model, suggested: "a model id the provider lists (or remove it from the chain)", currentFrom: "config" as const }))
+          ? locations.map((path) => ({
+              path,
+              current: m.model,
+              suggested: "a model id the provider lists (or remove it from the chain)",
+              currentFrom: "config" as const,
+            }))
           : [],
       });
     }

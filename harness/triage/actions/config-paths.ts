@@ -1,4 +1,11 @@
-import { DEFAULT_SETTINGS, resolveChain, settingsFor, type ChainSource, type EngineConfig, type FallbackSettings } from "../../../src/index.ts";
+import {
+  DEFAULT_SETTINGS,
+  resolveChain,
+  settingsFor,
+  type ChainSource,
+  type EngineConfig,
+  type FallbackSettings,
+} from "../../../src/index.ts";
 import type { ConfigChange, TriageAnalysis } from "../triage-findings.ts";
 
 /** `agent.build` or `agent["my agent"]`: dot notation where a key allows it. */
@@ -35,10 +42,16 @@ export interface ChainLocation {
 }
 
 /** Where `agent`'s chain lives and what it holds; null when neither the config nor the log tells. */
-export function chainLocation(analysis: TriageAnalysis, config: EngineConfig | undefined, agent: string): ChainLocation | null {
+export function chainLocation(
+  analysis: TriageAnalysis,
+  config: EngineConfig | undefined,
+  agent: string,
+): ChainLocation | null {
   if (config === undefined) {
     const chain = analysis.agents.find((a) => a.agent === agent)?.chain ?? null;
-    return chain === null ? null : { chain, path: `${keyPath("agent", agent)}.models`, from: "log", sharedWith: [] };
+    return chain === null
+      ? null
+      : { chain, path: `${keyPath("agent", agent)}.models`, from: "log", sharedWith: [] };
   }
   const resolved = resolveChain(config, { agent });
   if ("error" in resolved) return null;
@@ -54,16 +67,26 @@ export function chainLocation(analysis: TriageAnalysis, config: EngineConfig | u
 }
 
 /** A fallback setting by its key path (`["circuit_breaker", "cooldown_ms"]`). */
-type SettingKey = readonly ["circuit_breaker", "cooldown_ms"] | readonly ["max_retries"] | readonly ["retry_after_cap_ms"] | readonly ["audit_log"];
+type SettingKey =
+  | readonly ["circuit_breaker", "cooldown_ms"]
+  | readonly ["max_retries"]
+  | readonly ["retry_after_cap_ms"]
+  | readonly ["audit_log"];
 
 function read(settings: unknown, key: SettingKey): unknown {
   let value: unknown = settings;
-  for (const part of key) value = typeof value === "object" && value !== null ? (value as Record<string, unknown>)[part] : undefined;
+  for (const part of key)
+    value =
+      typeof value === "object" && value !== null ? (value as Record<string, unknown>)[part] : undefined;
   return value;
 }
 
 /** The setting's path and value for `agent`: its own override when it has one, else the global block. */
-export function settingLocation(config: EngineConfig, agent: string, key: SettingKey): { path: string; value: unknown } {
+export function settingLocation(
+  config: EngineConfig,
+  agent: string,
+  key: SettingKey,
+): { path: string; value: unknown } {
   const override = Object.hasOwn(config.agent, agent) ? config.agent[agent]?.fallback : undefined;
   const own = override === undefined ? undefined : read(override, key);
   if (own !== undefined) return { path: `${keyPath("agent", agent)}.fallback.${key.join(".")}`, value: own };
@@ -84,12 +107,25 @@ export function settingChanges(
   if (config === undefined) {
     const fallback = read(DEFAULT_SETTINGS, key) as number;
     const current = fromLog ?? fallback;
-    return [{ path: `fallback.${key.join(".")}`, current, suggested: suggest(current), currentFrom: fromLog === null ? "default" : "log" }];
+    return [
+      {
+        path: `fallback.${key.join(".")}`,
+        current,
+        suggested: suggest(current),
+        currentFrom: fromLog === null ? "default" : "log",
+      },
+    ];
   }
   const byPath = new Map<string, ConfigChange>();
   for (const agent of agents.length === 0 ? ["default"] : agents) {
     const { path, value } = settingLocation(config, agent, key);
-    if (!byPath.has(path)) byPath.set(path, { path, current: value, suggested: typeof value === "number" ? suggest(value) : value, currentFrom: "config" });
+    if (!byPath.has(path))
+      byPath.set(path, {
+        path,
+        current: value,
+        suggested: typeof value === "number" ? suggest(value) : value,
+        currentFrom: "config",
+      });
   }
   return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
 }

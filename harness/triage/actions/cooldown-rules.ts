@@ -18,9 +18,19 @@ function agentsOf(analysis: TriageAnalysis, model: string): readonly string[] {
 }
 
 /** The cooldown the log or the config says the model ran with; null if neither says. */
-function cooldownOf(b: BreakerFindings, analysis: TriageAnalysis, config: EngineConfig | undefined): number | null {
+function cooldownOf(
+  b: BreakerFindings,
+  analysis: TriageAnalysis,
+  config: EngineConfig | undefined,
+): number | null {
   if (config === undefined) return b.observedCooldownMs;
-  const changes = settingChanges(config, agentsOf(analysis, b.model), ["circuit_breaker", "cooldown_ms"], null, (v) => v);
+  const changes = settingChanges(
+    config,
+    agentsOf(analysis, b.model),
+    ["circuit_breaker", "cooldown_ms"],
+    null,
+    (v) => v,
+  );
   const values = changes.map((c) => c.current).filter((v): v is number => typeof v === "number");
   return values.length === 0 ? null : Math.min(...values);
 }
@@ -30,8 +40,11 @@ function breakerEvidence(b: BreakerFindings): string[] {
     `${b.model}: ${b.opened} opening(s), ${probesOf(b)} probe(s) — ${b.closed} closed the circuit, ${b.reopened} reopened it; not closed for ${humanDuration(b.notClosedMs)} in all`,
   ];
   if (b.longestSpell !== null)
-    out.push(`longest spell ${humanDuration(b.longestSpell.durationMs)} from line ${b.longestSpell.openedLine}${b.longestSpell.closedLine === null ? " (still open at the end of the log)" : ` to line ${b.longestSpell.closedLine}`}, ${b.longestSpell.reopens} failed probe(s) in it`);
-  if (b.observedCooldownMs !== null) out.push(`cooldown as the log shows it (cooldown_until − ts): ${humanDuration(b.observedCooldownMs)}`);
+    out.push(
+      `longest spell ${humanDuration(b.longestSpell.durationMs)} from line ${b.longestSpell.openedLine}${b.longestSpell.closedLine === null ? " (still open at the end of the log)" : ` to line ${b.longestSpell.closedLine}`}, ${b.longestSpell.reopens} failed probe(s) in it`,
+    );
+  if (b.observedCooldownMs !== null)
+    out.push(`cooldown as the log shows it (cooldown_until − ts): ${humanDuration(b.observedCooldownMs)}`);
   return out;
 }
 
@@ -62,7 +75,13 @@ export const reduceCooldown: TriageRule = {
           `${b.firstProbeRecoveries} of ${probes} probe(s) closed the circuit at once (the longest such spell lasted ${humanDuration(b.longestFirstProbeRecoveryMs ?? 0)}); a shorter cooldown costs at most one failed attempt per probe`,
           ...breakerEvidence(b),
         ],
-        changes: settingChanges(config, agentsOf(analysis, b.model), ["circuit_breaker", "cooldown_ms"], b.observedCooldownMs, suggest),
+        changes: settingChanges(
+          config,
+          agentsOf(analysis, b.model),
+          ["circuit_breaker", "cooldown_ms"],
+          b.observedCooldownMs,
+          suggest,
+        ),
       });
     }
     return actions;
@@ -90,7 +109,13 @@ export const lengthenCooldown: TriageRule = {
           `${b.reopened} of ${probes} probe(s) failed and reopened the circuit (${percent(b.reopened / probes)}); ${b.transitionsPerHour === null ? "" : `${b.transitionsPerHour.toFixed(1)} transitions per hour; `}state at the end of the log: ${b.stateAtEnd}`,
           ...breakerEvidence(b),
         ],
-        changes: settingChanges(config, agentsOf(analysis, b.model), ["circuit_breaker", "cooldown_ms"], b.observedCooldownMs, (v) => v * L.factor),
+        changes: settingChanges(
+          config,
+          agentsOf(analysis, b.model),
+          ["circuit_breaker", "cooldown_ms"],
+          b.observedCooldownMs,
+          (v) => v * L.factor,
+        ),
       });
     }
     return actions;

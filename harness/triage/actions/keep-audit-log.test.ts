@@ -3,7 +3,9 @@ import { AuditLogBuilder, PRIMARY, servedByPrimary, testConfig, triageOf } from 
 
 describe("keep-audit-log", () => {
   it("asks to keep the audit log on when the reader had to derive fields", () => {
-    const [action] = triageOf(servedByPrimary(new AuditLogBuilder(), ["a"]), { marks: { derived: { 2: ["model_attempt"] } } }).actions;
+    const [action] = triageOf(servedByPrimary(new AuditLogBuilder(), ["a"]), {
+      marks: { derived: { 2: ["model_attempt"] } },
+    }).actions;
     expect(action).toMatchObject({
       id: "keep-audit-log",
       evidence: ["fields derived because the lines lacked them: model_attempt ×1 (from line 2)"],

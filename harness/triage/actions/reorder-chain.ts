@@ -11,11 +11,21 @@ const T = TRIAGE_THRESHOLDS.reorder;
  * model serving again is a matter for the cooldown, not for the order.
  */
 function isFailing(m: ModelFindings | undefined, stillDown: ReadonlySet<string>): m is ModelFindings {
-  return m !== undefined && m.attempts >= T.failingMinAttempts && (m.failureShare ?? 0) >= T.failingShare && (m.lastOutcome !== "success" || stillDown.has(m.model));
+  return (
+    m !== undefined &&
+    m.attempts >= T.failingMinAttempts &&
+    (m.failureShare ?? 0) >= T.failingShare &&
+    (m.lastOutcome !== "success" || stillDown.has(m.model))
+  );
 }
 
 function isHealthy(m: ModelFindings | undefined): m is ModelFindings {
-  return m !== undefined && m.attempts >= T.healthyMinAttempts && m.failureShare !== null && m.failureShare <= T.healthyShare;
+  return (
+    m !== undefined &&
+    m.attempts >= T.healthyMinAttempts &&
+    m.failureShare !== null &&
+    m.failureShare <= T.healthyShare
+  );
 }
 
 /**
@@ -23,13 +33,18 @@ function isHealthy(m: ModelFindings | undefined): m is ModelFindings {
  * keep their order. Moving a failing model to the very end would also demote it behind models with no
  * evidence either way, which the log does not justify.
  */
-export function demoteFailing(chain: readonly string[], health: ReadonlyMap<string, ModelFindings>, stillDown: ReadonlySet<string>): string[] {
+export function demoteFailing(
+  chain: readonly string[],
+  health: ReadonlyMap<string, ModelFindings>,
+  stillDown: ReadonlySet<string>,
+): string[] {
   const result = [...chain];
   for (const model of chain) {
     if (!isFailing(health.get(model), stillDown)) continue;
     const at = result.indexOf(model);
     let lastHealthy = -1;
-    for (let k = at + 1; k < result.length; k += 1) if (isHealthy(health.get(result[k] as string))) lastHealthy = k;
+    for (let k = at + 1; k < result.length; k += 1)
+      if (isHealthy(health.get(result[k] as string))) lastHealthy = k;
     if (lastHealthy < 0) continue;
     result.splice(at, 1);
     result.splice(lastHealthy, 0, model);
@@ -60,12 +75,18 @@ export const reorderChain: TriageRule = {
       if (proposed.every((m, i) => m === location.chain[i])) continue;
       const existing = byPath.get(location.path);
       if (existing !== undefined) continue;
-      const moved = location.chain.filter((m) => isFailing(health.get(m), stillDown) && proposed.indexOf(m) !== location.chain.indexOf(m));
-      const ahead = proposed.filter((m) => isHealthy(health.get(m)) && proposed.indexOf(m) < location.chain.indexOf(m));
+      const moved = location.chain.filter(
+        (m) => isFailing(health.get(m), stillDown) && proposed.indexOf(m) !== location.chain.indexOf(m),
+      );
+      const ahead = proposed.filter(
+        (m) => isHealthy(health.get(m)) && proposed.indexOf(m) < location.chain.indexOf(m),
+      );
       const evidence = [
         ...moved.map((m) => describe(health.get(m) as ModelFindings)),
         ...ahead.map((m) => describe(health.get(m) as ModelFindings)),
-        ...(location.sharedWith.length > 0 ? [`${location.path} is also the chain of ${location.sharedWith.join(", ")}`] : []),
+        ...(location.sharedWith.length > 0
+          ? [`${location.path} is also the chain of ${location.sharedWith.join(", ")}`]
+          : []),
       ];
       byPath.set(location.path, {
         id: "reorder-chain",
@@ -75,7 +96,9 @@ export const reorderChain: TriageRule = {
         agent,
         threshold: reorderChain.threshold,
         evidence,
-        changes: [{ path: location.path, current: location.chain, suggested: proposed, currentFrom: location.from }],
+        changes: [
+          { path: location.path, current: location.chain, suggested: proposed, currentFrom: location.from },
+        ],
       });
     }
     return [...byPath.values()];

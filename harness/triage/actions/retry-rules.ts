@@ -19,14 +19,18 @@ export const raiseRetryAfterCap: TriageRule = {
     for (const m of analysis.models) {
       const ra = m.quotaRetryAfter;
       if (ra.count < RA.minFailures || ra.maxMs === null || ra.p95Ms === null) continue;
-      const caps = (m.agents.length === 0 ? ["default"] : m.agents).map((a) => settingsOf(config, a).retry_after_cap_ms);
+      const caps = (m.agents.length === 0 ? ["default"] : m.agents).map(
+        (a) => settingsOf(config, a).retry_after_cap_ms,
+      );
       const cap = Math.min(...caps);
       if (ra.maxMs <= cap) continue;
       const worthWaiting = ra.p95Ms <= RA.worthWaitingMs;
       const quota = m.byReason.find((r) => r.reason === "quota_exhausted");
       const evidence = [
         `${ra.count} quota_exhausted failure(s) on ${m.model} carried a Retry-After: p50 ${humanDuration(ra.p50Ms ?? 0)}, p95 ${humanDuration(ra.p95Ms)}, max ${humanDuration(ra.maxMs)}; the cap is ${humanDuration(cap)}`,
-        ...(quota === undefined ? [] : [`lines ${quota.firstLine}–${quota.lastLine}; actions ${tally(quota.actions)}`]),
+        ...(quota === undefined
+          ? []
+          : [`lines ${quota.firstLine}–${quota.lastLine}; actions ${tally(quota.actions)}`]),
       ];
       actions.push({
         id: "raise-retry-after-cap",
@@ -38,7 +42,11 @@ export const raiseRetryAfterCap: TriageRule = {
         agent: null,
         threshold: raiseRetryAfterCap.threshold,
         evidence,
-        changes: worthWaiting ? settingChanges(config, m.agents, ["retry_after_cap_ms"], null, (current) => Math.max(current, minute(ra.p95Ms ?? current))) : [],
+        changes: worthWaiting
+          ? settingChanges(config, m.agents, ["retry_after_cap_ms"], null, (current) =>
+              Math.max(current, minute(ra.p95Ms ?? current)),
+            )
+          : [],
       });
     }
     return actions;

@@ -25,6 +25,8 @@ export function tally(record: Readonly<Record<string, number>>): string {
 }
 
 /** `req-1 (line 3)`, `req-2 (line 9)` … for evidence. */
-export function requestList(requests: readonly { readonly requestId: string; readonly firstLine: number; readonly lastLine: number }[]): string {
+export function requestList(
+  requests: readonly { readonly requestId: string; readonly firstLine: number; readonly lastLine: number }[],
+): string {
   return requests.map((r) => `${r.requestId} (lines ${r.firstLine}–${r.lastLine})`).join(", ");
 }

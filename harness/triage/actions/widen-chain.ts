@@ -44,7 +44,14 @@ export const widenChain: TriageRule = {
         changes:
           location === null
             ? []
-            : [{ path: location.path, current: location.chain, suggested: `append a model of a provider not in the chain yet (the chain has ${providers.join(", ")})`, currentFrom: location.from }],
+            : [
+                {
+                  path: location.path,
+                  current: location.chain,
+                  suggested: `append a model of a provider not in the chain yet (the chain has ${providers.join(", ")})`,
+                  currentFrom: location.from,
+                },
+              ],
       });
     }
     return [...byPath.values()];

@@ -53,15 +53,32 @@ export class BreakerTally {
     let breaker = this.#models.get(audit.model);
     if (breaker === undefined) {
       // Whatever state the first transition leaves, the circuit was in it since the log began.
-      breaker = { state: audit.from, sinceMs: Math.min(logStartMs, ms), transitions: 0, opened: 0, halfOpened: 0, reopened: 0, closed: 0, notClosedMs: 0, spell: null, longestSpell: null, firstProbeRecoveries: 0, longestFirstProbeRecoveryMs: null, closedSpells: 0, observedCooldownMs: null };
-      if (audit.from !== "closed") breaker.spell = { openedLine: line, openedMs: breaker.sinceMs, reopens: 0 };
+      breaker = {
+        state: audit.from,
+        sinceMs: Math.min(logStartMs, ms),
+        transitions: 0,
+        opened: 0,
+        halfOpened: 0,
+        reopened: 0,
+        closed: 0,
+        notClosedMs: 0,
+        spell: null,
+        longestSpell: null,
+        firstProbeRecoveries: 0,
+        longestFirstProbeRecoveryMs: null,
+        closedSpells: 0,
+        observedCooldownMs: null,
+      };
+      if (audit.from !== "closed")
+        breaker.spell = { openedLine: line, openedMs: breaker.sinceMs, reopens: 0 };
       this.#models.set(audit.model, breaker);
     }
     this.#account(audit.model, breaker, audit.from, ms);
     breaker.transitions += 1;
     if (audit.to === "open") {
       const until = audit.cooldown_until === null ? undefined : parseIsoMillis(audit.cooldown_until);
-      if (until !== undefined && until >= ms) breaker.observedCooldownMs = Math.min(breaker.observedCooldownMs ?? Infinity, until - ms);
+      if (until !== undefined && until >= ms)
+        breaker.observedCooldownMs = Math.min(breaker.observedCooldownMs ?? Infinity, until - ms);
       if (audit.from === "half_open") {
         breaker.reopened += 1;
         breaker.spell ??= { openedLine: line, openedMs: ms, reopens: 0 };
@@ -81,7 +98,13 @@ export class BreakerTally {
         breaker.firstProbeRecoveries += 1;
         breaker.longestFirstProbeRecoveryMs = Math.max(breaker.longestFirstProbeRecoveryMs ?? 0, durationMs);
       }
-      breaker.longestSpell = longer(breaker.longestSpell, { openedLine: spell.openedLine, openedTs: new Date(spell.openedMs).toISOString(), closedLine: line, durationMs, reopens: spell.reopens });
+      breaker.longestSpell = longer(breaker.longestSpell, {
+        openedLine: spell.openedLine,
+        openedTs: new Date(spell.openedMs).toISOString(),
+        closedLine: line,
+        durationMs,
+        reopens: spell.reopens,
+      });
       breaker.spell = null;
     }
     breaker.state = audit.to;
@@ -100,7 +123,16 @@ export class BreakerTally {
     return [...this.#models.entries()]
       .map(([model, b]): BreakerFindings => {
         this.#account(model, b, b.state, logEndMs);
-        const ongoing = b.spell === null ? null : { openedLine: b.spell.openedLine, openedTs: new Date(b.spell.openedMs).toISOString(), closedLine: null, durationMs: Math.max(0, logEndMs - b.spell.openedMs), reopens: b.spell.reopens };
+        const ongoing =
+          b.spell === null
+            ? null
+            : {
+                openedLine: b.spell.openedLine,
+                openedTs: new Date(b.spell.openedMs).toISOString(),
+                closedLine: null,
+                durationMs: Math.max(0, logEndMs - b.spell.openedMs),
+                reopens: b.spell.reopens,
+              };
         return {
           model,
           transitions: b.transitions,

@@ -1,4 +1,9 @@
-import { isSynthesizedLine, type IncidentFormat, type IncidentLine, type IncidentReadSummary } from "../../incident/incident-line.ts";
+import {
+  isSynthesizedLine,
+  type IncidentFormat,
+  type IncidentLine,
+  type IncidentReadSummary,
+} from "../../incident/incident-line.ts";
 import { EXAMPLE_CAP, PROBLEM_CAP } from "../thresholds.ts";
 import type { CountWithExamples, LineExample, LogQuality } from "../triage-findings.ts";
 
@@ -35,7 +40,11 @@ export class LogQualityTally {
   feed(incident: IncidentLine, ms: number): void {
     this.#formats[incident.format] += 1;
     const audit = incident.audit;
-    if (isSynthesizedLine(incident)) this.#synthesized.add(incident.line, `${audit.event} of ${audit.request_id} was not in the log; the reader made it up`);
+    if (isSynthesizedLine(incident))
+      this.#synthesized.add(
+        incident.line,
+        `${audit.event} of ${audit.request_id} was not in the log; the reader made it up`,
+      );
     else
       for (const field of incident.derived) {
         const seen = this.#derived.get(field);
@@ -68,7 +77,12 @@ export class LogQualityTally {
     return {
       formats: { ...this.#formats },
       problems: (read?.problems ?? []).slice(0, PROBLEM_CAP),
-      problemCounts: read === undefined ? {} : Object.fromEntries(Object.entries(read.problemCounts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+      problemCounts:
+        read === undefined
+          ? {}
+          : Object.fromEntries(
+              Object.entries(read.problemCounts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+            ),
       derivedFields: [...this.#derived.entries()]
         .map(([field, d]) => ({ field, count: d.count, firstLine: d.firstLine }))
         .sort((a, b) => b.count - a.count || (a.field < b.field ? -1 : 1)),

@@ -49,7 +49,19 @@ export class ModelTally {
   #entry(model: string): ModelTallyEntry {
     let entry = this.#models.get(model);
     if (entry === undefined) {
-      entry = { attemptLines: 0, successes: 0, failures: 0, skipped: new Map(), reasons: new Map(), run: null, lastOutcome: null, longestRun: null, firstFailureLine: null, agents: new Set(), quotaRetryAfter: new QuantileSketch() };
+      entry = {
+        attemptLines: 0,
+        successes: 0,
+        failures: 0,
+        skipped: new Map(),
+        reasons: new Map(),
+        run: null,
+        lastOutcome: null,
+        longestRun: null,
+        firstFailureLine: null,
+        agents: new Set(),
+        quotaRetryAfter: new QuantileSketch(),
+      };
       this.#models.set(model, entry);
     }
     return entry;
@@ -75,15 +87,26 @@ export class ModelTally {
         entry.failures += 1;
         entry.lastOutcome = "failure";
         entry.firstFailureLine ??= line;
-        const reason = entry.reasons.get(audit.reason) ?? { count: 0, statuses: new Map(), actions: new Map(), firstLine: line, lastLine: line };
+        const reason = entry.reasons.get(audit.reason) ?? {
+          count: 0,
+          statuses: new Map(),
+          actions: new Map(),
+          firstLine: line,
+          lastLine: line,
+        };
         reason.count += 1;
         reason.lastLine = line;
         bump(reason.statuses, audit.status === null ? "none" : String(audit.status));
         bump(reason.actions, audit.action);
         entry.reasons.set(audit.reason, reason);
-        if (audit.reason === "quota_exhausted" && audit.retry_after_ms !== null) entry.quotaRetryAfter.add(audit.retry_after_ms);
-        entry.run = entry.run === null ? { count: 1, fromLine: line, toLine: line } : { ...entry.run, count: entry.run.count + 1, toLine: line };
-        if (entry.longestRun === null || entry.run.count > entry.longestRun.count) entry.longestRun = entry.run;
+        if (audit.reason === "quota_exhausted" && audit.retry_after_ms !== null)
+          entry.quotaRetryAfter.add(audit.retry_after_ms);
+        entry.run =
+          entry.run === null
+            ? { count: 1, fromLine: line, toLine: line }
+            : { ...entry.run, count: entry.run.count + 1, toLine: line };
+        if (entry.longestRun === null || entry.run.count > entry.longestRun.count)
+          entry.longestRun = entry.run;
         return;
       }
       case "fallback_model_skipped": {
@@ -115,9 +138,18 @@ export class ModelTally {
         // A log without attempt lines (an OpenCode subset) still has outcomes: each is an attempt.
         const attempts = Math.max(e.attemptLines, e.successes + e.failures);
         const byReason = [...e.reasons.entries()]
-          .map(([reason, r]): ReasonTally => ({ reason, count: r.count, statuses: sortedRecord(r.statuses), actions: sortedRecord(r.actions), firstLine: r.firstLine, lastLine: r.lastLine }))
+          .map(([reason, r]): ReasonTally => ({
+            reason,
+            count: r.count,
+            statuses: sortedRecord(r.statuses),
+            actions: sortedRecord(r.actions),
+            firstLine: r.firstLine,
+            lastLine: r.lastLine,
+          }))
           .sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1));
-        const skipped = Object.fromEntries(SKIP_REASONS.map((reason) => [reason, e.skipped.get(reason) ?? 0]));
+        const skipped = Object.fromEntries(
+          SKIP_REASONS.map((reason) => [reason, e.skipped.get(reason) ?? 0]),
+        );
         return {
           model,
           attempts,
@@ -134,6 +166,8 @@ export class ModelTally {
           agents: [...e.agents].sort(),
         };
       })
-      .sort((a, b) => b.failures - a.failures || b.skippedTotal - a.skippedTotal || (a.model < b.model ? -1 : 1));
+      .sort(
+        (a, b) => b.failures - a.failures || b.skippedTotal - a.skippedTotal || (a.model < b.model ? -1 : 1),
+      );
   }
 }

@@ -26,7 +26,11 @@ function isOutage(episode: OpenEpisode): boolean {
   return episode.servedElsewhere > 0 || episode.endedInError > 0 || episode.circuitOpenedMs !== null;
 }
 
-function settle(episode: OpenEpisode, back: { line: number; ms: number } | null, endMs: number): PrimaryEpisode {
+function settle(
+  episode: OpenEpisode,
+  back: { line: number; ms: number } | null,
+  endMs: number,
+): PrimaryEpisode {
   const endAt = back?.ms ?? endMs;
   return {
     startLine: episode.startLine,
@@ -36,7 +40,8 @@ function settle(episode: OpenEpisode, back: { line: number; ms: number } | null,
     backLine: back?.line ?? null,
     backTs: back === null ? null : iso(back.ms),
     durationMs: back === null ? null : Math.max(0, endAt - episode.startMs),
-    sinceOpenMs: back === null || episode.circuitOpenedMs === null ? null : Math.max(0, endAt - episode.circuitOpenedMs),
+    sinceOpenMs:
+      back === null || episode.circuitOpenedMs === null ? null : Math.max(0, endAt - episode.circuitOpenedMs),
     servedElsewhere: episode.servedElsewhere,
     endedInError: episode.endedInError,
   };
@@ -60,11 +65,23 @@ export class PrimaryRecovery {
       this.#primaries.set(audit.primary, { episode: null, outages: 0, blips: 0, first: null, longest: null });
       return;
     }
-    if (audit.event !== "fallback_failure" && audit.event !== "fallback_success" && audit.event !== "circuit_transition") return;
+    if (
+      audit.event !== "fallback_failure" &&
+      audit.event !== "fallback_success" &&
+      audit.event !== "circuit_transition"
+    )
+      return;
     const state = this.#primaries.get(audit.model);
     if (state === undefined) return;
     if (audit.event === "fallback_failure") {
-      state.episode ??= { startLine: line, startMs: ms, startReason: audit.reason, circuitOpenedMs: null, servedElsewhere: 0, endedInError: 0 };
+      state.episode ??= {
+        startLine: line,
+        startMs: ms,
+        startReason: audit.reason,
+        circuitOpenedMs: null,
+        servedElsewhere: 0,
+        endedInError: 0,
+      };
     } else if (audit.event === "circuit_transition") {
       if (state.episode !== null && audit.to === "open") state.episode.circuitOpenedMs ??= ms;
     } else if (state.episode !== null) {
@@ -90,7 +107,8 @@ export class PrimaryRecovery {
     state.outages += 1;
     const settled = settle(episode, back, back.ms);
     state.first ??= settled;
-    if (state.longest === null || (settled.durationMs ?? 0) > (state.longest.durationMs ?? 0)) state.longest = settled;
+    if (state.longest === null || (settled.durationMs ?? 0) > (state.longest.durationMs ?? 0))
+      state.longest = settled;
   }
 
   finish(logEndMs: number): PrimaryFindings[] {
@@ -98,7 +116,11 @@ export class PrimaryRecovery {
       .map(([primary, state]): PrimaryFindings => {
         const open = state.episode;
         const ongoing = open !== null && isOutage(open) ? settle(open, null, logEndMs) : null;
-        const longest = ongoing !== null && (state.longest === null || lengthOf(ongoing, logEndMs) > lengthOf(state.longest, logEndMs)) ? ongoing : state.longest;
+        const longest =
+          ongoing !== null &&
+          (state.longest === null || lengthOf(ongoing, logEndMs) > lengthOf(state.longest, logEndMs))
+            ? ongoing
+            : state.longest;
         return {
           primary,
           outages: state.outages + (ongoing === null ? 0 : 1),

@@ -62,7 +62,9 @@ class ReasonCounter {
   }
 
   done(): { count: number; byReason: Record<string, number>; examples: RequestSummary[] } {
-    const byReason = Object.fromEntries([...this.byReason.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const byReason = Object.fromEntries(
+      [...this.byReason.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    );
     return { count: this.count, byReason, examples: [...this.examples] };
   }
 }
@@ -98,7 +100,11 @@ export class RequestTally {
   readonly #recentlyClosed = new Set<string>();
   readonly #agents = new Map<string, AgentTally>();
   readonly #errors = new Map<string, { count: number; chainCovered: number; examples: RequestSummary[] }>();
-  readonly #worst: { attempts: TopK<RequestSummary>; duration: TopK<RequestSummary>; waiting: TopK<RequestSummary> };
+  readonly #worst: {
+    attempts: TopK<RequestSummary>;
+    duration: TopK<RequestSummary>;
+    waiting: TopK<RequestSummary>;
+  };
   readonly #orphans: LineExample[] = [];
   #orphanCount = 0;
   #evicted = 0;
@@ -136,10 +142,18 @@ export class RequestTally {
     let request = this.#open.get(audit.request_id);
     if (request === undefined) {
       // A breaker or promotion line may follow its request's terminal line; it does not start a request.
-      if (this.#recentlyClosed.has(audit.request_id) || audit.event === "circuit_transition" || audit.event === "fallback_promoted") return null;
+      if (
+        this.#recentlyClosed.has(audit.request_id) ||
+        audit.event === "circuit_transition" ||
+        audit.event === "fallback_promoted"
+      )
+        return null;
       this.#orphanCount += 1;
       if (this.#orphans.length < EXAMPLE_CAP)
-        this.#orphans.push({ line: incident.line, detail: `${audit.event} of ${audit.request_id} without its fallback_request` });
+        this.#orphans.push({
+          line: incident.line,
+          detail: `${audit.event} of ${audit.request_id} without its fallback_request`,
+        });
       request = this.#start(audit.request_id, audit.agent, null, null, ms, incident.line);
     }
     request.lastLine = Math.max(request.lastLine, incident.line);
@@ -157,11 +171,17 @@ export class RequestTally {
         request.attempts = Math.max(request.attempts, audit.attempt);
         request.touched.add(audit.model);
         // OpenCode-style logs end a request at a `fail` without writing fallback_exhausted.
-        if (incident.format === "opencode" && audit.action === "fail") return this.#close(request, { kind: "error", reason: audit.reason, line: incident.line });
+        if (incident.format === "opencode" && audit.action === "fail")
+          return this.#close(request, { kind: "error", reason: audit.reason, line: incident.line });
         return null;
       case "fallback_success":
         request.attempts = Math.max(request.attempts, audit.attempt);
-        return this.#close(request, { kind: "served", model: audit.model, fallback: audit.fallback, line: incident.line });
+        return this.#close(request, {
+          kind: "served",
+          model: audit.model,
+          fallback: audit.fallback,
+          line: incident.line,
+        });
       case "fallback_exhausted":
         request.attempts = Math.max(request.attempts, audit.attempts);
         return this.#close(request, { kind: "error", reason: audit.reason, line: incident.line });
@@ -175,15 +195,35 @@ export class RequestTally {
     }
   }
 
-  #start(id: string, agent: string, chain: readonly string[] | null, primary: string | null, ms: number, line: number): OpenRequest {
-    const request: OpenRequest = { id, agent, chain, primary, startMs: ms, firstLine: line, lastLine: line, lastMs: ms, attempts: 0, waitMs: 0, touched: new Set() };
+  #start(
+    id: string,
+    agent: string,
+    chain: readonly string[] | null,
+    primary: string | null,
+    ms: number,
+    line: number,
+  ): OpenRequest {
+    const request: OpenRequest = {
+      id,
+      agent,
+      chain,
+      primary,
+      startMs: ms,
+      firstLine: line,
+      lastLine: line,
+      lastMs: ms,
+      attempts: 0,
+      waitMs: 0,
+      touched: new Set(),
+    };
     this.#open.set(id, request);
     this.#requests += 1;
     const tally = this.#agent(agent);
     tally.requests += 1;
     if (chain !== null) {
       const key = chain.join(" ");
-      if (tally.chains.has(key) || tally.chains.size < CHAIN_CAP) tally.chains.set(key, (tally.chains.get(key) ?? 0) + 1);
+      if (tally.chains.has(key) || tally.chains.size < CHAIN_CAP)
+        tally.chains.set(key, (tally.chains.get(key) ?? 0) + 1);
     }
     if (this.#open.size > this.cap) {
       const oldest = this.#open.keys().next().value;
@@ -198,13 +238,28 @@ export class RequestTally {
   #agent(agent: string): AgentTally {
     let tally = this.#agents.get(agent);
     if (tally === undefined) {
-      tally = { requests: 0, served: 0, servedByFallback: 0, endedInError: 0, chains: new Map(), pending: null, lastSuccessLine: null, chainExhausted: new ReasonCounter(), retriesRanOut: new ReasonCounter() };
+      tally = {
+        requests: 0,
+        served: 0,
+        servedByFallback: 0,
+        endedInError: 0,
+        chains: new Map(),
+        pending: null,
+        lastSuccessLine: null,
+        chainExhausted: new ReasonCounter(),
+        retriesRanOut: new ReasonCounter(),
+      };
       this.#agents.set(agent, tally);
     }
     return tally;
   }
 
-  #summary(request: OpenRequest, outcome: RequestSummary["outcome"], servedBy: string | null, reason: string | null): RequestSummary {
+  #summary(
+    request: OpenRequest,
+    outcome: RequestSummary["outcome"],
+    servedBy: string | null,
+    reason: string | null,
+  ): RequestSummary {
     return {
       requestId: request.id,
       agent: request.agent,
@@ -228,7 +283,9 @@ export class RequestTally {
 
   #close(
     request: OpenRequest,
-    end: { kind: "served"; model: string; fallback: boolean; line: number } | { kind: "error"; reason: string; line: number },
+    end:
+      | { kind: "served"; model: string; fallback: boolean; line: number }
+      | { kind: "error"; reason: string; line: number },
   ): ClosedRequest {
     this.#open.delete(request.id);
     this.#recentlyClosed.add(request.id);
@@ -254,7 +311,9 @@ export class RequestTally {
     const summary = this.#summary(request, "error", null, end.reason);
     this.#endedInError += 1;
     tally.endedInError += 1;
-    const covered = end.reason === "all_open" || (request.chain !== null && request.chain.every((m) => request.touched.has(m)));
+    const covered =
+      end.reason === "all_open" ||
+      (request.chain !== null && request.chain.every((m) => request.touched.has(m)));
     const tallyOfReason = this.#errors.get(end.reason) ?? { count: 0, chainCovered: 0, examples: [] };
     tallyOfReason.count += 1;
     if (covered) tallyOfReason.chainCovered += 1;
@@ -278,10 +337,19 @@ export class RequestTally {
     this.#offerWorst(this.#summary(request, "unfinished", null, null));
     this.#abandoned += 1;
     if (this.#abandonedExamples.length < EXAMPLE_CAP)
-      this.#abandonedExamples.push({ line: request.firstLine, detail: `${request.id} (${request.agent}) has no terminal line before its id starts again at line ${line}` });
+      this.#abandonedExamples.push({
+        line: request.firstLine,
+        detail: `${request.id} (${request.agent}) has no terminal line before its id starts again at line ${line}`,
+      });
   }
 
-  get counts(): { requests: number; served: number; servedByFallback: number; endedInError: number; retriesRanOut: number } {
+  get counts(): {
+    requests: number;
+    served: number;
+    servedByFallback: number;
+    endedInError: number;
+    retriesRanOut: number;
+  } {
     return {
       requests: this.#requests,
       served: this.#served,
@@ -305,12 +373,17 @@ export class RequestTally {
       const summary = this.#summary(request, "unfinished", null, null);
       this.#offerWorst(summary);
       if (unfinished.length < EXAMPLE_CAP)
-        unfinished.push({ line: request.firstLine, detail: `${request.id} (${request.agent}) has no terminal line; its last line is ${request.lastLine}` });
+        unfinished.push({
+          line: request.firstLine,
+          detail: `${request.id} (${request.agent}) has no terminal line; its last line is ${request.lastLine}`,
+        });
     }
     const agents = [...this.#agents.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([agent, t]): AgentFindings => {
-        const [chain] = [...t.chains.entries()].sort(([ka, a], [kb, b]) => b - a || (ka < kb ? -1 : ka > kb ? 1 : 0))[0] ?? [];
+        const [chain] =
+          [...t.chains.entries()].sort(([ka, a], [kb, b]) => b - a || (ka < kb ? -1 : ka > kb ? 1 : 0))[0] ??
+          [];
         return {
           agent,
           requests: t.requests,
@@ -324,19 +397,35 @@ export class RequestTally {
         };
       });
     const byReason = [...this.#errors.entries()]
-      .map(([reason, t]): ErrorReasonTally => ({ reason, count: t.count, chainCovered: t.chainCovered, examples: t.examples }))
+      .map(([reason, t]): ErrorReasonTally => ({
+        reason,
+        count: t.count,
+        chainCovered: t.chainCovered,
+        examples: t.examples,
+      }))
       .sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1));
     const unrecovered = [...this.#agents.entries()]
       .filter(([, t]) => t.pending !== null)
       .map(([agent, t]): UnrecoveredErrors => {
         const pending = t.pending as NonNullable<AgentTally["pending"]>;
-        return { agent, count: pending.count, sinceLine: pending.sinceLine, sinceTs: isoOf(pending.sinceMs), lastSuccessLine: t.lastSuccessLine, examples: pending.examples };
+        return {
+          agent,
+          count: pending.count,
+          sinceLine: pending.sinceLine,
+          sinceTs: isoOf(pending.sinceMs),
+          lastSuccessLine: t.lastSuccessLine,
+          examples: pending.examples,
+        };
       })
       .sort((a, b) => b.count - a.count || (a.agent < b.agent ? -1 : 1));
     return {
       agents,
       errors: { total: this.#endedInError, byReason, unrecovered, recovered: this.#recovered },
-      worst: { byAttempts: this.#worst.attempts.items(), byDuration: this.#worst.duration.items(), byWaiting: this.#worst.waiting.items() },
+      worst: {
+        byAttempts: this.#worst.attempts.items(),
+        byDuration: this.#worst.duration.items(),
+        byWaiting: this.#worst.waiting.items(),
+      },
       unfinished: { count: this.#open.size + this.#abandoned, examples: unfinished },
       orphans: { count: this.#orphanCount, examples: [...this.#orphans] },
       evicted: this.#evicted,

@@ -32,7 +32,10 @@ export class WaitTally {
     this.timeline.addPoint(FAILURE_SERIES, ms, 1);
     if (failure.delay_ms === null) return;
     this.#total.add(failure.delay_ms);
-    for (const [map, key] of [[this.#byModel, failure.model], [this.#byReason, failure.reason]] as const) {
+    for (const [map, key] of [
+      [this.#byModel, failure.model],
+      [this.#byReason, failure.reason],
+    ] as const) {
       let sketch = map.get(key);
       if (sketch === undefined) {
         sketch = new QuantileSketch();

@@ -10,8 +10,12 @@ import { triageCommand } from "../../cli/commands/triage.ts";
 
 /** Debian's Chromium, installed by .ci/install-chromium (see harness/report/html-report.browser.test.ts). */
 const CHROMIUM = "/usr/bin/chromium";
-const INCIDENT = fileURLToPath(new URL("../../../fixtures/incidents/generated/anthropic-afternoon-outage.jsonl.gz", import.meta.url));
-const CONFIG = fileURLToPath(new URL("../../../fixtures/incidents/generated/anthropic-afternoon-outage.opencode.json", import.meta.url));
+const INCIDENT = fileURLToPath(
+  new URL("../../../fixtures/incidents/generated/anthropic-afternoon-outage.jsonl.gz", import.meta.url),
+);
+const CONFIG = fileURLToPath(
+  new URL("../../../fixtures/incidents/generated/anthropic-afternoon-outage.opencode.json", import.meta.url),
+);
 const SCREENSHOT = fileURLToPath(new URL("../../../reports/triage-html.png", import.meta.url));
 const TIMEOUT = 60_000;
 
@@ -23,7 +27,16 @@ describe("the triage report in headless Chromium", () => {
     // A missing browser fails the test below rather than skipping it: CI installs it.
     if (!existsSync(CHROMIUM)) return;
     dir = await mkdtemp(join(tmpdir(), "triage-html-"));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+      ],
+    });
   }, TIMEOUT);
 
   afterAll(async () => {

@@ -23,7 +23,11 @@ describe("triage.html", () => {
 
   it("draws each of the three charts as one SVG", () => {
     expect(html.match(/<svg\b/g)).toHaveLength(3);
-    expect([...html.matchAll(/data-chart="([^"]+)"/g)].map((m) => m[1])).toEqual(["failures-by-reason", "breaker-timeline", "waiting"]);
+    expect([...html.matchAll(/data-chart="([^"]+)"/g)].map((m) => m[1])).toEqual([
+      "failures-by-reason",
+      "breaker-timeline",
+      "waiting",
+    ]);
     expect(html).toMatch(/data-state="open"/);
     expect(html).toMatch(/data-reason="server_error"/);
   });

@@ -39,9 +39,18 @@ svg.chart { display: block; max-width: 100%; height: auto; font-family: system-u
 svg .wait-bar:hover, svg .bar:hover { filter: brightness(.85); }
 `;
 
-function table(headers: readonly string[], rows: readonly (readonly string[])[], numeric: readonly number[] = []): string {
+function table(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  numeric: readonly number[] = [],
+): string {
   const head = headers.map((h) => `<th>${esc(h)}</th>`).join("");
-  const body = rows.map((row) => `<tr>${row.map((c, i) => `<td${numeric.includes(i) ? ' class="num"' : ""}>${esc(c)}</td>`).join("")}</tr>`).join("");
+  const body = rows
+    .map(
+      (row) =>
+        `<tr>${row.map((c, i) => `<td${numeric.includes(i) ? ' class="num"' : ""}>${esc(c)}</td>`).join("")}</tr>`,
+    )
+    .join("");
   return `<table class="data"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
@@ -82,7 +91,11 @@ function sections(f: TriageFindings): string[] {
   const palette = new ReasonPalette();
   const out: string[] = [];
   out.push("<h2>Suggested actions</h2>");
-  out.push(f.actions.length === 0 ? `<p>Nothing to suggest: none of the ${f.rules.length} runbook rules fired (see "Rules checked").</p>` : `<ol class="actions">${f.actions.map(actionItem).join("\n")}</ol>`);
+  out.push(
+    f.actions.length === 0
+      ? `<p>Nothing to suggest: none of the ${f.rules.length} runbook rules fired (see "Rules checked").</p>`
+      : `<ol class="actions">${f.actions.map(actionItem).join("\n")}</ol>`,
+  );
 
   out.push("<h2>Failures and skips per model</h2>");
   if (f.models.some((m) => m.failures > 0)) {
@@ -93,7 +106,15 @@ function sections(f: TriageFindings): string[] {
     f.models.length === 0
       ? "<p>No model appears in the log.</p>"
       : table(
-          ["model", "attempts", "failed", "failing", "skipped", "failures by reason (status; action)", "longest failure run"],
+          [
+            "model",
+            "attempts",
+            "failed",
+            "failing",
+            "skipped",
+            "failures by reason (status; action)",
+            "longest failure run",
+          ],
           f.models.map((m) => [
             m.model,
             String(m.attempts),
@@ -101,7 +122,9 @@ function sections(f: TriageFindings): string[] {
             share(m.failureShare),
             String(m.skippedTotal),
             reasonsText(m.byReason) || "—",
-            m.longestFailureRun === null ? "—" : `${m.longestFailureRun.count} (lines ${m.longestFailureRun.fromLine}–${m.longestFailureRun.toLine})`,
+            m.longestFailureRun === null
+              ? "—"
+              : `${m.longestFailureRun.count} (lines ${m.longestFailureRun.fromLine}–${m.longestFailureRun.toLine})`,
           ]),
           [1, 2, 3, 4],
         ),
@@ -110,13 +133,36 @@ function sections(f: TriageFindings): string[] {
   out.push("<h2>Requests that ended in errors</h2>");
   if (f.errors.total === 0) out.push("<p>No request ended in error.</p>");
   else {
-    out.push(`<p>${f.errors.total} request(s) ended in error; a later success of the same agent followed ${f.errors.recovered} of them.</p>`);
-    out.push(table(["reason", "requests", "whole chain tried", "examples"], f.errors.byReason.map((r) => [r.reason, String(r.count), String(r.chainCovered), r.examples.map((e) => `${e.requestId} (lines ${e.firstLine}–${e.lastLine})`).join(", ")]), [1, 2]));
+    out.push(
+      `<p>${f.errors.total} request(s) ended in error; a later success of the same agent followed ${f.errors.recovered} of them.</p>`,
+    );
+    out.push(
+      table(
+        ["reason", "requests", "whole chain tried", "examples"],
+        f.errors.byReason.map((r) => [
+          r.reason,
+          String(r.count),
+          String(r.chainCovered),
+          r.examples.map((e) => `${e.requestId} (lines ${e.firstLine}–${e.lastLine})`).join(", "),
+        ]),
+        [1, 2],
+      ),
+    );
     out.push("<h4>With no later success</h4>");
     out.push(
       f.errors.unrecovered.length === 0
         ? "<p>Every agent that had an error was served again later.</p>"
-        : table(["agent", "requests", "since", "last success before", "examples"], f.errors.unrecovered.map((u) => [u.agent, String(u.count), `${u.sinceTs} (line ${u.sinceLine})`, u.lastSuccessLine === null ? "none in this log" : `line ${u.lastSuccessLine}`, u.examples.map((e) => `${e.requestId} (${e.reason ?? "?"})`).join(", ")]), [1]),
+        : table(
+            ["agent", "requests", "since", "last success before", "examples"],
+            f.errors.unrecovered.map((u) => [
+              u.agent,
+              String(u.count),
+              `${u.sinceTs} (line ${u.sinceLine})`,
+              u.lastSuccessLine === null ? "none in this log" : `line ${u.lastSuccessLine}`,
+              u.examples.map((e) => `${e.requestId} (${e.reason ?? "?"})`).join(", "),
+            ]),
+            [1],
+          ),
     );
   }
 
@@ -127,7 +173,17 @@ function sections(f: TriageFindings): string[] {
     out.push(chart(breakerTimelineSvg(f.timeline), legend));
     out.push(
       table(
-        ["model", "transitions", "opened", "probes failed", "probes closed it", "time not closed", "longest spell", "per hour", "at end"],
+        [
+          "model",
+          "transitions",
+          "opened",
+          "probes failed",
+          "probes closed it",
+          "time not closed",
+          "longest spell",
+          "per hour",
+          "at end",
+        ],
         f.breakers.map((b) => [
           b.model,
           String(b.transitions),
@@ -135,7 +191,9 @@ function sections(f: TriageFindings): string[] {
           String(b.reopened),
           String(b.closed),
           duration(b.notClosedMs),
-          b.longestSpell === null ? "—" : `${duration(b.longestSpell.durationMs)} from line ${b.longestSpell.openedLine}${b.longestSpell.closedLine === null ? ", still open" : ` to ${b.longestSpell.closedLine}`}`,
+          b.longestSpell === null
+            ? "—"
+            : `${duration(b.longestSpell.durationMs)} from line ${b.longestSpell.openedLine}${b.longestSpell.closedLine === null ? ", still open" : ` to ${b.longestSpell.closedLine}`}`,
           b.transitionsPerHour === null ? "—" : b.transitionsPerHour.toFixed(1),
           b.stateAtEnd,
         ]),
@@ -148,7 +206,17 @@ function sections(f: TriageFindings): string[] {
   if (f.waiting.total.count === 0) out.push("<p>No failure was followed by a wait.</p>");
   else {
     out.push(chart(waitingSvg(f.timeline)));
-    out.push(table(["waits of", "count", "total", "p50", "p95", "max"], [["all", ...statsCells(f.waiting.total)], ...f.waiting.byModel.map((k) => [`model ${k.key}`, ...statsCells(k.stats)]), ...f.waiting.byReason.map((k) => [`reason ${k.key}`, ...statsCells(k.stats)])], [1, 2, 3, 4, 5]));
+    out.push(
+      table(
+        ["waits of", "count", "total", "p50", "p95", "max"],
+        [
+          ["all", ...statsCells(f.waiting.total)],
+          ...f.waiting.byModel.map((k) => [`model ${k.key}`, ...statsCells(k.stats)]),
+          ...f.waiting.byReason.map((k) => [`reason ${k.key}`, ...statsCells(k.stats)]),
+        ],
+        [1, 2, 3, 4, 5],
+      ),
+    );
   }
 
   out.push("<h2>Time to get back to the primary</h2>");
@@ -156,7 +224,11 @@ function sections(f: TriageFindings): string[] {
   out.push(
     outages.length === 0
       ? "<p>No primary had an outage.</p>"
-      : table(["primary", "outages", ...EPISODE_HEADERS], outages.map((p) => [p.primary, String(p.outages), ...episodeCells(p.ongoing ?? p.longest)]), [1]),
+      : table(
+          ["primary", "outages", ...EPISODE_HEADERS],
+          outages.map((p) => [p.primary, String(p.outages), ...episodeCells(p.ongoing ?? p.longest)]),
+          [1],
+        ),
   );
 
   out.push("<h2>Worst requests</h2>");
@@ -170,14 +242,32 @@ function sections(f: TriageFindings): string[] {
   }
 
   out.push("<h2>Log quality</h2>");
-  out.push(`<p>Lines by format: SPEC §8 ${f.quality.formats.spec}, OpenCode-style ${f.quality.formats.opencode}.</p>`);
+  out.push(
+    `<p>Lines by format: SPEC §8 ${f.quality.formats.spec}, OpenCode-style ${f.quality.formats.opencode}.</p>`,
+  );
   const issues = qualityIssues(f.quality);
-  out.push(issues.length === 0 ? "<p>No gap, derived field, synthesized line, orphan, unfinished request or reader problem: the log is complete.</p>" : `<ul>${issues.map((i) => `<li>${esc(i)}</li>`).join("")}</ul>`);
+  out.push(
+    issues.length === 0
+      ? "<p>No gap, derived field, synthesized line, orphan, unfinished request or reader problem: the log is complete.</p>"
+      : `<ul>${issues.map((i) => `<li>${esc(i)}</li>`).join("")}</ul>`,
+  );
   if (f.quality.problems.length > 0)
-    out.push(table(["line", "kind", "severity", "path", "message", "expected"], f.quality.problems.map((p) => [String(p.line), p.kind, p.severity, p.path, p.message, p.expected]), [0]));
+    out.push(
+      table(
+        ["line", "kind", "severity", "path", "message", "expected"],
+        f.quality.problems.map((p) => [String(p.line), p.kind, p.severity, p.path, p.message, p.expected]),
+        [0],
+      ),
+    );
 
   out.push("<h2>Rules checked</h2>");
-  out.push(table(["rule", "runbook step", "threshold", "fired"], f.rules.map((r) => [r.id, r.step, r.threshold, String(r.fired)]), [3]));
+  out.push(
+    table(
+      ["rule", "runbook step", "threshold", "fired"],
+      f.rules.map((r) => [r.id, r.step, r.threshold, String(r.fired)]),
+      [3],
+    ),
+  );
   return out;
 }
 

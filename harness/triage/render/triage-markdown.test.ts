@@ -12,8 +12,12 @@ describe("triage.md", () => {
       "",
       "43 line(s), 7 request(s) over 4 min 3 s: 6 served (4 by a fallback), 1 ended in error, 0 unfinished; 13 attempt(s), 7 failure(s), 0 skip(s), 9 circuit transition(s).",
     ]);
-    expect(md).toContain("**Lengthen the cooldown of flapping openai/gpt-4.1 (or move it later in the chain)** (`lengthen-cooldown`; runbook Diagnose 2: inspect circuit thresholds/cooldown values)");
-    expect(md).toContain("   - Change: `fallback.circuit_breaker.cooldown_ms`: `60000` (as the log shows it) → `120000`");
+    expect(md).toContain(
+      "**Lengthen the cooldown of flapping openai/gpt-4.1 (or move it later in the chain)** (`lengthen-cooldown`; runbook Diagnose 2: inspect circuit thresholds/cooldown values)",
+    );
+    expect(md).toContain(
+      "   - Change: `fallback.circuit_breaker.cooldown_ms`: `60000` (as the log shows it) → `120000`",
+    );
     expect(md).toContain("   - Threshold: at least 3 open → half_open → open cycles");
   });
 
@@ -24,8 +28,12 @@ describe("triage.md", () => {
 
   it("says nothing is to be done for a clean log, and still lists the rules it checked", () => {
     const clean = triageMarkdown(triageOf(servedByPrimary(new AuditLogBuilder(), ["a"])));
-    expect(clean).toContain('Nothing to suggest: none of the 8 runbook rules fired (see "Rules checked" below).');
-    expect(clean).toContain("| reorder-chain | Recover 1: reorder agent.<name>.models to healthier candidates |");
+    expect(clean).toContain(
+      'Nothing to suggest: none of the 8 runbook rules fired (see "Rules checked" below).',
+    );
+    expect(clean).toContain(
+      "| reorder-chain | Recover 1: reorder agent.<name>.models to healthier candidates |",
+    );
     expect(clean).toContain(`| ${PRIMARY} | 1 | 0 | 0 % | 0 | — | — |`);
   });
 

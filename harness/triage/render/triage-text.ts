@@ -1,5 +1,11 @@
 import { humanDuration } from "../human-duration.ts";
-import type { ConfigChange, DurationStats, PrimaryEpisode, RequestSummary, TriageFindings } from "../triage-findings.ts";
+import type {
+  ConfigChange,
+  DurationStats,
+  PrimaryEpisode,
+  RequestSummary,
+  TriageFindings,
+} from "../triage-findings.ts";
 
 /** Words shared by the Markdown and HTML reports, so both say the same thing the same way. */
 
@@ -19,10 +25,27 @@ export function value(v: unknown): string {
 }
 
 /** A change in parts: code-like ones (`literal`) and words, for each report to mark up its way. */
-export function changeParts(change: ConfigChange): { path: string; current: string; from: string; suggested: string; suggestedIsCode: boolean } {
-  const from = change.currentFrom === "config" ? "in the config" : change.currentFrom === "log" ? "as the log shows it" : "the SPEC default";
+export function changeParts(change: ConfigChange): {
+  path: string;
+  current: string;
+  from: string;
+  suggested: string;
+  suggestedIsCode: boolean;
+} {
+  const from =
+    change.currentFrom === "config"
+      ? "in the config"
+      : change.currentFrom === "log"
+        ? "as the log shows it"
+        : "the SPEC default";
   const words = typeof change.suggested === "string" && change.suggested.includes(" ");
-  return { path: change.path, current: value(change.current), from, suggested: words ? change.suggested : value(change.suggested), suggestedIsCode: !words };
+  return {
+    path: change.path,
+    current: value(change.current),
+    from,
+    suggested: words ? change.suggested : value(change.suggested),
+    suggestedIsCode: !words,
+  };
 }
 
 /** The one-line summary of a log: printed by the CLI, heading both reports. */
@@ -39,8 +62,21 @@ export function statsCells(s: DurationStats): string[] {
 
 /** A request as table cells, in {@link REQUEST_HEADERS} order. */
 export function requestCells(r: RequestSummary): string[] {
-  const outcome = r.outcome === "served" ? `served by ${r.servedBy ?? "?"}` : r.outcome === "error" ? `error: ${r.reason ?? "?"}` : "unfinished";
-  return [r.requestId, r.agent, outcome, String(r.attempts), duration(r.durationMs), duration(r.waitMs), `${r.firstLine}–${r.lastLine}`];
+  const outcome =
+    r.outcome === "served"
+      ? `served by ${r.servedBy ?? "?"}`
+      : r.outcome === "error"
+        ? `error: ${r.reason ?? "?"}`
+        : "unfinished";
+  return [
+    r.requestId,
+    r.agent,
+    outcome,
+    String(r.attempts),
+    duration(r.durationMs),
+    duration(r.waitMs),
+    `${r.firstLine}–${r.lastLine}`,
+  ];
 }
 
 /** The columns of a worst-requests table. */
@@ -53,16 +89,31 @@ export function episodeCells(e: PrimaryEpisode | null): string[] {
     `${e.startTs} (line ${e.startLine}, ${e.startReason})`,
     e.circuitOpenedTs ?? "did not open",
     e.backTs === null ? "never in this log" : `${e.backTs} (line ${e.backLine ?? "?"})`,
-    e.durationMs === null ? "never" : `${duration(e.durationMs)}${e.sinceOpenMs === null ? "" : ` (${duration(e.sinceOpenMs)} after the circuit opened)`}`,
+    e.durationMs === null
+      ? "never"
+      : `${duration(e.durationMs)}${e.sinceOpenMs === null ? "" : ` (${duration(e.sinceOpenMs)} after the circuit opened)`}`,
     `${e.servedElsewhere} served elsewhere, ${e.endedInError} ended in error`,
   ];
 }
 
 /** The columns {@link episodeCells} fills. */
-export const EPISODE_HEADERS = ["first failure", "circuit opened", "back on the primary", "time to return", "meanwhile"];
+export const EPISODE_HEADERS = [
+  "first failure",
+  "circuit opened",
+  "back on the primary",
+  "time to return",
+  "meanwhile",
+];
 
 /** `server_error ×9 (500 ×9; fallback ×9)` for each reason of a model. */
-export function reasonsText(reasons: readonly { reason: string; count: number; statuses: Readonly<Record<string, number>>; actions: Readonly<Record<string, number>> }[]): string {
+export function reasonsText(
+  reasons: readonly {
+    reason: string;
+    count: number;
+    statuses: Readonly<Record<string, number>>;
+    actions: Readonly<Record<string, number>>;
+  }[],
+): string {
   const list = (r: Readonly<Record<string, number>>): string =>
     Object.entries(r)
       .map(([k, n]) => `${k} ×${n}`)

@@ -9,7 +9,13 @@ describe("QuantileSketch", () => {
   });
 
   it("has no percentiles without samples", () => {
-    expect(new QuantileSketch().stats()).toEqual({ count: 0, totalMs: 0, p50Ms: null, p95Ms: null, maxMs: null });
+    expect(new QuantileSketch().stats()).toEqual({
+      count: 0,
+      totalMs: 0,
+      p50Ms: null,
+      p95Ms: null,
+      maxMs: null,
+    });
   });
 
   it("stays within 1 % of the exact percentiles past the exact cap", () => {

@@ -52,7 +52,13 @@ export class QuantileSketch {
   /** The p-th percentile (0–100) in whole milliseconds; null without samples. */
   quantile(p: number): number | null {
     if (this.#count === 0) return null;
-    if (this.#exact !== null) return Math.round(percentile([...this.#exact].sort((a, b) => a - b), p));
+    if (this.#exact !== null)
+      return Math.round(
+        percentile(
+          [...this.#exact].sort((a, b) => a - b),
+          p,
+        ),
+      );
     const rank = Math.floor((p / 100) * (this.#count - 1));
     if (rank < this.#zeros) return 0;
     let seen = this.#zeros;

@@ -15,7 +15,8 @@ export class TimeBuckets {
   #data = new Map<number, Map<string, number>>();
 
   constructor(readonly cap: number) {
-    if (!(cap >= 2)) throw new RangeError(`Failed to create time buckets: cap ${cap} is below 2. Pass at least 2.`);
+    if (!(cap >= 2))
+      throw new RangeError(`Failed to create time buckets: cap ${cap} is below 2. Pass at least 2.`);
   }
 
   get width(): number {

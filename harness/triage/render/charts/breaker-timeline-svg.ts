@@ -25,7 +25,9 @@ export function breakerTimelineSvg(timeline: Timeline): string {
   rows.forEach((row, i) => {
     const y = TOP + i * ROW_H;
     out.push(rowLabel(row.model, y + BAND_H / 2 + 4));
-    out.push(`<rect class="band" data-state="closed" x="${PLOT_X}" y="${y}" width="${PLOT_W}" height="${BAND_H}" fill="${STATE_COLOURS.closed}"/>`);
+    out.push(
+      `<rect class="band" data-state="closed" x="${PLOT_X}" y="${y}" width="${PLOT_W}" height="${BAND_H}" fill="${STATE_COLOURS.closed}"/>`,
+    );
     for (let b = 0; b < timeline.buckets; b += 1) {
       const open = row.openMs[b] ?? 0;
       const half = row.halfOpenMs[b] ?? 0;
@@ -33,9 +35,13 @@ export function breakerTimelineSvg(timeline: Timeline): string {
       const at = b * timeline.bucketMs;
       const from = new Date(timeline.startMs + at).toISOString();
       if (open > 0)
-        out.push(`<rect class="band" data-state="open" x="${r(x(at))}" y="${y}" width="${r(Math.max(0.5, x(at + open) - x(at)))}" height="${BAND_H}" fill="${STATE_COLOURS.open}"><title>${esc(`${row.model}: open ${humanDuration(open)} of the ${humanDuration(timeline.bucketMs)} from ${from}`)}</title></rect>`);
+        out.push(
+          `<rect class="band" data-state="open" x="${r(x(at))}" y="${y}" width="${r(Math.max(0.5, x(at + open) - x(at)))}" height="${BAND_H}" fill="${STATE_COLOURS.open}"><title>${esc(`${row.model}: open ${humanDuration(open)} of the ${humanDuration(timeline.bucketMs)} from ${from}`)}</title></rect>`,
+        );
       if (half > 0)
-        out.push(`<rect class="band" data-state="half_open" x="${r(x(at + open))}" y="${y}" width="${r(Math.max(0.5, x(at + open + half) - x(at + open)))}" height="${BAND_H}" fill="${STATE_COLOURS.half_open}"><title>${esc(`${row.model}: half-open ${humanDuration(half)} of the ${humanDuration(timeline.bucketMs)} from ${from}`)}</title></rect>`);
+        out.push(
+          `<rect class="band" data-state="half_open" x="${r(x(at + open))}" y="${y}" width="${r(Math.max(0.5, x(at + open + half) - x(at + open)))}" height="${BAND_H}" fill="${STATE_COLOURS.half_open}"><title>${esc(`${row.model}: half-open ${humanDuration(half)} of the ${humanDuration(timeline.bucketMs)} from ${from}`)}</title></rect>`,
+        );
     }
   });
   out.push("</svg>");

@@ -30,19 +30,40 @@ export function rowLabel(text: string, y: number): string {
  * Ticks of a time axis at round steps after the log's first time (`originOffsetMs` into the plotted span
  * `[0, spanMs]`), drawn as grid lines from `top` to `bottom` with labels below.
  */
-export function timeAxis(spanMs: number, originOffsetMs: number, x: (offsetMs: number) => number, top: number, bottom: number): string {
+export function timeAxis(
+  spanMs: number,
+  originOffsetMs: number,
+  x: (offsetMs: number) => number,
+  top: number,
+  bottom: number,
+): string {
   const step = niceStep(Math.max(1, spanMs - originOffsetMs), 8);
   const out: string[] = [];
   for (let t = 0; originOffsetMs + t <= spanMs; t += step) {
     const tx = x(originOffsetMs + t);
     out.push(`<line class="grid" x1="${r(tx)}" x2="${r(tx)}" y1="${r(top)}" y2="${r(bottom)}"/>`);
-    out.push(`<text class="tick" x="${r(tx)}" y="${r(bottom + 13)}" text-anchor="middle">${t === 0 ? "0" : `+${esc(humanDuration(t))}`}</text>`);
+    out.push(
+      `<text class="tick" x="${r(tx)}" y="${r(bottom + 13)}" text-anchor="middle">${t === 0 ? "0" : `+${esc(humanDuration(t))}`}</text>`,
+    );
   }
   return out.join("");
 }
 
 /** Colour per failure reason, in order of first request; twelve hues apart from the breaker-state colours. */
-const REASON_HUES = ["#2563eb", "#db2777", "#ca8a04", "#0891b2", "#7c3aed", "#c2410c", "#0d9488", "#4f46e5", "#65a30d", "#9333ea", "#be123c", "#0369a1"];
+const REASON_HUES = [
+  "#2563eb",
+  "#db2777",
+  "#ca8a04",
+  "#0891b2",
+  "#7c3aed",
+  "#c2410c",
+  "#0d9488",
+  "#4f46e5",
+  "#65a30d",
+  "#9333ea",
+  "#be123c",
+  "#0369a1",
+];
 
 /** Assigns each failure reason a colour on first sight, the same one in every chart of a report. */
 export class ReasonPalette {

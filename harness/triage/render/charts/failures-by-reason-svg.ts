@@ -15,7 +15,10 @@ const LABEL_ROOM = 90;
  * Failures per model as horizontal bars stacked by reason, one colour per reason (legend in HTML beside it).
  * Each segment's tooltip gives the model, reason and count. Returns the SVG and its legend.
  */
-export function failuresByReasonSvg(models: readonly ModelFindings[], palette: ReasonPalette): { svg: string; legend: string } {
+export function failuresByReasonSvg(
+  models: readonly ModelFindings[],
+  palette: ReasonPalette,
+): { svg: string; legend: string } {
   const rows = models.filter((m) => m.failures > 0).slice(0, MODEL_CAP);
   const max = Math.max(1, ...rows.map((m) => m.failures));
   const height = TOP + rows.length * ROW_H + AXIS_H;
@@ -28,15 +31,24 @@ export function failuresByReasonSvg(models: readonly ModelFindings[], palette: R
     let from = 0;
     for (const reason of m.byReason) {
       const label = `${m.model} · ${reason.reason} ×${reason.count} (lines ${reason.firstLine}–${reason.lastLine})`;
-      out.push(`<rect class="bar" data-reason="${esc(reason.reason)}" x="${r(x(from))}" y="${r(y)}" width="${r(Math.max(1, x(from + reason.count) - x(from)))}" height="${BAR_H}" fill="${esc(palette.colourOf(reason.reason))}"><title>${esc(label)}</title></rect>`);
+      out.push(
+        `<rect class="bar" data-reason="${esc(reason.reason)}" x="${r(x(from))}" y="${r(y)}" width="${r(Math.max(1, x(from + reason.count) - x(from)))}" height="${BAR_H}" fill="${esc(palette.colourOf(reason.reason))}"><title>${esc(label)}</title></rect>`,
+      );
       from += reason.count;
     }
-    out.push(`<text class="tick" x="${r(x(from) + 4)}" y="${r(y + BAR_H / 2 + 4)}">${m.failures} of ${m.attempts}</text>`);
+    out.push(
+      `<text class="tick" x="${r(x(from) + 4)}" y="${r(y + BAR_H / 2 + 4)}">${m.failures} of ${m.attempts}</text>`,
+    );
   });
   const axisY = TOP + rows.length * ROW_H;
   out.push(`<line class="divider" x1="${PLOT_X}" x2="${PLOT_X + PLOT_W}" y1="${axisY}" y2="${axisY}"/>`);
-  out.push(`<text class="tick" x="${PLOT_X}" y="${axisY + 14}" text-anchor="middle">0</text><text class="tick" x="${x(max)}" y="${axisY + 14}" text-anchor="middle">${max}</text>`);
+  out.push(
+    `<text class="tick" x="${PLOT_X}" y="${axisY + 14}" text-anchor="middle">0</text><text class="tick" x="${x(max)}" y="${axisY + 14}" text-anchor="middle">${max}</text>`,
+  );
   out.push("</svg>");
   const reasons = [...new Set(rows.flatMap((m) => m.byReason.map((b) => b.reason)))];
-  return { svg: out.join(""), legend: reasons.map((reason) => swatch(palette.colourOf(reason), reason)).join("") };
+  return {
+    svg: out.join(""),
+    legend: reasons.map((reason) => swatch(palette.colourOf(reason), reason)).join(""),
+  };
 }

@@ -21,16 +21,24 @@ export function waitingSvg(timeline: Timeline): string {
   const title = `Waiting over time: ${humanDuration(total)} of delay_ms in all, at most ${humanDuration(max)} per ${humanDuration(timeline.bucketMs)}`;
   const out = [svgOpen("waiting", height, title)];
   out.push(timeAxis(spanMs, timeline.originMs - timeline.startMs, x, TOP, TOP + PLOT_H));
-  out.push(`<text class="tick" x="${PLOT_X - 6}" y="${TOP + 8}" text-anchor="end">${esc(humanDuration(max))}</text><text class="tick" x="${PLOT_X - 6}" y="${TOP + PLOT_H}" text-anchor="end">0</text>`);
-  out.push(`<text class="lane-label" x="${PLOT_X - 6}" y="${TOP + PLOT_H / 2}" text-anchor="end">waiting per ${esc(humanDuration(timeline.bucketMs))}</text>`);
+  out.push(
+    `<text class="tick" x="${PLOT_X - 6}" y="${TOP + 8}" text-anchor="end">${esc(humanDuration(max))}</text><text class="tick" x="${PLOT_X - 6}" y="${TOP + PLOT_H}" text-anchor="end">0</text>`,
+  );
+  out.push(
+    `<text class="lane-label" x="${PLOT_X - 6}" y="${TOP + PLOT_H / 2}" text-anchor="end">waiting per ${esc(humanDuration(timeline.bucketMs))}</text>`,
+  );
   timeline.waitMs.forEach((wait, b) => {
     if (wait === 0) return;
     const at = b * timeline.bucketMs;
     const failures = timeline.failures[b] ?? 0;
     const label = `${humanDuration(wait)} waiting after ${failures} failure(s) in the ${humanDuration(timeline.bucketMs)} from ${new Date(timeline.startMs + at).toISOString()}`;
-    out.push(`<rect class="wait-bar" x="${r(x(at))}" y="${r(y(wait))}" width="${r(Math.max(1, x(at + timeline.bucketMs) - x(at) - 0.5))}" height="${r(TOP + PLOT_H - y(wait))}" fill="#64748b"><title>${esc(label)}</title></rect>`);
+    out.push(
+      `<rect class="wait-bar" x="${r(x(at))}" y="${r(y(wait))}" width="${r(Math.max(1, x(at + timeline.bucketMs) - x(at) - 0.5))}" height="${r(TOP + PLOT_H - y(wait))}" fill="#64748b"><title>${esc(label)}</title></rect>`,
+    );
   });
-  out.push(`<line class="divider" x1="${PLOT_X}" x2="${PLOT_X + PLOT_W}" y1="${TOP + PLOT_H}" y2="${TOP + PLOT_H}"/>`);
+  out.push(
+    `<line class="divider" x1="${PLOT_X}" x2="${PLOT_X + PLOT_W}" y1="${TOP + PLOT_H}" y2="${TOP + PLOT_H}"/>`,
+  );
   out.push("</svg>");
   return out.join("");
 }
