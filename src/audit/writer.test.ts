@@ -156,4 +156,82 @@ describe("AuditWriter", () => {
     expect(onSinkError).toHaveBeenCalledTimes(1);
     expect(onSinkError).toHaveBeenCalledWith(expect.objectContaining({ message: "disk gone" }));
   });
+
+  it("names a nested field without quoting the whole value, and quotes a top-level value", () => {
+    const { writer } = setup({ validate: true });
+    const fix =
+      "Fix the event the engine builds (SPEC §8: every field present, null when it does not apply).";
+    expect(() => writer.write({ ...request, chain: ["not-a-model"] })).toThrow(
+      new TypeError(
+        `Failed to write the audit line: field "chain.0" of "fallback_request" is invalid: expected a model id of the form provider/model. ${fix}`,
+      ),
+    );
+    expect(() => writer.write({ ...request, primary: 5 })).toThrow(
+      new TypeError(
+        `Failed to write the audit line: field "primary" of "fallback_request" is invalid: Invalid input: expected string, received number (got 5). ${fix}`,
+      ),
+    );
+  });
+
+  it("says a missing field was undefined, and names an event without a name as such", () => {
+    const { writer } = setup({ validate: true });
+    const { primary: _primary, ...withoutPrimary } = request as Record<string, unknown>;
+    expect(() => writer.write(withoutPrimary)).toThrow(
+      /field "primary" of "fallback_request" is invalid: .*\(got undefined\)\./,
+    );
+    const { event: _event, ...nameless } = request as Record<string, unknown>;
+    expect(() => writer.write(nameless)).toThrow(/field "event" of an event without a name is invalid/);
+  });
+
+  it("returns the event with exactly the body's fields and its own stamps, which a body cannot override", () => {
+    const { writer } = setup();
+    const stamped = writer.write({ ...request, seq: 99, ts: "yesterday", v: 7 });
+    expect(Object.keys(stamped)).toEqual([
+      "v",
+      "seq",
+      "ts",
+      "event",
+      "request_id",
+      "agent",
+      "chain",
+      "primary",
+    ]);
+    expect(stamped).toMatchObject({ v: 1, seq: 1, ts: new Date(START).toISOString() });
+    const { primary: _primary, ...withoutPrimary } = request as Record<string, unknown>;
+    expect(Object.keys(writer.write(withoutPrimary))).not.toContain("primary");
+  });
+
+  it("reports a failing sink on stderr by default, once", () => {
+    const printed = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      const writer = new AuditWriter(
+        {
+          append: () => {
+            throw new Error("disk gone");
+          },
+        },
+        new ManualClock(START),
+      );
+      writer.write(request);
+      writer.write(request);
+      expect(printed.mock.calls).toEqual([
+        ["Failed to write the audit log: disk gone. Requests keep being served; fix the audit sink."],
+      ]);
+      const other = new AuditWriter(
+        {
+          append: () => {
+            // eslint-disable-next-line @typescript-eslint/only-throw-error -- a sink may throw anything, not only Errors
+            throw "quota";
+          },
+        },
+        new ManualClock(START),
+      );
+      other.write(request);
+      expect(printed.mock.calls.at(-1)).toEqual([
+        "Failed to write the audit log: quota. Requests keep being served; fix the audit sink.",
+      ]);
+    } finally {
+      printed.mockRestore();
+    }
+  });
 });

@@ -196,3 +196,46 @@ describe("soonestToClose", () => {
     expect(breakers.soonestToClose([A, B])).toBe(A);
   });
 });
+
+describe("BreakerRegistry: outcomes", () => {
+  it("changes nothing for a failure whose effect is none, and forgets counted failures on a success", () => {
+    const breakers = new BreakerRegistry();
+    const t0 = 0;
+    breakers.recordFailure(A, serverError, t0, SETTINGS);
+    expect(
+      breakers.recordFailure(A, { effect: "none", reason: "context_overflow", probe: false }, t0, SETTINGS),
+    ).toEqual([]);
+    expect(breakers.snapshot(A)).toMatchObject({ kind: "closed", failures: [t0] });
+    expect(breakers.recordSuccess(A, false, t0, SETTINGS)).toEqual([]);
+    expect(breakers.snapshot(A)).toMatchObject({ kind: "closed", failures: [] });
+  });
+
+  it("takes a bare `true` as the probe of the current half-open period", () => {
+    const breakers = new BreakerRegistry();
+    breakers.recordFailure(A, auth, 0, SETTINGS);
+    expect(breakers.acquire(A, 10_000, SETTINGS).decision).toEqual({ granted: true, probe: true, epoch: 1 });
+    expect(breakers.recordSuccess(A, true, 10_001, SETTINGS)).toEqual([
+      { from: "half_open", to: "closed", failures: 0, cooldownUntil: null, cause: "probe_success" },
+    ]);
+  });
+
+  it("ignores a late probe answer that names no period once the slot was given back", () => {
+    const breakers = new BreakerRegistry();
+    breakers.recordFailure(A, auth, 0, SETTINGS);
+    const { decision } = breakers.acquire(A, 10_000, SETTINGS);
+    breakers.release(A, decision, 10_001, SETTINGS);
+    expect(breakers.recordSuccess(A, true, 10_002, SETTINGS)).toEqual([]);
+    expect(breakers.snapshot(A)).toMatchObject({ kind: "half_open", probesInFlight: 0 });
+  });
+
+  it("refuses a probe outcome from a period the circuit has not reached, naming both", () => {
+    const breakers = new BreakerRegistry();
+    breakers.recordFailure(A, auth, 0, SETTINGS);
+    breakers.acquire(A, 10_000, SETTINGS);
+    expect(() =>
+      breakers.recordSuccess(A, { granted: true, probe: true, epoch: 5 }, 10_001, SETTINGS),
+    ).toThrow(
+      "Failed to record a circuit success for openai/gpt-4o: a probe outcome names epoch 5, but the circuit has only reached epoch 1. Report each permit's outcome exactly once, passing the granted decision as the probe.",
+    );
+  });
+});

@@ -122,4 +122,10 @@ describe("the primary", () => {
       source: "primary",
     });
   });
+
+  it('does not take a chain named "undefined" for the chain of a missing primary', () => {
+    expect(resolveChain(config({ chains: { undefined: [X] } }), { agent: "build" })).toEqual({
+      error: 'no model configured for agent "build" (no explicit model, agent model, global model or chain)',
+    });
+  });
 });

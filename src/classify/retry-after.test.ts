@@ -119,3 +119,113 @@ describe("readRetryAfterMs: header shapes", () => {
     expect(readRetryAfterMs({ headers: null })).toBeNull();
   });
 });
+
+describe("readRetryAfterMs: header values", () => {
+  it("allows white space around a number, and nothing else", () => {
+    expect(readRetryAfterMs({ headers: { "retry-after": " 12 " } })).toBe(12000);
+    expect(readRetryAfterMs({ headers: { "retry-after-ms": " 12 " } })).toBe(12);
+    for (const value of ["0x10", "1e3", "12ms", "x12"])
+      expect(readRetryAfterMs({ headers: { "retry-after-ms": value } })).toBeNull();
+  });
+
+  it("never reads a number-like value as a date, even one Date.parse would take for a year", () => {
+    // Date.parse reads "5", "+5", "5." and ".5" as 1 May 2001, which is in the future of nowMs = 0.
+    for (const value of ["+5", "5.", ".5", " -5 ", "-.5", "1e3", "-1.5E2"]) {
+      expect(readRetryAfterMs({ headers: { "retry-after": value } }, 0), value).toBeNull();
+    }
+  });
+
+  it("reads a date equal to now as no wait, and ignores a date when nowMs is not finite", () => {
+    const nowMs = Date.parse("Wed, 21 Oct 2026 07:28:00 GMT");
+    expect(readRetryAfterMs({ headers: { "retry-after": "Wed, 21 Oct 2026 07:28:00 GMT" } }, nowMs)).toBe(0);
+    expect(
+      readRetryAfterMs({ headers: { "retry-after": "Wed, 21 Oct 2026 07:28:30 GMT" } }, Number.NaN),
+    ).toBeNull();
+  });
+});
+
+describe("readRetryAfterMs: RetryInfo", () => {
+  it("finds the details at the top level and inside response.error too", () => {
+    const details = [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "5s" }];
+    expect(readRetryAfterMs({ body: { details } })).toBe(5000);
+    expect(readRetryAfterMs({ body: { response: { error: { details } } } })).toBe(5000);
+  });
+
+  it("accepts a detail without @type, skips other types and details without a usable delay", () => {
+    expect(readRetryAfterMs({ body: { error: { details: [{ retryDelay: "7s" }] } } })).toBe(7000);
+    const body = {
+      error: {
+        details: [
+          { "@type": "type.googleapis.com/google.rpc.Help", retryDelay: "1s" },
+          { "@type": "type.googleapis.com/google.rpc.RetryInfo" },
+          { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "soon" },
+          { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "9s" },
+        ],
+      },
+    };
+    expect(readRetryAfterMs({ body })).toBe(9000);
+  });
+
+  it("reads a duration string with white space around it, and only whole `<number>s` strings", () => {
+    expect(readRetryAfterMs({ body: retryInfo(" 3.25s ") })).toBe(3250);
+    for (const delay of ["3", "x3s", "3sx", "3ms", "s"])
+      expect(readRetryAfterMs({ body: retryInfo(delay) }), delay).toBeNull();
+  });
+
+  it("reads the object form with seconds only, nanos only, or both", () => {
+    expect(readRetryAfterMs({ body: retryInfo({ seconds: 4 }) })).toBe(4000);
+    expect(readRetryAfterMs({ body: retryInfo({ nanos: 250_000_000 }) })).toBe(250);
+    expect(readRetryAfterMs({ body: retryInfo({ seconds: 1, nanos: 1_000_000 }) })).toBe(1001);
+  });
+
+  it("ignores an object form without seconds and nanos, or with values that are not numbers", () => {
+    expect(readRetryAfterMs({ body: retryInfo({}) })).toBeNull();
+    expect(readRetryAfterMs({ body: retryInfo({ seconds: "soon" }) })).toBeNull();
+    expect(readRetryAfterMs({ body: retryInfo({ seconds: 1, nanos: "x" }) })).toBeNull();
+  });
+});
+
+describe("readRetryAfterMs: message phrasings", () => {
+  it("knows every unit spelling", () => {
+    const cases: [string, number][] = [
+      ["try again in 1 millisecond", 1],
+      ["try again in 500 milliseconds", 500],
+      ["try again in 1 min", 60_000],
+      ["try again in 5 mins", 300_000],
+      ["try again in 1 minute", 60_000],
+      ["try again in 1 sec", 1000],
+      ["try again in 30 secs", 30_000],
+      ["try again in 1 second", 1000],
+      ["try again in 1 hour", 3_600_000],
+      ["try again in 2 hours", 7_200_000],
+      ["try again in 1 hr", 3_600_000],
+      ["try again in 3 hrs", 10_800_000],
+      ["try again in 2h", 7_200_000],
+    ];
+    for (const [message, ms] of cases) expect(readRetryAfterMs({ message }), message).toBe(ms);
+  });
+
+  it("matches in any case and across runs of white space", () => {
+    expect(readRetryAfterMs({ message: "RETRY IN 5S" })).toBe(5000);
+    expect(readRetryAfterMs({ message: "Try  again\tafter  2 s" })).toBe(2000);
+  });
+
+  it("needs the phrase to start a word", () => {
+    expect(readRetryAfterMs({ message: "autoretry in 5s" })).toBeNull();
+  });
+
+  it("scans only the first 4000 characters of a message", () => {
+    const filler = "x".repeat(4000);
+    expect(readRetryAfterMs({ message: `${filler} try again in 5s` })).toBeNull();
+    expect(readRetryAfterMs({ message: `${"x".repeat(3900)} try again in 5s` })).toBe(5000);
+  });
+});
+
+describe("readRetryAfterMs: values out of range", () => {
+  it("ignores a wait too large to be a number, and a negative duration", () => {
+    const huge = "9".repeat(400);
+    expect(readRetryAfterMs({ headers: { "retry-after-ms": huge }, message: "try again in 2s" })).toBe(2000);
+    expect(readRetryAfterMs({ headers: { "retry-after": huge } })).toBeNull();
+    expect(readRetryAfterMs({ body: retryInfo({ seconds: -5 }) })).toBeNull();
+  });
+});

@@ -48,3 +48,24 @@ describe("didYouMean", () => {
     expect(didYouMean("ab", ["ax", "ay"])).toBe("ax");
   });
 });
+
+describe("didYouMean: the edit distance", () => {
+  it("counts a swap as one edit where two substitutions would be too many", () => {
+    // Two letters allow one edit: only the swap rule brings "ba" within reach of "ab".
+    expect(didYouMean("ab", ["ba"])).toBe("ba");
+    expect(didYouMean("abcd", ["bacd", "abce"])).toBe("bacd");
+    expect(didYouMean("abdc", ["abcd"])).toBe("abcd");
+  });
+
+  it("counts a swap as one edit, never less, so an exact match still wins", () => {
+    expect(didYouMean("ab", ["ba", "ab"])).toBe("ab");
+  });
+
+  it("does not take letters that are merely different for a swap", () => {
+    expect(didYouMean("ab", ["cd"])).toBeUndefined();
+    expect(didYouMean("abc", ["cab"])).toBeUndefined();
+    // One matching diagonal is not a swap: both letters must cross.
+    expect(didYouMean("ab", ["ca"])).toBeUndefined();
+    expect(didYouMean("ab", ["bc"])).toBeUndefined();
+  });
+});

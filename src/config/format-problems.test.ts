@@ -72,3 +72,29 @@ describe("formatProblems", () => {
     expect(formatProblems([], "opencode.json")).toBe("");
   });
 });
+
+describe("formatProblems: partial locations", () => {
+  it("treats an empty file name as no file", () => {
+    expect(formatProblems([negative], "")).toBe(
+      "7:21 fallback.circuit_breaker.cooldown_ms: expected a non-negative integer of milliseconds, received -5",
+    );
+  });
+
+  it("prints a line without a column", () => {
+    const { column: _column, ...lineOnly } = negative;
+    expect(formatProblems([lineOnly], "opencode.json")).toBe(
+      "opencode.json:7 fallback.circuit_breaker.cooldown_ms: expected a non-negative integer of milliseconds, received -5",
+    );
+  });
+
+  it("prints only the message of a root problem with no file and no position", () => {
+    const root: ConfigProblem = {
+      path: [],
+      pointer: "",
+      message: "expected a JSON object, received 42",
+      expected: "a JSON object",
+      received: "42",
+    };
+    expect(formatProblems([root])).toBe("expected a JSON object, received 42");
+  });
+});

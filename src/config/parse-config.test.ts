@@ -1,5 +1,11 @@
 import { describe, it, expect } from "vitest";
-import { parseConfig, type ConfigProblem, type ParseConfigResult } from "./parse-config.ts";
+import {
+  checkConfig,
+  parseConfig,
+  pointerOf,
+  type ConfigProblem,
+  type ParseConfigResult,
+} from "./parse-config.ts";
 import { DEFAULT_SETTINGS } from "./settings.ts";
 
 /** The problems of a config that must fail; fails the test when it parses. */
@@ -378,5 +384,199 @@ describe("parseConfig on junk", () => {
       },
     };
     expect(messages(hostile)).toEqual(["could not read the configuration (boom); pass plain JSON data"]);
+  });
+});
+
+describe("parseConfig: how a received value is shown", () => {
+  const receivedAtRoot = (value: unknown): string | undefined => problemsOf(value)[0]?.received;
+
+  it("names what a non-JSON root is", () => {
+    expect(receivedAtRoot(undefined)).toBe("nothing");
+    expect(receivedAtRoot(12n)).toBe("12");
+    expect(receivedAtRoot(true)).toBe("true");
+    expect(receivedAtRoot(() => ({}))).toBe("a function");
+    expect(receivedAtRoot(Symbol("s"))).toBe("a symbol");
+    expect(receivedAtRoot(null)).toBe("null");
+  });
+
+  it("counts array items in the singular and the plural, and tells an empty object from a full one", () => {
+    expect(messages({ model: ["openai/gpt-4.1"] })).toEqual([
+      'model: expected a model id of the form "provider/model", received an array of 1 item',
+    ]);
+    expect(messages({ model: { provider: "openai" } })).toEqual([
+      'model: expected a model id of the form "provider/model", received an object',
+    ]);
+  });
+
+  it("keeps a string of 40 characters whole", () => {
+    const exact = "x".repeat(40);
+    expect(problemsOf({ model: exact })[0]?.received).toBe(JSON.stringify(exact));
+  });
+});
+
+describe("parseConfig: pointers", () => {
+  it("writes plain keys with dots and quotes every other key in brackets", () => {
+    expect(pointerOf([])).toBe("");
+    expect(pointerOf(["agent", "my agent", "models", 0])).toBe('agent["my agent"].models[0]');
+    expect(pointerOf(["a", "$x", "_y", "d-e", "9z", "é"])).toBe('a.$x._y.d-e["9z"]["é"]');
+    expect(pointerOf(["x.y"])).toBe('["x.y"]');
+  });
+
+  it("points at an agent whose name is not a plain key", () => {
+    expect(messages({ agent: { "my agent": { fallback: { max_retry: 1 } } } })).toEqual([
+      'agent["my agent"].fallback.max_retry: unknown key "max_retry"; did you mean "max_retries"?',
+    ]);
+  });
+});
+
+describe("parseConfig: backoff bounds", () => {
+  it("reports an invalid bound once, as the schema did, without comparing it", () => {
+    expect(messages({ fallback: { backoff: { network: { base_ms: -1, max_ms: 5 } } } })).toEqual([
+      "fallback.backoff.network.base_ms: expected a non-negative integer of milliseconds, received -1",
+    ]);
+    expect(messages({ fallback: { backoff: { network: { base_ms: 10, max_ms: 1.5 } } } })).toEqual([
+      "fallback.backoff.network.max_ms: expected a non-negative integer of milliseconds, received 1.5",
+    ]);
+  });
+
+  it("accepts max_ms equal to base_ms", () => {
+    expect(parseConfig({ fallback: { backoff: { network: { base_ms: 700, max_ms: 700 } } } }).ok).toBe(true);
+  });
+
+  it("blames max_ms when a config sets both bounds the wrong way round", () => {
+    const [problem] = problemsOf({ fallback: { backoff: { rate_limit: { base_ms: 5000, max_ms: 4000 } } } });
+    expect(problem).toEqual({
+      path: ["fallback", "backoff", "rate_limit", "max_ms"],
+      pointer: "fallback.backoff.rate_limit.max_ms",
+      message: "expected an integer of milliseconds ≥ base_ms (5000), received 4000",
+      expected: "an integer of milliseconds ≥ base_ms (5000)",
+      received: "4000",
+    });
+  });
+
+  it("blames base_ms when only base_ms passes the inherited max_ms", () => {
+    const [problem] = problemsOf({ fallback: { backoff: { network: { base_ms: 40_000 } } } });
+    expect(problem?.pointer).toBe("fallback.backoff.network.base_ms");
+    expect(problem?.message).toBe("expected an integer of milliseconds ≤ max_ms (30000), received 40000");
+  });
+
+  it("does not blame an agent for bounds it only inherits", () => {
+    expect(
+      messages({
+        fallback: { backoff: { network: { max_ms: 500 } } },
+        agent: { build: { fallback: { backoff: { network: { jitter: 0 } } } }, plan: {} },
+      }),
+    ).toEqual([
+      "fallback.backoff.network.max_ms: expected an integer of milliseconds ≥ base_ms (1000), received 500",
+    ]);
+  });
+
+  it("checks an agent's bounds against the global bounds it builds on, for each family", () => {
+    expect(
+      messages({
+        fallback: { backoff: { network: { base_ms: 100, max_ms: 200 } } },
+        agent: {
+          build: { fallback: { backoff: { network: { base_ms: 300 }, rate_limit: { max_ms: 10 } } } },
+        },
+      }),
+    ).toEqual([
+      "agent.build.fallback.backoff.network.base_ms: expected an integer of milliseconds ≤ max_ms (200), received 300",
+      "agent.build.fallback.backoff.rate_limit.max_ms: expected an integer of milliseconds ≥ base_ms (2000), received 10",
+    ]);
+  });
+});
+
+describe("parseConfig: exotic inputs", () => {
+  it("reports a non-Error thrown while reading with its text", () => {
+    const hostile = new Proxy(
+      {},
+      {
+        ownKeys() {
+          // eslint-disable-next-line @typescript-eslint/only-throw-error -- hostile input may throw anything
+          throw "no keys today";
+        },
+      },
+    );
+    expect(messages(hostile)).toEqual([
+      "could not read the configuration (no keys today); pass plain JSON data",
+    ]);
+  });
+});
+
+describe("parseConfig: round 2 details", () => {
+  it("says whether each problem is about a key or a value", () => {
+    const checked = checkConfig({
+      fallback: { max_retry: 1, sticky_ms: -1 },
+      agent: { build: { fallback: { chains: {} } } },
+    });
+    if (checked.ok) throw new Error("expected problems");
+    expect(checked.problems.map(({ problem, target }) => `${problem.pointer} ${target}`)).toEqual([
+      "fallback.max_retry key",
+      "fallback.sticky_ms value",
+      "agent.build.fallback.chains key",
+    ]);
+  });
+
+  it("tells where chains belong only for an agent's own fallback block", () => {
+    const [inAgent] = problemsOf({ agent: { build: { fallback: { chains: {} } } } });
+    expect(inAgent?.expected).toBe("no chains here (use agent.build.models or fallback.chains)");
+    expect(messages({ fallback: { backoff: { network: { chains: 1 } } } })).toEqual([
+      'fallback.backoff.network.chains: unknown key "chains"; remove it or use one of base_ms, factor, max_ms, jitter',
+    ]);
+    expect(messages({ agent: { build: { fallback: { backoff: { chains: 1 } } } } })).toEqual([
+      'agent.build.fallback.backoff.chains: unknown key "chains"; remove it or use one of network, rate_limit',
+    ]);
+  });
+
+  it("lists the known keys as the expectation, and has no suggestion field without a suggestion", () => {
+    const [problem] = problemsOf({ fallback: { backoff: { network: { temperature: 1 } } } });
+    expect(problem?.expected).toBe("one of base_ms, factor, max_ms, jitter");
+    expect(problem !== undefined && Object.hasOwn(problem, "suggestion")).toBe(false);
+  });
+
+  it("compares only valid bounds: a negative max_ms is reported once, a zero one is compared", () => {
+    expect(messages({ fallback: { backoff: { network: { max_ms: -1 } } } })).toEqual([
+      "fallback.backoff.network.max_ms: expected a non-negative integer of milliseconds, received -1",
+    ]);
+    expect(messages({ fallback: { backoff: { network: { base_ms: 5, max_ms: 0 } } } })).toEqual([
+      "fallback.backoff.network.max_ms: expected an integer of milliseconds ≥ base_ms (5), received 0",
+    ]);
+  });
+
+  it("does not compare an agent's bounds with global bounds that are themselves invalid", () => {
+    expect(
+      messages({
+        fallback: { backoff: { network: { max_ms: -1 } } },
+        agent: { build: { fallback: { backoff: { network: { jitter: 0 } } } } },
+      }),
+    ).toEqual([
+      "fallback.backoff.network.max_ms: expected a non-negative integer of milliseconds, received -1",
+    ]);
+  });
+
+  it("leaves out the fields a config does not set, rather than setting them to undefined", () => {
+    const config = configOf({ agent: { build: { prompt: "be brief" }, plan: { model: "openai/gpt-4.1" } } });
+    expect(config).toStrictEqual({
+      agent: { build: {}, plan: { model: "openai/gpt-4.1" } },
+      fallback: DEFAULT_SETTINGS,
+      chains: {},
+    });
+  });
+
+  it("describes a value it could not read in plain words", () => {
+    const hostile = {
+      get fallback(): never {
+        throw new Error("boom");
+      },
+    };
+    expect(problemsOf(hostile)).toEqual([
+      {
+        path: [],
+        pointer: "",
+        message: "could not read the configuration (boom); pass plain JSON data",
+        expected: "plain JSON data",
+        received: "a value that could not be read",
+      },
+    ]);
   });
 });

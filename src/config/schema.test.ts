@@ -46,4 +46,18 @@ describe("knownKeysAt", () => {
     expect(knownKeysAt(["fallback", "chains"])).toBeUndefined();
     expect(knownKeysAt(["fallback", "backoff", "other"])).toBeUndefined();
   });
+
+  it("knows only objects at the exact depth it names", () => {
+    for (const path of [
+      ["agent", "build", "models"],
+      ["other", "build", "fallback"],
+      ["fallback", "circuit_breaker", "cooldown_ms"],
+      ["fallback", "actions", "LogicError"],
+      ["fallback", "other", "network"],
+      ["fallback", "backoff", "network", "base_ms"],
+      ["agent", "build", "fallback", "backoff", "other"],
+    ]) {
+      expect(knownKeysAt(path), path.join(".")).toBeUndefined();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRandom } from "./random.ts";
-import { ManualClock } from "./clock.ts";
+import { abortReason, ManualClock } from "./clock.ts";
 
 describe("ManualClock", () => {
   it("wakes sleepers in (time, registration) order, whatever order they were scheduled in", async () => {
@@ -48,5 +48,110 @@ describe("ManualClock", () => {
     clock.advance(1000);
     await Promise.all(pending);
     expect(woke).toEqual(expected.sort((a, b) => a.at - b.at || a.order - b.order).map((e) => e.order));
+  });
+});
+
+describe("ManualClock: time", () => {
+  it("starts at 2026-01-01 unless told otherwise", () => {
+    expect(new ManualClock().now()).toBe(Date.UTC(2026, 0, 1));
+    expect(new ManualClock(42).now()).toBe(42);
+  });
+
+  it("advances relative to now, and never moves backwards", () => {
+    const clock = new ManualClock(100);
+    clock.advance(50);
+    expect(clock.now()).toBe(150);
+    clock.advanceTo(120);
+    expect(clock.now()).toBe(150);
+    clock.advanceTo(200);
+    expect(clock.now()).toBe(200);
+  });
+
+  it("wakes a sleeper due exactly at the target, and not one due a millisecond later", async () => {
+    const clock = new ManualClock(0);
+    const woke: number[] = [];
+    void clock.sleep(10).then(() => woke.push(10));
+    void clock.sleep(11).then(() => woke.push(11));
+    clock.advanceTo(10);
+    await Promise.resolve();
+    expect(woke).toEqual([10]);
+    expect(clock.pending).toBe(1);
+    expect(clock.nextWakeAt()).toBe(11);
+  });
+
+  it("treats a negative sleep as zero", () => {
+    const clock = new ManualClock(500);
+    void clock.sleep(-100);
+    expect(clock.nextWakeAt()).toBe(500);
+  });
+
+  it("wakes only the earliest sleepers on advanceToNext, and reports when none is pending", async () => {
+    const clock = new ManualClock(0);
+    expect(clock.nextWakeAt()).toBeUndefined();
+    expect(clock.advanceToNext()).toBe(false);
+    expect(clock.now()).toBe(0);
+    const woke: string[] = [];
+    void clock.sleep(20).then(() => woke.push("a"));
+    void clock.sleep(20).then(() => woke.push("b"));
+    void clock.sleep(30).then(() => woke.push("c"));
+    expect(clock.advanceToNext()).toBe(true);
+    await Promise.resolve();
+    expect(woke).toEqual(["a", "b"]);
+    expect(clock.now()).toBe(20);
+    expect(clock.pending).toBe(1);
+  });
+});
+
+describe("ManualClock: abort", () => {
+  it("rejects at once, without scheduling anything, when the signal has already aborted", async () => {
+    const clock = new ManualClock(0);
+    const reason = new Error("already");
+    await expect(clock.sleep(10, AbortSignal.abort(reason))).rejects.toBe(reason);
+    expect(clock.pending).toBe(0);
+    expect(clock.nextWakeAt()).toBeUndefined();
+  });
+
+  it("is not disturbed by an abort that comes after the sleeper woke", async () => {
+    const clock = new ManualClock(0);
+    const controller = new AbortController();
+    const sleep = clock.sleep(10, controller.signal);
+    void clock.sleep(20);
+    clock.advance(10);
+    await sleep;
+    controller.abort();
+    expect(clock.pending).toBe(1);
+  });
+
+  it("drops an aborted sleeper in the middle of the heap without waking it", async () => {
+    const clock = new ManualClock(0);
+    const controller = new AbortController();
+    const woke: number[] = [];
+    void clock.sleep(10).then(() => woke.push(10));
+    void clock.sleep(20, controller.signal).then(
+      () => woke.push(20),
+      () => undefined,
+    );
+    void clock.sleep(30).then(() => woke.push(30));
+    controller.abort();
+    expect(clock.pending).toBe(2);
+    clock.advance(100);
+    await Promise.resolve();
+    expect(woke).toEqual([10, 30]);
+    expect(clock.pending).toBe(0);
+  });
+});
+
+describe("abortReason", () => {
+  it("is the signal's reason when that is an Error", () => {
+    const reason = new TypeError("stop");
+    expect(abortReason(AbortSignal.abort(reason))).toBe(reason);
+  });
+
+  it("is an AbortError carrying any other reason as its cause", () => {
+    const error = abortReason(AbortSignal.abort("user left"));
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe("AbortError");
+    expect(error.message).toBe("This operation was aborted");
+    expect(error.cause).toBe("user left");
   });
 });

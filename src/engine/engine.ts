@@ -82,7 +82,7 @@ export function createEngine(config: EngineConfig, ports: EnginePorts): Engine {
   if (missing.length > 0) {
     throw new TypeError(`Failed to create the engine: missing port(s) ${missing.join(", ")}. Pass { clock, random, caller } (see EnginePorts).`);
   }
-  if (typeof config !== "object" || config === null || typeof config.fallback !== "object") {
+  if (typeof config !== "object" || config === null || typeof config.fallback !== "object" || config.fallback === null) {
     throw new TypeError("Failed to create the engine: config is not a parsed EngineConfig. Pass the result of parseConfig(...).config.");
   }
   const sink = ports.audit ?? discard;

@@ -60,6 +60,7 @@ describe("isFallbackExhaustedError", () => {
       false,
     );
     expect(isFallbackExhaustedError({ name: "FallbackExhaustedError", reason: "deadline" })).toBe(false);
+    expect(isFallbackExhaustedError(Object.assign(new Error("x"), { reason: "deadline" }))).toBe(false);
     expect(isFallbackExhaustedError(new FallbackConfigError("x"))).toBe(false);
     expect(new FallbackConfigError("x").name).toBe("FallbackConfigError");
   });

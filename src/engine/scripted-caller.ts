@@ -76,10 +76,7 @@ export class ScriptedCaller implements ModelCaller {
         return;
       case "hang":
         await new Promise<never>((_, reject) => {
-          const abort = (): void => {
-            const reason = abortReason(signal);
-            reject(reason instanceof Error ? reason : new Error(String(reason)));
-          };
+          const abort = (): void => reject(abortReason(signal));
           if (signal.aborted) abort();
           signal.addEventListener("abort", abort, { once: true });
         });
