@@ -38,5 +38,5 @@ export default tseslint.config(
       "@typescript-eslint/no-non-null-assertion": "off",
     },
   },
-  { files: ["bin/**/*.js", "eslint.config.js"], ...tseslint.configs.disableTypeChecked },
+  { files: ["bin/**/*.js", "eslint.config.js", "**/*.mjs"], ...tseslint.configs.disableTypeChecked },
 );

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SETTINGS, type FallbackOverrides } from "../../src/config/settings.ts";
-import { mergeSettings } from "../../src/config/settings-for.ts";
+import { ORACLE_DEFAULTS } from "../oracle/config-defaults.ts";
+import type { OracleOverrides } from "../oracle/config-types.ts";
+import { overlaySettings } from "../oracle/config-merge.ts";
 import { AuditLogBuilder, linesOf } from "./audit-log-builder.ts";
 import { checkAuditStream } from "./check-audit.ts";
 import { A, B, GOOD_LOGS } from "./good-logs.ts";
 
-function check(lines: readonly string[], overrides: FallbackOverrides = {}, terminated = true) {
-  const settings = mergeSettings(DEFAULT_SETTINGS, overrides);
+function check(lines: readonly string[], overrides: OracleOverrides = {}, terminated = true) {
+  const settings = overlaySettings(ORACLE_DEFAULTS, overrides);
   return checkAuditStream(linesOf(lines), {
     settingsFor: () => settings,
     lastLineTerminated: () => terminated,

@@ -1,5 +1,6 @@
 import { AuditChecker, type CheckOptions, type CheckResult } from "./audit-checker.ts";
-import { readAuditLines } from "./read-audit-lines.ts";
+import { isOverlong, type LogLine } from "./line-splitter.ts";
+import { batchesOf, feedLines, readAuditLines, type ReadLinesOptions } from "./read-audit-lines.ts";
 
 /** Options of {@link checkAuditStream}. */
 export interface StreamCheckOptions extends CheckOptions {
@@ -10,30 +11,44 @@ export interface StreamCheckOptions extends CheckOptions {
   readonly lastLineTerminated?: () => boolean;
 }
 
+/** Options of {@link checkAuditFile}. */
+export interface FileCheckOptions extends CheckOptions, ReadLinesOptions {}
+
+async function checkBatches(
+  batches: AsyncIterable<readonly LogLine[]>,
+  options: CheckOptions,
+  lastLineTerminated: () => boolean,
+): Promise<CheckResult> {
+  const checker = new AuditChecker(options);
+  await feedLines(
+    batches,
+    (line, unterminated) => {
+      if (isOverlong(line)) checker.feedOverlong(line);
+      else checker.feed(line, unterminated);
+    },
+    lastLineTerminated,
+  );
+  return checker.finish();
+}
+
 /**
  * Checks an audit log given as lines against SPEC §8 and the oracle (§3–§7). Lines are judged one at a
  * time (the last one after the iteration ends, so a cut-off last line can be recognised); memory holds
  * only open requests and one circuit per model.
  */
 export async function checkAuditStream(
-  lines: AsyncIterable<string>,
+  lines: AsyncIterable<LogLine> | Iterable<LogLine>,
   options: StreamCheckOptions,
 ): Promise<CheckResult> {
-  const checker = new AuditChecker(options);
-  let held: string | undefined;
-  for await (const line of lines) {
-    if (held !== undefined) checker.feed(held);
-    held = line;
-  }
-  if (held !== undefined) checker.feed(held, !(options.lastLineTerminated?.() ?? false));
-  return checker.finish();
+  return checkBatches(batchesOf(lines), options, () => options.lastLineTerminated?.() ?? false);
 }
 
 /**
- * Checks a JSONL audit log file (`.gz` is gunzipped). Throws `AuditInputError` when the file cannot be
+ * Checks a JSONL audit log file (`.gz` is gunzipped), in memory bounded by the longest allowed line
+ * (`maxLineBytes`; longer lines are reported, not read). Throws `AuditInputError` when the file cannot be
  * read; everything inside the file is reported in the result.
  */
-export async function checkAuditFile(path: string, options: CheckOptions): Promise<CheckResult> {
-  const source = await readAuditLines(path);
-  return checkAuditStream(source.lines, { ...options, lastLineTerminated: () => source.endedWithNewline() });
+export async function checkAuditFile(path: string, options: FileCheckOptions): Promise<CheckResult> {
+  const source = await readAuditLines(path, options);
+  return checkBatches(source.batches, options, () => source.endedWithNewline());
 }

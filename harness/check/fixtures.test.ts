@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SETTINGS, type EngineConfig, type FallbackOverrides } from "../../src/config/settings.ts";
-import { mergeSettings, settingsFor } from "../../src/config/settings-for.ts";
-import { loadConfigFile } from "../../src/node/load-config-file.ts";
+import { ORACLE_DEFAULTS } from "../oracle/config-defaults.ts";
+import type { OracleConfig, OracleOverrides } from "../oracle/config-types.ts";
+import { oracleSettingsFor, overlaySettings } from "../oracle/config-merge.ts";
+import { readConfigFile } from "../oracle/config-reading.ts";
 import { checkAuditFile } from "./check-audit.ts";
 import { RULES } from "./rules.ts";
 
@@ -20,11 +21,11 @@ interface BadEntry {
 const bad = JSON.parse(readFileSync(`${dir}bad/expected.json`, "utf8")) as BadEntry[];
 const good = JSON.parse(readFileSync(`${dir}good/expected.json`, "utf8")) as {
   file: string;
-  overrides: FallbackOverrides;
+  overrides: OracleOverrides;
 }[];
 
-async function configAt(path: string): Promise<EngineConfig> {
-  const loaded = await loadConfigFile(`${dir}${path}`);
+async function configAt(path: string): Promise<OracleConfig> {
+  const loaded = await readConfigFile(`${dir}${path}`);
   if (!loaded.ok)
     throw new Error(
       `Failed to load the fixture config ${path}: ${JSON.stringify(loaded.problems)}. Fix the fixture.`,
@@ -45,8 +46,8 @@ describe("the planted bad audit logs in fixtures/audit/bad", () => {
       const result = await checkAuditFile(
         `${dir}bad/${entry.file}`,
         config === undefined
-          ? { settingsFor: () => DEFAULT_SETTINGS }
-          : { settingsFor: (agent) => settingsFor(config, agent), config },
+          ? { settingsFor: () => ORACLE_DEFAULTS }
+          : { settingsFor: (agent) => oracleSettingsFor(config, agent), config },
       );
       expect(result.ok).toBe(false);
       expect({ rule: result.firstViolation?.rule, line: result.firstViolation?.line }).toEqual({
@@ -61,7 +62,7 @@ describe("the realistic good audit logs in fixtures/audit/good", () => {
   it.each(good.map((entry) => [entry.file, entry] as const))(
     "passes %s without violations or warnings",
     async (_file, entry) => {
-      const settings = mergeSettings(DEFAULT_SETTINGS, entry.overrides);
+      const settings = overlaySettings(ORACLE_DEFAULTS, entry.overrides);
       const result = await checkAuditFile(`${dir}good/${entry.file}`, { settingsFor: () => settings });
       expect(result.violations).toEqual([]);
       expect(result.warnings).toEqual([]);

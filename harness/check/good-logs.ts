@@ -1,4 +1,4 @@
-import type { FallbackOverrides } from "../../src/config/settings.ts";
+import type { OracleOverrides } from "../oracle/config-types.ts";
 import { AuditLogBuilder } from "./audit-log-builder.ts";
 
 /** Model ids used by the built logs. */
@@ -23,7 +23,7 @@ export function openBoth(log: AuditLogBuilder, id: string): AuditLogBuilder {
 /** A realistic log that follows the spec, with the settings it was written under. */
 export interface GoodLog {
   readonly name: string;
-  readonly overrides: FallbackOverrides;
+  readonly overrides: OracleOverrides;
   readonly build: () => AuditLogBuilder;
 }
 

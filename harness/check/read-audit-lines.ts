@@ -1,8 +1,10 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { createInterface } from "node:readline";
-import { PassThrough, type Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type LogLine } from "./line-splitter.ts";
+
+export { DEFAULT_MAX_LINE_BYTES, isOverlong, type LogLine, type OverlongLine } from "./line-splitter.ts";
 
 /** A log file that cannot be read: a missing file, a directory, a broken gzip stream. */
 export class AuditInputError extends Error {
@@ -17,11 +19,20 @@ export function isAuditInputError(value: unknown): value is AuditInputError {
   return value instanceof AuditInputError;
 }
 
-/** The lines of a log file, and whether its last byte was a newline (known once the lines are consumed). */
+/** The lines of a log file in batches (one per chunk read), and whether its last byte was a newline (known once the lines are consumed). */
 export interface AuditLines {
-  readonly lines: AsyncIterable<string>;
+  readonly batches: AsyncIterable<readonly LogLine[]>;
   endedWithNewline(): boolean;
 }
+
+/** Options of {@link readAuditLines}. */
+export interface ReadLinesOptions {
+  /** Lines longer than this many bytes are skipped and reported; default {@link DEFAULT_MAX_LINE_BYTES}. */
+  readonly maxLineBytes?: number;
+}
+
+/** Bytes read at a time: big chunks mean fewer trips through the stream machinery per line. */
+const CHUNK_BYTES = 256 * 1024;
 
 function why(error: unknown): string {
   const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : "";
@@ -50,45 +61,69 @@ export function unreadable(path: string, error: unknown): AuditInputError {
 }
 
 /**
- * Streams a JSONL file line by line with `readline` over `createReadStream` (gunzipped when the name ends
- * in `.gz`), in constant memory. Throws {@link AuditInputError} for a file that cannot be opened; a read
- * error mid-stream ends the iteration with the same error.
+ * Streams a JSONL file (gunzipped when the name ends in `.gz`) in batches of lines, split by
+ * {@link LineSplitter}: memory stays bounded by the longest allowed line, whatever the file holds. Throws
+ * {@link AuditInputError} for a file that cannot be opened; a read error mid-stream ends the iteration with
+ * the same error.
  */
-export async function readAuditLines(path: string): Promise<AuditLines> {
+export async function readAuditLines(path: string, options: ReadLinesOptions = {}): Promise<AuditLines> {
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
   } catch (error) {
     throw unreadable(path, error);
   }
-  const file = createReadStream(path);
-  const source: Readable = path.endsWith(".gz") ? file.pipe(createGunzip()) : file;
-  const tap = new PassThrough();
-  let lastByte: number | undefined;
-  let failure: unknown;
-  const fail = (error: unknown): void => {
-    failure ??= error;
-    // readline would otherwise wait forever for an end that never comes.
-    tap.end();
-  };
-  file.on("error", fail);
-  source.on("error", fail);
-  source.on("data", (chunk: Buffer) => {
-    if (chunk.length > 0) lastByte = chunk[chunk.length - 1];
-  });
-  source.pipe(tap);
-  const reader = createInterface({ input: tap, crlfDelay: Number.POSITIVE_INFINITY });
-  async function* lines(): AsyncGenerator<string> {
+  const splitter = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  const file = createReadStream(path, { highWaterMark: CHUNK_BYTES });
+  let source: Readable = file;
+  if (path.endsWith(".gz")) {
+    const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
+    // pipe() does not forward errors: a file that fails mid-read must end the gunzip's iteration too.
+    file.on("error", (error) => gunzip.destroy(error));
+    source = file.pipe(gunzip);
+  }
+  async function* batches(): AsyncGenerator<readonly LogLine[]> {
     try {
-      for await (const line of reader) {
-        if (failure !== undefined) break;
-        yield line;
+      for await (const chunk of source as AsyncIterable<Buffer>) {
+        const out: LogLine[] = [];
+        splitter.push(chunk, out);
+        if (out.length > 0) yield out;
       }
+    } catch (error) {
+      throw unreadable(path, error);
     } finally {
-      reader.close();
+      source.destroy();
       file.destroy();
     }
-    if (failure !== undefined) throw unreadable(path, failure);
+    const out: LogLine[] = [];
+    splitter.end(out);
+    if (out.length > 0) yield out;
   }
-  return { lines: lines(), endedWithNewline: () => lastByte === 0x0a };
+  return { batches: batches(), endedWithNewline: () => splitter.endedWithNewline };
+}
+
+/**
+ * Hands each line to `feed`, holding one back so the last one is known as such: it comes with
+ * `unterminated` true when the log did not end with a newline (a line cut mid-write, SPEC §8).
+ */
+export async function feedLines(
+  batches: AsyncIterable<readonly LogLine[]> | Iterable<readonly LogLine[]>,
+  feed: (line: LogLine, unterminated: boolean) => void,
+  endedWithNewline: () => boolean,
+): Promise<void> {
+  let held: LogLine | undefined;
+  for await (const batch of batches) {
+    for (const line of batch) {
+      if (held !== undefined) feed(held, false);
+      held = line;
+    }
+  }
+  if (held !== undefined) feed(held, !endedWithNewline());
+}
+
+/** Lines given one at a time, as batches of one, for {@link feedLines}. */
+export async function* batchesOf(
+  lines: AsyncIterable<LogLine> | Iterable<LogLine>,
+): AsyncGenerator<readonly LogLine[]> {
+  for await (const line of lines) yield [line];
 }

@@ -9,6 +9,41 @@ type RequestLine = Extract<AuditLine, { event: "fallback_request" }>;
 type PromotedLine = Extract<AuditLine, { event: "fallback_promoted" }>;
 type ExhaustedLine = Extract<AuditLine, { event: "fallback_exhausted" }>;
 
+type Chains = readonly (readonly string[])[];
+
+/**
+ * `configuredChainsFor` per config, agent and primary: a pure function of the config, and a log has a
+ * handful of agent × primary pairs, so it is worked out once per pair, not once per request. Bounded, so a
+ * log with a new agent on every line costs the resolution, not memory.
+ */
+const chainCache = new WeakMap<object, Map<string, Chains>>();
+const CHAIN_CACHE_PAIRS = 1024;
+
+function chainsFor(
+  config: Parameters<typeof configuredChainsFor>[0],
+  agent: string,
+  primary: string,
+): Chains {
+  let cache = chainCache.get(config);
+  if (cache === undefined) {
+    cache = new Map();
+    chainCache.set(config, cache);
+  }
+  const key = `${agent}\u0000${primary}`;
+  let chains = cache.get(key);
+  if (chains === undefined) {
+    chains = configuredChainsFor(config, agent, primary);
+    if (cache.size < CHAIN_CACHE_PAIRS) cache.set(key, chains);
+  }
+  return chains;
+}
+
+/** Whether the chain names a model twice; a loop, as chains are short and this runs once per request. */
+function hasDuplicate(chain: readonly string[]): boolean {
+  for (let i = 1; i < chain.length; i++) if (chain.indexOf(chain[i] as string) < i) return true;
+  return false;
+}
+
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((item, index) => item === b[index]);
 }
@@ -18,7 +53,7 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
  * resolution for the agent and primary, with the agent's live promotion (if any) at its head.
  */
 export function onRequest(ctx: CheckContext, request: RequestState, line: RequestLine, at: LineRef): void {
-  if (new Set(line.chain).size !== line.chain.length) {
+  if (hasDuplicate(line.chain)) {
     ctx.report(
       "chain-invalid",
       `the chain [${line.chain.join(", ")}] repeats a model (duplicates are dropped, SPEC §5)`,
@@ -35,7 +70,7 @@ export function onRequest(ctx: CheckContext, request: RequestState, line: Reques
   }
   if (ctx.config === undefined) return;
   const promote = request.settings.enabled && request.settings.promote_on_success;
-  const candidates = configuredChainsFor(ctx.config, line.agent, line.primary).map((chain) =>
+  const candidates = chainsFor(ctx.config, line.agent, line.primary).map((chain) =>
     promote ? ctx.promotions.effective(line.agent, chain, at.ts) : chain,
   );
   if (candidates.length > 0 && !candidates.some((chain) => sameList(chain, line.chain))) {

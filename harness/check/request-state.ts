@@ -1,4 +1,4 @@
-import type { EngineConfig, FallbackSettings } from "../../src/config/settings.ts";
+import type { OracleConfig, OracleSettings } from "../oracle/config-types.ts";
 import type { OracleAction, OracleErrorType, OracleReason } from "../oracle/action-table.ts";
 import type { BreakerOracle } from "../oracle/breaker-oracle.ts";
 import type { OracleTransition } from "../oracle/breaker-table.ts";
@@ -39,7 +39,7 @@ export interface LastFailure {
 export interface RequestState {
   readonly id: string;
   readonly agent: string;
-  readonly settings: FallbackSettings;
+  readonly settings: OracleSettings;
   readonly startLine: number;
   readonly startTs: number;
   readonly chain: readonly string[];
@@ -99,9 +99,9 @@ export function attemptBound(request: RequestState): number {
 export interface CheckContext {
   readonly breakers: BreakerOracle;
   readonly promotions: PromotionOracle;
-  readonly config: EngineConfig | undefined;
+  readonly config: OracleConfig | undefined;
   readonly toleranceMs: number;
-  settingsOf(agent: string): FallbackSettings;
+  settingsOf(agent: string): OracleSettings;
   /** Records a violation at the current line, with the request's and the model's recent lines as context. */
   report(rule: RuleId, message: string, request: RequestState | null, model: string | null): void;
 }

@@ -4,6 +4,7 @@
  */
 export const RULES = {
   "line-not-json": "a line (other than a partial last one) is not a JSON value",
+  "line-too-long": "a line is longer than the reader's bound (1 MiB by default) and was skipped unread",
   "unknown-event": "the event is not one of SPEC §8",
   "field-missing": "a field of the event's row is omitted (it must be null when it does not apply)",
   "field-unknown": "a field SPEC §8 does not define and that does not start with x_",
@@ -62,6 +63,16 @@ export const RULES = {
 
   "fleet-attempt-unserved": "an audited attempt with no request in the fleet's log behind it",
   "fleet-request-unaudited": "a request the fleet served that the audit never mentions",
+
+  // Ground truth (SPEC §10.2): the audit judged against what the fleet really sent, not the engine's word.
+  "truth-reason-mismatch": "a failure's reason differs from the one the fleet injected for that call",
+  "truth-status-mismatch": "a failure's status differs from the HTTP status the fleet sent for that call",
+  "truth-retry-after-mismatch":
+    "a failure's retry_after_ms differs from the Retry-After the fleet sent (first usable form, SPEC §3 order)",
+  "fleet-key-in-log": "a line holds one of the fleet's API keys",
+  "prompt-in-log": "a line holds the prompt text of a request",
+  "request-unaudited": "a request the harness sent has no fallback_request in an audit-writing engine's log",
+  "request-terminal-count": "a request has no terminal line, or more than one",
 } as const satisfies Record<string, string>;
 
 /** A rule id. */

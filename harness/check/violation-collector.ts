@@ -71,21 +71,33 @@ export class ViolationCollector {
   }
 }
 
-/** A fixed-size window over the most recent context lines. */
+/**
+ * A fixed-size window over the most recent context lines: a circular buffer, since a model's ring takes a
+ * push on every line of a million-line log and must not allocate for it.
+ */
 export class ContextRing {
+  readonly #items: ContextLine[] = [];
   readonly #size: number;
-  #items: ContextLine[] = [];
+  /** Where the next push goes once the ring is full (the oldest item). */
+  #next = 0;
 
   constructor(size: number) {
-    this.#size = size;
+    this.#size = Math.max(1, size);
   }
 
   push(item: ContextLine): void {
-    this.#items.push(item);
-    if (this.#items.length > this.#size) this.#items = this.#items.slice(-this.#size);
+    if (this.#items.length < this.#size) {
+      this.#items.push(item);
+      return;
+    }
+    this.#items[this.#next] = item;
+    this.#next = (this.#next + 1) % this.#size;
   }
 
+  /** The items, oldest first. */
   lines(): readonly ContextLine[] {
-    return this.#items;
+    return this.#next === 0
+      ? this.#items
+      : [...this.#items.slice(this.#next), ...this.#items.slice(0, this.#next)];
   }
 }

@@ -1,8 +1,11 @@
+import { availableParallelism } from "node:os";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { EXIT, type CliIo, type ExitCode } from "./io.ts";
 import { validateCommand } from "./commands/validate.ts";
 import { checkCommand } from "./commands/check.ts";
 import { runCommand, type RunDeps } from "./commands/run.ts";
+import { describeThrown } from "../report/describe-thrown.ts";
+import { scrubbingIo } from "./scrubbing-io.ts";
 
 
 /** Services commands need that tests may replace. */
@@ -25,6 +28,12 @@ function parseRatio(value: string): number {
   return ratio;
 }
 
+function parsePositive(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number ≥ 1");
+  return n;
+}
+
 function parseSeed(value: string): number {
   const seed = Number(value);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new InvalidArgumentError("expected a non-negative integer");
@@ -34,6 +43,8 @@ function parseSeed(value: string): number {
 /** Runs the CLI and returns its exit code (SPEC §11); never throws. */
 export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = {}): Promise<ExitCode> {
   let code: ExitCode = EXIT.ok;
+  // Commands that print what an engine or a log said get a scrubbed io; `serve` must print the fleet's keys.
+  const scrubbed = scrubbingIo(io);
   const program = new Command("fallback-harness")
     .description("Chaos and verification harness for LLM model-fallback engines.")
     .exitOverride()
@@ -60,8 +71,14 @@ export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = 
     .option("--tag <tag>", "only scenarios with this tag (repeatable)", (value: string, previous: string[] = []) => [...previous, value])
     .addOption(new Option("--transport <kind>", "override every scenario's transport").choices(["inproc", "loopback"]))
     .option("--report-dir <dir>", "where the report goes (default: reports/run-<time>)")
-    .action(async (paths: string[], options: { engine?: string; seed?: number; tag?: string[]; transport?: "inproc" | "loopback"; reportDir?: string }) => {
-      const { createFleetFactory } = await import("../runner/fleet-adapter.ts");
+    .option("--jobs <n>", "scenarios at once, each engine in its own worker thread (default: the machine's cores)", parsePositive)
+    .option("--scenario-timeout <s>", "real-time bound per scenario, seconds (default 900)", parsePositive)
+    .option("--stall-timeout <s>", "real time an engine may block its worker's event loop, seconds (default 60)", parsePositive)
+    .option("--engine-memory <mb>", "heap limit of each engine's isolate, MB (default 1024)", parsePositive)
+    .option("--properties <n>", "also run the engine property over n random scenarios (configs × faults × traffic)", parsePositive)
+    .option("--properties-time <s>", "wall-time budget of --properties, runs and shrinking together, seconds (default 300)", parsePositive)
+    .option("--phase-timeout <s>", "real-time bound on loading the engine, on create and on close, seconds (default 30)", parsePositive)
+    .action(async (paths: string[], options: { engine?: string; seed?: number; tag?: string[]; transport?: "inproc" | "loopback"; reportDir?: string; jobs?: number; scenarioTimeout?: number; engineMemory?: number; phaseTimeout?: number; stallTimeout?: number; properties?: number; propertiesTime?: number }) => {
       const { htmlReport } = await import("../report/html-report.ts");
       code = await runCommand(
         {
@@ -71,9 +88,16 @@ export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = 
           ...(options.tag !== undefined ? { tags: options.tag } : {}),
           ...(options.transport !== undefined ? { transport: options.transport } : {}),
           ...(options.reportDir !== undefined ? { reportDir: options.reportDir } : {}),
+          ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+          ...(options.scenarioTimeout !== undefined ? { scenarioTimeoutMs: options.scenarioTimeout * 1000 } : {}),
+          ...(options.stallTimeout !== undefined ? { stallTimeoutMs: options.stallTimeout * 1000 } : {}),
+          ...(options.engineMemory !== undefined ? { engineMemoryMb: options.engineMemory } : {}),
+          ...(options.phaseTimeout !== undefined ? { phaseTimeoutMs: options.phaseTimeout * 1000 } : {}),
+          ...(options.properties !== undefined ? { properties: options.properties } : {}),
+          ...(options.propertiesTime !== undefined ? { propertiesTimeMs: options.propertiesTime * 1000 } : {}),
         },
-        io,
-        { fleet: createFleetFactory(), extras: [htmlReport], wallNow: () => performance.now() + performance.timeOrigin, ...deps.run },
+        scrubbed,
+        { cores: availableParallelism(), extras: [htmlReport], wallNow: () => performance.now() + performance.timeOrigin, ...deps.run },
       );
     });
 
@@ -84,7 +108,7 @@ export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = 
     .option("--config <file>", "the opencode.json the engine ran with (default: SPEC defaults)")
     .option("--json", "print the result as JSON")
     .action(async (file: string, options: { config?: string; json?: boolean }) => {
-      code = await checkCommand({ file, ...(options.config !== undefined ? { config: options.config } : {}), ...(options.json ? { json: true } : {}) }, io);
+      code = await checkCommand({ file, ...(options.config !== undefined ? { config: options.config } : {}), ...(options.json ? { json: true } : {}) }, scrubbed);
     });
 
   program
@@ -95,12 +119,11 @@ export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = 
     .option("--engine <module>", "engine-under-test module (SPEC §10); default: the reference engine")
     .option("--out <file>", "where the inferred scenario goes (default scenarios/incidents/<id>.yaml)")
     .option("--seed <n>", "the engine's seed for the replay (default 1)", parseSeed)
-    .option("--tolerance <ms>", "allowed difference of times and waits, plus --jitter of the larger (default 1000)", parseSeed)
-    .option("--jitter <ratio>", "allowed difference as a share of the larger time or wait (default 0.5: two ±25 % draws)", parseRatio)
+    .option("--tolerance <ms>", "allowed difference of times that are not waits, plus --jitter of the larger (default 1000); each wait is judged by the config's bounds", parseSeed)
+    .option("--jitter <ratio>", "allowed difference as a share of the larger time, waits aside (default 0)", parseRatio)
     .option("--report-dir <dir>", "where the replayed audit and the comparison go (default reports/replay-<id>)")
     .action(async (file: string, options: { config?: string; engine?: string; out?: string; seed?: number; tolerance?: number; jitter?: number; reportDir?: string }) => {
       const { DEFAULT_TOLERANCE, replayCommand } = await import("./commands/replay.ts");
-      const { createFleetFactory } = await import("../runner/fleet-adapter.ts");
       code = await replayCommand(
         {
           file,
@@ -113,8 +136,7 @@ export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = 
             : {}),
           ...(options.reportDir !== undefined ? { reportDir: options.reportDir } : {}),
         },
-        io,
-        createFleetFactory(),
+        scrubbed,
       );
     });
 
@@ -169,7 +191,7 @@ export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = 
           ...(options.out !== undefined ? { out: options.out } : {}),
           ...(options.json ? { json: true } : {}),
         },
-        io,
+        scrubbed,
       );
     });
 
@@ -181,7 +203,8 @@ export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = 
       // --help and --version end through here with exit code 0; anything else is a usage error.
       return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     }
-    io.stderr.write(`fallback-harness: ${error instanceof Error ? error.message : String(error)}\n`);
+    // Nothing should end here; if something does, one scrubbed line, never a stack trace.
+    scrubbed.stderr.write(`fallback-harness: ${describeThrown(error).message}\n`);
     return EXIT.badInput;
   }
 }

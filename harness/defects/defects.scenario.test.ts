@@ -6,7 +6,6 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { recordingIo } from "../cli/cli-test-io.ts";
 import { runCommand } from "../cli/commands/run.ts";
 import { RunReportSchema, type RunReport } from "../report/report-schema.ts";
-import { createFleetFactory } from "../runner/fleet-adapter.ts";
 import { PLANTED_DEFECTS } from "./planted-defects.ts";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -29,7 +28,7 @@ async function gate(
   const io = recordingIo({ CI: "true" }, here);
   const reportDir = join(reports, tag);
   const code = await runCommand({ paths, engine, reportDir }, io, {
-    fleet: createFleetFactory(),
+    cores: 2,
     wallNow: () => 0,
   });
   const report = RunReportSchema.parse(JSON.parse(await readFile(join(reportDir, "report.json"), "utf8")));

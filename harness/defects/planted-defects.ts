@@ -39,6 +39,12 @@ export const PLANTED_DEFECTS: readonly PlantedDefect[] = [
     mini: true,
   },
   {
+    engine: "ignores-http-date-retry-after",
+    scenario: "ignores-http-date-retry-after",
+    defect: "reads Retry-After as seconds only, drops an HTTP date",
+    reasons: ["ground truth [truth-retry-after-mismatch]", "expect.no_hammer[0]"],
+  },
+  {
     engine: "waits-past-cap",
     scenario: "waits-past-cap",
     defect: "waits for a Retry-After above the cap",
@@ -149,5 +155,11 @@ export const PLANTED_DEFECTS: readonly PlantedDefect[] = [
     defect: "never applies deadline_ms",
     reasons: ["[action-mismatch]", "expect.requests[0].exhausted_reason"],
     rules: ["wait-past-deadline", "deadline-exceeded"],
+  },
+  {
+    engine: "ignores-success-threshold",
+    scenario: "ignores-success-threshold",
+    defect: "closes after one probe success whatever success_threshold says",
+    reasons: ["[breaker-transition-unexpected]", "expect.breaker[0]"],
   },
 ];

@@ -79,6 +79,16 @@ export const FaultSchema = z.discriminatedUnion("kind", [
     retry_after_date: DurationSchema.optional(),
     /** Raw body text sent instead of the provider's error body. */
     body: z.string().optional(),
+    /**
+     * false: the body carries no form of the wait (no "try again in …" text, no Gemini RetryInfo), so a
+     * scenario about one header tests that header alone. Default true: the body repeats it as the provider does.
+     */
+    retry_after_in_body: z.boolean().optional(),
+    /**
+     * false: no `retry-after` / `retry-after-ms` header is sent, so the wait travels only in the body (Gemini
+     * sends no header of its own; its wait rides in RetryInfo.retryDelay). Default true.
+     */
+    retry_after_in_headers: z.boolean().optional(),
   }),
   /** HTTP 200 whose JSON body is the provider's error body for `reason`. */
   z.strictObject({ kind: z.literal("error_in_200"), reason: z.enum(BODY_REASONS as [BodyReason, ...BodyReason[]]) }),

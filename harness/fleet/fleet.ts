@@ -25,6 +25,8 @@ export interface FleetOptions {
   readonly canonicalText?: string;
   /** Models served per provider (default: each provider's current models); any other model gets a 404. */
   readonly models?: Partial<Record<FleetProvider, readonly string[]>>;
+  /** Told of every request the fleet does not own (it is refused either way): the sandbox reports it. */
+  readonly onStrayRequest?: (url: string) => void;
 }
 
 /** Where one provider of the fleet lives, in the shape `createAiSdkCaller` and SPEC §10 endpoints take. */
@@ -63,6 +65,12 @@ const API_OF: Readonly<Record<FleetProvider, FleetEndpoint["api"]>> = {
   azure: "openai-compatible",
 };
 
+/**
+ * The one valid API key per provider. Fixed, so a judge can check that no audit line carries one (SPEC §8:
+ * the log never holds a credential) without asking the fleet the engine talked to.
+ */
+export const FLEET_API_KEYS: Readonly<Record<FleetProvider, string>> = Object.fromEntries(FLEET_PROVIDERS.map((p) => [p, `fleet-${p}-key`])) as Record<FleetProvider, string>;
+
 // msw patches the process-wide fetch; two in-process fleets at once would fight over it.
 let inprocActive = false;
 
@@ -79,7 +87,7 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
   let bindings = validateBindings(options.faults ?? [], models);
   let schedule = new FaultSchedule(bindings, options.seed, options.clock.now());
   const log: MutableLogEntry[] = [];
-  const keys = Object.fromEntries(FLEET_PROVIDERS.map((p) => [p, `fleet-${p}-key`])) as Record<FleetProvider, string>;
+  const keys = FLEET_API_KEYS;
   let loopbackOrigin = "";
   const locate = (url: URL): Location | undefined => (options.transport === "inproc" ? locateInproc(url) : locateLoopback(url, loopbackOrigin));
   const router = createRouter({
@@ -112,7 +120,12 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
     }
     inprocActive = true;
     const server: SetupServer = setupServer(handler);
-    server.listen({ onUnhandledRequest: "error" });
+    server.listen({
+      onUnhandledRequest: (request, print) => {
+        options.onStrayRequest?.(request.url);
+        print.error();
+      },
+    });
     return {
       ...common,
       endpoints: endpointsFor((p) => PROVIDER_PROFILES[p].origin, keys),
@@ -135,6 +148,7 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
     fetch: (input, init) => {
       const url = input instanceof Request ? input.url : String(input);
       if (!url.startsWith(`${server.origin}/`)) {
+        options.onStrayRequest?.(url);
         return Promise.reject(new TypeError(`Failed to fetch ${url}: the loopback fleet only serves ${server.origin}. Use the fleet's endpoints.`));
       }
       return realFetch(input, init);

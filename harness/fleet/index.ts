@@ -2,10 +2,11 @@
  * The mocked provider fleet (issue 3): real wire formats, a fault catalogue, two transports and a
  * provider-side request log. Every public name is listed here.
  */
-export { createFleet, FleetOptionsError } from "./fleet.ts";
+export { createFleet, FleetOptionsError, FLEET_API_KEYS } from "./fleet.ts";
 export type { Fleet, FleetOptions, FleetEndpoint } from "./fleet.ts";
 export type { FleetTransport } from "./respond.ts";
 export type { FleetLogEntry, FleetOutcome } from "./request-log.ts";
+export type { RetryAfterSent } from "./injection.ts";
 
 export {
   FaultSchema,

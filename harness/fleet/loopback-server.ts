@@ -45,8 +45,14 @@ export async function startLoopbackServer(answer: RequestAnswerer): Promise<Loop
   };
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, answer: RequestAnswerer, origin: string): Promise<void> {
+async function serve(
+  req: IncomingMessage,
+  res: ServerResponse,
+  answer: RequestAnswerer,
+  origin: string,
+): Promise<void> {
   const client = new AbortController();
+  const closed = new Promise<void>((resolve) => res.once("close", () => resolve()));
   res.on("close", () => {
     if (!res.writableFinished) client.abort(new Error("The client closed the connection."));
   });
@@ -61,10 +67,17 @@ async function serve(req: IncomingMessage, res: ServerResponse, answer: RequestA
     }
     const method = req.method ?? "GET";
     const body = method === "GET" || method === "HEAD" || chunks.length === 0 ? null : Buffer.concat(chunks);
-    const request = new Request(new URL(req.url ?? "/", origin), { method, headers, body, signal: client.signal });
+    const request = new Request(new URL(req.url ?? "/", origin), {
+      method,
+      headers,
+      body,
+      signal: client.signal,
+    });
     const response = await answer(request);
     if (response === undefined) {
-      res.writeHead(404, { "content-type": "text/plain" }).end(`The fleet serves nothing at ${req.url ?? "/"}.`);
+      res
+        .writeHead(404, { "content-type": "text/plain" })
+        .end(`The fleet serves nothing at ${req.url ?? "/"}.`);
       return;
     }
     if (response.type === "error") {
@@ -87,6 +100,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, answer: RequestA
       return;
     }
     const reader = response.body.getReader();
+    let written: Promise<void> = Promise.resolve();
     try {
       for (;;) {
         const next = await reader.read();
@@ -95,16 +109,27 @@ async function serve(req: IncomingMessage, res: ServerResponse, answer: RequestA
           void reader.cancel().catch(() => undefined);
           return;
         }
-        res.write(next.value);
+        written = flushedWrite(res, next.value);
       }
       res.end();
     } catch {
-      // The body failed mid-way (stream_cut): drop the connection after what was already sent.
+      // The body failed mid-way (stream_cut): drop the connection after what was already sent. `res.write`
+      // corks the socket until the next tick, and a body that yields its chunks and its failure in one run of
+      // microtasks fails before that tick: destroying at once would throw the corked bytes away, so the client
+      // would see a cut before the first byte instead of after the partial body the fleet logged.
+      await Promise.race([written, closed]);
       socket.destroy();
     }
   } catch {
     socket.destroy();
   }
+}
+
+/** Writes `chunk`; resolves once it has been handed to the socket (or failed to be). */
+function flushedWrite(res: ServerResponse, chunk: Uint8Array): Promise<void> {
+  return new Promise((resolve) => {
+    res.write(chunk, () => resolve());
+  });
 }
 
 function socketFault(socket: Socket, fault: string, garbageBytes: number): void {

@@ -136,6 +136,8 @@ function decide(input: PlanInput): HttpBase | NetworkBase {
         ...(fault.retry_after_ms === undefined ? {} : { retryAfterMs: fault.retry_after_ms }),
         ...(fault.retry_after_date === undefined ? {} : { retryAfterAtMs: ctx.nowMs + fault.retry_after_date }),
         ...(fault.body === undefined ? {} : { body: fault.body }),
+        ...(fault.retry_after_in_body === undefined ? {} : { retryAfterInBody: fault.retry_after_in_body }),
+        ...(fault.retry_after_in_headers === undefined ? {} : { retryAfterInHeaders: fault.retry_after_in_headers }),
       }), fault.reason === "content_filter" ? "content_filter" : "error");
     case "token_bucket":
       return errorBase(input, bucketResponse(input, primary.bucket ?? { limit: fault.limit, retryAfterMs: fault.per }), "error");

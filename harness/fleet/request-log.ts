@@ -1,3 +1,6 @@
+import type { Reason } from "../../src/index.ts";
+import type { FaultKind } from "./faults.ts";
+import type { RetryAfterSent } from "./injection.ts";
 import type { FleetProvider, WireApi } from "./providers/types.ts";
 
 /**
@@ -43,6 +46,19 @@ export interface FleetLogEntry {
   readonly latency_ms: number;
   /** When the answer settled on the fleet clock, or null while pending. */
   readonly ended_at: number | null;
+  /**
+   * Ground truth (SPEC §10.2), fixed when the request is routed: the kind of the fault that decided the
+   * answer (null: none did — a plain answer, or the provider's own key/model check).
+   */
+  readonly fault_kind: FaultKind | null;
+  /**
+   * The SPEC §3 reason the answer carries (a scheduled fault, or the provider's own 401/404), or null for
+   * a success and for anything without one definite reason. Compare with `status` and `outcome` for what
+   * was actually sent.
+   */
+  readonly reason: Reason | null;
+  /** Every form of Retry-After the answer carried, as sent. */
+  readonly retry_after: RetryAfterSent;
 }
 
 /** The writable twin of {@link FleetLogEntry}, for the fleet's own bookkeeping. */

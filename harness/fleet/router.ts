@@ -2,6 +2,7 @@ import { deriveRandom, type Clock, type Random } from "../../src/index.ts";
 import type { ContentSource } from "./content.ts";
 import { estimateTokens, tokenize } from "./content.ts";
 import type { HttpReason } from "./faults.ts";
+import { injectedReason, NO_RETRY_AFTER, retryAfterSent } from "./injection.ts";
 import { planReply, type Reply } from "./plan.ts";
 import { PROVIDER_PROFILES } from "./providers/catalog.ts";
 import type { FleetProvider, WireApi } from "./providers/types.ts";
@@ -111,6 +112,9 @@ export function createRouter(deps: RouterDeps): FleetRouter {
         outcome: "pending",
         latency_ms: 0,
         ended_at: null,
+        fault_kind: null,
+        reason: null,
+        retry_after: NO_RETRY_AFTER,
       };
       deps.record(entry);
 
@@ -118,7 +122,12 @@ export function createRouter(deps: RouterDeps): FleetRouter {
       const baseCtx: ReplyContext = { provider, api: route?.api ?? "openai-chat", model, requestId: entry.id, nowMs, tokens: [], promptTokens: estimateTokens(bodyText) };
       const plain = (reason: HttpReason, status?: number): Routed => {
         const selection: Selection = { shapers: [], primary: { name: "", fault: { kind: "http_error", reason, ...(status === undefined ? {} : { status }) } } };
-        return { reply: planReply({ profile, wire, ctx: baseCtx, stream, selection, random: streamFor(`fleet/${modelId}/shape`) }), entry };
+        const reply = planReply({ profile, wire, ctx: baseCtx, stream, selection, random: streamFor(`fleet/${modelId}/shape`) });
+        // No fault was scheduled: the provider's own check answered. A path it does not serve is a 404 that
+        // SPEC §3 would read as model_not_found, so that one claims no reason.
+        entry.reason = status === 404 ? null : reason;
+        entry.retry_after = retryAfterSent(reply);
+        return { reply, entry };
       };
 
       if (route === undefined) return plain("invalid_request", 404);
@@ -131,7 +140,11 @@ export function createRouter(deps: RouterDeps): FleetRouter {
       entry.fault = names.length === 0 ? null : names.join("+");
       const text = deps.content.answer(streamFor(`fleet/${modelId}`));
       const ctx: ReplyContext = { ...baseCtx, tokens: tokenize(text) };
-      return { reply: planReply({ profile, wire, ctx, stream, selection, random: streamFor(`fleet/${modelId}/shape`) }), entry };
+      const reply = planReply({ profile, wire, ctx, stream, selection, random: streamFor(`fleet/${modelId}/shape`) });
+      entry.fault_kind = selection.primary?.fault.kind ?? null;
+      entry.reason = injectedReason(selection.primary?.fault ?? null);
+      entry.retry_after = retryAfterSent(reply);
+      return { reply, entry };
     },
   };
 }

@@ -55,6 +55,7 @@ export interface IncidentReadSummary {
  */
 export type IncidentProblemKind =
   | "not-json"
+  | "line-too-long"
   | "not-an-object"
   | "partial-last-line"
   | "unknown-event"

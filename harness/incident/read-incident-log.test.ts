@@ -53,6 +53,26 @@ describe("readIncidentLog on files", () => {
     expect((await read(path)).summary).toMatchObject({ usedLines: 3, problems: [] });
   });
 
+  it("reports a line over the length bound as line-too-long with its number, and reads the rest", async () => {
+    const path = join(dir, "long.jsonl");
+    writeFileSync(
+      path,
+      `${jsonl(specRequest("r1", 1))}${"x".repeat(3000)}\n${jsonl(specRequest("r2", 4, 20))}`,
+    );
+    const lines: IncidentLine[] = [];
+    const summary = await readIncidentLog(path, (line) => lines.push(line), { maxLineBytes: 1024 });
+    expect(summary).toMatchObject({ totalLines: 7, usedLines: 6 });
+    expect(lines.map((line) => line.line)).toEqual([1, 2, 3, 5, 6, 7]);
+    expect(summary.problems).toEqual([
+      expect.objectContaining({
+        line: 4,
+        severity: "error",
+        kind: "line-too-long",
+        message: expect.stringContaining("3000 bytes long, over the limit of 1024 bytes") as unknown,
+      }),
+    ]);
+  });
+
   it("throws AuditInputError for a missing file, a directory and a broken gzip stream", async () => {
     await expect(read(join(dir, "nope.jsonl"))).rejects.toThrow(
       /Failed to read the audit log .*nope\.jsonl: no such file/,

@@ -1,4 +1,5 @@
-import { readAuditLines } from "../check/read-audit-lines.ts";
+import { isOverlong, type LogLine } from "../check/line-splitter.ts";
+import { batchesOf, feedLines, readAuditLines, type ReadLinesOptions } from "../check/read-audit-lines.ts";
 import type { IncidentLine } from "./incident-line.ts";
 import { IncidentReader, type IncidentReadOptions, type IncidentReadResult } from "./incident-reader.ts";
 
@@ -21,32 +22,43 @@ export interface IncidentLinesOptions extends IncidentReadOptions {
  * the file order.
  */
 export async function readIncidentLines(
-  lines: AsyncIterable<string> | Iterable<string>,
+  lines: AsyncIterable<LogLine> | Iterable<LogLine>,
   onLine: (line: IncidentLine) => void,
   options: IncidentLinesOptions = {},
 ): Promise<IncidentReadResult> {
+  return readBatches(batchesOf(lines), onLine, options);
+}
+
+async function readBatches(
+  batches: AsyncIterable<readonly LogLine[]>,
+  onLine: (line: IncidentLine) => void,
+  options: IncidentLinesOptions,
+): Promise<IncidentReadResult> {
   const reader = new IncidentReader(onLine, options);
-  let held: string | undefined;
-  for await (const line of lines) {
-    if (held !== undefined) reader.feed(held);
-    held = line;
-  }
-  if (held !== undefined) reader.feed(held, !(options.endedWithNewline?.() ?? false));
+  await feedLines(
+    batches,
+    (line, unterminated) => {
+      if (isOverlong(line)) reader.feedOverlong(line);
+      else reader.feed(line, unterminated);
+    },
+    () => options.endedWithNewline?.() ?? false,
+  );
   return reader.finish();
 }
 
 /**
- * Streams an incident log file (gunzipped when the name ends in `.gz`) in bounded memory. Throws
+ * Streams an incident log file (gunzipped when the name ends in `.gz`) in bounded memory: lines over
+ * `maxLineBytes` are reported as `line-too-long` problems, not read. Throws
  * `AuditInputError` when the file cannot be read (missing, a directory, broken gzip); everything inside the
  * file is reported in the summary's problems, each with its line number.
  */
 export async function readIncidentLog(
   path: string,
   onLine: (line: IncidentLine) => void,
-  options: IncidentReadOptions = {},
+  options: IncidentReadOptions & ReadLinesOptions = {},
 ): Promise<IncidentReadResult> {
-  const source = await readAuditLines(path);
-  return readIncidentLines(source.lines, onLine, {
+  const source = await readAuditLines(path, options);
+  return readBatches(source.batches, onLine, {
     file: path,
     ...options,
     endedWithNewline: () => source.endedWithNewline(),

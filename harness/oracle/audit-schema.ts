@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isModelId } from "../../src/core/model-id.ts";
+import { isModelIdShape as isModelId } from "./model-id-shape.ts";
 import { ORACLE_ACTIONS, ORACLE_ERROR_TYPES, ORACLE_REASONS, type OracleReason } from "./action-table.ts";
 
 const ISO_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

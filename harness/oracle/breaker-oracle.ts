@@ -1,4 +1,4 @@
-import type { BreakerSettings } from "../../src/config/settings.ts";
+import type { OracleBreakerSettings as BreakerSettings } from "./config-types.ts";
 import {
   ORACLE_INITIAL_CIRCUIT,
   stepOracleBreaker,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SETTINGS, type BreakerSettings } from "../../src/config/settings.ts";
+import { ORACLE_DEFAULTS } from "./config-defaults.ts";
+import type { OracleBreakerSettings } from "./config-types.ts";
 import {
   BREAKER_TABLE,
   ORACLE_INITIAL_CIRCUIT,
@@ -8,8 +9,8 @@ import {
   type OracleCircuit,
 } from "./breaker-table.ts";
 
-const settings: BreakerSettings = {
-  ...DEFAULT_SETTINGS.circuit_breaker,
+const settings: OracleBreakerSettings = {
+  ...ORACLE_DEFAULTS.circuit_breaker,
   cooldown_ms: 1000,
   window_ms: 10_000,
 };
@@ -23,7 +24,7 @@ const failure = (probeEpoch: number | null = null): OracleBreakerInput => ({
 function run(
   inputs: readonly [OracleBreakerInput, number][],
   start: OracleCircuit = ORACLE_INITIAL_CIRCUIT,
-  s: BreakerSettings = settings,
+  s: OracleBreakerSettings = settings,
 ) {
   let state = start;
   const transitions = [];

@@ -1,4 +1,4 @@
-import type { BreakerSettings } from "../../src/config/settings.ts";
+import type { OracleBreakerSettings as BreakerSettings } from "./config-types.ts";
 
 /** The circuit states of SPEC §7. */
 export type OracleCircuitName = "closed" | "open" | "half_open";

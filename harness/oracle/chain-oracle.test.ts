@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../src/config/parse-config.ts";
-import type { EngineConfig } from "../../src/config/settings.ts";
+import { readConfigValue } from "./config-reading.ts";
+import type { OracleConfig } from "./config-types.ts";
 import { configuredChainsFor, oracleResolveChain, PromotionOracle } from "./chain-oracle.ts";
 
 const A = "anthropic/a";
 const B = "openai/b";
 const C = "google/c";
 
-function config(raw: unknown): EngineConfig {
-  const parsed = parseConfig(raw);
+function config(raw: unknown): OracleConfig {
+  const parsed = readConfigValue(raw);
   if (!parsed.ok)
     throw new Error(`Failed to parse the test config: ${JSON.stringify(parsed.problems)}. Fix the test.`);
   return parsed.config;

@@ -1,4 +1,4 @@
-import type { EngineConfig } from "../../src/config/settings.ts";
+import type { OracleConfig as EngineConfig } from "./config-types.ts";
 
 function own<T>(record: Readonly<Record<string, T>>, key: string | undefined): T | undefined {
   return key !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;

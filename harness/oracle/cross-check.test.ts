@@ -34,4 +34,16 @@ describe("crossCheckFleet", () => {
     ]);
     expect(violations[1]?.message).toMatch(/f9/);
   });
+
+  it("names an unaudited request by its model id once, when the fleet already logs full ids", () => {
+    const violations = crossCheckFleet(
+      [],
+      [
+        { id: "f1", model: "openai/gpt-4.1", at: 1, provider: "openai" },
+        { id: "f2", model: "openrouter/meta/llama-3", at: 2, provider: "openrouter" },
+      ],
+    );
+    expect(violations.map((v) => v.model)).toEqual(["openai/gpt-4.1", "openrouter/meta/llama-3"]);
+    expect(violations.map((v) => v.message).join("\n")).not.toMatch(/openai\/openai|openrouter\/openrouter/);
+  });
 });

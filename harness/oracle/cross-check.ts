@@ -20,7 +20,10 @@ export interface FleetRequest {
 function fleetModelId(request: FleetRequest, audited: ReadonlySet<string>): string {
   const full = `${request.provider}/${request.model}`;
   // A fleet that already logs full model ids is matched as it is.
-  return !audited.has(full) && audited.has(request.model) ? request.model : full;
+  if (audited.has(full)) return full;
+  if (audited.has(request.model)) return request.model;
+  // Unaudited, it is named as the fleet logged it: prefixing a full id again gave `openai/openai/gpt-4.1`.
+  return request.model.startsWith(`${request.provider}/`) ? request.model : full;
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

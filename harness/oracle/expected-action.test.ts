@@ -1,18 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SETTINGS, type FallbackOverrides } from "../../src/config/settings.ts";
-import { mergeSettings } from "../../src/config/settings-for.ts";
+import { ORACLE_DEFAULTS } from "./config-defaults.ts";
+import type { OracleOverrides } from "./config-types.ts";
+import { overlaySettings } from "./config-merge.ts";
 import { ORACLE_ACTION_TABLE, ORACLE_REASONS } from "./action-table.ts";
 import { retryDelayBounds } from "./backoff-bounds.ts";
 import { judgeAction, type FailureFacts } from "./expected-action.ts";
 
 function facts(
   reason: FailureFacts["reason"],
-  overrides: FallbackOverrides = {},
+  overrides: OracleOverrides = {},
   extra: Partial<FailureFacts> = {},
 ): FailureFacts {
   return {
     reason,
-    settings: mergeSettings(DEFAULT_SETTINGS, overrides),
+    settings: overlaySettings(ORACLE_DEFAULTS, overrides),
     modelAttempt: 1,
     compactionRetries: 0,
     compacted: false,
@@ -90,7 +91,7 @@ describe("judgeAction", () => {
 
 describe("retryDelayBounds", () => {
   it("widens backoff_n by the jitter and never goes below Retry-After", () => {
-    const network = DEFAULT_SETTINGS.backoff.network;
+    const network = ORACLE_DEFAULTS.backoff.network;
     expect(retryDelayBounds(network, 1, null)).toEqual({ min: 800, max: 1200 });
     expect(retryDelayBounds(network, 3, null)).toEqual({ min: 3200, max: 4800 });
     expect(retryDelayBounds(network, 10, null)).toEqual({ min: 24_000, max: 36_000 });

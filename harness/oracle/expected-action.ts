@@ -1,4 +1,4 @@
-import type { FallbackSettings } from "../../src/config/settings.ts";
+import type { OracleSettings as FallbackSettings } from "./config-types.ts";
 import { rowOf, type OracleAction, type OracleReason } from "./action-table.ts";
 import { oraclePolicyFor, retryDelayBounds, type DelayBounds } from "./backoff-bounds.ts";
 

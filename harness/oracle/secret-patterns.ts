@@ -1,17 +1,36 @@
+import { FLEET_PROVIDERS } from "../fleet/providers/types.ts";
+
 /**
- * What a credential looks like in a log line (SPEC §8: the log never holds one). Each pattern names the
- * kind of secret so a violation can say what it found without repeating it.
+ * Where a credential may start: where a word does, or right after a JSON escape (`\n`, `\t`, `\r`), since
+ * audit lines and report files hold JSON text and `"…\nsk-…"` has no word boundary before the key.
+ */
+const START = String.raw`(?:(?<!\w)|(?<=\\[nrt]))`;
+
+/**
+ * What a credential looks like in a log line or a report (SPEC §8: the log never holds one). Each pattern
+ * names the kind of secret so a violation can say what it found without repeating it.
  */
 export const SECRET_PATTERNS: ReadonlyArray<{ readonly kind: string; readonly pattern: RegExp }> = [
   // OpenAI (sk-…, sk-proj-…) and Anthropic (sk-ant-…) keys.
-  { kind: "an sk- API key", pattern: /\bsk-[A-Za-z0-9_-]{16,}/ },
-  { kind: "a bearer token", pattern: /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/i },
+  { kind: "an sk- API key", pattern: new RegExp(`${START}sk-[A-Za-z0-9_-]{16,}`) },
+  { kind: "a bearer token", pattern: new RegExp(String.raw`${START}Bearer\s+[A-Za-z0-9._~+/=-]{8,}`, "i") },
   // Google API keys are AIza followed by 35 characters.
-  { kind: "a Google API key", pattern: /\bAIza[0-9A-Za-z_-]{35}\b/ },
-  { kind: "an AWS access key", pattern: /\bAKIA[0-9A-Z]{16}\b/ },
+  { kind: "a Google API key", pattern: new RegExp(String.raw`${START}AIza[0-9A-Za-z_-]{35}\b`) },
+  { kind: "an AWS access key", pattern: new RegExp(String.raw`${START}AKIA[0-9A-Z]{16}\b`) },
+  // A JWT is base64url(header).base64url(payload).signature, and both JSON parts start with `{"` = `eyJ`.
+  {
+    kind: "a JWT",
+    pattern: new RegExp(String.raw`${START}eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`),
+  },
+  // The mocked fleet's own keys (harness/fleet/fleet.ts hands out `fleet-<provider>-key`): an engine that
+  // echoes them would echo a real key the same way.
+  {
+    kind: "a fleet API key",
+    pattern: new RegExp(String.raw`${START}fleet-(?:${FLEET_PROVIDERS.join("|")})-key\b`),
+  },
   {
     kind: "an api key assignment",
-    pattern: /\b(?:x-)?api[_-]?key\b["']?\s*[:=]\s*["']?[A-Za-z0-9._-]{12,}/i,
+    pattern: new RegExp(String.raw`${START}(?:x-)?api[_-]?key\b["']?\s*[:=]\s*["']?[A-Za-z0-9._-]{12,}`, "i"),
   },
 ];
 

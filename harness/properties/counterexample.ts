@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { stringify } from "yaml";
-import { settingsFor } from "../../src/index.ts";
+import { oracleSettingsFor } from "../oracle/config-merge.ts";
 import { auditByRequest } from "../runner/expectations.ts";
 import type { ScenarioRun } from "../runner/run-scenario.ts";
 import type { LawViolation } from "./engine-laws.ts";
@@ -33,7 +33,7 @@ export function lawExpectations(run: ScenarioRun): NonNullable<ScenarioInput["ex
   const byRequest = auditByRequest(run.audit);
   const requests = run.requests.map((request) => {
     const lines = byRequest.get(request.index) ?? [];
-    const settings = settingsFor(run.config, request.agent);
+    const settings = oracleSettingsFor(run.config, request.agent);
     const chain = Array.isArray(lines[0]?.chain) ? lines[0].chain.length : 1;
     const terminal = lines.at(-1);
     const max = settings.enabled ? Math.max(1, chain) * (1 + settings.max_retries) + 1 : 1;

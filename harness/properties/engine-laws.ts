@@ -1,4 +1,4 @@
-import { settingsFor } from "../../src/index.ts";
+import { oracleSettingsFor } from "../oracle/config-merge.ts";
 import { auditByRequest } from "../runner/expectations.ts";
 import type { ScenarioVerdict } from "../runner/judge.ts";
 import type { AuditRecord, RequestRecord } from "../runner/records.ts";
@@ -35,7 +35,7 @@ function requestLaws(
   const who = `request #${request.index}${request.label ? ` (${request.label})` : ""}`;
   const add = (law: EngineLaw, message: string): void =>
     void out.push({ law, message: `${who}: ${message}` });
-  const settings = settingsFor(run.config, request.agent);
+  const settings = oracleSettingsFor(run.config, request.agent);
   const head = lines[0];
   const chain = Array.isArray(head?.chain) ? head.chain : [];
   const attempts = lines.filter((l) => l.event === "fallback_attempt");
@@ -103,7 +103,7 @@ function retryAfterLaws(lines: readonly AuditRecord[], run: ScenarioRun, out: La
     if (line.event !== "fallback_failure") return;
     const retryAfter = num(line.retry_after_ms);
     const delay = num(line.delay_ms);
-    const cap = settingsFor(
+    const cap = oracleSettingsFor(
       run.config,
       typeof line.agent === "string" ? line.agent : "build",
     ).retry_after_cap_ms;

@@ -2,7 +2,8 @@ import fc from "fast-check";
 import type { EngineUnderTest } from "../../src/index.ts";
 import { createFleetFactory } from "../runner/fleet-adapter.ts";
 import { judgeRun } from "../runner/judge.ts";
-import { runScenario, type ScenarioRun } from "../runner/run-scenario.ts";
+import { prepareScenario, type ScenarioRun } from "../runner/run-scenario.ts";
+import { runFromSource, type EngineSource } from "../runner/run-suite.ts";
 import { scenarioSchema } from "../scenario/schema.ts";
 import { writeCounterexample } from "./counterexample.ts";
 import { engineLawViolations, type LawViolation } from "./engine-laws.ts";
@@ -10,7 +11,8 @@ import { scenarioArbitrary, type ScenarioInput } from "./scenario-arbitrary.ts";
 
 /** How to run the engine property. */
 export interface EnginePropertyOptions {
-  readonly engine: EngineUnderTest;
+  /** An engine object (run in this thread) or a source (the gate: an isolate per generated scenario). */
+  readonly engine: EngineUnderTest | EngineSource;
   /** The `--engine` argument that loads `engine` for a replay (omitted: the reference engine). */
   readonly engineModule?: string;
   /** Kebab-case name, used in the counterexample's file name. */
@@ -47,14 +49,18 @@ export type EnginePropertyResult =
 /** Runs one generated scenario and judges it by every engine law. */
 export async function runAndJudge(
   input: ScenarioInput,
-  engine: EngineUnderTest,
+  engine: EngineUnderTest | EngineSource,
   cwd: string,
 ): Promise<{ run: ScenarioRun; violations: LawViolation[] }> {
   const scenario = scenarioSchema.parse(input);
-  const run = await runScenario(scenario, {
-    engine,
-    fleet: createFleetFactory(),
-    file: `${cwd}/generated.yaml`,
+  const file = `${cwd}/generated.yaml`;
+  const source: EngineSource = "kind" in engine ? engine : { kind: "inline", engine, fleet: createFleetFactory() };
+  const run = await runFromSource(source, {
+    scenario,
+    file,
+    configs: await prepareScenario(scenario, file),
+    seed: scenario.seed,
+    transport: scenario.transport,
   });
   return { run, violations: engineLawViolations(run, await judgeRun(run)) };
 }

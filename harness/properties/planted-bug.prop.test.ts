@@ -6,7 +6,6 @@ import { parse } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { recordingIo } from "../cli/cli-test-io.ts";
 import { runCommand } from "../cli/commands/run.ts";
-import { createFleetFactory } from "../runner/fleet-adapter.ts";
 import { scenarioSchema } from "../scenario/schema.ts";
 import { checkEngineUnderFaults } from "./engine-property.ts";
 import reportsChainHead from "./test-engines/reports-chain-head.ts";
@@ -43,7 +42,6 @@ describe(`the engine property catches a planted bug (seed=${SEED})`, () => {
     expect(scenario.id).toBe(`planted-chain-head-seed${SEED}`);
     expect(scenario.expect.requests.some((r) => r.served_by !== undefined)).toBe(true);
 
-    const fleet = createFleetFactory();
     const against = async (engine?: string): Promise<number> =>
       runCommand(
         {
@@ -52,7 +50,7 @@ describe(`the engine property catches a planted bug (seed=${SEED})`, () => {
           reportDir: engine ? "reports/replay-buggy" : "reports/replay-reference",
         },
         recordingIo({}, cwd),
-        { fleet, wallNow: () => 0 },
+        { cores: 1, wallNow: () => 0 },
       );
     expect(await against(BUGGY_MODULE)).toBe(1);
     expect(await against()).toBe(0);

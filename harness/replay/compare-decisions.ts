@@ -1,15 +1,19 @@
 import type { DecisionStep, RequestDecisions } from "./decisions.ts";
+import { gapProblem, waitProblem, type WaitSettings } from "./wait-bounds.ts";
 
 /**
  * Compares the decisions of an incident with those of its replay, request by request (requests are matched
- * by arrival order, since ids differ), step by step. Decisions must be equal; times and waits may differ
- * by the tolerance (a production engine's jitter is not the replay's).
+ * by arrival order, since ids differ), step by step. Decisions must be equal. Waits are not compared with
+ * each other: each side's wait is judged by what the config allows (SPEC §4: backoff with its jitter,
+ * max(backoff, Retry-After), the Retry-After cap, the deadline), so two draws of one jitter are equal and
+ * a wait no conforming engine would take is a divergence. Times are compared with the waits taken out,
+ * within the tolerance (latency and arrival are replayed, but a production clock is not exact).
  */
 
 /**
- * How far two times or waits may lie apart: `ms` plus `ratio` of the larger. Times are compared from the
- * request's own start (its arrival from the log's start), since jitter drift accumulates per request; with
- * backoff jitter ±j, two draws of one wait differ by up to 2j of it, so `ratio` 0.5 covers SPEC §2's ±25 %.
+ * How far two times may lie apart once waits are taken out: `ms` plus `ratio` of the larger. Times are
+ * compared from the request's own start (its arrival from the log's start). `ms` is also the slack of a
+ * wait actually taken (the log's gap between a failure and the next step) and of the deadline.
  */
 export interface Tolerance {
   readonly ms: number;
@@ -19,11 +23,18 @@ export interface Tolerance {
 /** Exact: the replay of a scenario's own audit with its own seed. */
 export const EXACT: Tolerance = { ms: 0, ratio: 0 };
 
+/** What the comparison needs beyond the two logs. */
+export interface CompareOptions {
+  readonly tolerance: Tolerance;
+  /** The settings that bound the waits of a request by `agent` (the config given to replay, or inferred). */
+  readonly settingsFor: (agent: string) => WaitSettings;
+}
+
 function within(a: number, b: number, tolerance: Tolerance): boolean {
   return Math.abs(a - b) <= tolerance.ms + tolerance.ratio * Math.max(Math.abs(a), Math.abs(b));
 }
 
-function describe(tolerance: Tolerance): string {
+export function describeTolerance(tolerance: Tolerance): string {
   return tolerance.ratio === 0
     ? `${tolerance.ms} ms`
     : `${tolerance.ms} ms + ${Math.round(tolerance.ratio * 100)} %`;
@@ -38,6 +49,8 @@ export interface Divergence {
   readonly request: number;
   readonly originalRequestId: string | null;
   readonly replayedRequestId: string | null;
+  /** Whose wait broke the config, for a `wait` divergence; null otherwise. */
+  readonly side: "incident" | "replay" | null;
   /** 0-based step within the request. */
   readonly step: number;
   readonly original: DecisionStep | null;
@@ -64,30 +77,84 @@ function decisionWithoutChain(step: DecisionStep): string {
   return step.text.replace(/: chain \[[^\]]*\], primary /, ": primary ");
 }
 
+type StepDivergence = { kind: DivergenceKind; side: "incident" | "replay" | null; message: string };
+
+const BROKE = {
+  incident:
+    "The incident's engine broke its config here; an engine that keeps to the config cannot reproduce this wait.",
+  replay: "The replayed engine broke its config here.",
+} as const;
+
+/** A wait (announced, or as the log shows it taken) outside what the config allows, on either side. */
+function waitDivergence(
+  index: number,
+  sides: readonly { side: "incident" | "replay"; steps: readonly DecisionStep[]; step: DecisionStep }[],
+  options: CompareOptions,
+  agent: string,
+): StepDivergence | null {
+  const settings = options.settingsFor(agent);
+  const slack = options.tolerance.ms;
+  for (const { side, steps, step } of sides) {
+    let problem: string | null = null;
+    let attempt = 0;
+    if (step.wait !== null) {
+      problem = waitProblem(step.wait, settings, step.sinceRequestMs, slack);
+      attempt = step.wait.attempt;
+    } else if (step.endsWait !== null && !step.endsWait.cut) {
+      const announced = steps[step.endsWait.failureStep]?.wait ?? null;
+      if (announced !== null) {
+        problem = gapProblem(announced, step.endsWait.gapMs, settings, slack);
+        attempt = announced.attempt;
+      }
+    }
+    if (problem !== null)
+      return {
+        kind: "wait",
+        side,
+        message: `request #${index} attempt ${attempt}: ${problem}. ${BROKE[side]}`,
+      };
+  }
+  return null;
+}
+
+/** The time of a step from its request's start, less the waits taken by then (each judged by its bounds). */
+const activeMs = (step: DecisionStep): number => step.sinceRequestMs - step.waitedBeforeMs;
+
 function stepDivergence(
-  a: DecisionStep,
-  b: DecisionStep,
+  original: RequestDecisions,
+  replayed: RequestDecisions,
   step: number,
-  tolerance: Tolerance,
-): { kind: DivergenceKind; message: string } | null {
+  options: CompareOptions,
+): StepDivergence | null {
+  const a = original.steps[step];
+  const b = replayed.steps[step];
+  if (a === undefined || b === undefined) return null;
   const sameDecision =
     a.text === b.text || (a.withoutChain !== null && a.withoutChain === decisionWithoutChain(b));
   if (!sameDecision)
-    return { kind: "decision", message: `the incident has "${a.text}", the replay "${b.text}"` };
-  const timesAgree =
+    return { kind: "decision", side: null, message: `the incident has "${a.text}", the replay "${b.text}"` };
+  const wait = waitDivergence(
+    original.index,
+    [
+      { side: "incident", steps: original.steps, step: a },
+      { side: "replay", steps: replayed.steps, step: b },
+    ],
+    options,
+    original.agent,
+  );
+  if (wait !== null) return wait;
+  const { tolerance } = options;
+  if (
     step === 0
-      ? within(a.atMs, b.atMs, { ms: tolerance.ms, ratio: 0 })
-      : within(a.sinceRequestMs, b.sinceRequestMs, tolerance);
-  if (!timesAgree) {
+      ? !within(a.atMs, b.atMs, { ms: tolerance.ms, ratio: 0 })
+      : !within(activeMs(a), activeMs(b), tolerance)
+  ) {
+    const waits = (s: DecisionStep) =>
+      s.waitedBeforeMs === 0 ? "" : `, ${s.waitedBeforeMs} ms of it waiting`;
     return {
       kind: "time",
-      message: `"${a.text}" at +${a.atMs} ms in the incident (${a.sinceRequestMs} ms into its request), +${b.atMs} ms in the replay (${b.sinceRequestMs} ms; tolerance ${describe(tolerance)})`,
-    };
-  }
-  if (a.waitMs !== null && b.waitMs !== null && !within(a.waitMs, b.waitMs, tolerance)) {
-    return {
-      kind: "wait",
-      message: `"${a.text}" waited ${a.waitMs} ms in the incident, ${b.waitMs} ms in the replay (tolerance ${describe(tolerance)})`,
+      side: null,
+      message: `"${a.text}" at +${a.atMs} ms in the incident (${a.sinceRequestMs} ms into its request${waits(a)}), +${b.atMs} ms in the replay (${b.sinceRequestMs} ms${waits(b)}); apart from waits, tolerance ${describeTolerance(tolerance)}`,
     };
   }
   return null;
@@ -97,7 +164,7 @@ function requestDivergence(
   original: RequestDecisions | undefined,
   replayed: RequestDecisions | undefined,
   index: number,
-  tolerance: Tolerance,
+  options: CompareOptions,
 ): Divergence | null {
   const ids = {
     originalRequestId: original?.requestId ?? null,
@@ -109,6 +176,7 @@ function requestDivergence(
       kind: missing ? "missing-request" : "extra-request",
       request: index,
       ...ids,
+      side: null,
       step: 0,
       original: original?.steps[0] ?? null,
       replayed: replayed?.steps[0] ?? null,
@@ -128,6 +196,7 @@ function requestDivergence(
         kind: a === undefined ? "extra-step" : "missing-step",
         request: index,
         ...ids,
+        side: null,
         step,
         original: a ?? null,
         replayed: b ?? null,
@@ -138,7 +207,7 @@ function requestDivergence(
             : `the replay's request ended where the incident went on with "${a.text}"`,
       };
     }
-    const found = stepDivergence(a, b, step, tolerance);
+    const found = stepDivergence(original, replayed, step, options);
     if (found !== null) return { ...found, request: index, ...ids, step, original: a, replayed: b, context };
   }
   return null;
@@ -151,7 +220,7 @@ function when(d: Divergence): number {
 export function compareDecisions(
   original: readonly RequestDecisions[],
   replayed: readonly RequestDecisions[],
-  tolerance: Tolerance,
+  options: CompareOptions,
 ): DecisionComparison {
   let first: Divergence | null = null;
   let divergent = 0;
@@ -159,7 +228,7 @@ export function compareDecisions(
   const count = Math.max(original.length, replayed.length);
   for (let index = 0; index < count; index++) {
     steps += original[index]?.steps.length ?? 0;
-    const found = requestDivergence(original[index], replayed[index], index, tolerance);
+    const found = requestDivergence(original[index], replayed[index], index, options);
     if (found === null) continue;
     divergent++;
     if (first === null || when(found) < when(first)) first = found;

@@ -1,4 +1,9 @@
-import type { DecisionComparison, Divergence, Tolerance } from "./compare-decisions.ts";
+import {
+  describeTolerance,
+  type DecisionComparison,
+  type Divergence,
+  type Tolerance,
+} from "./compare-decisions.ts";
 import type { DecisionStep } from "./decisions.ts";
 import type { ReplayNote } from "./fault-windows.ts";
 
@@ -58,7 +63,7 @@ export function formatReplay(input: ReplaySummaryInput): string {
   }
   if (comparison.first === null) {
     out.push(
-      `REPRODUCED: ${input.engine} made the incident's decisions for all ${comparison.requests} requests (${comparison.steps} steps, times and waits within ${input.tolerance.ms} ms${input.tolerance.ratio === 0 ? "" : ` + ${Math.round(input.tolerance.ratio * 100)} %`}).`,
+      `REPRODUCED: ${input.engine} made the incident's decisions for all ${comparison.requests} requests (${comparison.steps} steps, every wait within what the config allows, other times within ${describeTolerance(input.tolerance)}).`,
     );
   } else {
     out.push(

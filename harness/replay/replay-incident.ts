@@ -1,9 +1,15 @@
-import type { EngineUnderTest } from "../../src/index.ts";
 import { parseAuditLine } from "../oracle/audit-schema.ts";
-import type { FleetFactory } from "../runner/fleet-port.ts";
-import { runScenario, type ScenarioRun } from "../runner/run-scenario.ts";
+import { oracleSettingsFor } from "../oracle/config-merge.ts";
+import { readConfigValue } from "../oracle/config-reading.ts";
+import { prepareScenario, type ScenarioRun } from "../runner/run-scenario.ts";
+import { runFromSource, type EngineSource } from "../runner/run-suite.ts";
 import { scenarioSchema } from "../scenario/schema.ts";
-import { compareDecisions, type DecisionComparison, type Tolerance } from "./compare-decisions.ts";
+import {
+  compareDecisions,
+  type CompareOptions,
+  type DecisionComparison,
+  type Tolerance,
+} from "./compare-decisions.ts";
 import { decisionsOf } from "./decisions.ts";
 import type { NumberedLine } from "./incident-calls.ts";
 import {
@@ -19,9 +25,9 @@ export interface ReplayOptions {
   readonly source: string;
   readonly id: string;
   readonly config?: KnownConfig;
-  readonly engine: EngineUnderTest;
-  readonly fleet: FleetFactory;
-  /** The engine's seed (jitter); a production log's seed is unknown, so waits are compared within the tolerance. */
+  /** The engine: isolated in a worker (the CLI), or inline for trusted code (tests). */
+  readonly engine: EngineSource;
+  /** The engine's seed (jitter); a production log's seed is unknown, so each wait is judged by its bounds. */
   readonly seed?: number;
   readonly tolerance: Tolerance;
   /** The path the scenario is written to (relative config paths resolve from it). */
@@ -56,6 +62,20 @@ export function numberedAudit(text: string): { lines: NumberedLine[]; unparsed: 
   return { lines, unparsed };
 }
 
+/**
+ * The bounds of every request's waits, from the judge's own reading of the scenario's config (the one given
+ * to replay, or the one inferred from the log), not the engine's: a wrong default in the engine must not
+ * make its own waits look right.
+ */
+function waitSettingsOf(inferred: InferredScenario): CompareOptions["settingsFor"] {
+  const reading = readConfigValue(inferred.scenario["config"]);
+  if (!reading.ok) {
+    const problems = reading.problems.map((p) => `${p.pointer}: ${p.message}`).join("; ");
+    throw new ReplayInputError(`the judge cannot read the config to bound the waits (${problems})`);
+  }
+  return (agent) => oracleSettingsFor(reading.config, agent);
+}
+
 /** Runs an inferred scenario against the engine on a virtual clock and compares its decisions with the incident's. */
 export async function replayInferred(
   lines: readonly NumberedLine[],
@@ -67,13 +87,18 @@ export async function replayInferred(
     const issues = scenario.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new ReplayInputError(`the inferred scenario is not valid (${issues})`);
   }
-  const run = await runScenario(scenario.data, {
-    engine: options.engine,
-    fleet: options.fleet,
+  const run = await runFromSource(options.engine, {
+    scenario: scenario.data,
     file: options.scenarioFile,
+    configs: await prepareScenario(scenario.data, options.scenarioFile),
+    seed: scenario.data.seed,
+    transport: scenario.data.transport,
   });
   const replayed = numberedAudit(run.auditText);
-  const comparison = compareDecisions(decisionsOf(lines), decisionsOf(replayed.lines), options.tolerance);
+  const comparison = compareDecisions(decisionsOf(lines), decisionsOf(replayed.lines), {
+    tolerance: options.tolerance,
+    settingsFor: waitSettingsOf(inferred),
+  });
   return { inferred, run, comparison, unparsedReplayLines: replayed.unparsed };
 }
 

@@ -1,7 +1,8 @@
 import { relative } from "node:path";
 import type { ScenarioOutcome } from "../runner/run-suite.ts";
 import type { ParityRow } from "./parity.ts";
-import type { RunReport, ScenarioReport } from "./report-schema.ts";
+import type { PropertyReport, RunReport, ScenarioReport } from "./report-schema.ts";
+import { scrubText } from "./scrub.ts";
 
 /** Where a scenario's audit and fleet logs sit inside the report folder. */
 export function scenarioFiles(id: string): { audit: string; fleet: string } {
@@ -19,10 +20,22 @@ function scenarioReport(o: ScenarioOutcome, cwd: string): ScenarioReport {
     tags: o.scenario.tags,
     seed: o.run.seed,
     verdict: o.verdict.verdict,
-    reasons: [...o.verdict.reasons],
-    requests: { total: o.run.requests.length, success: count("success"), error: count("error"), hang: count("hang") },
+    // Reasons quote engine messages; scrubbed here too so the in-memory report is as safe as its files.
+    reasons: o.verdict.reasons.map(scrubText),
+    requests: {
+      total: o.run.requests.length,
+      success: count("success"),
+      error: count("error"),
+      hang: count("hang"),
+    },
     attempts: o.run.audit.filter((l) => l.event === "fallback_attempt").length,
-    audit: { lines: o.verdict.check.lines, violations: o.verdict.check.violationCount, counts: { ...o.verdict.check.counts }, warnings: o.verdict.check.warnings.length, file: files.audit },
+    audit: {
+      lines: o.verdict.check.lines,
+      violations: o.verdict.check.violationCount,
+      counts: { ...o.verdict.check.counts },
+      warnings: o.verdict.check.warnings.length,
+      file: files.audit,
+    },
     fleet: { calls: o.run.fleetCalls.length, mismatches: o.verdict.crossCheck.length, file: files.fleet },
     reaudit: o.reaudit,
     parity: [...o.scenario.expect.parity],
@@ -30,9 +43,19 @@ function scenarioReport(o: ScenarioOutcome, cwd: string): ScenarioReport {
 }
 
 /** The run's report.json content. */
-export function buildReport(input: { outcomes: readonly ScenarioOutcome[]; parity: readonly ParityRow[]; engine: string; seed: number | undefined; cwd: string }): RunReport {
+export function buildReport(input: {
+  outcomes: readonly ScenarioOutcome[];
+  parity: readonly ParityRow[];
+  engine: string;
+  seed: number | undefined;
+  cwd: string;
+  properties?: PropertyReport;
+}): RunReport {
   const scenarios = input.outcomes.map((o) => scenarioReport(o, input.cwd));
-  const failed = scenarios.filter((s) => s.verdict === "fail").length + input.parity.filter((p) => p.status === "FAIL").length;
+  const failed =
+    scenarios.filter((s) => s.verdict === "fail").length +
+    input.parity.filter((p) => p.status === "FAIL").length +
+    (input.properties?.verdict === "fail" ? 1 : 0);
   return {
     version: 1,
     tool: "fallback-harness",
@@ -49,5 +72,6 @@ export function buildReport(input: { outcomes: readonly ScenarioOutcome[]; parit
     },
     parity: input.parity.map((p) => ({ ...p, evidence: [...p.evidence] })),
     scenarios,
+    ...(input.properties ? { properties: { ...input.properties, violations: input.properties.violations.map(scrubText) } } : {}),
   };
 }

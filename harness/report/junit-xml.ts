@@ -15,7 +15,15 @@ export function junitXml(report: RunReport): string {
     const body = p.status === "FAIL" ? `<failure message="${escape(p.evidence.join("; "))}"/>` : p.status === "PARTIAL" ? `<system-out>${escape(`PARTIAL: ${p.evidence.join("; ")}`)}</system-out>` : "";
     cases.push(`    <testcase classname="parity" name="${escape(`${p.id} ${p.title}`)}">${body}</testcase>`);
   }
-  const failures = report.scenarios.filter((s) => s.verdict === "fail").length + report.parity.filter((p) => p.status === "FAIL").length;
+  if (report.properties) {
+    const p = report.properties;
+    const body = p.verdict === "fail" ? `<failure message="${escape(p.violations[0] ?? "failed")}">${escape([...p.violations, p.counterexample ?? ""].join("\n"))}</failure>` : "";
+    cases.push(`    <testcase classname="properties" name="${escape(p.property)}">${body}</testcase>`);
+  }
+  const failures =
+    report.scenarios.filter((s) => s.verdict === "fail").length +
+    report.parity.filter((p) => p.status === "FAIL").length +
+    (report.properties?.verdict === "fail" ? 1 : 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="fallback-harness" tests="${cases.length}" failures="${failures}">`,

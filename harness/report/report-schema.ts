@@ -20,6 +20,17 @@ export const ScenarioReportSchema = z.object({
   parity: z.array(z.string()),
 });
 
+/** `run --properties N`: the engine under random configs × faults × traffic, and its shrunk counterexample. */
+export const PropertyReportSchema = z.object({
+  property: z.string(),
+  seed: z.number().int(),
+  runs: z.number().int(),
+  verdict,
+  /** The counterexample scenario, relative to the report folder; replay it with `run`. */
+  counterexample: z.string().nullable(),
+  violations: z.array(z.string()),
+});
+
 /** report.json, version 1. Deterministic: the same seed gives the same bytes (no wall times here). */
 export const RunReportSchema = z.object({
   version: z.literal(1),
@@ -31,9 +42,13 @@ export const RunReportSchema = z.object({
   totals: z.object({ scenarios: z.number().int(), passed: z.number().int(), failed: z.number().int(), requests: z.number().int(), attempts: z.number().int() }),
   parity: z.array(z.object({ id: z.string(), title: z.string(), status: z.enum(["PASS", "PARTIAL", "FAIL"]), evidence: z.array(z.string()) })),
   scenarios: z.array(ScenarioReportSchema),
+  /** Present when the run included `--properties N`. */
+  properties: PropertyReportSchema.nullable().optional(),
 });
 
 /** The parsed report.json. */
 export type RunReport = z.infer<typeof RunReportSchema>;
+/** The engine property's section of report.json. */
+export type PropertyReport = z.infer<typeof PropertyReportSchema>;
 /** One scenario of report.json. */
 export type ScenarioReport = z.infer<typeof ScenarioReportSchema>;

@@ -17,6 +17,13 @@ export function summaryMarkdown(report: RunReport): string {
     out.push(`- \`${row.id}\` parity (${row.title}): ${mark(row.status)}`);
     for (const e of row.evidence) out.push(`  - ${e}`);
   }
+  if (report.properties) {
+    const p = report.properties;
+    out.push("", "## Engine Properties", "");
+    out.push(`- \`${p.property}\`: ${p.runs} random scenario(s), seed ${p.seed} -> ${mark(p.verdict)}`);
+    for (const v of p.violations.slice(0, 8)) out.push(`  - ${v}`);
+    if (p.counterexample) out.push(`  - counterexample: \`${p.counterexample}\` (replay it with \`fallback-harness run\`)`);
+  }
   out.push("", "## Audit Results", "");
   const dirty = report.scenarios.filter((s) => s.audit.violations > 0 || s.fleet.mismatches > 0);
   out.push(`- Audit logs checked: ${report.scenarios.length}, lines: ${report.scenarios.reduce((n, s) => n + s.audit.lines, 0)} -> ${dirty.length === 0 ? "**PASS**" : "**FAIL**"}`);

@@ -16,12 +16,25 @@ export function createFleetFactory(): FleetFactory {
       content: options.content,
       canonicalText: DEFAULT_CANONICAL_TEXT,
       models,
+      ...(options.onStrayRequest ? { onStrayRequest: options.onStrayRequest } : {}),
     });
     return {
       endpoints: fleet.endpoints,
       fetch: fleet.fetch,
       canonicalText: DEFAULT_CANONICAL_TEXT,
-      calls: () => fleet.log.map((e) => ({ id: e.id, at: e.at, provider: e.provider, model: e.model })),
+      calls: () =>
+        fleet.log.map((e) => ({
+          id: e.id,
+          at: e.at,
+          provider: e.provider,
+          model: e.model,
+          status: e.status,
+          outcome: e.outcome,
+          fault_kind: e.fault_kind,
+          reason: e.reason,
+          retry_after: { ...e.retry_after },
+          ended_at: e.ended_at,
+        })),
       progress: () => {
         let bytes = 0;
         let settled = 0;

@@ -27,6 +27,8 @@ export interface FleetOptions {
   readonly content: "canonical" | "faker";
   /** The models each provider serves (`{ openai: ["gpt-4.1"] }`); any other model gets the provider's 404. */
   readonly models: Readonly<Record<string, readonly string[]>>;
+  /** Told of every request the fleet does not own (it is refused either way). */
+  readonly onStrayRequest?: (url: string) => void;
 }
 
 /** Starts a fleet. */

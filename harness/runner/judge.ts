@@ -1,9 +1,11 @@
 import { Readable } from "node:stream";
-import { settingsFor } from "../../src/index.ts";
 import { checkAuditStream } from "../check/check-audit.ts";
 import type { CheckResult } from "../check/audit-checker.ts";
 import type { Violation } from "../check/violation-collector.ts";
+import { oracleSettingsFor } from "../oracle/config-merge.ts";
 import { crossCheckFleet, type AuditedAttempt } from "../oracle/cross-check.ts";
+import { FLEET_API_KEYS } from "../fleet/fleet.ts";
+import { checkGroundTruth, numberAuditLines } from "../oracle/ground-truth.ts";
 import { auditByRequest } from "./expectations.ts";
 import type { ScenarioRun } from "./run-scenario.ts";
 
@@ -72,10 +74,22 @@ export function requestInvariants(run: ScenarioRun): string[] {
   return problems;
 }
 
+/** An isolate that died left no evidence to judge: the reason it died is the verdict, and nothing else. */
+async function incompleteVerdict(run: ScenarioRun): Promise<ScenarioVerdict> {
+  const check = await checkAuditStream(linesOf(""), {
+    settingsFor: (agent) => oracleSettingsFor(run.config, agent),
+    config: run.config,
+    lastLineTerminated: () => true,
+  });
+  const reasons = [run.engineError ?? "the engine's isolate ended without a report", ...run.engineFaults];
+  return { verdict: "fail", reasons, check, crossCheck: [], hangs: 0 };
+}
+
 /** Judges a run: any broken expectation, checker violation, fleet mismatch, hang or engine error fails it. */
 export async function judgeRun(run: ScenarioRun): Promise<ScenarioVerdict> {
+  if (run.incomplete) return incompleteVerdict(run);
   const check = await checkAuditStream(linesOf(run.auditText), {
-    settingsFor: (agent) => settingsFor(run.config, agent),
+    settingsFor: (agent) => oracleSettingsFor(run.config, agent),
     config: run.config,
     lastLineTerminated: () => run.auditText === "" || run.auditText.endsWith("\n"),
   });
@@ -86,6 +100,7 @@ export async function judgeRun(run: ScenarioRun): Promise<ScenarioVerdict> {
   const hangs = run.requests.filter((r) => r.outcome === "hang").length;
   const reasons: string[] = [];
   if (run.engineError) reasons.push(run.engineError);
+  reasons.push(...run.engineFaults);
   if (hangs > 0) reasons.push(`${hangs} request(s) hung past their deadline (the harness stopped waiting)`);
   for (const failure of run.expectationFailures) reasons.push(`${failure.expectation}: ${failure.message}`);
   reasons.push(...requestInvariants(run));
@@ -95,5 +110,8 @@ export async function judgeRun(run: ScenarioRun): Promise<ScenarioVerdict> {
   }
   const first = crossCheck[0];
   if (first) reasons.push(`fleet cross-check [${first.rule}]: ${first.message}${crossCheck.length > 1 ? ` (+${crossCheck.length - 1} more)` : ""}`);
+  // SPEC §10.2: the audit judged against what the fleet really sent (issue 12 item 3).
+  const truth = checkGroundTruth({ audit: numberAuditLines(run.auditText), calls: run.fleetCalls, requestCount: run.requests.length, prompts: run.prompts ?? [], secrets: Object.values(FLEET_API_KEYS), retryAfterCapMs: (agent) => oracleSettingsFor(run.config, agent).retry_after_cap_ms });
+  if (truth[0]) reasons.push(`ground truth [${truth[0].rule}]: ${truth[0].message}${truth.length > 1 ? ` (+${truth.length - 1} more)` : ""}`);
   return { verdict: reasons.length === 0 ? "pass" : "fail", reasons, check, crossCheck, hangs };
 }

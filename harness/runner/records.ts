@@ -26,6 +26,24 @@ export interface FleetCall {
   readonly provider: string;
   /** `provider/model`. */
   readonly model: string;
+  // Ground truth (SPEC §10.2), plain data so it crosses a worker boundary by structured clone.
+  /** HTTP status sent, or null when no status line was sent. */
+  readonly status?: number | null;
+  /** How the answer ended (`ok`, `error`, `network_error`, `aborted`, …; see FleetOutcome). */
+  readonly outcome?: string;
+  /** The kind of the fault that decided the answer, or null. */
+  readonly fault_kind?: string | null;
+  /** The SPEC §3 reason the fleet's answer carried, or null (a success, or no single reason). */
+  readonly reason?: string | null;
+  /** Every form of Retry-After sent, as sent (each null when absent). */
+  readonly retry_after?: {
+    readonly ms_header: string | null;
+    readonly header: string | null;
+    readonly retry_info: string | null;
+    readonly text: string | null;
+  };
+  /** When the answer settled on the fleet clock (epoch ms), or null if it never did. */
+  readonly ended_at?: number | null;
 }
 
 /** An audit line, loosely parsed: the checker judges its schema; expectations only read fields. */

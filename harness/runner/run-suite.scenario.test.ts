@@ -5,7 +5,6 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { recordingIo } from "../cli/cli-test-io.ts";
 import { runCommand } from "../cli/commands/run.ts";
-import { createFleetFactory } from "./fleet-adapter.ts";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 
@@ -42,10 +41,10 @@ async function scenarioDir(): Promise<string> {
   return dir;
 }
 
-async function run(dir: string, extra: { engine?: string; seed?: number } = {}) {
+async function run(dir: string, extra: { engine?: string; seed?: number; jobs?: number } = {}) {
   const io = recordingIo({ CI: "true" }, dir);
   const reportDir = join(dir, `report-${Math.random().toString(36).slice(2)}`);
-  const code = await runCommand({ paths: [dir], reportDir, ...extra }, io, { fleet: createFleetFactory(), wallNow: () => 0 });
+  const code = await runCommand({ paths: [dir], reportDir, ...extra }, io, { cores: 2, wallNow: () => 0 });
   return { code, io, reportDir };
 }
 
@@ -73,6 +72,19 @@ describe("fallback-harness run as a CI gate", () => {
     const second = await bytesOf((await run(dir, { seed: 11 })).reportDir);
     expect(second).toEqual(first);
     expect(first["scenarios/gate-500-then-fallback/audit.jsonl"]?.split("\n").length).toBeGreaterThan(10);
+  });
+
+  it("writes the same report bytes with --jobs 1 and --jobs 4 (scheduling never shows)", async () => {
+    const dir = await scenarioDir();
+    for (const [i, seed] of [5, 6, 7].entries()) {
+      await writeFile(join(dir, `gate-${i}.yaml`), SCENARIO.replace("id: gate-500-then-fallback", `id: gate-${i}`).replace("seed: 4", `seed: ${seed}`));
+    }
+    const files = ["report.json", "summary.md", "junit.xml", ...[0, 1, 2].map((i) => `scenarios/gate-${i}/audit.jsonl`)];
+    const read = async (reportDir: string): Promise<string[]> => Promise.all(files.map((f) => readFile(join(reportDir, f), "utf8")));
+    const serial = await read((await run(dir, { seed: 3, jobs: 1 })).reportDir);
+    const parallel = await read((await run(dir, { seed: 3, jobs: 4 })).reportDir);
+    expect(parallel).toEqual(serial);
+    expect(JSON.parse(serial[0] ?? "{}")).toMatchObject({ totals: { scenarios: 4 } });
   });
 
   it("fails a deliberately broken engine with exit 1 and a reason that names the defect", async () => {

@@ -1,42 +1,30 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { referenceEngine } from "../../src/index.ts";
-import { SHIPPED_SCENARIOS } from "../cli/commands/run.ts";
 import { EXACT } from "../replay/compare-decisions.ts";
 import { knownConfigOf } from "../replay/known-config.ts";
 import { numberedAudit, replayIncident } from "../replay/replay-incident.ts";
-import { referenceCorpusEvidence } from "../report/corpus-evidence.ts";
-import { parityMatrix } from "../report/parity.ts";
 import { createFleetFactory } from "./fleet-adapter.ts";
-import { runSuite, type ScenarioOutcome } from "./run-suite.ts";
+import type { ScenarioOutcome } from "./run-suite.ts";
+import {
+  ALL_PARITY_PASS,
+  failedScenarios,
+  parityStatuses,
+  runShippedLibrary,
+} from "./shipped-library-kit.ts";
 
-describe("the shipped scenario library", () => {
+// The same library on the loopback transport, isolated: shipped-library-loopback.scenario.test.ts (a file of
+// its own, so the two transports run in parallel workers).
+describe("the shipped scenario library (in process)", () => {
   let outcomes: readonly ScenarioOutcome[] = [];
 
   beforeAll(async () => {
-    const suite = await runSuite({
-      paths: [SHIPPED_SCENARIOS],
-      cwd: process.cwd(),
-      engine: referenceEngine,
-      fleet: createFleetFactory(),
-    });
-    if (!suite.ok) throw new Error(suite.problems.join("\n"));
-    outcomes = suite.outcomes;
+    outcomes = await runShippedLibrary("inproc", "inline");
   }, 300_000);
 
   it("passes against the reference engine, with every parity row PASS", () => {
-    const failed = outcomes
-      .filter((o) => o.verdict.verdict === "fail")
-      .map((o) => `${o.scenario.id}: ${o.verdict.reasons.join("; ")}`);
-    expect(failed).toEqual([]);
+    expect(failedScenarios(outcomes)).toEqual([]);
     expect(outcomes.length).toBeGreaterThanOrEqual(40);
-    const parity = parityMatrix(outcomes, { corpus: referenceCorpusEvidence() });
-    expect(parity.map((row) => [row.id, row.status])).toEqual([
-      ["DECISION_037", "PASS"],
-      ["DECISION_100", "PASS"],
-      ["DECISION_118", "PASS"],
-      ["DECISION_121", "PASS"],
-      ["DECISION_126", "PASS"],
-    ]);
+    expect(parityStatuses(outcomes)).toEqual(ALL_PARITY_PASS);
   });
 
   // Issue 7's round trip: scenario → audit → inferred scenario → a replay that makes the same decisions.
@@ -49,8 +37,7 @@ describe("the shipped scenario library", () => {
         source: file,
         id: `replay-${scenario.id}`,
         config: await knownConfigOf(scenario, file),
-        engine: referenceEngine,
-        fleet: createFleetFactory(),
+        engine: { kind: "inline", engine: referenceEngine, fleet: createFleetFactory() },
         seed: run.seed,
         tolerance: EXACT,
         scenarioFile: file,

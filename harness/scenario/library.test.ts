@@ -3,7 +3,9 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { formatScenarioProblems, loadScenarioFile } from "./load-scenario.ts";
+import { srcConfigReading } from "./scenario-config-reading.ts";
 import { scenarioSchema, type Scenario } from "./schema.ts";
+import { scenarioInputProblems } from "./validate-scenario.ts";
 
 const root = fileURLToPath(new URL("../../scenarios/", import.meta.url));
 
@@ -24,7 +26,8 @@ async function loadLibrary(): Promise<{ file: string; scenario: Scenario }[]> {
   const loaded: { file: string; scenario: Scenario }[] = [];
   for (const file of await scenarioFiles(root)) {
     const result = await loadScenarioFile(file, scenarioSchema);
-    if (!result.ok) throw new Error(`Failed to load ${relative(root, file)}: ${formatScenarioProblems(result.problems)}`);
+    if (!result.ok)
+      throw new Error(`Failed to load ${relative(root, file)}: ${formatScenarioProblems(result.problems)}`);
     loaded.push({ file, scenario: result.value });
   }
   return loaded;
@@ -58,7 +61,12 @@ describe("the shipped scenario library", () => {
 
   it("gives every scenario a description, tags and at least one expectation", async () => {
     const lacking = (await loadLibrary())
-      .filter(({ scenario }) => scenario.description.trim().length < 40 || scenario.tags.length === 0 || expectationCount(scenario) === 0)
+      .filter(
+        ({ scenario }) =>
+          scenario.description.trim().length < 40 ||
+          scenario.tags.length === 0 ||
+          expectationCount(scenario) === 0,
+      )
       .map(({ file }) => relative(root, file));
     expect(lacking).toEqual([]);
   });
@@ -67,8 +75,23 @@ describe("the shipped scenario library", () => {
     const ids = (await loadLibrary()).map(({ scenario }) => scenario.id);
     for (let n = 1; n <= 16; n++) {
       const prefix = `s${String(n).padStart(2, "0")}-`;
-      expect(ids.filter((id) => id.startsWith(prefix)), prefix).toHaveLength(1);
+      expect(
+        ids.filter((id) => id.startsWith(prefix)),
+        prefix,
+      ).toHaveLength(1);
     }
+  });
+
+  it("passes input validation: every model, label and index an expectation names exists", async () => {
+    const problems: string[] = [];
+    for (const { file, scenario } of await loadLibrary()) {
+      problems.push(
+        ...(await scenarioInputProblems(scenario, file, srcConfigReading)).map(
+          (p) => `${relative(root, file)} ${p.path}: ${p.message}`,
+        ),
+      );
+    }
+    expect(problems).toEqual([]);
   });
 
   it("names each file after its scenario id", async () => {

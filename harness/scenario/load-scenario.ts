@@ -10,14 +10,20 @@ export interface ScenarioProblem {
   /** JSON path as a user writes it: `faults[2].when.times`. */
   readonly path: string;
   readonly message: string;
+  /** What would have been accepted, when the problem knows (`one of openai/gpt-4.1, …`). */
+  readonly expected?: string;
 }
+
+/** Where a JSON path of the scenario sits in its file: the deepest node on the path that exists. */
+export type ScenarioLocator = (path: readonly PropertyKey[]) => { line: number; column: number };
 
 /** A loaded scenario, or every problem found in the file. */
 export type LoadResult<T> =
-  | { readonly ok: true; readonly value: T }
+  | { readonly ok: true; readonly value: T; readonly locate: ScenarioLocator }
   | { readonly ok: false; readonly problems: readonly ScenarioProblem[] };
 
-function pathText(path: readonly PropertyKey[]): string {
+/** `["faults", 2, "when", "times"]` → `faults[2].when.times`. */
+export function pathText(path: readonly PropertyKey[]): string {
   let text = "";
   for (const segment of path) {
     if (typeof segment === "number") text += `[${segment}]`;
@@ -70,7 +76,7 @@ export function parseScenarioText<S extends z.ZodType>(
   }
   const raw: unknown = doc.toJS();
   const parsed = schema.safeParse(raw);
-  if (parsed.success) return { ok: true, value: parsed.data };
+  if (parsed.success) return { ok: true, value: parsed.data, locate: (path) => locate(doc, counter, path) };
   return {
     ok: false,
     problems: parsed.error.issues.map((issue) => {
@@ -81,8 +87,10 @@ export function parseScenarioText<S extends z.ZodType>(
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === "unrecognized_keys") return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
-  if (issue.code === "invalid_union" && issue.message === "Invalid input") return "does not match any accepted form";
+  if (issue.code === "unrecognized_keys")
+    return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+  if (issue.code === "invalid_union" && issue.message === "Invalid input")
+    return "does not match any accepted form";
   return issue.message;
 }
 
@@ -104,9 +112,12 @@ export async function loadScenarioFile<S extends z.ZodType>(
   return parseScenarioText(text, file, schema);
 }
 
-/** `file:line:column path: message`, one line per problem. */
+/** `file:line:column path: message (expected …)`, one line per problem. */
 export function formatScenarioProblems(problems: readonly ScenarioProblem[]): string {
   return problems
-    .map((p) => `${p.file}:${p.line}:${p.column}${p.path ? ` ${p.path}` : ""}: ${p.message}`)
+    .map(
+      (p) =>
+        `${p.file}:${p.line}:${p.column}${p.path ? ` ${p.path}` : ""}: ${p.message}${p.expected === undefined ? "" : ` (expected ${p.expected})`}`,
+    )
     .join("\n");
 }

@@ -11,7 +11,6 @@ import { replayCommand } from "../cli/commands/replay.ts";
 import type { IncidentReadResult } from "../incident/incident-reader.ts";
 import { readIncidentLog } from "../incident/read-incident-log.ts";
 import type { DecisionComparison } from "../replay/compare-decisions.ts";
-import { createFleetFactory } from "../runner/fleet-adapter.ts";
 import { createTriage } from "./create-triage.ts";
 import type { TriageFindings } from "./triage-findings.ts";
 
@@ -205,7 +204,6 @@ async function replay(
       reportDir,
     },
     io,
-    createFleetFactory(),
   );
   const comparison = JSON.parse(
     await readFile(join(reportDir, "comparison.json"), "utf8"),

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { EngineUnderTest } from "../../src/index.ts";
-import { loadEngineModule } from "../runner/engine-module.ts";
 import { collectScenarioFiles } from "../runner/collect-files.ts";
 import { createFleetFactory } from "../runner/fleet-adapter.ts";
 import { judgeRun } from "../runner/judge.ts";
-import { runScenario } from "../runner/run-scenario.ts";
+import { runScenario, prepareScenario } from "../runner/run-scenario.ts";
+import { resolveEngineSource } from "../sandbox/engine-source.ts";
+import { runIsolated } from "../sandbox/run-isolated.ts";
 import { formatScenarioProblems, loadScenarioFile } from "../scenario/load-scenario.ts";
 import { scenarioSchema } from "../scenario/schema.ts";
 
@@ -12,7 +13,10 @@ import { scenarioSchema } from "../scenario/schema.ts";
 export interface ScenarioTestOptions {
   /** Scenario files or folders. */
   readonly scenarios: readonly string[];
-  /** Your engine: a module path (SPEC §10) or the module object itself. */
+  /**
+   * Your engine: a module path (SPEC §10), run isolated in a worker thread per scenario as the CLI gate
+   * does, or the module object itself, run in the test's own thread.
+   */
   readonly engine: string | EngineUnderTest;
   /** Resolves relative paths; default `process.cwd()`. */
   readonly cwd?: string;
@@ -32,10 +36,12 @@ export interface ScenarioTestOptions {
  */
 export async function defineScenarioTests(options: ScenarioTestOptions): Promise<void> {
   const cwd = options.cwd ?? process.cwd();
-  const engine = typeof options.engine === "string" ? await loadEngineModule(options.engine, cwd) : options.engine;
+  const source = typeof options.engine === "string" ? await resolveEngineSource(options.engine, cwd) : null;
+  if (source !== null && !source.ok) throw new Error(source.message);
+  const engineName = source?.ok ? source.source.name : typeof options.engine === "string" ? options.engine : options.engine.name;
   const { files, missing } = await collectScenarioFiles(options.scenarios, cwd);
   const fleet = createFleetFactory();
-  describe(`fallback scenarios against ${engine.name}`, () => {
+  describe(`fallback scenarios against ${engineName}`, () => {
     if (missing.length > 0 || files.length === 0) {
       it("finds its scenario files", () => {
         expect({ missing, found: files.length }).toEqual({ missing: [], found: expect.any(Number) as unknown });
@@ -47,13 +53,21 @@ export async function defineScenarioTests(options: ScenarioTestOptions): Promise
       it(file.slice(cwd.length + 1) || file, async () => {
         const loaded = await loadScenarioFile(file, scenarioSchema);
         if (!loaded.ok) throw new Error(`invalid scenario:\n${formatScenarioProblems(loaded.problems)}`);
-        const run = await runScenario(loaded.value, {
-          engine,
-          fleet,
-          file,
-          ...(options.seed !== undefined ? { seed: options.seed } : {}),
-          ...(options.transport ? { transport: options.transport } : {}),
-        });
+        const scenario = loaded.value;
+        const seed = options.seed ?? scenario.seed;
+        const transport = options.transport ?? scenario.transport;
+        const run =
+          source?.ok === true
+            ? await runIsolated({
+                scenario,
+                file,
+                seed,
+                transport,
+                engineModule: source.source.module,
+                engineName,
+                config: (await prepareScenario(scenario, file)).judgeConfig,
+              })
+            : await runScenario(scenario, { engine: options.engine as EngineUnderTest, fleet, file, seed, transport });
         const verdict = await judgeRun(run);
         expect(verdict.reasons, `${loaded.value.id} (seed ${run.seed})`).toEqual([]);
       });

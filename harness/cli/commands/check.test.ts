@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -53,6 +53,41 @@ describe("fallback-harness check", () => {
     const io = recordingIo();
     expect(await checkCommand({ file: path }, io)).toBe(0);
     expect(io.out()).toMatch(/Warnings:\n\s+line 1 \[partial-last-line\]/);
+  });
+
+  it("exits 2 naming the file for an empty log, and for a log with no JSON line (SPEC §11)", async () => {
+    const tmp = mkdtempSync(join(tmpdir(), "check-cli-"));
+    const empty = join(tmp, "empty.jsonl");
+    writeFileSync(empty, "");
+    const io = recordingIo();
+    expect(await checkCommand({ file: empty }, io)).toBe(2);
+    expect(io.err()).toMatch(/^fallback-harness check: Failed to check .*empty\.jsonl: the file is empty/);
+    expect(io.out()).toBe("");
+    for (const [name, body] of [
+      ["text.jsonl", "hello\nworld\n"],
+      ["one-word.jsonl", "hello"],
+    ] as const) {
+      const path = join(tmp, name);
+      writeFileSync(path, body);
+      const textIo = recordingIo();
+      expect(await checkCommand({ file: path, json: true }, textIo)).toBe(2);
+      expect(textIo.err()).toMatch(
+        new RegExp(`Failed to check .*${name.replace(".", "\\.")}: none of its \\d line\\(s\\) is JSON`),
+      );
+      expect(textIo.err()).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it("exits 1 for a line over the length bound, naming its line and length, and checks the rest", async () => {
+    const tmp = mkdtempSync(join(tmpdir(), "check-cli-"));
+    const path = join(tmp, "long.jsonl");
+    const good = readFileSync(`${audit}good/served-first-try.jsonl`, "utf8");
+    writeFileSync(path, `${good}${"x".repeat(2 * 1024 * 1024)}\n`);
+    const io = recordingIo();
+    expect(await checkCommand({ file: path }, io)).toBe(1);
+    expect(io.out()).toMatch(
+      /line 4 \[line-too-long\]: the line is 2097152 bytes long, over the limit of 1048576 bytes/,
+    );
   });
 
   it("exits 2 naming the file when the log is missing, without a stack trace", async () => {

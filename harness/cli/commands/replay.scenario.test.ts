@@ -1,10 +1,10 @@
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadEngineModule } from "../../runner/engine-module.ts";
+import type { EngineUnderTest } from "../../../src/index.ts";
 import { createFleetFactory } from "../../runner/fleet-adapter.ts";
 import { runScenario } from "../../runner/run-scenario.ts";
 import { loadScenarioFile } from "../../scenario/load-scenario.ts";
@@ -33,7 +33,8 @@ beforeAll(async () => {
   const loaded = await loadScenarioFile(INCIDENT_SCENARIO, scenarioSchema);
   if (!loaded.ok) throw new Error("the defect scenario does not load");
   const run = await runScenario(loaded.value, {
-    engine: await loadEngineModule(BUGGY, dir),
+    // Our own planted-defect engine, run in this thread to write the "production" log.
+    engine: ((await import(pathToFileURL(BUGGY).href)) as { default: EngineUnderTest }).default,
     fleet: createFleetFactory(),
     file: INCIDENT_SCENARIO,
   });
@@ -49,7 +50,6 @@ async function replay(args: { file: string; engine?: string; config?: string; ou
   const code = await replayCommand(
     { out: "incident.yaml", reportDir: "replay-report", ...args },
     io,
-    createFleetFactory(),
   );
   return { code, out: io.out(), err: io.err() };
 }
@@ -63,7 +63,7 @@ async function gate(file: string, engine?: string) {
       ...(engine === undefined ? {} : { engine }),
     },
     io,
-    { fleet: createFleetFactory(), wallNow: () => 0 },
+    { cores: 1, wallNow: () => 0 },
   );
   return { code, out: io.out() };
 }

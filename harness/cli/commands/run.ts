@@ -1,14 +1,17 @@
-import { relative, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { referenceEngine } from "../../../src/index.ts";
 import { buildReport } from "../../report/build-report.ts";
 import { referenceCorpusEvidence } from "../../report/corpus-evidence.ts";
 import { parityMatrix } from "../../report/parity.ts";
 import { writeReport, type ExtraRenderer } from "../../report/write-report.ts";
-import { EngineModuleError, loadEngineModule } from "../../runner/engine-module.ts";
-import type { FleetFactory } from "../../runner/fleet-port.ts";
+import { checkEngineUnderFaults } from "../../properties/engine-property.ts";
+import type { PropertyReport } from "../../report/report-schema.ts";
+import type { EngineSource } from "../../runner/run-suite.ts";
+import { resolveEngineSource } from "../../sandbox/engine-source.ts";
+import { DEFAULT_LIMITS, type IsolateLimits } from "../../sandbox/supervise-isolate.ts";
 import { runSuite, type ScenarioOutcome } from "../../runner/run-suite.ts";
 import { EXIT, type CliIo, type ExitCode } from "../io.ts";
+import { checkWritableDir } from "../output-path.ts";
 
 /** The shipped scenario library: `run` with no paths runs it (the embedded default). */
 export const SHIPPED_SCENARIOS = fileURLToPath(new URL("../../../scenarios/", import.meta.url));
@@ -21,14 +24,58 @@ export interface RunArgs {
   readonly tags?: readonly string[];
   readonly transport?: "inproc" | "loopback";
   readonly reportDir?: string;
+  /** Scenarios at once, each engine in its own worker thread (default: the machine's cores). */
+  readonly jobs?: number;
+  /** Real-time watchdog per scenario, ms. */
+  readonly scenarioTimeoutMs?: number;
+  /** Real time an engine may block its worker's event loop, ms. */
+  readonly stallTimeoutMs?: number;
+  /** Heap limit of each engine's isolate, MB. */
+  readonly engineMemoryMb?: number;
+  /** Real-time bound on loading the engine, on `create` and on `close`, ms. */
+  readonly phaseTimeoutMs?: number;
+  /** Bytes the engine may print before it is stopped. */
+  readonly outputLimitBytes?: number;
+  /** Also run the engine property over this many random scenarios (each in its own isolate). */
+  readonly properties?: number;
+  /** Wall-time budget of the property, runs and shrinking together, ms (default 300 s). */
+  readonly propertiesTimeMs?: number;
 }
 
 /** What `run` needs beyond its arguments, injected so tests can run it in-process. */
 export interface RunDeps {
-  readonly fleet: FleetFactory;
+  /** Default of `--jobs`: the machine's cores. */
+  readonly cores: number;
   readonly extras?: readonly ExtraRenderer[];
   /** Wall clock, for the run id and timings only. */
   readonly wallNow: () => number;
+}
+
+/** The engine property in the gate: random configs × faults × traffic, counterexamples into the report. */
+async function runProperties(engine: EngineSource, args: RunArgs, dir: string): Promise<PropertyReport> {
+  const seed = args.seed ?? 1;
+  const result = await checkEngineUnderFaults({
+    engine,
+    ...(args.engine !== undefined && args.engine !== "reference" ? { engineModule: args.engine } : {}),
+    name: "engine-under-faults",
+    seed,
+    numRuns: args.properties ?? 0,
+    cwd: dir,
+    dir: "counterexamples",
+    // Runs that have not found a failure when the budget ends pass with the runs made; a failure being
+    // shrunk when it ends is reported as the smallest found so far.
+    timeLimitMs: args.propertiesTimeMs ?? 300_000,
+  });
+  if (result.ok)
+    return { property: "engine-under-faults", seed, runs: result.numRuns, verdict: "pass", counterexample: null, violations: [] };
+  return {
+    property: "engine-under-faults",
+    seed,
+    runs: args.properties ?? 0,
+    verdict: "fail",
+    counterexample: result.file,
+    violations: result.violations.map((v) => `[${v.law}] ${v.message}`),
+  };
 }
 
 function runId(nowMs: number): string {
@@ -51,24 +98,36 @@ function progressLine(io: CliIo): ((done: number, total: number, o: ScenarioOutc
  * every scenario and parity row passes, 1 when one fails, 2 when the input is unusable (SPEC §11).
  */
 export async function runCommand(args: RunArgs, io: CliIo, deps: RunDeps): Promise<ExitCode> {
-  let engine;
-  try {
-    engine = await loadEngineModule(args.engine, io.cwd);
-  } catch (error) {
-    if (error instanceof EngineModuleError) {
-      io.stderr.write(`${error.message}\n`);
-      return EXIT.badInput;
-    }
-    throw error;
+  const limits: IsolateLimits = {
+    ...DEFAULT_LIMITS,
+    ...(args.scenarioTimeoutMs !== undefined ? { scenarioTimeoutMs: args.scenarioTimeoutMs } : {}),
+    ...(args.engineMemoryMb !== undefined ? { memoryMb: args.engineMemoryMb } : {}),
+    ...(args.stallTimeoutMs !== undefined ? { stallTimeoutMs: args.stallTimeoutMs } : {}),
+    ...(args.phaseTimeoutMs !== undefined ? { phaseTimeoutMs: args.phaseTimeoutMs } : {}),
+    ...(args.outputLimitBytes !== undefined ? { outputLimitBytes: args.outputLimitBytes } : {}),
+  };
+  // No probe: each scenario's isolate loads the module and names the engine (one worker fewer per run).
+  const resolved = await resolveEngineSource(args.engine, io.cwd, { probe: false });
+  if (!resolved.ok) {
+    io.stderr.write(`${resolved.message}\n`);
+    return EXIT.badInput;
   }
+  const engine = resolved.source;
   const paths = args.paths.length > 0 ? args.paths : [SHIPPED_SCENARIOS];
   const started = deps.wallNow();
+  // A report folder that cannot be written must stop the run before it starts, not after every scenario ran.
+  const unwritable = await checkWritableDir(resolve(io.cwd, args.reportDir ?? `reports/${runId(started)}`));
+  if (unwritable !== null) {
+    io.stderr.write(`fallback-harness run: cannot write the report there: ${unwritable}. Pass --report-dir a folder you can write to.\nNothing was run.\n`);
+    return EXIT.badInput;
+  }
   const onScenario = progressLine(io);
   const suite = await runSuite({
     paths,
     cwd: io.cwd,
     engine,
-    fleet: deps.fleet,
+    jobs: args.jobs ?? deps.cores,
+    limits,
     ...(args.seed !== undefined ? { seed: args.seed } : {}),
     ...(args.tags ? { tags: args.tags } : {}),
     ...(args.transport ? { transport: args.transport } : {}),
@@ -79,10 +138,19 @@ export async function runCommand(args: RunArgs, io: CliIo, deps: RunDeps): Promi
     io.stderr.write(`${suite.problems.join("\n")}\nNothing was run.\n`);
     return EXIT.badInput;
   }
-  const extra = engine === referenceEngine ? { corpus: referenceCorpusEvidence() } : {};
+  const extra = resolved.reference ? { corpus: referenceCorpusEvidence() } : {};
   const parity = parityMatrix(suite.outcomes, extra);
-  const report = buildReport({ outcomes: suite.outcomes, parity, engine: engine.name, seed: args.seed, cwd: io.cwd });
+  const engineName = suite.outcomes[0]?.run.engine ?? engine.name ?? "(unnamed engine)";
   const dir = resolve(io.cwd, args.reportDir ?? `reports/${runId(started)}`);
+  const properties = args.properties ? await runProperties(engine, args, dir) : undefined;
+  const report = buildReport({
+    outcomes: suite.outcomes,
+    parity,
+    engine: engineName,
+    seed: args.seed,
+    cwd: io.cwd,
+    ...(properties ? { properties } : {}),
+  });
   await writeReport(dir, report, suite.outcomes, deps.extras ?? []);
   const wallS = ((deps.wallNow() - started) / 1000).toFixed(1);
 
@@ -91,7 +159,12 @@ export async function runCommand(args: RunArgs, io: CliIo, deps: RunDeps): Promi
     out.push(`FAIL ${s.id} (${s.file})`);
     for (const reason of s.reasons.slice(0, 5)) out.push(`  - ${reason}`);
   }
-  out.push(`${report.totals.passed}/${report.totals.scenarios} scenarios passed (${report.totals.requests} requests, ${report.totals.attempts} attempts) against ${engine.name} in ${wallS}s`);
+  out.push(`${report.totals.passed}/${report.totals.scenarios} scenarios passed (${report.totals.requests} requests, ${report.totals.attempts} attempts) against ${engineName} in ${wallS}s`);
+  if (report.properties) {
+    const p = report.properties;
+    out.push(`properties: ${p.property} ${p.verdict.toUpperCase()} over ${p.runs} random scenario(s), seed ${p.seed}${p.counterexample ? ` — counterexample ${relative(io.cwd, join(dir, p.counterexample))}` : ""}`);
+    for (const v of p.violations.slice(0, 5)) out.push(`  - ${v}`);
+  }
   out.push(`parity: ${report.parity.map((p) => `${p.id} ${p.status}`).join(" · ")}`);
   out.push(`report: ${relative(io.cwd, dir) || "."}/summary.md${(deps.extras ?? []).length > 0 ? " (and index.html)" : ""}`);
   io.stdout.write(`${out.join("\n")}\n`);

@@ -118,6 +118,15 @@ describe("fallback-harness triage", () => {
     expect(io.err()).toMatch(/it has no usable audit line \(2 line\(s\) read\)/);
   });
 
+  it("exits 2 for an empty log, as check does", async () => {
+    const { dir } = logFile("empty.jsonl", "");
+    const io = recordingIo({}, dir);
+    expect(await triageCommand({ file: "empty.jsonl" }, io)).toBe(2);
+    expect(io.err()).toMatch(
+      /Failed to triage empty\.jsonl: it has no usable audit line \(0 line\(s\) read\)/,
+    );
+  });
+
   it("exits 2 with the config's problems when --config is unusable", async () => {
     const { dir, file } = logFile("log.jsonl", failingPrimary());
     const io = recordingIo({}, dir);

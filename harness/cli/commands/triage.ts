@@ -13,7 +13,10 @@ import {
   writeTriageReport,
   type TriageReportFiles,
 } from "../../triage/write-triage-report.ts";
+import { describeThrown } from "../../report/describe-thrown.ts";
+import { scrubDeep } from "../../report/scrub.ts";
 import { EXIT, type CliIo, type ExitCode } from "../io.ts";
+import { checkWritableDir } from "../output-path.ts";
 
 /** Arguments of `fallback-harness triage`. */
 export interface TriageCommandArgs {
@@ -28,7 +31,7 @@ export interface TriageCommandArgs {
 }
 
 function why(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return describeThrown(error).message;
 }
 
 /** A path as the user would type it: relative to the working folder when it is inside it. */
@@ -69,6 +72,11 @@ export async function triageCommand(args: TriageCommandArgs, io: CliIo): Promise
     }
     config = loaded.config;
   }
+  const dir = resolve(io.cwd, args.out ?? `reports/${defaultTriageDirName(args.file)}`);
+  // Checked before the log is read: a large log should not be read only to fail at the last step.
+  const unwritable = await checkWritableDir(dir);
+  if (unwritable !== null)
+    return fail(`cannot write the report there: ${unwritable}. Pass --out a folder you can write to.`);
   const triage = createTriage(config === undefined ? { file: args.file } : { file: args.file, config });
   let read: IncidentReadSummary;
   try {
@@ -88,8 +96,8 @@ export async function triageCommand(args: TriageCommandArgs, io: CliIo): Promise
   }
   // The report's log-quality section has them too; on the terminal they are the first thing to know.
   if (read.problems.length > 0) io.stderr.write(formatIncidentProblems(read));
-  const findings = triage.finish(read);
-  const dir = resolve(io.cwd, args.out ?? `reports/${defaultTriageDirName(args.file)}`);
+  // The findings quote log lines; a credential an engine logged must not reach the report files.
+  const findings = scrubDeep(triage.finish(read));
   let files: TriageReportFiles;
   try {
     files = await writeTriageReport(findings, dir);

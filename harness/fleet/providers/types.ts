@@ -33,6 +33,10 @@ export interface ErrorParams {
   readonly retryAfterAtMs?: number;
   /** Raw body text instead of the provider's body. */
   readonly body?: string;
+  /** false: the body states no wait (no delay text, no RetryInfo). Default true. */
+  readonly retryAfterInBody?: boolean;
+  /** false: no `retry-after` / `retry-after-ms` header. Default true. */
+  readonly retryAfterInHeaders?: boolean;
 }
 
 /** A whole HTTP response, as data. */
@@ -62,6 +66,7 @@ export function statusText(status: number): string {
 /** `retry-after` / `retry-after-ms` from the parameters (a date wins over seconds for `retry-after`). */
 export function retryHeaders(params: ErrorParams): Record<string, string> {
   const headers: Record<string, string> = {};
+  if (params.retryAfterInHeaders === false) return headers;
   if (params.retryAfterS !== undefined) headers["retry-after"] = formatSeconds(params.retryAfterS);
   if (params.retryAfterAtMs !== undefined) headers["retry-after"] = new Date(params.retryAfterAtMs).toUTCString();
   if (params.retryAfterMs !== undefined) headers["retry-after-ms"] = String(params.retryAfterMs);
@@ -72,8 +77,12 @@ function formatSeconds(seconds: number): string {
   return Number.isInteger(seconds) ? String(seconds) : seconds.toFixed(3).replace(/0+$/, "");
 }
 
-/** The wait the parameters ask for in milliseconds, for message text that repeats it ("try again in 644ms"). */
+/**
+ * The wait the parameters ask for in milliseconds, for the body forms that repeat it (message text such as
+ * "try again in 644ms", Gemini's RetryInfo); undefined when the body must not state it.
+ */
 export function retryAfterMsOf(params: ErrorParams): number | undefined {
+  if (params.retryAfterInBody === false) return undefined;
   if (params.retryAfterMs !== undefined) return params.retryAfterMs;
   if (params.retryAfterAtMs !== undefined) return Math.max(0, params.retryAfterAtMs - params.nowMs);
   if (params.retryAfterS !== undefined) return params.retryAfterS * 1000;

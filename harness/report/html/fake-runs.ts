@@ -1,4 +1,4 @@
-import { parseConfig } from "../../../src/index.ts";
+import { readConfigValue } from "../../oracle/config-reading.ts";
 import type { CheckResult } from "../../check/audit-checker.ts";
 import type { Violation } from "../../check/violation-collector.ts";
 import type { ScenarioOutcome } from "../../runner/run-suite.ts";
@@ -42,6 +42,7 @@ function checkResult(lines: number, requests: number, violations: readonly Viola
   return {
     ok: violations.length === 0,
     lines,
+    readableLines: lines,
     requests,
     violations,
     violationCount: violations.length,
@@ -68,10 +69,10 @@ function outcome(input: {
     traffic: [{ count: input.requests.length }],
     expect: { parity: input.parity ?? [] },
   });
-  const parsed = parseConfig({});
+  const parsed = readConfigValue({});
   if (!parsed.ok)
     throw new Error(
-      "Failed to build the fake run: the empty config did not parse. Check parseConfig's defaults.",
+      "Failed to build the fake run: the empty config did not parse. Check harness/oracle/config-reading.ts.",
     );
   const audit = input.text
     .split("\n")
@@ -100,6 +101,7 @@ function outcome(input: {
       content: "canonical",
       expectationFailures: [],
       engineError: null,
+    engineFaults: [],
       config: parsed.config,
     },
     verdict: {

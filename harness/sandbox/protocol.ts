@@ -1,0 +1,31 @@
+import type { ExecutionEvent, ExecutionRecords } from "../runner/execute-scenario.ts";
+import type { Scenario } from "../scenario/schema.ts";
+
+/** One scenario for an isolate: everything is data, so it crosses the boundary by structured clone. */
+export interface IsolatedTask {
+  readonly scenario: Scenario;
+  /** The scenario file (its config path is relative to it). */
+  readonly file: string;
+  readonly seed: number;
+  readonly transport: "inproc" | "loopback";
+  /** The engine module's file URL; its default export is `{ name, create(ctx) }`. */
+  readonly engineModule: string;
+}
+
+/** What a scenario isolate tells its supervisor, in order. */
+export type IsolateMessage =
+  | { readonly type: "loaded"; readonly name: string }
+  | { readonly type: "load-failed"; readonly message: string }
+  | { readonly type: "event"; readonly event: ExecutionEvent }
+  /** Misbehaviour outside any request: an escaped exception, a stray connection, a kill attempt. */
+  | { readonly type: "fault"; readonly message: string }
+  | { readonly type: "done"; readonly records: ExecutionRecords }
+  /** A heartbeat from the isolate's event loop: silence means the engine is blocking it. */
+  | { readonly type: "alive" };
+
+/** `workerData` of a scenario isolate. */
+export interface IsolateData {
+  readonly task: IsolatedTask | null;
+  /** With no task: load the engine module, say its name, and stop (the CLI's up-front check). */
+  readonly probe: string | null;
+}

@@ -1,0 +1,128 @@
+import { parentPort, workerData } from "node:worker_threads";
+import type { EngineUnderTest } from "../../src/index.ts";
+import { describeThrown } from "../report/describe-thrown.ts";
+import { executeScenario } from "../runner/execute-scenario.ts";
+import { createFleetFactory } from "../runner/fleet-adapter.ts";
+import type { FleetFactory } from "../runner/fleet-port.ts";
+import { scenarioConfig } from "../runner/run-scenario.ts";
+import { installNetworkGuard, type NetworkGuard } from "./network-guard.ts";
+import type { IsolateData, IsolateMessage, IsolatedTask } from "./protocol.ts";
+
+// One scenario's engine and fleet, apart from the judge (SPEC §10.1). Everything that leaves this thread
+// is a message of plain data; the supervisor decides what a silence, an exit or an error means.
+
+const port = parentPort;
+if (port === null) throw new Error("scenario-isolate.ts runs only as a worker thread");
+const send = (message: IsolateMessage): void => port.postMessage(message);
+const fault = (message: string): void => send({ type: "fault", message });
+
+process.on("uncaughtException", (error) => {
+  const { name, message } = describeThrown(error);
+  fault(`escaped-exception: an exception escaped the engine (thrown in a timer or callback): ${name}: ${message}`);
+});
+process.on("unhandledRejection", (reason) => {
+  const { name, message } = describeThrown(reason);
+  fault(`unhandled-rejection: a promise of the engine rejected with no handler: ${name}: ${message}`);
+});
+
+const kill = process.kill.bind(process);
+process.kill = (pid: number, signal?: string | number) => {
+  if (pid === process.pid || pid === process.ppid || pid <= 0) {
+    fault(`process-kill: the engine tried to send ${String(signal ?? "SIGTERM")} to the harness (pid ${pid})`);
+    throw Object.assign(new Error(`kill EPERM (refused by fallback-harness)`), { code: "EPERM" });
+  }
+  return kill(pid, signal);
+};
+
+const guard = installNetworkGuard(fault);
+
+// Unref'd: the heartbeat never keeps the isolate alive by itself (an engine that leaves nothing scheduled
+// must still end it, exit 13), and it stops whenever the engine blocks the event loop.
+setInterval(() => send({ type: "alive" }), 1_000).unref();
+
+function isEngineUnderTest(value: unknown): value is EngineUnderTest {
+  if (typeof value !== "object" || value === null) return false;
+  const candidate = value as Partial<EngineUnderTest>;
+  return typeof candidate.name === "string" && typeof candidate.create === "function";
+}
+
+async function loadEngine(url: string): Promise<EngineUnderTest | string> {
+  let module: { default?: unknown };
+  try {
+    module = (await import(url)) as { default?: unknown };
+  } catch (error) {
+    const { message } = describeThrown(error);
+    return `Failed to load the engine module ${url}: ${message}. Check the path; the module must be ESM (or TypeScript).`;
+  }
+  if (!isEngineUnderTest(module.default)) {
+    return `Failed to load the engine module ${url}: its default export is not { name, create(ctx) }. See SPEC §10 and src/node/reference-eut.ts for an example.`;
+  }
+  return module.default;
+}
+
+/** The runner's fleet, with its loopback ports opened in the network guard. */
+function guardedFleet(inner: FleetFactory, network: NetworkGuard): FleetFactory {
+  return async (options) => {
+    const fleet = await inner({
+      ...options,
+      onStrayRequest: (url) => fault(`network: the engine sent a request to ${url}, which the fleet does not serve`),
+    });
+    const ports = Object.values(fleet.endpoints).flatMap(({ baseURL }) => {
+      const url = new URL(baseURL);
+      return url.hostname === "127.0.0.1" ? [Number(url.port)] : [];
+    });
+    network.allowPorts(ports);
+    return fleet;
+  };
+}
+
+/** Open handles by kind (`Timeout`, `TCPServerWrap`, …), for the leak check after close. */
+function activeHandles(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const kind of process.getActiveResourcesInfo()) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  return counts;
+}
+
+/** What the engine left running after close that was not running before it loaded, or null. */
+function leakedHandles(before: Map<string, number>): string | null {
+  const leaked: string[] = [];
+  for (const [kind, n] of activeHandles()) {
+    const extra = n - (before.get(kind) ?? 0);
+    if (extra > 0) leaked.push(`${extra} ${kind}`);
+  }
+  return leaked.length === 0 ? null : leaked.join(", ");
+}
+
+async function runTask(task: IsolatedTask): Promise<void> {
+  const before = activeHandles();
+  const engine = await loadEngine(task.engineModule);
+  if (typeof engine === "string") {
+    send({ type: "load-failed", message: engine });
+    return;
+  }
+  send({ type: "loaded", name: engine.name });
+  // The engine's own copy, read here: nothing it does to it reaches the judge.
+  const config = await scenarioConfig(task.scenario, task.file);
+  const records = await executeScenario(task.scenario, {
+    engine,
+    fleet: guardedFleet(createFleetFactory(), guard),
+    config,
+    seed: task.seed,
+    transport: task.transport,
+    onEvent: (event) => send({ type: "event", event }),
+  });
+  // Sockets closed with the fleet need a few turns to leave the handle list.
+  for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  const leaked = leakedHandles(before);
+  if (leaked !== null) fault(`leaked-handles: after close the engine left ${leaked} running`);
+  send({ type: "done", records });
+}
+
+async function probe(url: string): Promise<void> {
+  const engine = await loadEngine(url);
+  send(typeof engine === "string" ? { type: "load-failed", message: engine } : { type: "loaded", name: engine.name });
+}
+
+const data = workerData as IsolateData;
+if (data.task !== null) await runTask(data.task);
+else if (data.probe !== null) await probe(data.probe);

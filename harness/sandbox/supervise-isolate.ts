@@ -1,0 +1,263 @@
+import { Worker } from "node:worker_threads";
+import type { ExecutionEvent, ExecutionRecords } from "../runner/execute-scenario.ts";
+import type { IsolateData, IsolateMessage, IsolatedTask } from "./protocol.ts";
+
+/** Real-time and memory bounds of one isolate, so no engine can hold CI or take the machine down. */
+export interface IsolateLimits {
+  /** Wall time for the whole scenario, however busy it is. */
+  readonly scenarioTimeoutMs: number;
+  /**
+   * Wall time the isolate may go without a sign of life (its heartbeat runs on the event loop, so an engine
+   * that spins or blocks the loop stops it); a long but live simulation is never cut by this.
+   */
+  readonly stallTimeoutMs: number;
+  /** Wall time for `create` and for `close` each to settle. */
+  readonly phaseTimeoutMs: number;
+  /**
+   * Wall time for the isolate to start and load the engine's module (tsx compiles TypeScript on first use,
+   * and a loaded CI machine is slow): generous, but a module that spins at import still ends.
+   */
+  readonly loadTimeoutMs: number;
+  /** The isolate's heap limit (V8 old generation), MB. */
+  readonly memoryMb: number;
+  /** Bytes the engine may print to stdout and stderr together before it is stopped. */
+  readonly outputLimitBytes: number;
+}
+
+export const DEFAULT_LIMITS: IsolateLimits = {
+  scenarioTimeoutMs: 900_000,
+  stallTimeoutMs: 60_000,
+  phaseTimeoutMs: 30_000,
+  loadTimeoutMs: 120_000,
+  memoryMb: 1_024,
+  outputLimitBytes: 1024 * 1024,
+};
+
+/** How an isolate ended: with its records, or without them and a reason that names what happened. */
+export type IsolateOutcome =
+  | { readonly kind: "done"; readonly engineName: string; readonly records: ExecutionRecords; readonly faults: readonly string[] }
+  | { readonly kind: "load-failed"; readonly message: string }
+  | { readonly kind: "died"; readonly engineName: string | null; readonly reason: string; readonly faults: readonly string[] };
+
+const ENTRY = new URL("./worker-entry.mjs", import.meta.url);
+
+/** Where the run was, from the isolate's events: which phase, which requests were in flight. */
+class Whereabouts {
+  private phase: "load" | "create" | "traffic" | "close" | "after" = "load";
+  private readonly inFlight = new Set<number>();
+
+  see(event: ExecutionEvent): void {
+    if (event.kind === "phase") this.phase = event.phase;
+    else if (event.state === "sent") this.inFlight.add(event.index);
+    else this.inFlight.delete(event.index);
+  }
+
+  finished(): void {
+    this.phase = "after";
+  }
+
+  get current(): "load" | "create" | "traffic" | "close" | "after" {
+    return this.phase;
+  }
+
+  /** `during request #3`, `while create was running`, … */
+  describe(): string {
+    switch (this.phase) {
+      case "load":
+        return "while its module was loading";
+      case "create":
+        return "while create was running";
+      case "close":
+        return "while close was running";
+      case "after":
+        return "after the scenario ended";
+      case "traffic": {
+        const requests = [...this.inFlight].sort((a, b) => a - b);
+        if (requests.length === 0) return "between requests";
+        const shown = requests.slice(0, 3).map((i) => `#${i}`).join(", ");
+        return `during request${requests.length > 1 ? "s" : ""} ${shown}${requests.length > 3 ? ` (+${requests.length - 3} more)` : ""}`;
+      }
+      default: {
+        const unreachable: never = this.phase;
+        return unreachable;
+      }
+    }
+  }
+}
+
+function unsettledWhat(phase: "load" | "create" | "traffic" | "close" | "after"): string {
+  switch (phase) {
+    case "load":
+      return "the engine's module awaited";
+    case "create":
+      return "create returned";
+    case "close":
+      return "close returned";
+    case "traffic":
+    case "after":
+      return "the engine left the harness waiting on";
+    default: {
+      const unreachable: never = phase;
+      return unreachable;
+    }
+  }
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
+}
+
+function startIsolate(data: IsolateData, limits: IsolateLimits): Worker {
+  return new Worker(ENTRY, {
+    workerData: data,
+    stdout: true,
+    stderr: true,
+    // The isolate gets its own copy of the environment; nothing it sets reaches the judge.
+    env: { ...process.env },
+    execArgv: [],
+    resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb, maxYoungGenerationSizeMb: 64 },
+  });
+}
+
+/**
+ * Runs one scenario in a fresh worker thread and watches it: a reply, an exit, an error, a flood of output
+ * or a silence each end it with a reason. The worker is always terminated, so whatever the engine left
+ * running (timers, sockets, a spinning loop) ends with it.
+ */
+export function superviseIsolate(task: IsolatedTask, limits: IsolateLimits = DEFAULT_LIMITS): Promise<IsolateOutcome> {
+  return new Promise<IsolateOutcome>((resolve) => {
+    const worker = startIsolate({ task, probe: null }, limits);
+    const where = new Whereabouts();
+    const faults: string[] = [];
+    let engineName: string | null = null;
+    let settled = false;
+    let output = 0;
+    let phaseTimer: NodeJS.Timeout | undefined;
+
+    const finish = (outcome: IsolateOutcome): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(scenarioTimer);
+      clearTimeout(stallTimer);
+      clearTimeout(phaseTimer);
+      resolve(outcome);
+      void worker.terminate();
+    };
+    const die = (reason: string): void => finish({ kind: "died", engineName, reason, faults });
+
+    // The watchdog starts once the engine's module has loaded, so a slow machine's start-up is not charged
+    // to the engine; loading has its own bound.
+    let scenarioTimer: NodeJS.Timeout | undefined;
+    let stallTimer: NodeJS.Timeout | undefined;
+    const armWatchdog = (): void => {
+      scenarioTimer = setTimeout(() => {
+        die(`watchdog: the scenario did not finish within ${seconds(limits.scenarioTimeoutMs)} of real time (${where.describe()}); the engine may be spinning or blocked`);
+      }, limits.scenarioTimeoutMs);
+      alive();
+    };
+    const alive = (): void => {
+      clearTimeout(stallTimer);
+      stallTimer = setTimeout(() => {
+        die(`watchdog: the engine's worker showed no sign of life for ${seconds(limits.stallTimeoutMs)} of real time (${where.describe()}); the engine is spinning or blocking its event loop`);
+      }, limits.stallTimeoutMs);
+    };
+    const armPhase = (phase: "load" | "create" | "close"): void => {
+      clearTimeout(phaseTimer);
+      const ms = phase === "load" ? limits.loadTimeoutMs : limits.phaseTimeoutMs;
+      phaseTimer = setTimeout(() => {
+        const what = phase === "load" ? "the engine's module did not load" : `${phase} did not settle`;
+        die(`${phase}-timeout: ${what} within ${seconds(ms)} of real time`);
+      }, ms);
+    };
+    armPhase("load");
+
+    const countOutput = (stream: "stdout" | "stderr") => (chunk: Buffer) => {
+      output += chunk.length;
+      if (output > limits.outputLimitBytes) {
+        die(`output-flood: the engine wrote more than ${limits.outputLimitBytes} bytes to ${stream} and stderr together (${where.describe()}); the harness stopped it`);
+      }
+    };
+    worker.stdout.on("data", countOutput("stdout"));
+    worker.stderr.on("data", countOutput("stderr"));
+
+    worker.on("message", (message: IsolateMessage) => {
+      if (scenarioTimer !== undefined) alive();
+      switch (message.type) {
+        case "alive":
+          return;
+        case "loaded":
+          engineName = message.name;
+          clearTimeout(phaseTimer);
+          armWatchdog();
+          return;
+        case "load-failed":
+          finish({ kind: "load-failed", message: message.message });
+          return;
+        case "event":
+          where.see(message.event);
+          if (message.event.kind === "phase") {
+            clearTimeout(phaseTimer);
+            if (message.event.phase === "create" || message.event.phase === "close") armPhase(message.event.phase);
+          }
+          return;
+        case "fault":
+          if (faults.length < 20) faults.push(`${message.message} (${where.describe()})`);
+          return;
+        case "done":
+          where.finished();
+          finish({ kind: "done", engineName: engineName ?? "(unnamed)", records: message.records, faults });
+          return;
+        default: {
+          const unreachable: never = message;
+          return unreachable;
+        }
+      }
+    });
+    worker.on("error", (error: Error & { code?: string }) => {
+      if (error.code === "ERR_WORKER_OUT_OF_MEMORY") {
+        die(`out-of-memory: the engine exhausted its ${limits.memoryMb} MB heap (${where.describe()})`);
+        return;
+      }
+      die(`isolate-error: the engine's isolate failed (${where.describe()}): ${error.name}: ${error.message.split("\n")[0] ?? ""}`);
+    });
+    worker.on("exit", (code) => {
+      // 13 is Node's "unsettled top-level await": the isolate ran out of work while waiting on the engine,
+      // so the engine returned a promise that nothing left scheduled can ever settle.
+      if (code === 13 && where.current !== "after") {
+        die(`never-settled: ${unsettledWhat(where.current)} a promise that can never settle: nothing was left scheduled to settle it (${where.describe()})`);
+        return;
+      }
+      die(`exit: the engine exited the worker with code ${code} ${where.describe()}`);
+    });
+  });
+}
+
+/** Loads an engine module in a throwaway isolate: its name, or why it cannot be used. */
+export function probeEngine(engineModule: string, limits: IsolateLimits = DEFAULT_LIMITS): Promise<{ ok: true; name: string } | { ok: false; message: string }> {
+  return new Promise((resolve) => {
+    const worker = startIsolate({ task: null, probe: engineModule }, limits);
+    let settled = false;
+    const finish = (result: { ok: true; name: string } | { ok: false; message: string }): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(result);
+      void worker.terminate();
+    };
+    const timer = setTimeout(() => {
+      finish({ ok: false, message: `Failed to load the engine module ${engineModule}: it did not finish loading within ${seconds(limits.loadTimeoutMs)}.` });
+    }, limits.loadTimeoutMs);
+    worker.stdout.resume();
+    worker.stderr.resume();
+    worker.on("message", (message: IsolateMessage) => {
+      if (message.type === "loaded") finish({ ok: true, name: message.name });
+      else if (message.type === "load-failed") finish({ ok: false, message: message.message });
+    });
+    worker.on("error", (error) => {
+      finish({ ok: false, message: `Failed to load the engine module ${engineModule}: ${error.message.split("\n")[0] ?? ""}` });
+    });
+    worker.on("exit", (code) => {
+      finish({ ok: false, message: `Failed to load the engine module ${engineModule}: it exited with code ${code} while loading.` });
+    });
+  });
+}
