@@ -3,15 +3,40 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 const ambientTime = [
-  { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: "Use the injected Clock (src/core/clock.ts)." },
-  { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: "Use the injected Clock (src/core/clock.ts)." },
-  { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: "Use the injected Random (src/core/random.ts)." },
-  { selector: "CallExpression[callee.name='setTimeout']", message: "Use Clock.sleep so time stays injectable." },
-  { selector: "CallExpression[callee.object.name='AbortSignal'][callee.property.name='timeout']", message: "AbortSignal.timeout ignores the injected clock; use Clock.sleep." },
+  {
+    selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+    message: "Use the injected Clock (src/core/clock.ts).",
+  },
+  {
+    selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+    message: "Use the injected Clock (src/core/clock.ts).",
+  },
+  {
+    selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+    message: "Use the injected Random (src/core/random.ts).",
+  },
+  {
+    selector: "CallExpression[callee.name='setTimeout']",
+    message: "Use Clock.sleep so time stays injectable.",
+  },
+  {
+    selector: "CallExpression[callee.object.name='AbortSignal'][callee.property.name='timeout']",
+    message: "AbortSignal.timeout ignores the injected clock; use Clock.sleep.",
+  },
 ];
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", ".scratch/**", "reports/**", "dist/**", "coverage/**", ".stryker-tmp/**", ".stryker-focus/**"] },
+  {
+    ignores: [
+      "node_modules/**",
+      ".scratch/**",
+      "reports/**",
+      "dist/**",
+      "coverage/**",
+      ".stryker-tmp/**",
+      ".stryker-focus/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

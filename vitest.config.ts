@@ -11,7 +11,9 @@ const reporters = process.env.CI ? ["default", "json"] : ["default"];
 const CHROMIUM = "/usr/bin/chromium";
 const browser = process.env.FH_BROWSER_TESTS === "required" || existsSync(CHROMIUM);
 if (!browser) {
-  console.warn(`fallback-harness: browser tests not run: ${CHROMIUM} is missing (bash .ci/install-chromium installs it; CI always runs them).`);
+  console.warn(
+    `fallback-harness: browser tests not run: ${CHROMIUM} is missing (bash .ci/install-chromium installs it; CI always runs them).`,
+  );
 }
 const sandboxes = ["node_modules/**", ".stryker-tmp/**", ".stryker-focus/**"];
 
@@ -27,9 +29,34 @@ export default defineConfig({
           exclude: ["**/*.prop.test.ts", "**/*.scenario.test.ts", "**/*.browser.test.ts", ...sandboxes],
         },
       },
-      { test: { name: "property", include: ["src/**/*.prop.test.ts", "harness/**/*.prop.test.ts"], exclude: sandboxes, testTimeout: 60_000 } },
-      { test: { name: "scenario", include: ["src/**/*.scenario.test.ts", "harness/**/*.scenario.test.ts"], exclude: sandboxes, testTimeout: 180_000 } },
-      ...(browser ? [{ test: { name: "browser", include: ["harness/**/*.browser.test.ts"], exclude: sandboxes, testTimeout: 120_000 } }] : []),
+      {
+        test: {
+          name: "property",
+          include: ["src/**/*.prop.test.ts", "harness/**/*.prop.test.ts"],
+          exclude: sandboxes,
+          testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "scenario",
+          include: ["src/**/*.scenario.test.ts", "harness/**/*.scenario.test.ts"],
+          exclude: sandboxes,
+          testTimeout: 180_000,
+        },
+      },
+      ...(browser
+        ? [
+            {
+              test: {
+                name: "browser",
+                include: ["harness/**/*.browser.test.ts"],
+                exclude: sandboxes,
+                testTimeout: 120_000,
+              },
+            },
+          ]
+        : []),
     ],
   },
 });

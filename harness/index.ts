@@ -3,7 +3,14 @@
  * is listed here.
  */
 export { createFleet } from "./fleet/index.ts";
-export type { Fleet, FleetOptions, FleetEndpoint, FleetLogEntry, FaultBinding, FaultBindingInput } from "./fleet/index.ts";
+export type {
+  Fleet,
+  FleetOptions,
+  FleetEndpoint,
+  FleetLogEntry,
+  FaultBinding,
+  FaultBindingInput,
+} from "./fleet/index.ts";
 
 export { scenarioSchema } from "./scenario/schema.ts";
 export type { Scenario, Expectations, Traffic, RequestExpectation } from "./scenario/schema.ts";

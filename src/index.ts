@@ -5,7 +5,15 @@ export { createEngine } from "./engine/engine.ts";
 export type { Engine, EnginePorts, EngineRequest, EngineResult, StreamDelta } from "./engine/engine.ts";
 export { FallbackExhaustedError, FallbackConfigError, isFallbackExhaustedError } from "./engine/errors.ts";
 export type { ExhaustedReason } from "./engine/errors.ts";
-export type { ModelCaller, ModelCallPart, ModelCallRequest, FinishReason, Prompt, PromptMessage, CompactionHook } from "./engine/ports.ts";
+export type {
+  ModelCaller,
+  ModelCallPart,
+  ModelCallRequest,
+  FinishReason,
+  Prompt,
+  PromptMessage,
+  CompactionHook,
+} from "./engine/ports.ts";
 export { ScriptedCaller, step } from "./engine/scripted-caller.ts";
 export type { ScriptStep, ScriptedCall } from "./engine/scripted-caller.ts";
 export { decideAction, configuredAction } from "./engine/decide-action.ts";
@@ -17,7 +25,15 @@ export { readRetryAfterMs } from "./classify/retry-after.ts";
 export { scrubMessage } from "./classify/scrub.ts";
 export { StreamFailureError, isStreamFailureError } from "./classify/stream-failure.ts";
 export type { StreamFailureReason } from "./classify/stream-failure.ts";
-export { TAXONOMY, ERROR_TYPES, REASONS, typeOf, defaultAction, breakerEffect, isReason } from "./classify/taxonomy.ts";
+export {
+  TAXONOMY,
+  ERROR_TYPES,
+  REASONS,
+  typeOf,
+  defaultAction,
+  breakerEffect,
+  isReason,
+} from "./classify/taxonomy.ts";
 export type { Classification, ErrorType, Reason, Action, BreakerEffect } from "./classify/taxonomy.ts";
 
 export { parseConfig } from "./config/parse-config.ts";
@@ -25,14 +41,34 @@ export type { ConfigProblem, ParseConfigResult } from "./config/parse-config.ts"
 export { settingsFor } from "./config/settings-for.ts";
 export { formatProblems } from "./config/format-problems.ts";
 export { DEFAULT_SETTINGS } from "./config/settings.ts";
-export type { EngineConfig, FallbackSettings, FallbackOverrides, AgentConfig, BackoffPolicy, BreakerSettings, OnAllOpen } from "./config/settings.ts";
+export type {
+  EngineConfig,
+  FallbackSettings,
+  FallbackOverrides,
+  AgentConfig,
+  BackoffPolicy,
+  BreakerSettings,
+  OnAllOpen,
+} from "./config/settings.ts";
 
 export { resolveChain } from "./chain/resolve-chain.ts";
 export type { ChainSource } from "./chain/resolve-chain.ts";
 export { PromotionTable } from "./chain/promotion.ts";
 
-export { transition, INITIAL_BREAKER_STATE, LEGAL_TRANSITIONS, isLegalTransition } from "./breaker/breaker.ts";
-export type { BreakerState, BreakerInput, BreakerStep, CircuitTransition, CircuitStateName, PermitDecision } from "./breaker/breaker.ts";
+export {
+  transition,
+  INITIAL_BREAKER_STATE,
+  LEGAL_TRANSITIONS,
+  isLegalTransition,
+} from "./breaker/breaker.ts";
+export type {
+  BreakerState,
+  BreakerInput,
+  BreakerStep,
+  CircuitTransition,
+  CircuitStateName,
+  PermitDecision,
+} from "./breaker/breaker.ts";
 export { BreakerRegistry } from "./breaker/breaker-registry.ts";
 
 export { AuditEventSchema, TERMINAL_EVENTS } from "./audit/events.ts";

@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
-import { createEngine, JsonlFileSink, createRandom, settingsFor, systemClock, type ModelCallPart } from "../../src/index.ts";
+import {
+  createEngine,
+  JsonlFileSink,
+  createRandom,
+  settingsFor,
+  systemClock,
+  type ModelCallPart,
+} from "../../src/index.ts";
 import { checkAuditFile } from "../check/check-audit.ts";
 import type { AuditSection } from "./bench-report.ts";
 import { generateAuditLines, generatorConfig, recordTemplates } from "./audit-log-generator.ts";
@@ -52,7 +59,10 @@ async function engineWriteRate(path: string, requests: number): Promise<number> 
  * generated from the engine's own output, see audit-log-generator.ts), then checks it with the audit
  * checker while RSS and heap are sampled. The temp directory is removed afterwards.
  */
-export async function benchAudit(options: AuditBenchOptions, progress: (line: string) => void): Promise<AuditSection> {
+export async function benchAudit(
+  options: AuditBenchOptions,
+  progress: (line: string) => void,
+): Promise<AuditSection> {
   const dir = mkdtempSync(join(tmpdir(), "fallback-bench-audit-"));
   try {
     const path = join(dir, "audit.jsonl");
@@ -68,7 +78,10 @@ export async function benchAudit(options: AuditBenchOptions, progress: (line: st
       written += chunk.length;
     }
     await sink.close();
-    if (sink.failed || sink.dropped > 0) throw new Error(`Failed to write the bench audit log: ${sink.dropped} lines dropped. Check free space in ${dir}.`);
+    if (sink.failed || sink.dropped > 0)
+      throw new Error(
+        `Failed to write the bench audit log: ${sink.dropped} lines dropped. Check free space in ${dir}.`,
+      );
     const bytes = statSync(path).size;
 
     progress(`audit: checking ${written} lines`);

@@ -1,4 +1,13 @@
-import { createEngine, ManualClock, MemoryAuditSink, parseConfig, createRandom, type EngineConfig, type ModelCaller, type ModelCallPart } from "../../src/index.ts";
+import {
+  createEngine,
+  ManualClock,
+  MemoryAuditSink,
+  parseConfig,
+  createRandom,
+  type EngineConfig,
+  type ModelCaller,
+  type ModelCallPart,
+} from "../../src/index.ts";
 import { FALLBACK, PRIMARY, PROMPT, serverError, STUB_TEXT } from "./chain-calls.ts";
 
 /** One request's lines as the engine wrote them, parsed, with their time offsets from the first line. */
@@ -11,9 +20,17 @@ interface Template {
 export function generatorConfig(): EngineConfig {
   const parsed = parseConfig({
     model: PRIMARY,
-    fallback: { chains: { default: [PRIMARY, FALLBACK] }, max_retries: 0, promote_on_success: false, circuit_breaker: { enabled: false } },
+    fallback: {
+      chains: { default: [PRIMARY, FALLBACK] },
+      max_retries: 0,
+      promote_on_success: false,
+      circuit_breaker: { enabled: false },
+    },
   });
-  if (!parsed.ok) throw new Error(`Failed to build the generator config: ${parsed.problems.map((p) => p.message).join("; ")}. Fix generatorConfig.`);
+  if (!parsed.ok)
+    throw new Error(
+      `Failed to build the generator config: ${parsed.problems.map((p) => p.message).join("; ")}. Fix generatorConfig.`,
+    );
   return parsed.config;
 }
 
@@ -38,7 +55,12 @@ export async function recordTemplates(): Promise<readonly Template[]> {
   const clock = new ManualClock();
   let fail = false;
   const sink = new MemoryAuditSink();
-  const engine = createEngine(generatorConfig(), { clock, random: createRandom(1), caller: templateCaller(clock, () => fail), audit: sink });
+  const engine = createEngine(generatorConfig(), {
+    clock,
+    random: createRandom(1),
+    caller: templateCaller(clock, () => fail),
+    audit: sink,
+  });
   const templates: Template[] = [];
   for (const failPrimary of [false, true]) {
     fail = failPrimary;
@@ -56,7 +78,11 @@ export async function recordTemplates(): Promise<readonly Template[]> {
  * the recorded templates with fresh request ids, a gap-free `seq`, and `ts` moving forward 10 ms per
  * request. Each line is produced the way the writer produces it (`JSON.stringify` of an ordered object).
  */
-export function* generateAuditLines(templates: readonly Template[], count: number, chunkLines = 10_000): Generator<string[]> {
+export function* generateAuditLines(
+  templates: readonly Template[],
+  count: number,
+  chunkLines = 10_000,
+): Generator<string[]> {
   const start = Date.UTC(2026, 0, 1);
   let seq = 0;
   let chunk: string[] = [];

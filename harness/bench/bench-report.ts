@@ -7,7 +7,12 @@ export const CONTENDERS = ["reference", "ai-fallback", "cockatiel", "opossum", "
 export type ContenderId = (typeof CONTENDERS)[number];
 
 /** The failover cases of issue 8 §2: the primary fails fast, the fallback answers. */
-export const FAILOVER_CASES = ["http-500", "http-429-retry-after-0", "connection-reset", "in-band-error-before-first-token"] as const;
+export const FAILOVER_CASES = [
+  "http-500",
+  "http-429-retry-after-0",
+  "connection-reset",
+  "in-band-error-before-first-token",
+] as const;
 /** One failover case. */
 export type FailoverCase = (typeof FAILOVER_CASES)[number];
 
@@ -142,7 +147,10 @@ export interface BenchReport {
   readonly peerRatios: Readonly<Record<string, number>>;
   readonly goals: readonly GoalRow[];
   /** Per engine, failover latency samples (ms) of the plotted case, for the SVG. */
-  readonly plot: { readonly title: string; readonly series: readonly { readonly name: string; readonly samples: readonly number[] }[] };
+  readonly plot: {
+    readonly title: string;
+    readonly series: readonly { readonly name: string; readonly samples: readonly number[] }[];
+  };
 }
 
 /**

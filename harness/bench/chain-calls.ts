@@ -2,7 +2,13 @@ import { createAnthropic } from "@ai-sdk/anthropic";
 import { createOpenAI } from "@ai-sdk/openai";
 import { APICallError, type LanguageModelV3, type LanguageModelV3CallOptions } from "@ai-sdk/provider";
 import { generateText, streamText } from "ai";
-import { createAiSdkCaller, splitModelId, type ModelCaller, type ModelCallPart, type ModelId } from "../../src/index.ts";
+import {
+  createAiSdkCaller,
+  splitModelId,
+  type ModelCaller,
+  type ModelCallPart,
+  type ModelId,
+} from "../../src/index.ts";
 import type { Fleet } from "../fleet/fleet.ts";
 
 /**
@@ -30,8 +36,16 @@ export const PROMPT = "Answer with the canonical text.";
  * what a user wrapping `streamText` in cockatiel or opossum has to write.
  */
 export function fleetChainCalls(fleet: Fleet, stream: boolean): ChainCalls {
-  const openai = createOpenAI({ baseURL: fleet.endpoints.openai.baseURL, apiKey: fleet.endpoints.openai.apiKey, fetch: fleet.fetch });
-  const anthropic = createAnthropic({ baseURL: fleet.endpoints.anthropic.baseURL, apiKey: fleet.endpoints.anthropic.apiKey, fetch: fleet.fetch });
+  const openai = createOpenAI({
+    baseURL: fleet.endpoints.openai.baseURL,
+    apiKey: fleet.endpoints.openai.apiKey,
+    fetch: fleet.fetch,
+  });
+  const anthropic = createAnthropic({
+    baseURL: fleet.endpoints.anthropic.baseURL,
+    apiKey: fleet.endpoints.anthropic.apiKey,
+    fetch: fleet.fetch,
+  });
   const models = new Map<ModelId, LanguageModelV3>();
   return {
     languageModel(model) {
@@ -46,13 +60,17 @@ export function fleetChainCalls(fleet: Fleet, stream: boolean): ChainCalls {
       if (!stream) return (await generateText({ model, prompt: PROMPT, maxRetries: 0 })).text;
       let text = "";
       // onError: the error also arrives as a part; the default handler would print it (as the engine's caller avoids too).
-      for await (const part of streamText({ model, prompt: PROMPT, maxRetries: 0, onError: () => undefined }).fullStream) {
+      for await (const part of streamText({ model, prompt: PROMPT, maxRetries: 0, onError: () => undefined })
+        .fullStream) {
         if (part.type === "text-delta") text += part.text;
         else if (part.type === "error") throw part.error;
       }
       return text;
     },
-    caller: createAiSdkCaller({ endpoints: { openai: fleet.endpoints.openai, anthropic: fleet.endpoints.anthropic }, fetch: fleet.fetch }),
+    caller: createAiSdkCaller({
+      endpoints: { openai: fleet.endpoints.openai, anthropic: fleet.endpoints.anthropic },
+      fetch: fleet.fetch,
+    }),
   };
 }
 
@@ -67,7 +85,8 @@ export function serverError(model: ModelId): APICallError {
     requestBodyValues: {},
     statusCode: 500,
     responseHeaders: {},
-    responseBody: '{"error":{"message":"The server had an error while processing your request.","type":"server_error"}}',
+    responseBody:
+      '{"error":{"message":"The server had an error while processing your request.","type":"server_error"}}',
     isRetryable: true,
   });
 }
@@ -98,14 +117,24 @@ export function stubChainCalls(failing: ReadonlySet<ModelId>): ChainCalls {
         doGenerate: (_options: LanguageModelV3CallOptions) =>
           fails
             ? Promise.reject(serverError(model))
-            : Promise.resolve({ content: [{ type: "text", text: STUB_TEXT }], finishReason: { unified: "stop", raw: "stop" }, usage, warnings: [] }),
-        doStream: () => Promise.reject(new Error("Failed to stream: the stub model answers doGenerate only. Use stream: false.")),
+            : Promise.resolve({
+                content: [{ type: "text", text: STUB_TEXT }],
+                finishReason: { unified: "stop", raw: "stop" },
+                usage,
+                warnings: [],
+              }),
+        doStream: () =>
+          Promise.reject(
+            new Error("Failed to stream: the stub model answers doGenerate only. Use stream: false."),
+          ),
       };
       models.set(model, built);
       return built;
     },
     async runModel(model) {
-      const result = await model.doGenerate({ prompt: [{ role: "user", content: [{ type: "text", text: PROMPT }] }] });
+      const result = await model.doGenerate({
+        prompt: [{ role: "user", content: [{ type: "text", text: PROMPT }] }],
+      });
       return result.content.map((part) => (part.type === "text" ? part.text : "")).join("");
     },
     caller: {
@@ -122,7 +151,12 @@ export function stubChainCalls(failing: ReadonlySet<ModelId>): ChainCalls {
 /** Runs the engine's caller port once, as the engine would, and returns the text (the engine's bare call). */
 export async function consumeCaller(caller: ModelCaller, model: ModelId, stream: boolean): Promise<string> {
   let text = "";
-  for await (const part of caller.call({ model, prompt: PROMPT, stream, signal: new AbortController().signal })) {
+  for await (const part of caller.call({
+    model,
+    prompt: PROMPT,
+    stream,
+    signal: new AbortController().signal,
+  })) {
     if (part.type === "text") text += part.text;
     else if (part.type === "error") throw part.error;
   }

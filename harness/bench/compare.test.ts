@@ -3,7 +3,11 @@ import { compareRatios, formatComparison, parseBaseline } from "./compare.ts";
 
 describe("compareRatios", () => {
   it("flags a ratio that grew beyond the threshold as a regression", () => {
-    const result = compareRatios({ "failover.inproc.http-500.reference": 1.0 }, { "failover.inproc.http-500.reference": 1.3 }, { threshold: 0.25 });
+    const result = compareRatios(
+      { "failover.inproc.http-500.reference": 1.0 },
+      { "failover.inproc.http-500.reference": 1.3 },
+      { threshold: 0.25 },
+    );
     expect(result.ok).toBe(false);
     expect(result.regressed).toBe(1);
     expect(result.rows[0]?.verdict).toBe("regressed");
@@ -23,7 +27,11 @@ describe("compareRatios", () => {
   });
 
   it("ignores relative jumps smaller than the absolute floor", () => {
-    const result = compareRatios({ "overhead.reference": 0.002 }, { "overhead.reference": 0.006 }, { threshold: 0.25 });
+    const result = compareRatios(
+      { "overhead.reference": 0.002 },
+      { "overhead.reference": 0.006 },
+      { threshold: 0.25 },
+    );
     expect(result.ok).toBe(true);
     expect(result.rows[0]?.verdict).toBe("unchanged");
   });
@@ -38,14 +46,19 @@ describe("compareRatios", () => {
 
 describe("parseBaseline", () => {
   it("reads a report's version and ratios", () => {
-    const parsed = parseBaseline(JSON.stringify({ version: 1, ratios: { a: 1.01 }, other: "kept" }), "b.json");
+    const parsed = parseBaseline(
+      JSON.stringify({ version: 1, ratios: { a: 1.01 }, other: "kept" }),
+      "b.json",
+    );
     expect(parsed.ok && parsed.baseline.ratios).toEqual({ a: 1.01 });
   });
 
   it("explains that a file is not JSON", () => {
     const parsed = parseBaseline("{ nope", "b.json");
     expect(parsed.ok).toBe(false);
-    expect(!parsed.ok && parsed.message).toMatch(/^Failed to read the baseline b\.json: it is not JSON .*fallback-harness bench/);
+    expect(!parsed.ok && parsed.message).toMatch(
+      /^Failed to read the baseline b\.json: it is not JSON .*fallback-harness bench/,
+    );
   });
 
   it("names the field that is wrong", () => {

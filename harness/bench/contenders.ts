@@ -1,7 +1,23 @@
 import { createFallback } from "ai-fallback";
-import { circuitBreaker, ConsecutiveBreaker, fallback, handleAll, retry, wrap, type IPolicy } from "cockatiel";
+import {
+  circuitBreaker,
+  ConsecutiveBreaker,
+  fallback,
+  handleAll,
+  retry,
+  wrap,
+  type IPolicy,
+} from "cockatiel";
 import CircuitBreaker from "opossum";
-import { createEngine, createRandom, parseConfig, systemClock, type AuditSink, type EngineConfig, type ModelId } from "../../src/index.ts";
+import {
+  createEngine,
+  createRandom,
+  parseConfig,
+  systemClock,
+  type AuditSink,
+  type EngineConfig,
+  type ModelId,
+} from "../../src/index.ts";
 import type { ContenderId } from "./bench-report.ts";
 import { FALLBACK, PRIMARY, PROMPT, type ChainCalls } from "./chain-calls.ts";
 
@@ -49,15 +65,24 @@ export function benchEngineConfig(): EngineConfig {
       circuit_breaker: { enabled: true, failure_threshold: 1_000_000, window_ms: 1 },
     },
   });
-  if (!parsed.ok) throw new Error(`Failed to build the bench config: ${parsed.problems.map((p) => p.message).join("; ")}. Fix benchEngineConfig.`);
+  if (!parsed.ok)
+    throw new Error(
+      `Failed to build the bench config: ${parsed.problems.map((p) => p.message).join("; ")}. Fix benchEngineConfig.`,
+    );
   return parsed.config;
 }
 
 const reference: Contender = {
   id: "reference",
-  setup: "createEngine over the AI SDK caller; max_retries 0, promote_on_success false, breakers on (1 ms window, never trip), audit to memory",
+  setup:
+    "createEngine over the AI SDK caller; max_retries 0, promote_on_success false, breakers on (1 ms window, never trip), audit to memory",
   create(calls, stream) {
-    const engine = createEngine(benchEngineConfig(), { clock: systemClock, random: createRandom(1), caller: calls.caller, audit: new BoundedMemorySink() });
+    const engine = createEngine(benchEngineConfig(), {
+      clock: systemClock,
+      random: createRandom(1),
+      caller: calls.caller,
+      audit: new BoundedMemorySink(),
+    });
     return {
       run: async () => (await engine.run({ agent: "build", prompt: PROMPT, stream })).text,
       close: () => engine.close(),
@@ -67,22 +92,32 @@ const reference: Contender = {
 
 const aiFallback: Contender = {
   id: "ai-fallback",
-  setup: "createFallback({ models: [primary, fallback], modelResetInterval: 0 }) under generateText/streamText; default classifier. modelResetInterval 0 makes every request start at the primary (by default it sticks to the fallback for 3 min, shared across requests)",
+  setup:
+    "createFallback({ models: [primary, fallback], modelResetInterval: 0 }) under generateText/streamText; default classifier. modelResetInterval 0 makes every request start at the primary (by default it sticks to the fallback for 3 min, shared across requests)",
   create(calls) {
-    const model = createFallback({ models: [calls.languageModel(PRIMARY), calls.languageModel(FALLBACK)], modelResetInterval: 0 });
+    const model = createFallback({
+      models: [calls.languageModel(PRIMARY), calls.languageModel(FALLBACK)],
+      modelResetInterval: 0,
+    });
     return { run: () => calls.runModel(model), close: () => Promise.resolve() };
   },
 };
 
 const cockatiel: Contender = {
   id: "cockatiel",
-  setup: "per model wrap(retry(handleAll, { maxAttempts: 0 }), circuitBreaker(handleAll, ConsecutiveBreaker(never))), then fallback(handleAll, next model). No Retry-After, no error classes: retries would repeat a 500 on the same model, so they are off as in every other contender",
+  setup:
+    "per model wrap(retry(handleAll, { maxAttempts: 0 }), circuitBreaker(handleAll, ConsecutiveBreaker(never))), then fallback(handleAll, next model). No Retry-After, no error classes: retries would repeat a 500 on the same model, so they are off as in every other contender",
   create(calls) {
     const policyFor = (): IPolicy =>
-      wrap(retry(handleAll, { maxAttempts: 0 }), circuitBreaker(handleAll, { halfOpenAfter: 30_000, breaker: new ConsecutiveBreaker(NEVER_TRIPS) }));
+      wrap(
+        retry(handleAll, { maxAttempts: 0 }),
+        circuitBreaker(handleAll, { halfOpenAfter: 30_000, breaker: new ConsecutiveBreaker(NEVER_TRIPS) }),
+      );
     const primary = policyFor();
     const secondary = policyFor();
-    const chain = fallback(handleAll, () => secondary.execute(() => calls.runModel(calls.languageModel(FALLBACK))));
+    const chain = fallback(handleAll, () =>
+      secondary.execute(() => calls.runModel(calls.languageModel(FALLBACK))),
+    );
     return {
       run: () => chain.execute(() => primary.execute(() => calls.runModel(calls.languageModel(PRIMARY)))),
       close: () => Promise.resolve(),
@@ -92,11 +127,18 @@ const cockatiel: Contender = {
 
 const opossum: Contender = {
   id: "opossum",
-  setup: "new CircuitBreaker(call, { volumeThreshold: never }) per model, primary.fallback(() => secondary.fire()); default 10 s timeout and rolling stats",
+  setup:
+    "new CircuitBreaker(call, { volumeThreshold: never }) per model, primary.fallback(() => secondary.fire()); default 10 s timeout and rolling stats",
   create(calls) {
     const options = { volumeThreshold: NEVER_TRIPS, resetTimeout: 30_000 };
-    const primary = new CircuitBreaker((model: ModelId) => calls.runModel(calls.languageModel(model)), options);
-    const secondary = new CircuitBreaker((model: ModelId) => calls.runModel(calls.languageModel(model)), options);
+    const primary = new CircuitBreaker(
+      (model: ModelId) => calls.runModel(calls.languageModel(model)),
+      options,
+    );
+    const secondary = new CircuitBreaker(
+      (model: ModelId) => calls.runModel(calls.languageModel(model)),
+      options,
+    );
     primary.fallback(() => secondary.fire(FALLBACK));
     return {
       run: async () => String(await primary.fire(PRIMARY)),
@@ -112,7 +154,8 @@ const opossum: Contender = {
 
 const naiveLoop: Contender = {
   id: "naive-loop",
-  setup: "for (const model of chain) try { return await call(model) } catch { continue }: no classification, no breaker, no audit",
+  setup:
+    "for (const model of chain) try { return await call(model) } catch { continue }: no classification, no breaker, no audit",
   create(calls) {
     const chain = [PRIMARY, FALLBACK] as const;
     return {

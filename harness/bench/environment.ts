@@ -4,11 +4,23 @@ import { join } from "node:path";
 import type { BenchEnvironment } from "./bench-report.ts";
 
 /** The packages whose versions decide the numbers: the compared libraries, the SDK, the fleet, the runner. */
-const PACKAGES = ["ai", "@ai-sdk/openai", "@ai-sdk/anthropic", "ai-fallback", "cockatiel", "opossum", "msw", "tinybench", "zod"] as const;
+const PACKAGES = [
+  "ai",
+  "@ai-sdk/openai",
+  "@ai-sdk/anthropic",
+  "ai-fallback",
+  "cockatiel",
+  "opossum",
+  "msw",
+  "tinybench",
+  "zod",
+] as const;
 
 function installedVersion(root: string, name: string): string {
   try {
-    const json = JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8")) as { version?: unknown };
+    const json = JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8")) as {
+      version?: unknown;
+    };
     return typeof json.version === "string" ? json.version : "unknown";
   } catch {
     return "not installed";

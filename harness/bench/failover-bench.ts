@@ -2,18 +2,32 @@ import { systemClock } from "../../src/index.ts";
 import { DEFAULT_CANONICAL_TEXT } from "../fleet/content.ts";
 import { createFleet } from "../fleet/fleet.ts";
 import type { FaultBindingInput } from "../fleet/faults.ts";
-import { FAILOVER_CASES, type ContenderId, type FailoverBaseline, type FailoverCase, type FailoverRow } from "./bench-report.ts";
+import {
+  FAILOVER_CASES,
+  type ContenderId,
+  type FailoverBaseline,
+  type FailoverCase,
+  type FailoverRow,
+} from "./bench-report.ts";
 import { consumeCaller, FALLBACK, fleetChainCalls, PRIMARY } from "./chain-calls.ts";
 import type { Contender, ContenderInstance } from "./contenders.ts";
 import { measure, pick, type MeasureBudget, type MeasureTask, type Measured } from "./measure.ts";
 
 /** How the primary fails fast in each case, and whether the request streams. */
-const CASE_FAULTS: Readonly<Record<FailoverCase, { readonly fault: FaultBindingInput["fault"]; readonly stream: boolean }>> = {
+const CASE_FAULTS: Readonly<
+  Record<FailoverCase, { readonly fault: FaultBindingInput["fault"]; readonly stream: boolean }>
+> = {
   "http-500": { fault: { kind: "http_error", reason: "server_error" }, stream: false },
-  "http-429-retry-after-0": { fault: { kind: "http_error", reason: "rate_limit", retry_after: 0 }, stream: false },
+  "http-429-retry-after-0": {
+    fault: { kind: "http_error", reason: "rate_limit", retry_after: 0 },
+    stream: false,
+  },
   // In process this is msw's network error ("Failed to fetch", no code); on loopback a real RST (ECONNRESET).
   "connection-reset": { fault: { kind: "reset_before_bytes" }, stream: false },
-  "in-band-error-before-first-token": { fault: { kind: "stream_error", reason: "server_error", after_tokens: 0 }, stream: true },
+  "in-band-error-before-first-token": {
+    fault: { kind: "stream_error", reason: "server_error", after_tokens: 0 },
+    stream: true,
+  },
 };
 
 /** What one transport's failover bench produced. */
@@ -44,7 +58,13 @@ export async function benchFailover(
   budget: MeasureBudget,
   progress: (line: string) => void,
 ): Promise<FailoverBenchResult> {
-  const fleet = await createFleet({ clock: systemClock, seed: 8, transport, content: "canonical", canonicalText: DEFAULT_CANONICAL_TEXT });
+  const fleet = await createFleet({
+    clock: systemClock,
+    seed: 8,
+    transport,
+    content: "canonical",
+    canonicalText: DEFAULT_CANONICAL_TEXT,
+  });
   const rows: FailoverRow[] = [];
   const baselines: FailoverBaseline[] = [];
   const plot = new Map<ContenderId, readonly number[]>();
@@ -63,7 +83,9 @@ export async function benchFailover(
             } catch {
               return;
             }
-            throw new Error(`Failed to fail: the primary answered in case ${failoverCase}. Check the fleet's fault binding.`);
+            throw new Error(
+              `Failed to fail: the primary answered in case ${failoverCase}. Check the fleet's fault binding.`,
+            );
           },
         },
         { name: "bare-ok", fn: () => calls.runModel(calls.languageModel(FALLBACK)) },
@@ -78,7 +100,10 @@ export async function benchFailover(
         try {
           const text = await instance.run();
           if (text !== DEFAULT_CANONICAL_TEXT) {
-            refused.set(contender.id, `answered ${JSON.stringify(text.slice(0, 40))}…, not the fallback's text`);
+            refused.set(
+              contender.id,
+              `answered ${JSON.stringify(text.slice(0, 40))}…, not the fallback's text`,
+            );
             continue;
           }
           tasks.push({ name: contender.id, fn: () => instance.run() });
@@ -91,21 +116,48 @@ export async function benchFailover(
       await Promise.all(instances.map((i) => i.close()));
       const limitMs = pick(results, "bare-fail").summary.p50 + pick(results, "bare-ok").summary.p50;
       if (failoverCase === "http-500") bareOk = pick(results, "bare-ok");
-      baselines.push({ transport, case: failoverCase, bareFail: pick(results, "bare-fail").summary, bareOk: pick(results, "bare-ok").summary, engineCallerOk: pick(results, "engine-caller-ok").summary });
+      baselines.push({
+        transport,
+        case: failoverCase,
+        bareFail: pick(results, "bare-fail").summary,
+        bareOk: pick(results, "bare-ok").summary,
+        engineCallerOk: pick(results, "engine-caller-ok").summary,
+      });
       for (const contender of contenders) {
         const note = refused.get(contender.id);
         const measured = results.get(contender.id);
         if (note !== undefined || measured === undefined) {
-          rows.push({ transport, case: failoverCase, contender: contender.id, status: "not-expressible", note: note ?? "not measured", latency: null, limitMs, ratio: null });
+          rows.push({
+            transport,
+            case: failoverCase,
+            contender: contender.id,
+            status: "not-expressible",
+            note: note ?? "not measured",
+            latency: null,
+            limitMs,
+            ratio: null,
+          });
           continue;
         }
-        rows.push({ transport, case: failoverCase, contender: contender.id, status: "measured", note: null, latency: measured.summary, limitMs, ratio: measured.summary.p50 / limitMs });
+        rows.push({
+          transport,
+          case: failoverCase,
+          contender: contender.id,
+          status: "measured",
+          note: null,
+          latency: measured.summary,
+          limitMs,
+          ratio: measured.summary.p50 / limitMs,
+        });
         if (failoverCase === "http-500") plot.set(contender.id, measured.samples);
       }
     }
   } finally {
     await fleet.close();
   }
-  if (bareOk === undefined) throw new Error("Failed to measure the bare call: the 500 case did not run. Keep http-500 in FAILOVER_CASES.");
+  if (bareOk === undefined)
+    throw new Error(
+      "Failed to measure the bare call: the 500 case did not run. Keep http-500 in FAILOVER_CASES.",
+    );
   return { rows, baselines, bareOk, plot };
 }

@@ -1,4 +1,11 @@
-import type { FailoverRow, GoalRow, OverheadRow, ScaleSection, SimulationSection, AuditSection } from "./bench-report.ts";
+import type {
+  FailoverRow,
+  GoalRow,
+  OverheadRow,
+  ScaleSection,
+  SimulationSection,
+  AuditSection,
+} from "./bench-report.ts";
 import { FAILOVER_CASES } from "./bench-report.ts";
 
 /** Issue 8 §1: decision overhead per attempt under 2 % of one mocked call. */
@@ -11,14 +18,20 @@ export const FAILOVER_GOAL = 1.05;
  * engine's (what a CI job gates on: our regressions), `peers` the others' (informative; a peer's noise must
  * not fail our build).
  */
-export function collectRatios(overhead: readonly OverheadRow[], failover: readonly FailoverRow[]): { gated: Record<string, number>; peers: Record<string, number> } {
+export function collectRatios(
+  overhead: readonly OverheadRow[],
+  failover: readonly FailoverRow[],
+): { gated: Record<string, number>; peers: Record<string, number> } {
   const gated: Record<string, number> = {};
   const peers: Record<string, number> = {};
   const put = (contender: string, key: string, value: number): void => {
     (contender === "reference" ? gated : peers)[key] = value;
   };
-  for (const row of overhead) put(row.contender, `overhead.${row.path}.${row.contender}`, row.ratioToMockedCall);
-  for (const row of failover) if (row.ratio !== null) put(row.contender, `failover.${row.transport}.${row.case}.${row.contender}`, row.ratio);
+  for (const row of overhead)
+    put(row.contender, `overhead.${row.path}.${row.contender}`, row.ratioToMockedCall);
+  for (const row of failover)
+    if (row.ratio !== null)
+      put(row.contender, `failover.${row.transport}.${row.case}.${row.contender}`, row.ratio);
   return { gated, peers };
 }
 
@@ -38,7 +51,10 @@ export function evaluateGoals(input: {
 }): GoalRow[] {
   const goals: GoalRow[] = [];
   const refOverhead = input.overhead.filter((r) => r.contender === "reference");
-  const worst = refOverhead.reduce((a, r) => (r.ratioToMockedCall > a.ratioToMockedCall ? r : a), refOverhead[0] as OverheadRow);
+  const worst = refOverhead.reduce(
+    (a, r) => (r.ratioToMockedCall > a.ratioToMockedCall ? r : a),
+    refOverhead[0] as OverheadRow,
+  );
   if (worst !== undefined) {
     goals.push({
       id: "1-overhead",
@@ -49,12 +65,17 @@ export function evaluateGoals(input: {
   }
   for (const transport of ["inproc", "loopback"] as const) {
     for (const failoverCase of FAILOVER_CASES) {
-      const row = input.failover.find((r) => r.transport === transport && r.case === failoverCase && r.contender === "reference");
+      const row = input.failover.find(
+        (r) => r.transport === transport && r.case === failoverCase && r.contender === "reference",
+      );
       if (row === undefined) continue;
       goals.push({
         id: `2-failover-${transport}-${failoverCase}`,
         goal: `failover ≤ 1.05 × (bare fail + bare answer), ${transport}, ${failoverCase}`,
-        value: row.ratio === null ? `not measured: ${row.note ?? ""}` : `${row.ratio.toFixed(3)} (p50 ${row.latency?.p50.toFixed(3)} ms vs limit ${row.limitMs.toFixed(3)} ms)`,
+        value:
+          row.ratio === null
+            ? `not measured: ${row.note ?? ""}`
+            : `${row.ratio.toFixed(3)} (p50 ${row.latency?.p50.toFixed(3)} ms vs limit ${row.limitMs.toFixed(3)} ms)`,
         met: row.ratio !== null && row.ratio <= FAILOVER_GOAL,
       });
     }
@@ -67,16 +88,26 @@ export function evaluateGoals(input: {
     goals.push({
       id: `3-overhead-vs-peers-${path}`,
       goal: `reference overhead ≤ every peer (${path} path)`,
-      value: beaten.length === 0 ? `${ref.overheadUs.toFixed(1)} µs, lowest` : `${ref.overheadUs.toFixed(1)} µs; lower: ${beaten.map((c) => `${c} ${peers.find((p) => p.contender === c)?.overheadUs.toFixed(1)} µs`).join(", ")}`,
+      value:
+        beaten.length === 0
+          ? `${ref.overheadUs.toFixed(1)} µs, lowest`
+          : `${ref.overheadUs.toFixed(1)} µs; lower: ${beaten.map((c) => `${c} ${peers.find((p) => p.contender === c)?.overheadUs.toFixed(1)} µs`).join(", ")}`,
       met: beaten.length === 0,
     });
   }
   let cells = 0;
   const lost: string[] = [];
   for (const ref of input.failover.filter((r) => r.contender === "reference" && r.latency !== null)) {
-    for (const peer of input.failover.filter((r) => r.contender !== "reference" && r.transport === ref.transport && r.case === ref.case && r.latency !== null)) {
+    for (const peer of input.failover.filter(
+      (r) =>
+        r.contender !== "reference" &&
+        r.transport === ref.transport &&
+        r.case === ref.case &&
+        r.latency !== null,
+    )) {
       cells++;
-      if ((peer.latency?.p50 ?? Infinity) < (ref.latency?.p50 ?? 0)) lost.push(`${peer.contender}@${ref.transport}/${ref.case}`);
+      if ((peer.latency?.p50 ?? Infinity) < (ref.latency?.p50 ?? 0))
+        lost.push(`${peer.contender}@${ref.transport}/${ref.case}`);
     }
   }
   goals.push({
@@ -101,7 +132,10 @@ export function evaluateGoals(input: {
     id: "6-scale",
     goal: `${input.targetScaleRequests.toLocaleString("en-US")} concurrent requests, shared breakers: 0 lost audit lines`,
     value: `${input.scale.lostAuditLines} lost of ${input.scale.auditLines} lines; ${input.scale.served} served, ${input.scale.aborted} aborted by the cap, ${input.scale.failed} failed; peak heap ${input.scale.peakHeapMb} MB`,
-    met: input.scale.lostAuditLines === 0 && input.scale.checkOk && input.scale.requests >= input.targetScaleRequests,
+    met:
+      input.scale.lostAuditLines === 0 &&
+      input.scale.checkOk &&
+      input.scale.requests >= input.targetScaleRequests,
   });
   return goals;
 }

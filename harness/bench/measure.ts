@@ -33,7 +33,10 @@ export interface Measured {
  * p95. A task that throws aborts the measurement with the task's name, so a broken case is never reported
  * as a fast one.
  */
-export async function measure(tasks: readonly MeasureTask[], budget: MeasureBudget): Promise<Map<string, Measured>> {
+export async function measure(
+  tasks: readonly MeasureTask[],
+  budget: MeasureBudget,
+): Promise<Map<string, Measured>> {
   const pooled = new Map<string, number[]>(tasks.map((t) => [t.name, []]));
   const passes = Math.max(1, budget.passes);
   for (let pass = 0; pass < passes; pass++) {
@@ -53,7 +56,9 @@ export async function measure(tasks: readonly MeasureTask[], budget: MeasureBudg
     for (const task of bench.tasks) {
       const result = task.result;
       if (result.state !== "completed") {
-        throw new Error(`Failed to measure ${task.name}: the task ended ${result.state}${result.state === "errored" ? ` (${result.error.message})` : ""}. Fix the task.`);
+        throw new Error(
+          `Failed to measure ${task.name}: the task ended ${result.state}${result.state === "errored" ? ` (${result.error.message})` : ""}. Fix the task.`,
+        );
       }
       const into = pooled.get(task.name);
       // A loop, not push(...samples): a microsecond task yields more samples than a call has argument slots.
@@ -68,6 +73,7 @@ export async function measure(tasks: readonly MeasureTask[], budget: MeasureBudg
 /** The measured entry of `name`, which must exist. */
 export function pick(results: ReadonlyMap<string, Measured>, name: string): Measured {
   const found = results.get(name);
-  if (found === undefined) throw new Error(`Failed to read the measurement ${name}: it was not run. Add the task to the bench.`);
+  if (found === undefined)
+    throw new Error(`Failed to read the measurement ${name}: it was not run. Add the task to the bench.`);
   return found;
 }

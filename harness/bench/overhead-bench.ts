@@ -6,8 +6,13 @@ import { measure, pick, type MeasureBudget, type MeasureTask } from "./measure.t
 const PATHS = ["success", "failover"] as const;
 
 /** The bare work of a path, in the shape a contender consumes: the caller port for the reference engine. */
-function bareTask(calls: ChainCalls, path: (typeof PATHS)[number], viaCaller: boolean): () => Promise<unknown> {
-  const once = (model: typeof PRIMARY): Promise<string> => (viaCaller ? consumeCaller(calls.caller, model, false) : calls.runModel(calls.languageModel(model)));
+function bareTask(
+  calls: ChainCalls,
+  path: (typeof PATHS)[number],
+  viaCaller: boolean,
+): () => Promise<unknown> {
+  const once = (model: typeof PRIMARY): Promise<string> =>
+    viaCaller ? consumeCaller(calls.caller, model, false) : calls.runModel(calls.languageModel(model));
   if (path === "success") return () => once(PRIMARY);
   return async () => {
     await once(PRIMARY).catch(() => undefined);
@@ -21,7 +26,12 @@ function bareTask(calls: ChainCalls, path: (typeof PATHS)[number], viaCaller: bo
  * primary; `failover` is a 500 on the primary and an answer from the fallback (two attempts). The ratio
  * puts the per-attempt overhead over the median of one real in-process mocked call, measured in this run.
  */
-export async function benchOverhead(contenders: readonly Contender[], budget: MeasureBudget, bareMockedCallMs: number, progress: (line: string) => void): Promise<OverheadRow[]> {
+export async function benchOverhead(
+  contenders: readonly Contender[],
+  budget: MeasureBudget,
+  bareMockedCallMs: number,
+  progress: (line: string) => void,
+): Promise<OverheadRow[]> {
   const rows: OverheadRow[] = [];
   for (const path of PATHS) {
     const calls = stubChainCalls(path === "failover" ? new Set([PRIMARY]) : new Set());

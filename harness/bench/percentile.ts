@@ -15,8 +15,12 @@ export interface LatencySummary {
  * midpoint of the middle two. tinybench 6 has no p95, hence our own.
  */
 export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) throw new RangeError("Failed to compute a percentile: there are no samples. Run at least one iteration.");
-  if (!(p >= 0 && p <= 100)) throw new RangeError(`Failed to compute a percentile: p=${p} is outside 0..100. Pass a percentage such as 95.`);
+  if (sorted.length === 0)
+    throw new RangeError("Failed to compute a percentile: there are no samples. Run at least one iteration.");
+  if (!(p >= 0 && p <= 100))
+    throw new RangeError(
+      `Failed to compute a percentile: p=${p} is outside 0..100. Pass a percentage such as 95.`,
+    );
   const rank = (p / 100) * (sorted.length - 1);
   const low = Math.floor(rank);
   const high = Math.ceil(rank);

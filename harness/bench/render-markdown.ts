@@ -7,7 +7,8 @@ const dist = (s: LatencySummary): string => `${ms(s.p50)} / ${ms(s.p95)} / ${ms(
 
 function cell(row: FailoverRow | undefined): string {
   if (row === undefined) return "—";
-  if (row.latency === null || row.ratio === null) return `✗ cannot express: ${(row.note ?? "").replace(/\|/g, "\\|")}`;
+  if (row.latency === null || row.ratio === null)
+    return `✗ cannot express: ${(row.note ?? "").replace(/\|/g, "\\|")}`;
   return `${ms(row.latency.p50)} ms (**${row.ratio.toFixed(3)}**)`;
 }
 
@@ -15,43 +16,89 @@ function cell(row: FailoverRow | undefined): string {
  * The bench report as Markdown: goals first, then one table per section, then the plot (a file next to the
  * report) and how every contender was set up. Latencies are p50 / p95 / p99 from retained samples.
  */
-export function renderMarkdown(report: BenchReport, svgFile: string, contenderSetups: Readonly<Record<string, string>>): string {
+export function renderMarkdown(
+  report: BenchReport,
+  svgFile: string,
+  contenderSetups: Readonly<Record<string, string>>,
+): string {
   const out: string[] = [];
   const env = report.environment;
-  out.push(`# Failover bench — ${report.createdAt}${report.quick ? " (quick run: numbers are a smoke test, not a measurement)" : ""}`, "");
-  out.push(`${env.cpuModel}, ${env.cores} cores, ${int(env.totalMemoryMb)} MB, ${env.platform}, Node ${env.node}. ` +
-    `Packages: ${Object.entries(env.packages).map(([k, v]) => `${k} ${v}`).join(", ")}. Wall time ${report.wallSeconds.toFixed(1)} s.`, "");
-  out.push("Every ratio is measured against a baseline taken in this same run. Latencies in ms as p50 / p95 / p99.", "");
+  out.push(
+    `# Failover bench — ${report.createdAt}${report.quick ? " (quick run: numbers are a smoke test, not a measurement)" : ""}`,
+    "",
+  );
+  out.push(
+    `${env.cpuModel}, ${env.cores} cores, ${int(env.totalMemoryMb)} MB, ${env.platform}, Node ${env.node}. ` +
+      `Packages: ${Object.entries(env.packages)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}. Wall time ${report.wallSeconds.toFixed(1)} s.`,
+    "",
+  );
+  out.push(
+    "Every ratio is measured against a baseline taken in this same run. Latencies in ms as p50 / p95 / p99.",
+    "",
+  );
 
   out.push("## Goals", "", "| goal | value | met |", "|---|---|---|");
   for (const g of report.goals) out.push(`| ${g.goal} | ${g.value} | ${g.met ? "✅" : "❌"} |`);
   out.push("");
 
   out.push("## 1. Decision overhead (zero-cost stub calls, per request)", "");
-  out.push(`One bare in-process mocked call (AI SDK → msw fleet, non-streaming): ${dist(report.bareMockedCall)} ms (n = ${report.bareMockedCall.n}).`, "");
-  out.push("| engine | path | bare p50 µs | wrapped p50 / p95 / p99 µs | overhead µs | per attempt µs | ÷ one mocked call |", "|---|---|---|---|---|---|---|");
+  out.push(
+    `One bare in-process mocked call (AI SDK → msw fleet, non-streaming): ${dist(report.bareMockedCall)} ms (n = ${report.bareMockedCall.n}).`,
+    "",
+  );
+  out.push(
+    "| engine | path | bare p50 µs | wrapped p50 / p95 / p99 µs | overhead µs | per attempt µs | ÷ one mocked call |",
+    "|---|---|---|---|---|---|---|",
+  );
   for (const r of report.overhead) {
-    out.push(`| ${r.contender} | ${r.path} (${r.attempts} attempt${r.attempts > 1 ? "s" : ""}) | ${(r.bare.p50 * 1000).toFixed(2)} | ${(r.wrapped.p50 * 1000).toFixed(2)} / ${(r.wrapped.p95 * 1000).toFixed(2)} / ${(r.wrapped.p99 * 1000).toFixed(2)} | ${r.overheadUs.toFixed(2)} | ${r.perAttemptUs.toFixed(2)} | ${(r.ratioToMockedCall * 100).toFixed(2)} % |`);
+    out.push(
+      `| ${r.contender} | ${r.path} (${r.attempts} attempt${r.attempts > 1 ? "s" : ""}) | ${(r.bare.p50 * 1000).toFixed(2)} | ${(r.wrapped.p50 * 1000).toFixed(2)} / ${(r.wrapped.p95 * 1000).toFixed(2)} / ${(r.wrapped.p99 * 1000).toFixed(2)} | ${r.overheadUs.toFixed(2)} | ${r.perAttemptUs.toFixed(2)} | ${(r.ratioToMockedCall * 100).toFixed(2)} % |`,
+    );
   }
   out.push("");
 
   out.push("## 2–3. Failover latency on the real clock, every engine on the same fleet and chain", "");
-  out.push("Cell: p50 ms (**ratio** to the physical limit = median bare failing call + median bare answering call, measured in the same bench). Goal for the reference: ≤ 1.05.", "");
+  out.push(
+    "Cell: p50 ms (**ratio** to the physical limit = median bare failing call + median bare answering call, measured in the same bench). Goal for the reference: ≤ 1.05.",
+    "",
+  );
   for (const transport of ["inproc", "loopback"] as const) {
     out.push(`### ${transport === "inproc" ? "In process (msw)" : "Loopback (node:http on 127.0.0.1)"}`, "");
-    out.push(`| case | limit ms | ${CONTENDERS.join(" | ")} |`, `|---|---|${CONTENDERS.map(() => "---").join("|")}|`);
+    out.push(
+      `| case | limit ms | ${CONTENDERS.join(" | ")} |`,
+      `|---|---|${CONTENDERS.map(() => "---").join("|")}|`,
+    );
     for (const c of FAILOVER_CASES) {
       const rows = report.failover.filter((r) => r.transport === transport && r.case === c);
       if (rows.length === 0) continue;
-      out.push(`| ${c} | ${ms(rows[0]?.limitMs ?? Number.NaN)} | ${CONTENDERS.map((id) => cell(rows.find((r) => r.contender === id))).join(" | ")} |`);
+      out.push(
+        `| ${c} | ${ms(rows[0]?.limitMs ?? Number.NaN)} | ${CONTENDERS.map((id) => cell(rows.find((r) => r.contender === id))).join(" | ")} |`,
+      );
     }
     out.push("");
   }
-  out.push("Baselines of each cell (p50 / p95 / p99 ms). *engine caller* is the answering call through the reference engine's own caller port (`createAiSdkCaller`: abort signal, watchdog-ready iteration) — not part of the limit, shown to separate caller cost from decision cost:", "", "| transport | case | bare failing call | bare answering call | engine caller, answering |", "|---|---|---|---|---|");
-  for (const b of report.failoverBaselines) out.push(`| ${b.transport} | ${b.case} | ${dist(b.bareFail)} | ${dist(b.bareOk)} | ${dist(b.engineCallerOk)} |`);
+  out.push(
+    "Baselines of each cell (p50 / p95 / p99 ms). *engine caller* is the answering call through the reference engine's own caller port (`createAiSdkCaller`: abort signal, watchdog-ready iteration) — not part of the limit, shown to separate caller cost from decision cost:",
+    "",
+    "| transport | case | bare failing call | bare answering call | engine caller, answering |",
+    "|---|---|---|---|---|",
+  );
+  for (const b of report.failoverBaselines)
+    out.push(
+      `| ${b.transport} | ${b.case} | ${dist(b.bareFail)} | ${dist(b.bareOk)} | ${dist(b.engineCallerOk)} |`,
+    );
   out.push("");
-  out.push("Full distributions (p50 / p95 / p99 ms, n):", "", "| transport | case | engine | latency | n |", "|---|---|---|---|---|");
-  for (const r of report.failover) if (r.latency !== null) out.push(`| ${r.transport} | ${r.case} | ${r.contender} | ${dist(r.latency)} | ${r.latency.n} |`);
+  out.push(
+    "Full distributions (p50 / p95 / p99 ms, n):",
+    "",
+    "| transport | case | engine | latency | n |",
+    "|---|---|---|---|---|",
+  );
+  for (const r of report.failover)
+    if (r.latency !== null)
+      out.push(`| ${r.transport} | ${r.case} | ${r.contender} | ${dist(r.latency)} | ${r.latency.n} |`);
   out.push("", `![Failover latency CDF per engine](${svgFile})`, "");
 
   const a = report.audit;
@@ -59,21 +106,33 @@ export function renderMarkdown(report: BenchReport, svgFile: string, contenderSe
   out.push(`| log | ${int(a.lines)} lines, ${(a.bytes / 2 ** 20).toFixed(1)} MB |`);
   out.push(`| JsonlFileSink.append (one write(2) per line) | ${int(a.sinkWriteLinesPerSec)} lines/s |`);
   out.push(`| engine → writer → JsonlFileSink (stub calls) | ${int(a.engineWriteLinesPerSec)} lines/s |`);
-  out.push(`| check (audit checker) | ${int(a.checkLinesPerSec)} lines/s, ${a.checkOk ? "clean" : `${a.checkViolations} violations`} |`);
+  out.push(
+    `| check (audit checker) | ${int(a.checkLinesPerSec)} lines/s, ${a.checkOk ? "clean" : `${a.checkViolations} violations`} |`,
+  );
   out.push(`| peak during check | RSS ${a.peakRssMb} MB, heap ${a.peakHeapMb} MB |`, "");
 
   const s = report.simulation;
   out.push("## 5. Simulation", "", "| metric | value |", "|---|---|");
-  out.push(`| day scenario | ${int(s.requests)} requests over 24 h, virtual clock, in-process fleet${s.capped ? `; wall cap reached after ${int(s.requestsSimulated)} requests` : ""} |`);
-  out.push(`| simulated | ${int(s.virtualSeconds)} virtual s in ${s.wallSeconds.toFixed(1)} wall s = **${int(s.virtualSecondsPerWallSecond)} virtual s per wall s** |`);
+  out.push(
+    `| day scenario | ${int(s.requests)} requests over 24 h, virtual clock, in-process fleet${s.capped ? `; wall cap reached after ${int(s.requestsSimulated)} requests` : ""} |`,
+  );
+  out.push(
+    `| simulated | ${int(s.virtualSeconds)} virtual s in ${s.wallSeconds.toFixed(1)} wall s = **${int(s.virtualSecondsPerWallSecond)} virtual s per wall s** |`,
+  );
   out.push(`| served | ${(s.servedRate * 100).toFixed(2)} % |`);
   out.push(`| property cases | ${int(s.propertyCases)} at ${int(s.propertyCasesPerSec)} cases/s |`, "");
 
   const c = report.scale;
   out.push("## 6. Scale", "", "| metric | value |", "|---|---|");
-  out.push(`| requests started at once | ${int(c.requests)} through one engine, shared breakers, in-process fleet |`);
-  out.push(`| outcome | ${int(c.served)} served, ${int(c.aborted)} aborted by the wall cap, ${int(c.failed)} failed, in ${(c.wallMs / 1000).toFixed(1)} s |`);
-  out.push(`| audit | ${int(c.auditLines)} lines, **${c.lostAuditLines} lost**, checker ${c.checkOk ? "clean" : `found ${c.checkViolations} violations, first: \`${(c.firstViolation ?? "").replace(/\|/g, "\\|")}\``} |`);
+  out.push(
+    `| requests started at once | ${int(c.requests)} through one engine, shared breakers, in-process fleet |`,
+  );
+  out.push(
+    `| outcome | ${int(c.served)} served, ${int(c.aborted)} aborted by the wall cap, ${int(c.failed)} failed, in ${(c.wallMs / 1000).toFixed(1)} s |`,
+  );
+  out.push(
+    `| audit | ${int(c.auditLines)} lines, **${c.lostAuditLines} lost**, checker ${c.checkOk ? "clean" : `found ${c.checkViolations} violations, first: \`${(c.firstViolation ?? "").replace(/\|/g, "\\|")}\``} |`,
+  );
   out.push(`| peak | heap ${c.peakHeapMb} MB, RSS ${c.peakRssMb} MB |`, "");
 
   out.push("## How each engine was set up", "");

@@ -94,8 +94,14 @@ export async function runBench(options: RunBenchOptions): Promise<BenchOutput> {
   const overhead = await benchOverhead(ALL_CONTENDERS, plan.overhead, bareMockedCall.p50, progress);
   const loopback = await benchFailover("loopback", ALL_CONTENDERS, plan.failover, progress);
   const failover = [...inproc.rows, ...loopback.rows];
-  const audit = await benchAudit({ lines: plan.auditLines, engineRequests: plan.auditEngineRequests }, progress);
-  const simulation = await benchSimulation({ requests: plan.simRequests, propertyCases: plan.propertyCases, wallCapMs: plan.simWallCapMs }, progress);
+  const audit = await benchAudit(
+    { lines: plan.auditLines, engineRequests: plan.auditEngineRequests },
+    progress,
+  );
+  const simulation = await benchSimulation(
+    { requests: plan.simRequests, propertyCases: plan.propertyCases, wallCapMs: plan.simWallCapMs },
+    progress,
+  );
   const scale = await benchScale(plan.scaleRequests, plan.scaleWallCapMs, progress);
 
   const goals = evaluateGoals({
@@ -128,13 +134,20 @@ export async function runBench(options: RunBenchOptions): Promise<BenchOutput> {
     ratios: ratios.gated,
     peerRatios: ratios.peers,
     goals,
-    plot: { title: plotTitle, series: CONTENDERS.map((id) => ({ name: id, samples: inproc.plot.get(id) ?? [] })) },
+    plot: {
+      title: plotTitle,
+      series: CONTENDERS.map((id) => ({ name: id, samples: inproc.plot.get(id) ?? [] })),
+    },
   };
   mkdirSync(options.outDir, { recursive: true });
   const jsonPath = join(options.outDir, `${stamp}.json`);
   const markdownPath = join(options.outDir, `${stamp}.md`);
   const svgPath = join(options.outDir, `${stamp}.svg`);
-  const markdown = renderMarkdown(report, `${stamp}.svg`, Object.fromEntries(ALL_CONTENDERS.map((c) => [c.id, c.setup])));
+  const markdown = renderMarkdown(
+    report,
+    `${stamp}.svg`,
+    Object.fromEntries(ALL_CONTENDERS.map((c) => [c.id, c.setup])),
+  );
   writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(markdownPath, markdown);
   writeFileSync(svgPath, renderLatencySvg(report.plot.series, plotTitle));

@@ -2,7 +2,16 @@ import { setMaxListeners } from "node:events";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createAiSdkCaller, createEngine, createRandom, JsonlFileSink, parseConfig, settingsFor, systemClock, type EngineConfig } from "../../src/index.ts";
+import {
+  createAiSdkCaller,
+  createEngine,
+  createRandom,
+  JsonlFileSink,
+  parseConfig,
+  settingsFor,
+  systemClock,
+  type EngineConfig,
+} from "../../src/index.ts";
 import { checkAuditFile } from "../check/check-audit.ts";
 import { DEFAULT_CANONICAL_TEXT } from "../fleet/content.ts";
 import { createFleet } from "../fleet/fleet.ts";
@@ -12,8 +21,14 @@ import { startMemorySampler } from "./memory-sampler.ts";
 
 /** Default breakers (3 failures in an hour open for an hour) shared by every request; no retries. */
 function scaleConfig(): EngineConfig {
-  const parsed = parseConfig({ model: PRIMARY, fallback: { chains: { default: [PRIMARY, FALLBACK] }, max_retries: 0 } });
-  if (!parsed.ok) throw new Error(`Failed to build the scale config: ${parsed.problems.map((p) => p.message).join("; ")}. Fix scaleConfig.`);
+  const parsed = parseConfig({
+    model: PRIMARY,
+    fallback: { chains: { default: [PRIMARY, FALLBACK] }, max_retries: 0 },
+  });
+  if (!parsed.ok)
+    throw new Error(
+      `Failed to build the scale config: ${parsed.problems.map((p) => p.message).join("; ")}. Fix scaleConfig.`,
+    );
   return parsed.config;
 }
 
@@ -42,7 +57,8 @@ export function countLostLines(text: string, settled: number): { lines: number; 
     expectedSeq = typeof row.seq === "number" ? row.seq + 1 : expectedSeq + 1;
     const id = String(row.request_id);
     if (row.event === "fallback_request") starts.set(id, (starts.get(id) ?? 0) + 1);
-    if (row.event === "fallback_success" || row.event === "fallback_exhausted") ends.set(id, (ends.get(id) ?? 0) + 1);
+    if (row.event === "fallback_success" || row.event === "fallback_exhausted")
+      ends.set(id, (ends.get(id) ?? 0) + 1);
   }
   let incomplete = Math.abs(settled - starts.size);
   for (const [id, n] of starts) if (n !== 1 || ends.get(id) !== 1) incomplete++;
@@ -55,7 +71,11 @@ export function countLostLines(text: string, settled: number): { lines: number; 
  * heap is sampled throughout; the audit goes to a file, which is then counted and checked. Requests still
  * in flight after `wallCapMs` are aborted, which bounds the run and tests the abort path's audit lines.
  */
-export async function benchScale(requests: number, wallCapMs: number, progress: (line: string) => void): Promise<ScaleSection> {
+export async function benchScale(
+  requests: number,
+  wallCapMs: number,
+  progress: (line: string) => void,
+): Promise<ScaleSection> {
   const dir = mkdtempSync(join(tmpdir(), "fallback-bench-scale-"));
   const fleet = await createFleet({
     clock: systemClock,
@@ -78,7 +98,10 @@ export async function benchScale(requests: number, wallCapMs: number, progress: 
     const engine = createEngine(config, {
       clock: systemClock,
       random: createRandom(8),
-      caller: createAiSdkCaller({ endpoints: { openai: fleet.endpoints.openai, anthropic: fleet.endpoints.anthropic }, fetch: fleet.fetch }),
+      caller: createAiSdkCaller({
+        endpoints: { openai: fleet.endpoints.openai, anthropic: fleet.endpoints.anthropic },
+        fetch: fleet.fetch,
+      }),
       audit: sink,
     });
     progress(`scale: ${requests} concurrent requests`);
@@ -89,17 +112,27 @@ export async function benchScale(requests: number, wallCapMs: number, progress: 
     // Every request (and each of its attempts) listens on the one cap signal; that is by design here.
     setMaxListeners(0, cap.signal);
     const timer = setTimeout(() => cap.abort(), wallCapMs);
-    const outcomes = await Promise.allSettled(Array.from({ length: requests }, () => engine.run({ agent: "build", prompt: PROMPT, stream: false, signal: cap.signal })));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: requests }, () =>
+        engine.run({ agent: "build", prompt: PROMPT, stream: false, signal: cap.signal }),
+      ),
+    );
     clearTimeout(timer);
     const wallMs = performance.now() - started;
     const peak = sampler.stop();
     const aborted = cap.signal.aborted ? outcomes.filter((o) => o.status === "rejected").length : 0;
     await engine.close();
-    const served = outcomes.filter((o) => o.status === "fulfilled" && o.value.text === DEFAULT_CANONICAL_TEXT).length;
+    const served = outcomes.filter(
+      (o) => o.status === "fulfilled" && o.value.text === DEFAULT_CANONICAL_TEXT,
+    ).length;
     const { lines, lost } = countLostLines(readFileSync(path, "utf8"), outcomes.length);
     progress(`scale: checking ${lines} audit lines`);
     // Real clock under load: allow for timer lateness when the checker compares waits and deadlines.
-    const check = await checkAuditFile(path, { settingsFor: (agent) => settingsFor(config, agent), config, clockToleranceMs: 1_000 });
+    const check = await checkAuditFile(path, {
+      settingsFor: (agent) => settingsFor(config, agent),
+      config,
+      clockToleranceMs: 1_000,
+    });
     return {
       requests,
       wallMs,
@@ -110,7 +143,8 @@ export async function benchScale(requests: number, wallCapMs: number, progress: 
       lostAuditLines: lost + sink.dropped,
       checkOk: check.ok,
       checkViolations: check.violationCount,
-      firstViolation: check.firstViolation === null ? null : JSON.stringify(check.firstViolation).slice(0, 400),
+      firstViolation:
+        check.firstViolation === null ? null : JSON.stringify(check.firstViolation).slice(0, 400),
       peakHeapMb: peak.heapMb,
       peakRssMb: peak.rssMb,
     };

@@ -1,5 +1,14 @@
 import fc from "fast-check";
-import { createEngine, createRandom, ManualClock, parseConfig, referenceEngine, type EngineUnderTest, type ModelCallPart, type ModelId } from "../../src/index.ts";
+import {
+  createEngine,
+  createRandom,
+  ManualClock,
+  parseConfig,
+  referenceEngine,
+  type EngineUnderTest,
+  type ModelCallPart,
+  type ModelId,
+} from "../../src/index.ts";
 import { createFleetFactory } from "../runner/fleet-adapter.ts";
 import { runScenario } from "../runner/run-scenario.ts";
 import { scenarioSchema, type Scenario } from "../scenario/schema.ts";
@@ -32,7 +41,11 @@ function cappedReference(capAt: number, reached: { virtualMs: number | null }): 
         run(request) {
           if (performance.now() < capAt) return inner.run(request);
           reached.virtualMs ??= ctx.clock.now() - startMs;
-          return Promise.reject(new Error("Failed to run the request: the bench's wall-time cap passed. Raise the cap for a longer simulation."));
+          return Promise.reject(
+            new Error(
+              "Failed to run the request: the bench's wall-time cap passed. Raise the cap for a longer simulation.",
+            ),
+          );
         },
         close: () => inner.close?.() ?? Promise.resolve(),
       };
@@ -49,7 +62,8 @@ export function dayScenario(requests: number): Scenario {
   return scenarioSchema.parse({
     id: "bench-day",
     title: "A day of traffic for the simulation bench",
-    description: "Throughput of the virtual clock: 24 hours of requests with a flaky primary and a one-hour overload.",
+    description:
+      "Throughput of the virtual clock: 24 hours of requests with a flaky primary and a one-hour overload.",
     seed: 8,
     clock: "virtual",
     transport: "inproc",
@@ -57,8 +71,15 @@ export function dayScenario(requests: number): Scenario {
     config: { model: PRIMARY, fallback: { chains: { default: [PRIMARY, FALLBACK] } } },
     traffic: [{ count: requests, every: Math.floor(DAY_MS / requests), stream: false }],
     faults: [
-      { target: "*", fault: { kind: "latency", distribution: { type: "lognormal", median: 800, sigma: 0.6, max: 20_000 } } },
-      { target: PRIMARY, fault: { kind: "http_error", reason: "overloaded" }, when: { from: "6h", until: "7h" } },
+      {
+        target: "*",
+        fault: { kind: "latency", distribution: { type: "lognormal", median: 800, sigma: 0.6, max: 20_000 } },
+      },
+      {
+        target: PRIMARY,
+        fault: { kind: "http_error", reason: "overloaded" },
+        when: { from: "6h", until: "7h" },
+      },
       { target: PRIMARY, fault: { kind: "http_error", reason: "server_error" }, when: { probability: 0.1 } },
     ],
   });
@@ -72,31 +93,42 @@ export function dayScenario(requests: number): Scenario {
  */
 async function runProperty(cases: number, seed: number): Promise<{ cases: number; perSec: number }> {
   const counter = { ran: 0 };
-  const models = ["openai/gpt-4o", "anthropic/claude-sonnet-4-5", "google/gemini-2.5-flash", "openrouter/openai/gpt-4o"] as ModelId[];
-  const property = fc.asyncProperty(fc.array(fc.boolean(), { minLength: 2, maxLength: 4 }), async (answers) => {
-    counter.ran++;
-    const chain = models.slice(0, answers.length);
-    const parsed = parseConfig({ model: chain[0], fallback: { chains: { default: chain }, max_retries: 0, circuit_breaker: { enabled: false } } });
-    if (!parsed.ok) throw new Error("Failed to build the property config. Fix runProperty.");
-    const engine = createEngine(parsed.config, {
-      clock: new ManualClock(),
-      random: createRandom(seed),
-      caller: {
-        async *call(request): AsyncGenerator<ModelCallPart> {
-          await Promise.resolve();
-          if (answers[chain.indexOf(request.model)] !== true) throw serverError(request.model);
-          yield { type: "text", text: STUB_TEXT };
-          yield { type: "finish", finishReason: "stop" };
+  const models = [
+    "openai/gpt-4o",
+    "anthropic/claude-sonnet-4-5",
+    "google/gemini-2.5-flash",
+    "openrouter/openai/gpt-4o",
+  ] as ModelId[];
+  const property = fc.asyncProperty(
+    fc.array(fc.boolean(), { minLength: 2, maxLength: 4 }),
+    async (answers) => {
+      counter.ran++;
+      const chain = models.slice(0, answers.length);
+      const parsed = parseConfig({
+        model: chain[0],
+        fallback: { chains: { default: chain }, max_retries: 0, circuit_breaker: { enabled: false } },
+      });
+      if (!parsed.ok) throw new Error("Failed to build the property config. Fix runProperty.");
+      const engine = createEngine(parsed.config, {
+        clock: new ManualClock(),
+        random: createRandom(seed),
+        caller: {
+          async *call(request): AsyncGenerator<ModelCallPart> {
+            await Promise.resolve();
+            if (answers[chain.indexOf(request.model)] !== true) throw serverError(request.model);
+            yield { type: "text", text: STUB_TEXT };
+            yield { type: "finish", finishReason: "stop" };
+          },
         },
-      },
-    });
-    const expected = answers.includes(true) ? chain[answers.indexOf(true)] : undefined;
-    const served = await engine.run({ agent: "build", prompt: PROMPT, stream: false }).then(
-      (r) => r.model,
-      () => undefined,
-    );
-    return served === expected;
-  });
+      });
+      const expected = answers.includes(true) ? chain[answers.indexOf(true)] : undefined;
+      const served = await engine.run({ agent: "build", prompt: PROMPT, stream: false }).then(
+        (r) => r.model,
+        () => undefined,
+      );
+      return served === expected;
+    },
+  );
   const started = performance.now();
   await fc.assert(property, { numRuns: cases, seed });
   return { cases: counter.ran, perSec: counter.ran / ((performance.now() - started) / 1000) };
@@ -107,17 +139,31 @@ async function runProperty(cases: number, seed: number): Promise<{ cases: number
  * the in-process fleet and the reference engine, as virtual seconds per wall second; then property cases
  * per second.
  */
-export async function benchSimulation(options: SimulationBenchOptions, progress: (line: string) => void): Promise<SimulationSection> {
+export async function benchSimulation(
+  options: SimulationBenchOptions,
+  progress: (line: string) => void,
+): Promise<SimulationSection> {
   progress(`simulation: ${options.requests} requests over 24 virtual hours`);
   const started = performance.now();
   const reached: { virtualMs: number | null } = { virtualMs: null };
   const engine = cappedReference(started + options.wallCapMs, reached);
-  const run = await runScenario(dayScenario(options.requests), { engine, fleet: createFleetFactory(), file: "harness/bench/simulation-bench.ts" });
-  if (run.engineError !== null) throw new Error(`Failed to simulate the day: ${run.engineError}. Run the scenario with fallback-harness run to see why.`);
+  const run = await runScenario(dayScenario(options.requests), {
+    engine,
+    fleet: createFleetFactory(),
+    file: "harness/bench/simulation-bench.ts",
+  });
+  if (run.engineError !== null)
+    throw new Error(
+      `Failed to simulate the day: ${run.engineError}. Run the scenario with fallback-harness run to see why.`,
+    );
   // Capped: the simulated span is what passed before the cap, over the cap's wall time.
-  const wallSeconds = reached.virtualMs === null ? (performance.now() - started) / 1000 : options.wallCapMs / 1000;
+  const wallSeconds =
+    reached.virtualMs === null ? (performance.now() - started) / 1000 : options.wallCapMs / 1000;
   const virtualSeconds = (reached.virtualMs ?? Math.max(0, ...run.requests.map((r) => r.endedAt))) / 1000;
-  const simulated = reached.virtualMs === null ? run.requests : run.requests.filter((r) => r.sentAt < (reached.virtualMs ?? 0));
+  const simulated =
+    reached.virtualMs === null
+      ? run.requests
+      : run.requests.filter((r) => r.sentAt < (reached.virtualMs ?? 0));
   const served = simulated.filter((r) => r.outcome === "success").length;
   progress(`simulation: ${options.propertyCases} property cases`);
   const property = await runProperty(options.propertyCases, 8);

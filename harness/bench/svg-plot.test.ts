@@ -37,14 +37,20 @@ describe("renderLatencySvg", () => {
   });
 
   it("escapes markup in titles and names", () => {
-    const svg = renderLatencySvg([{ name: "a<b>&c", samples: [1] }], "p50 < p99 & \"tail\"");
+    const svg = renderLatencySvg([{ name: "a<b>&c", samples: [1] }], 'p50 < p99 & "tail"');
     expect(svg).not.toContain("a<b>");
     expect(svg).toContain("a&#60;b&#62;&#38;c");
     expect(tagsBalance(svg)).toBe(true);
   });
 
   it("lists an engine without samples in the legend instead of dropping it", () => {
-    const svg = renderLatencySvg([{ name: "opossum", samples: [] }, { name: "reference", samples: [2, 3] }], "t");
+    const svg = renderLatencySvg(
+      [
+        { name: "opossum", samples: [] },
+        { name: "reference", samples: [2, 3] },
+      ],
+      "t",
+    );
     expect(svg).toContain("opossum (no samples)");
     expect(svg.match(/<path /g)).toHaveLength(1);
     expect(tagsBalance(svg)).toBe(true);

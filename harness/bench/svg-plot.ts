@@ -56,25 +56,44 @@ export function renderLatencySvg(series: readonly PlotSeries[], title: string): 
   const y = (q: number): number => MARGIN.top + (1 - q) * plotH;
 
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`,
+  );
   parts.push(`<title>${escapeXml(title)}</title>`);
   parts.push(`<rect x="0" y="0" width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`);
   parts.push(`<text x="${MARGIN.left}" y="22" font-size="14" font-weight="bold">${escapeXml(title)}</text>`);
   // Axes and grid.
   parts.push(`<g class="grid" stroke="#dddddd" stroke-width="1">`);
   for (const q of [0, 0.25, 0.5, 0.75, 0.95, 1]) {
-    parts.push(`<line x1="${MARGIN.left}" y1="${round(y(q))}" x2="${MARGIN.left + plotW}" y2="${round(y(q))}"/>`);
+    parts.push(
+      `<line x1="${MARGIN.left}" y1="${round(y(q))}" x2="${MARGIN.left + plotW}" y2="${round(y(q))}"/>`,
+    );
   }
   const ticks = logTicks(10 ** logMin, 10 ** logMax);
-  for (const t of ticks) parts.push(`<line x1="${round(x(t))}" y1="${MARGIN.top}" x2="${round(x(t))}" y2="${MARGIN.top + plotH}"/>`);
+  for (const t of ticks)
+    parts.push(
+      `<line x1="${round(x(t))}" y1="${MARGIN.top}" x2="${round(x(t))}" y2="${MARGIN.top + plotH}"/>`,
+    );
   parts.push(`</g>`);
   parts.push(`<g class="axes" fill="#333333">`);
-  for (const q of [0, 0.25, 0.5, 0.75, 0.95, 1]) parts.push(`<text x="${MARGIN.left - 6}" y="${round(y(q) + 4)}" text-anchor="end">${q === 0.95 ? "p95" : q.toFixed(2)}</text>`);
-  for (const t of ticks) parts.push(`<text x="${round(x(t))}" y="${MARGIN.top + plotH + 16}" text-anchor="middle">${escapeXml(tickLabel(t))}</text>`);
-  parts.push(`<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 10}" text-anchor="middle">latency (log scale)</text>`);
-  parts.push(`<text x="16" y="${MARGIN.top + plotH / 2}" text-anchor="middle" transform="rotate(-90 16 ${MARGIN.top + plotH / 2})">fraction of requests ≤ latency</text>`);
+  for (const q of [0, 0.25, 0.5, 0.75, 0.95, 1])
+    parts.push(
+      `<text x="${MARGIN.left - 6}" y="${round(y(q) + 4)}" text-anchor="end">${q === 0.95 ? "p95" : q.toFixed(2)}</text>`,
+    );
+  for (const t of ticks)
+    parts.push(
+      `<text x="${round(x(t))}" y="${MARGIN.top + plotH + 16}" text-anchor="middle">${escapeXml(tickLabel(t))}</text>`,
+    );
+  parts.push(
+    `<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 10}" text-anchor="middle">latency (log scale)</text>`,
+  );
+  parts.push(
+    `<text x="16" y="${MARGIN.top + plotH / 2}" text-anchor="middle" transform="rotate(-90 16 ${MARGIN.top + plotH / 2})">fraction of requests ≤ latency</text>`,
+  );
   parts.push(`</g>`);
-  parts.push(`<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#333333"/>`);
+  parts.push(
+    `<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#333333"/>`,
+  );
 
   series.forEach((s, i) => {
     const colour = PALETTE[i % PALETTE.length] as string;
@@ -92,7 +111,9 @@ export function renderLatencySvg(series: readonly PlotSeries[], title: string): 
       d += ` L${round(x(sorted[sorted.length - 1] as number))},${round(y(1))}`;
       parts.push(`<path d="${d}" fill="none" stroke="${colour}" stroke-width="2"/>`);
     }
-    parts.push(`<line x1="${WIDTH - MARGIN.right + 14}" y1="${legendY}" x2="${WIDTH - MARGIN.right + 34}" y2="${legendY}" stroke="${colour}" stroke-width="3"/>`);
+    parts.push(
+      `<line x1="${WIDTH - MARGIN.right + 14}" y1="${legendY}" x2="${WIDTH - MARGIN.right + 34}" y2="${legendY}" stroke="${colour}" stroke-width="3"/>`,
+    );
     parts.push(`<text x="${WIDTH - MARGIN.right + 40}" y="${legendY + 4}">${escapeXml(label)}</text>`);
     parts.push(`</g>`);
   });

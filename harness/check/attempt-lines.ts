@@ -129,7 +129,11 @@ export function onSkip(ctx: CheckContext, request: RequestState, line: SkipLine,
     request.openSkips.add(line.model);
     // SPEC §6: every chain model skipped for an open or busy circuit and none could be tried at all (a model
     // that failed and then opened makes the chain exhausted, not all-open; docs/decisions.md).
-    if (request.attempts === request.walkStartAttempts && request.chain.every((model) => request.openSkips.has(model))) enterAllOpen(request);
+    if (
+      request.attempts === request.walkStartAttempts &&
+      request.chain.every((model) => request.openSkips.has(model))
+    )
+      enterAllOpen(request);
   }
 }
 

@@ -95,7 +95,11 @@ export function onPromoted(ctx: CheckContext, request: RequestState, line: Promo
     why = `no attempt on ${line.model} is waiting for its success`;
   else if (line.model === request.chain[0]) why = `${line.model} is already the chain's head`;
   const until = parseIsoMillis(line.until);
-  if (why === undefined && until !== undefined && Math.abs(until - (at.ts + settings.sticky_ms)) > ctx.toleranceMs) {
+  if (
+    why === undefined &&
+    until !== undefined &&
+    Math.abs(until - (at.ts + settings.sticky_ms)) > ctx.toleranceMs
+  ) {
     why = `its until ${line.until} is not ts + sticky_ms (${new Date(at.ts + settings.sticky_ms).toISOString()})`;
   }
   // The oracle follows the spec's expiry, not the engine's claim, so a wrong `until` shows up in later chains.

@@ -1,7 +1,10 @@
 import type { CliIo } from "./io.ts";
 
 /** A CliIo that records what a command printed. */
-export function recordingIo(env: Record<string, string | undefined> = {}, cwd = process.cwd()): CliIo & { out: () => string; err: () => string } {
+export function recordingIo(
+  env: Record<string, string | undefined> = {},
+  cwd = process.cwd(),
+): CliIo & { out: () => string; err: () => string } {
   let out = "";
   let err = "";
   return {

@@ -7,7 +7,6 @@ import { runCommand, type RunDeps } from "./commands/run.ts";
 import { describeThrown } from "../report/describe-thrown.ts";
 import { scrubbingIo } from "./scrubbing-io.ts";
 
-
 /** Services commands need that tests may replace. */
 export interface MainDeps {
   readonly run?: Partial<RunDeps>;
@@ -36,7 +35,8 @@ function parsePositive(value: string): number {
 
 function parseSeed(value: string): number {
   const seed = Number(value);
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new InvalidArgumentError("expected a non-negative integer");
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new InvalidArgumentError("expected a non-negative integer");
   return seed;
 }
 
@@ -68,38 +68,91 @@ export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = 
     .argument("[paths...]", "scenario files or folders (default: the shipped library)")
     .option("--engine <module>", "engine-under-test module (SPEC §10); default: the reference engine")
     .option("--seed <n>", "override every scenario's seed", parseSeed)
-    .option("--tag <tag>", "only scenarios with this tag (repeatable)", (value: string, previous: string[] = []) => [...previous, value])
-    .addOption(new Option("--transport <kind>", "override every scenario's transport").choices(["inproc", "loopback"]))
+    .option(
+      "--tag <tag>",
+      "only scenarios with this tag (repeatable)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .addOption(
+      new Option("--transport <kind>", "override every scenario's transport").choices(["inproc", "loopback"]),
+    )
     .option("--report-dir <dir>", "where the report goes (default: reports/run-<time>)")
-    .option("--jobs <n>", "scenarios at once, each engine in its own worker thread (default: the machine's cores)", parsePositive)
+    .option(
+      "--jobs <n>",
+      "scenarios at once, each engine in its own worker thread (default: the machine's cores)",
+      parsePositive,
+    )
     .option("--scenario-timeout <s>", "real-time bound per scenario, seconds (default 900)", parsePositive)
-    .option("--stall-timeout <s>", "real time an engine may block its worker's event loop, seconds (default 60)", parsePositive)
+    .option(
+      "--stall-timeout <s>",
+      "real time an engine may block its worker's event loop, seconds (default 60)",
+      parsePositive,
+    )
     .option("--engine-memory <mb>", "heap limit of each engine's isolate, MB (default 1024)", parsePositive)
-    .option("--properties <n>", "also run the engine property over n random scenarios (configs × faults × traffic)", parsePositive)
-    .option("--properties-time <s>", "wall-time budget of --properties, runs and shrinking together, seconds (default 300)", parsePositive)
-    .option("--phase-timeout <s>", "real-time bound on loading the engine, on create and on close, seconds (default 30)", parsePositive)
-    .action(async (paths: string[], options: { engine?: string; seed?: number; tag?: string[]; transport?: "inproc" | "loopback"; reportDir?: string; jobs?: number; scenarioTimeout?: number; engineMemory?: number; phaseTimeout?: number; stallTimeout?: number; properties?: number; propertiesTime?: number }) => {
-      const { htmlReport } = await import("../report/html-report.ts");
-      code = await runCommand(
-        {
-          paths,
-          ...(options.engine !== undefined ? { engine: options.engine } : {}),
-          ...(options.seed !== undefined ? { seed: options.seed } : {}),
-          ...(options.tag !== undefined ? { tags: options.tag } : {}),
-          ...(options.transport !== undefined ? { transport: options.transport } : {}),
-          ...(options.reportDir !== undefined ? { reportDir: options.reportDir } : {}),
-          ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
-          ...(options.scenarioTimeout !== undefined ? { scenarioTimeoutMs: options.scenarioTimeout * 1000 } : {}),
-          ...(options.stallTimeout !== undefined ? { stallTimeoutMs: options.stallTimeout * 1000 } : {}),
-          ...(options.engineMemory !== undefined ? { engineMemoryMb: options.engineMemory } : {}),
-          ...(options.phaseTimeout !== undefined ? { phaseTimeoutMs: options.phaseTimeout * 1000 } : {}),
-          ...(options.properties !== undefined ? { properties: options.properties } : {}),
-          ...(options.propertiesTime !== undefined ? { propertiesTimeMs: options.propertiesTime * 1000 } : {}),
+    .option(
+      "--properties <n>",
+      "also run the engine property over n random scenarios (configs × faults × traffic)",
+      parsePositive,
+    )
+    .option(
+      "--properties-time <s>",
+      "wall-time budget of --properties, runs and shrinking together, seconds (default 300)",
+      parsePositive,
+    )
+    .option(
+      "--phase-timeout <s>",
+      "real-time bound on loading the engine, on create and on close, seconds (default 30)",
+      parsePositive,
+    )
+    .action(
+      async (
+        paths: string[],
+        options: {
+          engine?: string;
+          seed?: number;
+          tag?: string[];
+          transport?: "inproc" | "loopback";
+          reportDir?: string;
+          jobs?: number;
+          scenarioTimeout?: number;
+          engineMemory?: number;
+          phaseTimeout?: number;
+          stallTimeout?: number;
+          properties?: number;
+          propertiesTime?: number;
         },
-        scrubbed,
-        { cores: availableParallelism(), extras: [htmlReport], wallNow: () => performance.now() + performance.timeOrigin, ...deps.run },
-      );
-    });
+      ) => {
+        const { htmlReport } = await import("../report/html-report.ts");
+        code = await runCommand(
+          {
+            paths,
+            ...(options.engine !== undefined ? { engine: options.engine } : {}),
+            ...(options.seed !== undefined ? { seed: options.seed } : {}),
+            ...(options.tag !== undefined ? { tags: options.tag } : {}),
+            ...(options.transport !== undefined ? { transport: options.transport } : {}),
+            ...(options.reportDir !== undefined ? { reportDir: options.reportDir } : {}),
+            ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+            ...(options.scenarioTimeout !== undefined
+              ? { scenarioTimeoutMs: options.scenarioTimeout * 1000 }
+              : {}),
+            ...(options.stallTimeout !== undefined ? { stallTimeoutMs: options.stallTimeout * 1000 } : {}),
+            ...(options.engineMemory !== undefined ? { engineMemoryMb: options.engineMemory } : {}),
+            ...(options.phaseTimeout !== undefined ? { phaseTimeoutMs: options.phaseTimeout * 1000 } : {}),
+            ...(options.properties !== undefined ? { properties: options.properties } : {}),
+            ...(options.propertiesTime !== undefined
+              ? { propertiesTimeMs: options.propertiesTime * 1000 }
+              : {}),
+          },
+          scrubbed,
+          {
+            cores: availableParallelism(),
+            extras: [htmlReport],
+            wallNow: () => performance.now() + performance.timeOrigin,
+            ...deps.run,
+          },
+        );
+      },
+    );
 
   program
     .command("check")
@@ -108,37 +161,75 @@ export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = 
     .option("--config <file>", "the opencode.json the engine ran with (default: SPEC defaults)")
     .option("--json", "print the result as JSON")
     .action(async (file: string, options: { config?: string; json?: boolean }) => {
-      code = await checkCommand({ file, ...(options.config !== undefined ? { config: options.config } : {}), ...(options.json ? { json: true } : {}) }, scrubbed);
+      code = await checkCommand(
+        {
+          file,
+          ...(options.config !== undefined ? { config: options.config } : {}),
+          ...(options.json ? { json: true } : {}),
+        },
+        scrubbed,
+      );
     });
 
   program
     .command("replay")
-    .description("turn an audit log into a scenario, replay it against an engine and compare decisions; exit 1 when they diverge")
+    .description(
+      "turn an audit log into a scenario, replay it against an engine and compare decisions; exit 1 when they diverge",
+    )
     .argument("<audit.jsonl>", "the incident's audit log (SPEC §8 or OpenCode-style JSONL, .gz allowed)")
     .option("--config <file>", "the opencode.json the engine ran with (default: inferred from the log)")
     .option("--engine <module>", "engine-under-test module (SPEC §10); default: the reference engine")
     .option("--out <file>", "where the inferred scenario goes (default scenarios/incidents/<id>.yaml)")
     .option("--seed <n>", "the engine's seed for the replay (default 1)", parseSeed)
-    .option("--tolerance <ms>", "allowed difference of times that are not waits, plus --jitter of the larger (default 1000); each wait is judged by the config's bounds", parseSeed)
-    .option("--jitter <ratio>", "allowed difference as a share of the larger time, waits aside (default 0)", parseRatio)
-    .option("--report-dir <dir>", "where the replayed audit and the comparison go (default reports/replay-<id>)")
-    .action(async (file: string, options: { config?: string; engine?: string; out?: string; seed?: number; tolerance?: number; jitter?: number; reportDir?: string }) => {
-      const { DEFAULT_TOLERANCE, replayCommand } = await import("./commands/replay.ts");
-      code = await replayCommand(
-        {
-          file,
-          ...(options.config !== undefined ? { config: options.config } : {}),
-          ...(options.engine !== undefined ? { engine: options.engine } : {}),
-          ...(options.out !== undefined ? { out: options.out } : {}),
-          ...(options.seed !== undefined ? { seed: options.seed } : {}),
-          ...(options.tolerance !== undefined || options.jitter !== undefined
-            ? { tolerance: { ms: options.tolerance ?? DEFAULT_TOLERANCE.ms, ratio: options.jitter ?? DEFAULT_TOLERANCE.ratio } }
-            : {}),
-          ...(options.reportDir !== undefined ? { reportDir: options.reportDir } : {}),
+    .option(
+      "--tolerance <ms>",
+      "allowed difference of times that are not waits, plus --jitter of the larger (default 1000); each wait is judged by the config's bounds",
+      parseSeed,
+    )
+    .option(
+      "--jitter <ratio>",
+      "allowed difference as a share of the larger time, waits aside (default 0)",
+      parseRatio,
+    )
+    .option(
+      "--report-dir <dir>",
+      "where the replayed audit and the comparison go (default reports/replay-<id>)",
+    )
+    .action(
+      async (
+        file: string,
+        options: {
+          config?: string;
+          engine?: string;
+          out?: string;
+          seed?: number;
+          tolerance?: number;
+          jitter?: number;
+          reportDir?: string;
         },
-        scrubbed,
-      );
-    });
+      ) => {
+        const { DEFAULT_TOLERANCE, replayCommand } = await import("./commands/replay.ts");
+        code = await replayCommand(
+          {
+            file,
+            ...(options.config !== undefined ? { config: options.config } : {}),
+            ...(options.engine !== undefined ? { engine: options.engine } : {}),
+            ...(options.out !== undefined ? { out: options.out } : {}),
+            ...(options.seed !== undefined ? { seed: options.seed } : {}),
+            ...(options.tolerance !== undefined || options.jitter !== undefined
+              ? {
+                  tolerance: {
+                    ms: options.tolerance ?? DEFAULT_TOLERANCE.ms,
+                    ratio: options.jitter ?? DEFAULT_TOLERANCE.ratio,
+                  },
+                }
+              : {}),
+            ...(options.reportDir !== undefined ? { reportDir: options.reportDir } : {}),
+          },
+          scrubbed,
+        );
+      },
+    );
 
   program
     .command("serve")
@@ -156,7 +247,10 @@ export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = 
     .description("benchmark decision overhead, failover latency, peers, audit and simulation; gate on ratios")
     .option("--quick", "a smoke-sized run (seconds)")
     .option("--out <dir>", "where the report goes (default reports/bench)")
-    .option("--compare <baseline.json>", "exit 1 when a ratio regressed beyond the threshold versus this report")
+    .option(
+      "--compare <baseline.json>",
+      "exit 1 when a ratio regressed beyond the threshold versus this report",
+    )
     .option("--threshold <percent>", "allowed relative growth of a ratio (default 25)", (v: string) => {
       const n = Number(v);
       if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError("expected a non-negative number");
@@ -177,9 +271,14 @@ export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = 
 
   program
     .command("triage")
-    .description("the runbook as a report: what an audit log says went wrong, with charts and suggested actions")
+    .description(
+      "the runbook as a report: what an audit log says went wrong, with charts and suggested actions",
+    )
     .argument("<audit.jsonl>", "the audit log (SPEC §8 or OpenCode-style JSONL, .gz allowed)")
-    .option("--config <file>", "the opencode.json the engine ran with: actions then name real config paths and values")
+    .option(
+      "--config <file>",
+      "the opencode.json the engine ran with: actions then name real config paths and values",
+    )
     .option("--out <dir>", "where triage.md and triage.html go (default reports/triage-<log name>)")
     .option("--json", "print the findings as JSON")
     .action(async (file: string, options: { config?: string; out?: string; json?: boolean }) => {

@@ -34,7 +34,12 @@ const encoder = new TextEncoder();
  *
  * A pause or hang ends early when `signal` aborts (the client went away) or the body is cancelled.
  */
-export function bodyStream(steps: readonly BodyStep[], clock: Clock, signal: AbortSignal, observer: BodyObserver): ReadableStream<Uint8Array> {
+export function bodyStream(
+  steps: readonly BodyStep[],
+  clock: Clock,
+  signal: AbortSignal,
+  observer: BodyObserver,
+): ReadableStream<Uint8Array> {
   const local = new AbortController();
   const onAbort = (): void => local.abort(signal.reason);
   if (signal.aborted) local.abort(signal.reason);
@@ -86,7 +91,9 @@ export function bodyStream(steps: readonly BodyStep[], clock: Clock, signal: Abo
               return;
             default: {
               const unreachable: never = step;
-              throw new TypeError(`Failed to play a body step: unknown step ${JSON.stringify(unreachable)}. Use a BodyStep.`);
+              throw new TypeError(
+                `Failed to play a body step: unknown step ${JSON.stringify(unreachable)}. Use a BodyStep.`,
+              );
             }
           }
         }

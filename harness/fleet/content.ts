@@ -5,7 +5,8 @@ import type { Random } from "../../src/index.ts";
 export type ContentMode = "canonical" | "faker";
 
 /** The text the canonical mode answers with unless told otherwise. */
-export const DEFAULT_CANONICAL_TEXT = "The quick brown fox jumps over the lazy dog. Pack my box with five dozen liquor jugs.";
+export const DEFAULT_CANONICAL_TEXT =
+  "The quick brown fox jumps over the lazy dog. Pack my box with five dozen liquor jugs.";
 
 /** Makes answer texts. */
 export interface ContentSource {
@@ -17,7 +18,10 @@ export interface ContentSource {
  * A content source. Faker mode reseeds one `Faker` per request from the provider/model stream, so an
  * answer depends only on the fleet seed and how many requests that model has answered before.
  */
-export function createContent(mode: ContentMode, canonicalText: string = DEFAULT_CANONICAL_TEXT): ContentSource {
+export function createContent(
+  mode: ContentMode,
+  canonicalText: string = DEFAULT_CANONICAL_TEXT,
+): ContentSource {
   if (mode === "canonical") return { answer: () => canonicalText };
   const faker = new Faker({ locale: [en] });
   return {

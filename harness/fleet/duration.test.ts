@@ -21,10 +21,13 @@ describe("parseDuration", () => {
     expect(parseDuration(42)).toBe(42);
   });
 
-  it.each(["", "s", "-1s", "5 minutes", "1d", "ms5", "1s-", "NaN"])("rejects %j with a message naming the accepted forms", (text) => {
-    expect(tryParseDuration(text)).toBeUndefined();
-    expect(() => parseDuration(text)).toThrow(/Failed to parse duration: .*250ms, 30s, 5m, 1h/);
-  });
+  it.each(["", "s", "-1s", "5 minutes", "1d", "ms5", "1s-", "NaN"])(
+    "rejects %j with a message naming the accepted forms",
+    (text) => {
+      expect(tryParseDuration(text)).toBeUndefined();
+      expect(() => parseDuration(text)).toThrow(/Failed to parse duration: .*250ms, 30s, 5m, 1h/);
+    },
+  );
 
   it("rejects negative and non-finite numbers", () => {
     expect(() => parseDuration(-1)).toThrow(/Failed to parse duration/);

@@ -28,22 +28,32 @@ export function tryParseDuration(text: string): number | undefined {
 export function parseDuration(text: string | number): number {
   if (typeof text === "number") {
     if (Number.isFinite(text) && text >= 0) return text;
-    throw new RangeError(`Failed to parse duration: ${String(text)} is not a non-negative finite number of milliseconds. Use e.g. 250 or "250ms".`);
+    throw new RangeError(
+      `Failed to parse duration: ${String(text)} is not a non-negative finite number of milliseconds. Use e.g. 250 or "250ms".`,
+    );
   }
   const ms = tryParseDuration(text);
   if (ms === undefined) {
-    throw new RangeError(`Failed to parse duration: "${text}" is not a duration. Write it as a number with a unit (250ms, 30s, 5m, 1h, 1m30s).`);
+    throw new RangeError(
+      `Failed to parse duration: "${text}" is not a duration. Write it as a number with a unit (250ms, 30s, 5m, 1h, 1m30s).`,
+    );
   }
   return ms;
 }
 
 /** The inverse of {@link parseDuration} for whole milliseconds: `0`, `250ms`, `30s`, `1m30s`, `2h0m1s5ms`. */
 export function durationText(ms: number): string {
-  if (!Number.isSafeInteger(ms) || ms < 0) throw new RangeError(`Failed to format a duration: ${ms} is not a whole number of milliseconds ≥ 0.`);
+  if (!Number.isSafeInteger(ms) || ms < 0)
+    throw new RangeError(`Failed to format a duration: ${ms} is not a whole number of milliseconds ≥ 0.`);
   if (ms === 0) return "0ms";
   let text = "";
   let rest = ms;
-  for (const [unit, size] of [["h", 3_600_000], ["m", 60_000], ["s", 1_000], ["ms", 1]] as const) {
+  for (const [unit, size] of [
+    ["h", 3_600_000],
+    ["m", 60_000],
+    ["s", 1_000],
+    ["ms", 1],
+  ] as const) {
     const whole = Math.floor(rest / size);
     rest -= whole * size;
     if (whole > 0) text += `${whole}${unit}`;

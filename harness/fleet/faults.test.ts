@@ -31,19 +31,40 @@ describe("the fault catalogue", () => {
 
   it("fills defaults and turns durations into milliseconds", () => {
     const parsed = parseFaultBindings([
-      { target: "openai", fault: { kind: "stall", duration: "30s" }, when: { from: "1m", until: "1h", times: 2 } },
-      { target: "openai/gpt-4o", fault: { kind: "latency", distribution: { type: "lognormal", median: "250ms", sigma: 0.5 } } },
+      {
+        target: "openai",
+        fault: { kind: "stall", duration: "30s" },
+        when: { from: "1m", until: "1h", times: 2 },
+      },
+      {
+        target: "openai/gpt-4o",
+        fault: { kind: "latency", distribution: { type: "lognormal", median: "250ms", sigma: 0.5 } },
+      },
       { target: "*", fault: { kind: "token_bucket", limit: 10, per: "1m" } },
     ]);
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
-    expect(parsed.bindings[0]).toEqual({ target: "openai", fault: { kind: "stall", duration: 30_000, after_tokens: 0 }, when: { from: 60_000, until: 3_600_000, times: 2 } });
-    expect(parsed.bindings[1]?.fault).toEqual({ kind: "latency", distribution: { type: "lognormal", median: 250, sigma: 0.5 } });
-    expect(parsed.bindings[2]?.fault).toEqual({ kind: "token_bucket", limit: 10, per: 60_000, scope: "model" });
+    expect(parsed.bindings[0]).toEqual({
+      target: "openai",
+      fault: { kind: "stall", duration: 30_000, after_tokens: 0 },
+      when: { from: 60_000, until: 3_600_000, times: 2 },
+    });
+    expect(parsed.bindings[1]?.fault).toEqual({
+      kind: "latency",
+      distribution: { type: "lognormal", median: 250, sigma: 0.5 },
+    });
+    expect(parsed.bindings[2]?.fault).toEqual({
+      kind: "token_bucket",
+      limit: 10,
+      per: 60_000,
+      scope: "model",
+    });
   });
 
   it("rejects an unknown fault name at its path, listing the known ones", () => {
-    const parsed = parseFaultBindings([{ target: "openai", fault: { kind: "http_eror", reason: "rate_limit" } }]);
+    const parsed = parseFaultBindings([
+      { target: "openai", fault: { kind: "http_eror", reason: "rate_limit" } },
+    ]);
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
     expect(parsed.problems[0]?.path).toBe("faults.0.fault.kind");
@@ -56,7 +77,10 @@ describe("the fault catalogue", () => {
     [{ kind: "http_error", reason: "teapot" }, "faults.0.fault.reason"],
     [{ kind: "stall", duration: "forever" }, "faults.0.fault.duration"],
     [{ kind: "html_gateway", status: 500 }, "faults.0.fault.status"],
-    [{ kind: "latency", distribution: { type: "uniform", min: "2s", max: "1s" } }, "faults.0.fault.distribution.max"],
+    [
+      { kind: "latency", distribution: { type: "uniform", min: "2s", max: "1s" } },
+      "faults.0.fault.distribution.max",
+    ],
     [{ kind: "token_bucket", limit: 0, per: "1s" }, "faults.0.fault.limit"],
     [{ kind: "split_frames", max_piece_bytes: 0 }, "faults.0.fault.max_piece_bytes"],
     [{ kind: "dribble", interval: "1s", extra: true }, "faults.0.fault"],
@@ -68,7 +92,13 @@ describe("the fault catalogue", () => {
   });
 
   it("rejects a schedule whose window ends before it starts, and a probability above one", () => {
-    const parsed = parseFaultBindings([{ target: "openai", fault: { kind: "empty_response" }, when: { from: "2m", until: "1m", probability: 1.5 } }]);
+    const parsed = parseFaultBindings([
+      {
+        target: "openai",
+        fault: { kind: "empty_response" },
+        when: { from: "2m", until: "1m", probability: 1.5 },
+      },
+    ]);
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
     expect(formatFaultProblems(parsed.problems)).toMatch(/faults\.0\.when\.probability: .*\n?/);
@@ -76,6 +106,9 @@ describe("the fault catalogue", () => {
   });
 
   it("parses a single fault on its own", () => {
-    expect(FaultSchema.parse({ kind: "content_filter" })).toEqual({ kind: "content_filter", after_tokens: 0 });
+    expect(FaultSchema.parse({ kind: "content_filter" })).toEqual({
+      kind: "content_filter",
+      after_tokens: 0,
+    });
   });
 });

@@ -37,9 +37,18 @@ export type BodyReason = Exclude<HttpReason, "proxy">;
 
 /** A duration: milliseconds, or text such as `250ms`, `30s`, `5m`, `1h`; parsed to milliseconds. */
 export const DurationSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
-  const ms = typeof value === "number" ? (Number.isFinite(value) && value >= 0 ? value : undefined) : tryParseDuration(value);
+  const ms =
+    typeof value === "number"
+      ? Number.isFinite(value) && value >= 0
+        ? value
+        : undefined
+      : tryParseDuration(value);
   if (ms === undefined) {
-    ctx.issues.push({ code: "custom", input: value, message: `Expected a duration such as 250ms, 30s, 5m or 1h (or milliseconds ≥ 0), got ${JSON.stringify(value)}` });
+    ctx.issues.push({
+      code: "custom",
+      input: value,
+      message: `Expected a duration such as 250ms, 30s, 5m or 1h (or milliseconds ≥ 0), got ${JSON.stringify(value)}`,
+    });
     return z.NEVER;
   }
   return ms;
@@ -91,9 +100,15 @@ export const FaultSchema = z.discriminatedUnion("kind", [
     retry_after_in_headers: z.boolean().optional(),
   }),
   /** HTTP 200 whose JSON body is the provider's error body for `reason`. */
-  z.strictObject({ kind: z.literal("error_in_200"), reason: z.enum(BODY_REASONS as [BodyReason, ...BodyReason[]]) }),
+  z.strictObject({
+    kind: z.literal("error_in_200"),
+    reason: z.enum(BODY_REASONS as [BodyReason, ...BodyReason[]]),
+  }),
   /** A Cloudflare HTML gateway page. */
-  z.strictObject({ kind: z.literal("html_gateway"), status: z.union([z.literal(502), z.literal(503), z.literal(504)]).default(502) }),
+  z.strictObject({
+    kind: z.literal("html_gateway"),
+    status: z.union([z.literal(502), z.literal(503), z.literal(504)]).default(502),
+  }),
   /** The provider's in-band stream error frame, as the first frame (0) or after N text tokens. */
   z.strictObject({
     kind: z.literal("stream_error"),
@@ -103,7 +118,11 @@ export const FaultSchema = z.discriminatedUnion("kind", [
   /** The connection dies after N body chunks (frames): no end marker, the body read fails. */
   z.strictObject({ kind: z.literal("stream_cut"), after_chunks: count.default(1) }),
   /** No bytes for `duration` (omitted: until the client gives up), before the first body byte or after N tokens. */
-  z.strictObject({ kind: z.literal("stall"), duration: DurationSchema.optional(), after_tokens: count.default(0) }),
+  z.strictObject({
+    kind: z.literal("stall"),
+    duration: DurationSchema.optional(),
+    after_tokens: count.default(0),
+  }),
   /** The opening frames at once, the first text token after `delay`. */
   z.strictObject({ kind: z.literal("slow_ttft"), delay: DurationSchema }),
   /** `interval` between consecutive body chunks. */
@@ -121,20 +140,35 @@ export const FaultSchema = z.discriminatedUnion("kind", [
   /** The connection closes with no response at all. */
   z.strictObject({ kind: z.literal("empty_response") }),
   /** Bytes that are not HTTP, then close. */
-  z.strictObject({ kind: z.literal("garbage_then_close"), bytes: z.number().int().min(1).max(65_536).default(64) }),
+  z.strictObject({
+    kind: z.literal("garbage_then_close"),
+    bytes: z.number().int().min(1).max(65_536).default(64),
+  }),
   /** Body bytes re-cut at seeded random boundaries, at most `max_piece_bytes` per chunk. */
-  z.strictObject({ kind: z.literal("split_frames"), max_piece_bytes: z.number().int().min(1).max(65_536).default(16) }),
+  z.strictObject({
+    kind: z.literal("split_frames"),
+    max_piece_bytes: z.number().int().min(1).max(65_536).default(16),
+  }),
   /**
    * The provider's content filter. `output` (default for OpenAI, Anthropic, Google): a 200 whose finish is
    * the filter (`content_filter`, `refusal`, `SAFETY`) after N tokens. `prompt` (default for Azure and
    * OpenRouter): the prompt is refused (Azure 400 `content_filter`, OpenRouter 403 moderation, Gemini
    * `promptFeedback.blockReason`; OpenAI and Anthropic have no prompt filter and answer as `output`).
    */
-  z.strictObject({ kind: z.literal("content_filter"), mode: z.enum(["output", "prompt"]).optional(), after_tokens: count.default(0) }),
+  z.strictObject({
+    kind: z.literal("content_filter"),
+    mode: z.enum(["output", "prompt"]).optional(),
+    after_tokens: count.default(0),
+  }),
   /** The provider answers normally. Replay uses it to pin a success among failures that arrive at the same instant. */
   z.strictObject({ kind: z.literal("healthy") }),
   /** A token bucket of `limit` requests per `per`, refilled continuously; an empty bucket answers 429 with Retry-After. */
-  z.strictObject({ kind: z.literal("token_bucket"), limit: z.number().int().min(1), per: positiveDuration, scope: z.enum(["model", "key"]).default("model") }),
+  z.strictObject({
+    kind: z.literal("token_bucket"),
+    limit: z.number().int().min(1),
+    per: positiveDuration,
+    scope: z.enum(["model", "key"]).default("model"),
+  }),
   /** From `at` after the fleet starts (default at once), every request fails authentication. */
   z.strictObject({ kind: z.literal("auth_revoked"), at: DurationSchema.default(0) }),
 ]);
@@ -160,7 +194,10 @@ export const WhenSchema = z
     until: DurationSchema.optional(),
     probability: z.number().min(0).max(1).optional(),
   })
-  .refine((w) => w.from === undefined || w.until === undefined || w.until > w.from, { message: "until must be after from", path: ["until"] });
+  .refine((w) => w.from === undefined || w.until === undefined || w.until > w.from, {
+    message: "until must be after from",
+    path: ["until"],
+  });
 
 /** A validated schedule. */
 export type When = z.output<typeof WhenSchema>;

@@ -28,21 +28,58 @@ export function aiSdkClients(fleet: Fleet): readonly AiSdkClient[] {
   const fetch = fleet.fetch;
   const openaiProvider = createOpenAI({ baseURL: openai.baseURL, apiKey: openai.apiKey, fetch });
   return [
-    { name: "openai-responses", provider: "openai", modelId: "openai/gpt-4o", model: openaiProvider.responses("gpt-4o") },
-    { name: "openai-chat", provider: "openai", modelId: "openai/gpt-4o", model: openaiProvider.chat("gpt-4o") },
-    { name: "anthropic", provider: "anthropic", modelId: "anthropic/claude-haiku-4-5", model: createAnthropic({ baseURL: anthropic.baseURL, apiKey: anthropic.apiKey, fetch })("claude-haiku-4-5") },
-    { name: "google", provider: "google", modelId: "google/gemini-2.5-flash", model: createGoogleGenerativeAI({ baseURL: google.baseURL, apiKey: google.apiKey, fetch })("gemini-2.5-flash") },
+    {
+      name: "openai-responses",
+      provider: "openai",
+      modelId: "openai/gpt-4o",
+      model: openaiProvider.responses("gpt-4o"),
+    },
+    {
+      name: "openai-chat",
+      provider: "openai",
+      modelId: "openai/gpt-4o",
+      model: openaiProvider.chat("gpt-4o"),
+    },
+    {
+      name: "anthropic",
+      provider: "anthropic",
+      modelId: "anthropic/claude-haiku-4-5",
+      model: createAnthropic({ baseURL: anthropic.baseURL, apiKey: anthropic.apiKey, fetch })(
+        "claude-haiku-4-5",
+      ),
+    },
+    {
+      name: "google",
+      provider: "google",
+      modelId: "google/gemini-2.5-flash",
+      model: createGoogleGenerativeAI({ baseURL: google.baseURL, apiKey: google.apiKey, fetch })(
+        "gemini-2.5-flash",
+      ),
+    },
     {
       name: "openrouter",
       provider: "openrouter",
       modelId: "openrouter/openai/gpt-4o",
-      model: createOpenAICompatible({ name: "openrouter", baseURL: openrouter.baseURL, apiKey: openrouter.apiKey, fetch, includeUsage: true }).chatModel("openai/gpt-4o"),
+      model: createOpenAICompatible({
+        name: "openrouter",
+        baseURL: openrouter.baseURL,
+        apiKey: openrouter.apiKey,
+        fetch,
+        includeUsage: true,
+      }).chatModel("openai/gpt-4o"),
     },
     {
       name: "azure",
       provider: "azure",
       modelId: "azure/gpt-4o",
-      model: createOpenAICompatible({ name: "azure", baseURL: azure.baseURL, apiKey: azure.apiKey, headers: { "api-key": azure.apiKey }, fetch, includeUsage: true }).chatModel("gpt-4o"),
+      model: createOpenAICompatible({
+        name: "azure",
+        baseURL: azure.baseURL,
+        apiKey: azure.apiKey,
+        headers: { "api-key": azure.apiKey },
+        fetch,
+        includeUsage: true,
+      }).chatModel("gpt-4o"),
     },
   ];
 }
@@ -66,9 +103,23 @@ export async function observe(model: LanguageModelV3, stream: boolean): Promise<
   if (!stream) {
     try {
       const result = await generateText({ model, prompt: "Say something.", maxRetries: 0 });
-      return { text: result.text, finishReason: result.finishReason, outputTokens: result.usage.outputTokens, headers: result.response.headers ?? {}, error: undefined, errorVia: null };
+      return {
+        text: result.text,
+        finishReason: result.finishReason,
+        outputTokens: result.usage.outputTokens,
+        headers: result.response.headers ?? {},
+        error: undefined,
+        errorVia: null,
+      };
     } catch (error) {
-      return { text: null, finishReason: null, outputTokens: undefined, headers: {}, error, errorVia: "throw" };
+      return {
+        text: null,
+        finishReason: null,
+        outputTokens: undefined,
+        headers: {},
+        error,
+        errorVia: "throw",
+      };
     }
   }
   const result = streamText({ model, prompt: "Say something.", maxRetries: 0, onError: () => undefined });
@@ -106,6 +157,10 @@ export function stainlessFetch(fetch: typeof globalThis.fetch): typeof globalThi
   return async (input, init) => {
     const response = await fetch(input, init);
     if (response.ok) return response;
-    return new Response(await response.arrayBuffer(), { status: response.status, statusText: response.statusText, headers: response.headers });
+    return new Response(await response.arrayBuffer(), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
   };
 }

@@ -16,17 +16,27 @@ afterEach(async () => {
   open = undefined;
 });
 
-async function start(options: Partial<FleetOptions> & { transport: FleetTransport }): Promise<{ fleet: Fleet; clock: ManualClock }> {
+async function start(
+  options: Partial<FleetOptions> & { transport: FleetTransport },
+): Promise<{ fleet: Fleet; clock: ManualClock }> {
   const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock();
   open = await createFleet({ seed: 1, content: "canonical", ...options, clock });
   return { fleet: open, clock };
 }
 
 /** POSTs a chat completion straight to the fleet and reads the raw body. */
-async function rawChat(fleet: Fleet, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<{ status: number; text: string; headers: Headers; chunks: number }> {
+async function rawChat(
+  fleet: Fleet,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string; headers: Headers; chunks: number }> {
   const response = await fleet.fetch(`${fleet.endpoints.openai.baseURL}/chat/completions`, {
     method: "POST",
-    headers: { authorization: `Bearer ${fleet.endpoints.openai.apiKey}`, "content-type": "application/json", ...headers },
+    headers: {
+      authorization: `Bearer ${fleet.endpoints.openai.apiKey}`,
+      "content-type": "application/json",
+      ...headers,
+    },
     body: JSON.stringify(body),
   });
   const reader = response.body!.getReader();
@@ -47,13 +57,32 @@ describe.each(TRANSPORTS)("the fleet's mechanics over %s", (transport) => {
     const { fleet } = await start({ transport });
     const reply = await rawChat(fleet, { model: "gpt-9", messages: [] });
     expect(reply.status).toBe(404);
-    expect(JSON.parse(reply.text)).toEqual({ error: { message: "The model `gpt-9` does not exist or you do not have access to it.", type: "invalid_request_error", param: null, code: "model_not_found" } });
-    expect(fleet.log[0]).toMatchObject({ seq: 1, provider: "openai", model: "openai/gpt-9", status: 404, outcome: "error", fault: null, completed: true });
+    expect(JSON.parse(reply.text)).toEqual({
+      error: {
+        message: "The model `gpt-9` does not exist or you do not have access to it.",
+        type: "invalid_request_error",
+        param: null,
+        code: "model_not_found",
+      },
+    });
+    expect(fleet.log[0]).toMatchObject({
+      seq: 1,
+      provider: "openai",
+      model: "openai/gpt-9",
+      status: 404,
+      outcome: "error",
+      fault: null,
+      completed: true,
+    });
   });
 
   it("answers a wrong key with the provider's auth error", async () => {
     const { fleet } = await start({ transport });
-    const reply = await rawChat(fleet, { model: "gpt-4o", messages: [] }, { authorization: "Bearer sk-wrong" });
+    const reply = await rawChat(
+      fleet,
+      { model: "gpt-4o", messages: [] },
+      { authorization: "Bearer sk-wrong" },
+    );
     expect(reply.status).toBe(401);
     expect(reply.text).toContain("invalid_api_key");
   });
@@ -80,14 +109,20 @@ describe.each(TRANSPORTS)("the fleet's mechanics over %s", (transport) => {
   });
 
   it("re-cuts frames into pieces no longer than asked", async () => {
-    const { fleet } = await start({ transport: "inproc", faults: [{ target: "openai", fault: { kind: "split_frames", max_piece_bytes: 7 } }] });
+    const { fleet } = await start({
+      transport: "inproc",
+      faults: [{ target: "openai", fault: { kind: "split_frames", max_piece_bytes: 7 } }],
+    });
     const whole = await rawChat(fleet, { model: "gpt-4o", messages: [], stream: true });
     expect(whole.chunks).toBeGreaterThanOrEqual(Math.ceil(Buffer.byteLength(whole.text) / 7));
     expect(whole.text.endsWith("data: [DONE]\n\n")).toBe(true);
   });
 
   it("waits for a 429 bucket's Retry-After on the fleet clock, then serves", async () => {
-    const { fleet, clock } = await start({ transport, faults: [{ target: "openai/gpt-4o", fault: { kind: "token_bucket", limit: 1, per: "2s" } }] });
+    const { fleet, clock } = await start({
+      transport,
+      faults: [{ target: "openai/gpt-4o", fault: { kind: "token_bucket", limit: 1, per: "2s" } }],
+    });
     expect((await rawChat(fleet, { model: "gpt-4o", messages: [] })).status).toBe(200);
     const limited = await rawChat(fleet, { model: "gpt-4o", messages: [] });
     expect(limited.status).toBe(429);
@@ -99,7 +134,10 @@ describe.each(TRANSPORTS)("the fleet's mechanics over %s", (transport) => {
   });
 
   it("revokes auth from its time on the fleet clock", async () => {
-    const { fleet, clock } = await start({ transport, faults: [{ target: "openai", fault: { kind: "auth_revoked", at: "30s" } }] });
+    const { fleet, clock } = await start({
+      transport,
+      faults: [{ target: "openai", fault: { kind: "auth_revoked", at: "30s" } }],
+    });
     expect((await rawChat(fleet, { model: "gpt-4o", messages: [] })).status).toBe(200);
     clock.advance(30_000);
     expect((await rawChat(fleet, { model: "gpt-4o", messages: [] })).status).toBe(401);
@@ -123,16 +161,30 @@ describe.each(TRANSPORTS)("the fleet's mechanics over %s", (transport) => {
     // 21 frames (role chunk, 17 tokens, finish, usage, [DONE]) → 20 gaps of 100 ms, plus 250 ms and 30 s.
     expect(clock.now() - startedAt).toBe(250 + 30_000 + 20 * 100);
     expect(performance.now() - wallStart).toBeLessThan(5_000);
-    expect(fleet.log[0]).toMatchObject({ latency_ms: 250, fault: "latency+stall+dribble", outcome: "ok", ended_at: clock.now() });
+    expect(fleet.log[0]).toMatchObject({
+      latency_ms: 250,
+      fault: "latency+stall+dribble",
+      outcome: "ok",
+      ended_at: clock.now(),
+    });
   });
 
   it("holds a stream open until the client gives up when a stall has no end", async () => {
-    const { fleet, clock } = await start({ transport, faults: [{ target: "openai", fault: { kind: "stall", after_tokens: 3 } }] });
+    const { fleet, clock } = await start({
+      transport,
+      faults: [{ target: "openai", fault: { kind: "stall", after_tokens: 3 } }],
+    });
     const client = aiSdkClients(fleet).find((c) => c.name === "openai-chat")!;
     const watchdog = new AbortController();
     const work = (async () => {
       const { streamText } = await import("ai");
-      const result = streamText({ model: client.model, prompt: "hi", maxRetries: 0, abortSignal: watchdog.signal, onError: () => undefined });
+      const result = streamText({
+        model: client.model,
+        prompt: "hi",
+        maxRetries: 0,
+        abortSignal: watchdog.signal,
+        onError: () => undefined,
+      });
       const reading = (async () => {
         let text = "";
         for await (const part of result.fullStream) if (part.type === "text-delta") text += part.text;
@@ -144,20 +196,37 @@ describe.each(TRANSPORTS)("the fleet's mechanics over %s", (transport) => {
     })();
     const text = await runOnVirtualTime(clock, work);
     expect(text).toBe("The quick brown");
-    expect(await runOnVirtualTime(clock, waitFor(() => fleet.log[0]!.outcome !== "pending"))).toBe(true);
+    expect(
+      await runOnVirtualTime(
+        clock,
+        waitFor(() => fleet.log[0]!.outcome !== "pending"),
+      ),
+    ).toBe(true);
     expect(fleet.log[0]).toMatchObject({ outcome: "aborted", completed: false, status: 200 });
   });
 
   it("draws the same faker answers and latencies for the same seed", async () => {
-    const faults = [{ target: "*", fault: { kind: "latency", distribution: { type: "lognormal", median: "200ms", sigma: 1 } } } as const];
+    const faults = [
+      {
+        target: "*",
+        fault: { kind: "latency", distribution: { type: "lognormal", median: "200ms", sigma: 1 } },
+      } as const,
+    ];
     const answers = async (seed: number): Promise<string[]> => {
       const { fleet, clock } = await start({ transport, seed, content: "faker", faults: [...faults] });
       const out: string[] = [];
-      for (let i = 0; i < 3; i++) out.push((await runOnVirtualTime(clock, rawChat(fleet, { model: "gpt-4o", messages: [] }))).text);
+      for (let i = 0; i < 3; i++)
+        out.push((await runOnVirtualTime(clock, rawChat(fleet, { model: "gpt-4o", messages: [] }))).text);
       const latencies = fleet.log.map((e) => e.latency_ms.toFixed(3));
       await fleet.close();
       open = undefined;
-      return [...out.map((o) => (JSON.parse(o) as { choices: { message: { content: string } }[] }).choices[0]!.message.content), ...latencies];
+      return [
+        ...out.map(
+          (o) =>
+            (JSON.parse(o) as { choices: { message: { content: string } }[] }).choices[0]!.message.content,
+        ),
+        ...latencies,
+      ];
     };
     const one = await answers(9);
     expect(await answers(9)).toEqual(one);
@@ -180,18 +249,30 @@ describe("the fleet's guards", () => {
 
   it("allows one in-process fleet at a time", async () => {
     await start({ transport: "inproc" });
-    await expect(createFleet({ clock: new ManualClock(), seed: 1, transport: "inproc" })).rejects.toThrow(FleetOptionsError);
-  });
-
-  it("rejects a fault bound to a model the fleet does not serve, naming the path and the served models", async () => {
-    await expect(createFleet({ clock: new ManualClock(), seed: 1, transport: "loopback", faults: [{ target: "openai/gpt-9", fault: { kind: "empty_response" } }] })).rejects.toThrow(
-      /faults\.0\.target: the fleet does not serve "openai\/gpt-9"; openai serves gpt-4o/,
+    await expect(createFleet({ clock: new ManualClock(), seed: 1, transport: "inproc" })).rejects.toThrow(
+      FleetOptionsError,
     );
   });
 
+  it("rejects a fault bound to a model the fleet does not serve, naming the path and the served models", async () => {
+    await expect(
+      createFleet({
+        clock: new ManualClock(),
+        seed: 1,
+        transport: "loopback",
+        faults: [{ target: "openai/gpt-9", fault: { kind: "empty_response" } }],
+      }),
+    ).rejects.toThrow(/faults\.0\.target: the fleet does not serve "openai\/gpt-9"; openai serves gpt-4o/);
+  });
+
   it("rejects an invalid fault in setFaults with its path and keeps the old faults", async () => {
-    const { fleet } = await start({ transport: "inproc", faults: [{ target: "openai", fault: { kind: "http_error", reason: "server_error" } }] });
-    expect(() => fleet.setFaults([{ target: "openai", fault: { kind: "stall", duration: "soon" } }])).toThrow(/faults\.0\.fault\.duration/);
+    const { fleet } = await start({
+      transport: "inproc",
+      faults: [{ target: "openai", fault: { kind: "http_error", reason: "server_error" } }],
+    });
+    expect(() => fleet.setFaults([{ target: "openai", fault: { kind: "stall", duration: "soon" } }])).toThrow(
+      /faults\.0\.fault\.duration/,
+    );
     expect((await rawChat(fleet, { model: "gpt-4o", messages: [] })).status).toBe(500);
   });
 });

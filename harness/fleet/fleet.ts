@@ -2,7 +2,12 @@ import { getResponse, http, type HttpHandler } from "msw";
 import { setupServer, type SetupServer } from "msw/node";
 import type { Clock } from "../../src/index.ts";
 import { createContent, type ContentMode } from "./content.ts";
-import { formatFaultProblems, parseFaultBindings, type FaultBinding, type FaultBindingInput } from "./faults.ts";
+import {
+  formatFaultProblems,
+  parseFaultBindings,
+  type FaultBinding,
+  type FaultBindingInput,
+} from "./faults.ts";
 import { startLoopbackServer, type LoopbackServer } from "./loopback-server.ts";
 import { PROVIDER_PROFILES } from "./providers/catalog.ts";
 import { FLEET_PROVIDERS, isFleetProvider, type FleetProvider } from "./providers/types.ts";
@@ -69,7 +74,9 @@ const API_OF: Readonly<Record<FleetProvider, FleetEndpoint["api"]>> = {
  * The one valid API key per provider. Fixed, so a judge can check that no audit line carries one (SPEC §8:
  * the log never holds a credential) without asking the fleet the engine talked to.
  */
-export const FLEET_API_KEYS: Readonly<Record<FleetProvider, string>> = Object.fromEntries(FLEET_PROVIDERS.map((p) => [p, `fleet-${p}-key`])) as Record<FleetProvider, string>;
+export const FLEET_API_KEYS: Readonly<Record<FleetProvider, string>> = Object.fromEntries(
+  FLEET_PROVIDERS.map((p) => [p, `fleet-${p}-key`]),
+) as Record<FleetProvider, string>;
 
 // msw patches the process-wide fetch; two in-process fleets at once would fight over it.
 let inprocActive = false;
@@ -89,12 +96,15 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
   const log: MutableLogEntry[] = [];
   const keys = FLEET_API_KEYS;
   let loopbackOrigin = "";
-  const locate = (url: URL): Location | undefined => (options.transport === "inproc" ? locateInproc(url) : locateLoopback(url, loopbackOrigin));
+  const locate = (url: URL): Location | undefined =>
+    options.transport === "inproc" ? locateInproc(url) : locateLoopback(url, loopbackOrigin);
   const router = createRouter({
     clock: options.clock,
     seed: options.seed,
     content: createContent(options.content ?? "faker", options.canonicalText),
-    models: Object.fromEntries(FLEET_PROVIDERS.map((p): [FleetProvider, ReadonlySet<string>] => [p, new Set(models[p])])) as Record<FleetProvider, ReadonlySet<string>>,
+    models: Object.fromEntries(
+      FLEET_PROVIDERS.map((p): [FleetProvider, ReadonlySet<string>] => [p, new Set(models[p])]),
+    ) as Record<FleetProvider, ReadonlySet<string>>,
     keys,
     schedule: () => schedule,
     locate,
@@ -102,7 +112,8 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
   });
   const handler: HttpHandler = http.all(
     ({ request }) => router.owns(request.url),
-    async ({ request }) => respond(await router.handle(request), options.transport, options.clock, request.signal),
+    async ({ request }) =>
+      respond(await router.handle(request), options.transport, options.clock, request.signal),
   );
 
   const common = {
@@ -116,7 +127,9 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
 
   if (options.transport === "inproc") {
     if (inprocActive) {
-      throw new FleetOptionsError("Failed to create the fleet: an in-process fleet is already listening in this process. Close it first, or use transport \"loopback\".");
+      throw new FleetOptionsError(
+        'Failed to create the fleet: an in-process fleet is already listening in this process. Close it first, or use transport "loopback".',
+      );
     }
     inprocActive = true;
     const server: SetupServer = setupServer(handler);
@@ -149,7 +162,11 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
       const url = input instanceof Request ? input.url : String(input);
       if (!url.startsWith(`${server.origin}/`)) {
         options.onStrayRequest?.(url);
-        return Promise.reject(new TypeError(`Failed to fetch ${url}: the loopback fleet only serves ${server.origin}. Use the fleet's endpoints.`));
+        return Promise.reject(
+          new TypeError(
+            `Failed to fetch ${url}: the loopback fleet only serves ${server.origin}. Use the fleet's endpoints.`,
+          ),
+        );
       }
       return realFetch(input, init);
     },
@@ -157,9 +174,15 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
   };
 }
 
-function endpointsFor(originOf: (p: FleetProvider) => string, keys: Record<FleetProvider, string>): Record<FleetProvider, FleetEndpoint> {
+function endpointsFor(
+  originOf: (p: FleetProvider) => string,
+  keys: Record<FleetProvider, string>,
+): Record<FleetProvider, FleetEndpoint> {
   return Object.fromEntries(
-    FLEET_PROVIDERS.map((p) => [p, { baseURL: `${originOf(p)}${PROVIDER_PROFILES[p].basePath}`, apiKey: keys[p], api: API_OF[p] }]),
+    FLEET_PROVIDERS.map((p) => [
+      p,
+      { baseURL: `${originOf(p)}${PROVIDER_PROFILES[p].basePath}`, apiKey: keys[p], api: API_OF[p] },
+    ]),
   ) as Record<FleetProvider, FleetEndpoint>;
 }
 
@@ -179,14 +202,21 @@ function locateLoopback(url: URL, origin: string): Location | undefined {
 }
 
 function servedModels(custom: FleetOptions["models"]): Record<FleetProvider, readonly string[]> {
-  return Object.fromEntries(FLEET_PROVIDERS.map((p) => [p, custom?.[p] ?? PROVIDER_PROFILES[p].defaultModels])) as Record<FleetProvider, readonly string[]>;
+  return Object.fromEntries(
+    FLEET_PROVIDERS.map((p) => [p, custom?.[p] ?? PROVIDER_PROFILES[p].defaultModels]),
+  ) as Record<FleetProvider, readonly string[]>;
 }
 
 /** Validates bindings and their targets: `*`, a provider the fleet serves, or a model id it serves. */
-function validateBindings(input: readonly FaultBindingInput[], models: Record<FleetProvider, readonly string[]>): readonly FaultBinding[] {
+function validateBindings(
+  input: readonly FaultBindingInput[],
+  models: Record<FleetProvider, readonly string[]>,
+): readonly FaultBinding[] {
   const parsed = parseFaultBindings(input);
   if (!parsed.ok) {
-    throw new FleetOptionsError(`Failed to create the fleet: the faults are invalid.\n${formatFaultProblems(parsed.problems)}\nFix the fields named above (see FAULT_KINDS and FaultBindingSchema).`);
+    throw new FleetOptionsError(
+      `Failed to create the fleet: the faults are invalid.\n${formatFaultProblems(parsed.problems)}\nFix the fields named above (see FAULT_KINDS and FaultBindingSchema).`,
+    );
   }
   const problems: string[] = [];
   parsed.bindings.forEach((binding, i) => {
@@ -195,13 +225,19 @@ function validateBindings(input: readonly FaultBindingInput[], models: Record<Fl
     const slash = target.indexOf("/");
     const provider = slash > 0 ? target.slice(0, slash) : target;
     if (!isFleetProvider(provider)) {
-      problems.push(`faults.${i}.target: "${target}" names no fleet provider; expected "*", one of ${FLEET_PROVIDERS.join(", ")}, or provider/model`);
+      problems.push(
+        `faults.${i}.target: "${target}" names no fleet provider; expected "*", one of ${FLEET_PROVIDERS.join(", ")}, or provider/model`,
+      );
     } else if (!models[provider].includes(target.slice(slash + 1))) {
-      problems.push(`faults.${i}.target: the fleet does not serve "${target}"; ${provider} serves ${models[provider].join(", ")}`);
+      problems.push(
+        `faults.${i}.target: the fleet does not serve "${target}"; ${provider} serves ${models[provider].join(", ")}`,
+      );
     }
   });
   if (problems.length > 0) {
-    throw new FleetOptionsError(`Failed to create the fleet: a fault targets something the fleet does not serve.\n${problems.join("\n")}\nBind faults to a served model, a provider, or "*".`);
+    throw new FleetOptionsError(
+      `Failed to create the fleet: a fault targets something the fleet does not serve.\n${problems.join("\n")}\nBind faults to a served model, a provider, or "*".`,
+    );
   }
   return parsed.bindings;
 }

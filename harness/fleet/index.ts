@@ -19,7 +19,18 @@ export {
   parseFaultBindings,
   formatFaultProblems,
 } from "./faults.ts";
-export type { Fault, FaultInput, FaultKind, FaultBinding, FaultBindingInput, When, HttpReason, BodyReason, FaultProblem, ParseFaultsResult } from "./faults.ts";
+export type {
+  Fault,
+  FaultInput,
+  FaultKind,
+  FaultBinding,
+  FaultBindingInput,
+  When,
+  HttpReason,
+  BodyReason,
+  FaultProblem,
+  ParseFaultsResult,
+} from "./faults.ts";
 export { parseDuration, tryParseDuration } from "./duration.ts";
 
 export { FLEET_PROVIDERS, isFleetProvider } from "./providers/types.ts";

@@ -16,7 +16,12 @@ export type EndOutcome = "ok" | "error" | "content_filter" | "incomplete" | "mal
 
 /** The fleet's answer to one request, as data; the transports turn it into bytes. */
 export type Reply =
-  | { readonly kind: "network"; readonly action: NetworkAction; readonly delayMs: number; readonly garbageBytes: number }
+  | {
+      readonly kind: "network";
+      readonly action: NetworkAction;
+      readonly delayMs: number;
+      readonly garbageBytes: number;
+    }
   | {
       readonly kind: "http";
       readonly status: number;
@@ -69,7 +74,11 @@ export function planReply(input: PlanInput): Reply {
   for (const { fault } of input.selection.shapers) {
     switch (fault.kind) {
       case "stall":
-        addPause(body, fault.after_tokens === 0 ? 0 : body.tokenAt(fault.after_tokens), fault.duration === undefined ? { type: "hang" } : { type: "sleep", ms: fault.duration });
+        addPause(
+          body,
+          fault.after_tokens === 0 ? 0 : body.tokenAt(fault.after_tokens),
+          fault.duration === undefined ? { type: "hang" } : { type: "sleep", ms: fault.duration },
+        );
         break;
       case "slow_ttft":
         if (input.stream) addPause(body, body.firstToken, { type: "sleep", ms: fault.delay });
@@ -102,14 +111,21 @@ export function planReply(input: PlanInput): Reply {
         break;
       default: {
         const unreachable: never = fault;
-        throw new TypeError(`Failed to shape a reply: unknown fault ${JSON.stringify(unreachable)}. Use a kind from FAULT_KINDS.`);
+        throw new TypeError(
+          `Failed to shape a reply: unknown fault ${JSON.stringify(unreachable)}. Use a kind from FAULT_KINDS.`,
+        );
       }
     }
   }
   if (dribbleMs > 0 && !input.stream) spreadBody(body, 8);
   let steps = toSteps(body, dribbleMs);
   if (splitMax > 0) steps = resplit(steps, splitMax, input.random);
-  const ttft = input.stream ? 0 : input.selection.shapers.reduce((sum, { fault }) => sum + (fault.kind === "slow_ttft" ? fault.delay : 0), 0);
+  const ttft = input.stream
+    ? 0
+    : input.selection.shapers.reduce(
+        (sum, { fault }) => sum + (fault.kind === "slow_ttft" ? fault.delay : 0),
+        0,
+      );
   return { ...base.head, kind: "http", steps, delayMs: latencyOf(input) + ttft };
 }
 
@@ -119,7 +135,11 @@ interface HttpBase {
   readonly body: Body;
 }
 
-type NetworkBase = { readonly kind: "network"; readonly action: NetworkAction; readonly garbageBytes: number };
+type NetworkBase = {
+  readonly kind: "network";
+  readonly action: NetworkAction;
+  readonly garbageBytes: number;
+};
 
 function decide(input: PlanInput): HttpBase | NetworkBase {
   const { ctx, profile, stream } = input;
@@ -129,24 +149,48 @@ function decide(input: PlanInput): HttpBase | NetworkBase {
   const params = errorParams(ctx);
   switch (fault.kind) {
     case "http_error":
-      return errorBase(input, profile.errorResponse(fault.reason, {
-        ...params,
-        ...(fault.status === undefined ? {} : { status: fault.status }),
-        ...(fault.retry_after === undefined ? {} : { retryAfterS: fault.retry_after }),
-        ...(fault.retry_after_ms === undefined ? {} : { retryAfterMs: fault.retry_after_ms }),
-        ...(fault.retry_after_date === undefined ? {} : { retryAfterAtMs: ctx.nowMs + fault.retry_after_date }),
-        ...(fault.body === undefined ? {} : { body: fault.body }),
-        ...(fault.retry_after_in_body === undefined ? {} : { retryAfterInBody: fault.retry_after_in_body }),
-        ...(fault.retry_after_in_headers === undefined ? {} : { retryAfterInHeaders: fault.retry_after_in_headers }),
-      }), fault.reason === "content_filter" ? "content_filter" : "error");
+      return errorBase(
+        input,
+        profile.errorResponse(fault.reason, {
+          ...params,
+          ...(fault.status === undefined ? {} : { status: fault.status }),
+          ...(fault.retry_after === undefined ? {} : { retryAfterS: fault.retry_after }),
+          ...(fault.retry_after_ms === undefined ? {} : { retryAfterMs: fault.retry_after_ms }),
+          ...(fault.retry_after_date === undefined
+            ? {}
+            : { retryAfterAtMs: ctx.nowMs + fault.retry_after_date }),
+          ...(fault.body === undefined ? {} : { body: fault.body }),
+          ...(fault.retry_after_in_body === undefined ? {} : { retryAfterInBody: fault.retry_after_in_body }),
+          ...(fault.retry_after_in_headers === undefined
+            ? {}
+            : { retryAfterInHeaders: fault.retry_after_in_headers }),
+        }),
+        fault.reason === "content_filter" ? "content_filter" : "error",
+      );
     case "token_bucket":
-      return errorBase(input, bucketResponse(input, primary.bucket ?? { limit: fault.limit, retryAfterMs: fault.per }), "error");
+      return errorBase(
+        input,
+        bucketResponse(input, primary.bucket ?? { limit: fault.limit, retryAfterMs: fault.per }),
+        "error",
+      );
     case "auth_revoked":
       return errorBase(input, profile.errorResponse("auth", params), "error");
     case "error_in_200": {
       const error = profile.errorObject(fault.reason, params);
-      const envelope = profile.name === "anthropic" ? { type: "error", error: error.error, request_id: ctx.requestId } : { error: error.error };
-      return errorBase(input, { status: 200, statusText: "OK", headers: { ...profile.headers(ctx.requestId), "content-type": "application/json" }, body: JSON.stringify(envelope) }, "error");
+      const envelope =
+        profile.name === "anthropic"
+          ? { type: "error", error: error.error, request_id: ctx.requestId }
+          : { error: error.error };
+      return errorBase(
+        input,
+        {
+          status: 200,
+          statusText: "OK",
+          headers: { ...profile.headers(ctx.requestId), "content-type": "application/json" },
+          body: JSON.stringify(envelope),
+        },
+        "error",
+      );
     }
     case "html_gateway": {
       const page = cloudflarePage(fault.status, ctx);
@@ -158,7 +202,14 @@ function decide(input: PlanInput): HttpBase | NetworkBase {
       const script = input.wire.stream(ctx, "stop");
       const error = profile.errorObject(fault.reason, params);
       const frames = tokens === 0 ? [] : [...script.head, ...script.tokens.slice(0, tokens)];
-      return streamBase(input, frames, tokens === 0 ? 0 : script.head.length, [...input.wire.errorFrames(ctx, error, tokens > 0)], "end", "error");
+      return streamBase(
+        input,
+        frames,
+        tokens === 0 ? 0 : script.head.length,
+        [...input.wire.errorFrames(ctx, error, tokens > 0)],
+        "end",
+        "error",
+      );
     }
     case "stream_cut": {
       if (!stream) return halfBody(input, "cut", "ok");
@@ -178,14 +229,22 @@ function decide(input: PlanInput): HttpBase | NetworkBase {
       if (!stream) return halfBody(input, "end", "incomplete");
       const script = input.wire.stream(ctx, "stop");
       const tokens = Math.min(fault.after_tokens ?? script.tokens.length, script.tokens.length);
-      return streamBase(input, [...script.head, ...script.tokens.slice(0, tokens)], script.head.length, [], "end", "incomplete");
+      return streamBase(
+        input,
+        [...script.head, ...script.tokens.slice(0, tokens)],
+        script.head.length,
+        [],
+        "end",
+        "incomplete",
+      );
     }
     case "content_filter": {
       const mode = fault.mode ?? profile.defaultFilterMode;
       if (mode === "prompt" && (profile.name === "azure" || profile.name === "openrouter")) {
         return errorBase(input, profile.errorResponse("content_filter", params), "content_filter");
       }
-      if (mode === "prompt" && profile.name === "google") return success(input, "blocked_prompt", 0, "content_filter");
+      if (mode === "prompt" && profile.name === "google")
+        return success(input, "blocked_prompt", 0, "content_filter");
       return success(input, "content_filter", mode === "prompt" ? 0 : fault.after_tokens, "content_filter");
     }
     case "connection_refused":
@@ -207,7 +266,9 @@ function decide(input: PlanInput): HttpBase | NetworkBase {
       return success(input, "stop", ctx.tokens.length);
     default: {
       const unreachable: never = fault;
-      throw new TypeError(`Failed to plan a reply: unknown fault ${JSON.stringify(unreachable)}. Use a kind from FAULT_KINDS.`);
+      throw new TypeError(
+        `Failed to plan a reply: unknown fault ${JSON.stringify(unreachable)}. Use a kind from FAULT_KINDS.`,
+      );
     }
   }
 }
@@ -221,31 +282,89 @@ function success(input: PlanInput, finish: Finish, tokens: number, outcome: EndO
   const ctx = { ...input.ctx, tokens: input.ctx.tokens.slice(0, tokens) };
   const headers = { ...input.profile.successHeaders(ctx.requestId, ctx.nowMs) };
   if (!input.stream) {
-    const contentType = input.profile.name === "google" ? "application/json; charset=UTF-8" : "application/json";
-    return httpBase(input, 200, { ...headers, "content-type": contentType }, bodyOf([JSON.stringify(input.wire.success(ctx, finish))], 0, () => 0, "end"), outcome);
+    const contentType =
+      input.profile.name === "google" ? "application/json; charset=UTF-8" : "application/json";
+    return httpBase(
+      input,
+      200,
+      { ...headers, "content-type": contentType },
+      bodyOf([JSON.stringify(input.wire.success(ctx, finish))], 0, () => 0, "end"),
+      outcome,
+    );
   }
   const script = input.wire.stream(ctx, finish);
-  return streamBase({ ...input, ctx }, [...script.head, ...script.tokens], script.head.length, [...script.tail], "end", outcome, headers);
+  return streamBase(
+    { ...input, ctx },
+    [...script.head, ...script.tokens],
+    script.head.length,
+    [...script.tail],
+    "end",
+    outcome,
+    headers,
+  );
 }
 
-function streamBase(input: PlanInput, frames: string[], firstToken: number, after: string[], terminal: Terminal, outcome: EndOutcome, extra: Record<string, string> = {}): HttpBase {
-  const headers = { ...extra, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" };
+function streamBase(
+  input: PlanInput,
+  frames: string[],
+  firstToken: number,
+  after: string[],
+  terminal: Terminal,
+  outcome: EndOutcome,
+  extra: Record<string, string> = {},
+): HttpBase {
+  const headers = {
+    ...extra,
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-cache",
+    connection: "keep-alive",
+  };
   const tokenAt = (n: number): number => Math.min(firstToken + n, frames.length);
-  return httpBase(input, 200, headers, bodyOf([...frames, ...after], Math.min(firstToken, frames.length), tokenAt, terminal), outcome);
+  return httpBase(
+    input,
+    200,
+    headers,
+    bodyOf([...frames, ...after], Math.min(firstToken, frames.length), tokenAt, terminal),
+    outcome,
+  );
 }
 
 function errorBase(input: PlanInput, response: WireResponse, outcome: EndOutcome): HttpBase {
   return {
     kind: "http",
-    head: { status: response.status, statusText: response.statusText, headers: { ...input.profile.headers(input.ctx.requestId), ...response.headers, "x-fleet-request-id": input.ctx.requestId }, outcome },
+    head: {
+      status: response.status,
+      statusText: response.statusText,
+      headers: {
+        ...input.profile.headers(input.ctx.requestId),
+        ...response.headers,
+        "x-fleet-request-id": input.ctx.requestId,
+      },
+      outcome,
+    },
     body: bodyOf([response.body], 0, () => 0, "end"),
   };
 }
 
-function httpBase(input: PlanInput, status: number, headers: Record<string, string>, body: Body, outcome: EndOutcome): HttpBase {
+function httpBase(
+  input: PlanInput,
+  status: number,
+  headers: Record<string, string>,
+  body: Body,
+  outcome: EndOutcome,
+): HttpBase {
   return {
     kind: "http",
-    head: { status, statusText: statusText(status), headers: { ...input.profile.headers(input.ctx.requestId), ...headers, "x-fleet-request-id": input.ctx.requestId }, outcome },
+    head: {
+      status,
+      statusText: statusText(status),
+      headers: {
+        ...input.profile.headers(input.ctx.requestId),
+        ...headers,
+        "x-fleet-request-id": input.ctx.requestId,
+      },
+      outcome,
+    },
     body,
   };
 }
@@ -254,10 +373,19 @@ function httpBase(input: PlanInput, status: number, headers: Record<string, stri
 function halfBody(input: PlanInput, terminal: Terminal, outcome: EndOutcome): HttpBase {
   const whole = success(input, "stop", input.ctx.tokens.length);
   const text = whole.body.frames.join("");
-  return { ...whole, head: { ...whole.head, outcome }, body: bodyOf([text.slice(0, Math.floor(text.length / 2))], 0, () => 0, terminal) };
+  return {
+    ...whole,
+    head: { ...whole.head, outcome },
+    body: bodyOf([text.slice(0, Math.floor(text.length / 2))], 0, () => 0, terminal),
+  };
 }
 
-function bodyOf(frames: string[], firstToken: number, tokenAt: (n: number) => number, terminal: Terminal): Body {
+function bodyOf(
+  frames: string[],
+  firstToken: number,
+  tokenAt: (n: number) => number,
+  terminal: Terminal,
+): Body {
   return { frames, pauses: new Map(), firstToken, tokenAt, terminal };
 }
 
@@ -298,14 +426,15 @@ function resplit(steps: readonly BodyStep[], max: number, random: Random): BodyS
     if (run.length === 0) return;
     const bytes = Buffer.concat(run);
     run = [];
-    for (let at = 0; at < bytes.length; ) {
+    for (let at = 0; at < bytes.length;) {
       const size = 1 + Math.floor(random.next() * max);
       out.push({ type: "chunk", data: new Uint8Array(bytes.subarray(at, at + size)) });
       at += size;
     }
   };
   for (const step of steps) {
-    if (step.type === "chunk") run.push(typeof step.data === "string" ? Buffer.from(step.data, "utf8") : Buffer.from(step.data));
+    if (step.type === "chunk")
+      run.push(typeof step.data === "string" ? Buffer.from(step.data, "utf8") : Buffer.from(step.data));
     else {
       flush();
       out.push(step);
@@ -318,14 +447,26 @@ function resplit(steps: readonly BodyStep[], max: number, random: Random): BodyS
 /** The 429 of an empty token bucket, with Retry-After and the provider's rate-limit headers. */
 function bucketResponse(input: PlanInput, bucket: BucketVerdict): WireResponse {
   const { ctx, profile } = input;
-  const response = profile.errorResponse("rate_limit", { ...errorParams(ctx), retryAfterMs: bucket.retryAfterMs, retryAfterS: Math.ceil(bucket.retryAfterMs / 1000) });
+  const response = profile.errorResponse("rate_limit", {
+    ...errorParams(ctx),
+    retryAfterMs: bucket.retryAfterMs,
+    retryAfterS: Math.ceil(bucket.retryAfterMs / 1000),
+  });
   const reset = ctx.nowMs + bucket.retryAfterMs;
   const limits: Record<string, string> =
     profile.name === "anthropic"
-      ? { "anthropic-ratelimit-requests-limit": String(bucket.limit), "anthropic-ratelimit-requests-remaining": "0", "anthropic-ratelimit-requests-reset": new Date(reset).toISOString() }
+      ? {
+          "anthropic-ratelimit-requests-limit": String(bucket.limit),
+          "anthropic-ratelimit-requests-remaining": "0",
+          "anthropic-ratelimit-requests-reset": new Date(reset).toISOString(),
+        }
       : profile.name === "google"
         ? {}
-        : { "x-ratelimit-limit-requests": String(bucket.limit), "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": goDuration(bucket.retryAfterMs) };
+        : {
+            "x-ratelimit-limit-requests": String(bucket.limit),
+            "x-ratelimit-remaining-requests": "0",
+            "x-ratelimit-reset-requests": goDuration(bucket.retryAfterMs),
+          };
   return { ...response, headers: { ...response.headers, ...limits } };
 }
 
@@ -335,7 +476,8 @@ function bucketResponse(input: PlanInput, bucket: BucketVerdict): WireResponse {
  */
 function latencyOf(input: PlanInput): number {
   let total = 0;
-  for (const { fault } of input.selection.shapers) if (fault.kind === "latency") total += drawLatency(fault.distribution, input.random);
+  for (const { fault } of input.selection.shapers)
+    if (fault.kind === "latency") total += drawLatency(fault.distribution, input.random);
   return Math.round(total);
 }
 
@@ -360,7 +502,9 @@ export function drawLatency(distribution: Distribution, random: Random): number 
     }
     default: {
       const unreachable: never = distribution;
-      throw new TypeError(`Failed to draw a latency: unknown distribution ${JSON.stringify(unreachable)}. Use fixed, uniform, lognormal or sequence.`);
+      throw new TypeError(
+        `Failed to draw a latency: unknown distribution ${JSON.stringify(unreachable)}. Use fixed, uniform, lognormal or sequence.`,
+      );
     }
   }
 }

@@ -13,7 +13,16 @@ import type { FleetProvider, WireApi } from "./providers/types.ts";
  * - `malformed`: the body carried an unparseable frame or truncated JSON;
  * - `aborted`: the client went away before the body was complete.
  */
-export type FleetOutcome = "pending" | "ok" | "error" | "content_filter" | "network_error" | "cut" | "incomplete" | "malformed" | "aborted";
+export type FleetOutcome =
+  | "pending"
+  | "ok"
+  | "error"
+  | "content_filter"
+  | "network_error"
+  | "cut"
+  | "incomplete"
+  | "malformed"
+  | "aborted";
 
 /**
  * One request as the fleet saw it: the provider-side log that the oracle checks the engine's audit against

@@ -19,7 +19,12 @@ export const GARBAGE_BYTES_HEADER = "x-fleet-internal-garbage";
  * failure is `Response.error()` in process (fetch rejects with "Failed to fetch"); on loopback it is a
  * marked response the adapter turns into a real socket fault.
  */
-export async function respond(routed: Routed, transport: FleetTransport, clock: Clock, signal: AbortSignal): Promise<Response> {
+export async function respond(
+  routed: Routed,
+  transport: FleetTransport,
+  clock: Clock,
+  signal: AbortSignal,
+): Promise<Response> {
   const { reply, entry } = routed;
   entry.latency_ms = reply.delayMs;
   const finish = (outcome: typeof entry.outcome): void => {
@@ -37,7 +42,10 @@ export async function respond(routed: Routed, transport: FleetTransport, clock: 
   if (reply.kind === "network") {
     finish("network_error");
     if (transport === "inproc") return Response.error();
-    return new Response(null, { status: 500, headers: { [SOCKET_FAULT_HEADER]: reply.action, [GARBAGE_BYTES_HEADER]: String(reply.garbageBytes) } });
+    return new Response(null, {
+      status: 500,
+      headers: { [SOCKET_FAULT_HEADER]: reply.action, [GARBAGE_BYTES_HEADER]: String(reply.garbageBytes) },
+    });
   }
   entry.status = reply.status;
   const body = bodyStream(reply.steps, clock, signal, {

@@ -119,10 +119,31 @@ export function createRouter(deps: RouterDeps): FleetRouter {
       deps.record(entry);
 
       const wire = WIRES[route?.api ?? "openai-chat"];
-      const baseCtx: ReplyContext = { provider, api: route?.api ?? "openai-chat", model, requestId: entry.id, nowMs, tokens: [], promptTokens: estimateTokens(bodyText) };
+      const baseCtx: ReplyContext = {
+        provider,
+        api: route?.api ?? "openai-chat",
+        model,
+        requestId: entry.id,
+        nowMs,
+        tokens: [],
+        promptTokens: estimateTokens(bodyText),
+      };
       const plain = (reason: HttpReason, status?: number): Routed => {
-        const selection: Selection = { shapers: [], primary: { name: "", fault: { kind: "http_error", reason, ...(status === undefined ? {} : { status }) } } };
-        const reply = planReply({ profile, wire, ctx: baseCtx, stream, selection, random: streamFor(`fleet/${modelId}/shape`) });
+        const selection: Selection = {
+          shapers: [],
+          primary: {
+            name: "",
+            fault: { kind: "http_error", reason, ...(status === undefined ? {} : { status }) },
+          },
+        };
+        const reply = planReply({
+          profile,
+          wire,
+          ctx: baseCtx,
+          stream,
+          selection,
+          random: streamFor(`fleet/${modelId}/shape`),
+        });
         // No fault was scheduled: the provider's own check answered. A path it does not serve is a 404 that
         // SPEC §3 would read as model_not_found, so that one claims no reason.
         entry.reason = status === 404 ? null : reason;
@@ -136,11 +157,21 @@ export function createRouter(deps: RouterDeps): FleetRouter {
       if (!deps.models[provider].has(model)) return plain("model_not_found");
 
       const selection = deps.schedule().select({ provider, modelId, apiKey: deps.keys[provider], nowMs });
-      const names = [...selection.shapers.map((s) => s.name), ...(selection.primary === null ? [] : [selection.primary.name])];
+      const names = [
+        ...selection.shapers.map((s) => s.name),
+        ...(selection.primary === null ? [] : [selection.primary.name]),
+      ];
       entry.fault = names.length === 0 ? null : names.join("+");
       const text = deps.content.answer(streamFor(`fleet/${modelId}`));
       const ctx: ReplyContext = { ...baseCtx, tokens: tokenize(text) };
-      const reply = planReply({ profile, wire, ctx, stream, selection, random: streamFor(`fleet/${modelId}/shape`) });
+      const reply = planReply({
+        profile,
+        wire,
+        ctx,
+        stream,
+        selection,
+        random: streamFor(`fleet/${modelId}/shape`),
+      });
       entry.fault_kind = selection.primary?.fault.kind ?? null;
       entry.reason = injectedReason(selection.primary?.fault ?? null);
       entry.retry_after = retryAfterSent(reply);

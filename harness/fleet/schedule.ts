@@ -123,7 +123,11 @@ export class FaultSchedule {
    * Continuous-refill token bucket: `limit` tokens, refilled at `limit / per` per millisecond. Returns null
    * when a token was taken (the request passes), else when the next whole token arrives.
    */
-  #take(fault: Extract<Fault, { kind: "token_bucket" }>, index: number, request: ScheduleRequest): BucketVerdict | null {
+  #take(
+    fault: Extract<Fault, { kind: "token_bucket" }>,
+    index: number,
+    request: ScheduleRequest,
+  ): BucketVerdict | null {
     const key = `${index}|${fault.scope === "model" ? request.modelId : request.apiKey}`;
     const rate = fault.limit / fault.per;
     const bucket = this.#buckets.get(key) ?? { tokens: fault.limit, last: request.nowMs };

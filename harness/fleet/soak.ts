@@ -37,7 +37,12 @@ export interface SoakReport {
  */
 export async function soakFleet(options: SoakOptions): Promise<SoakReport> {
   const gc = (globalThis as { gc?: () => void }).gc;
-  const fleet = await createFleet({ clock: options.clock ?? new ManualClock(), seed: options.seed ?? 1, transport: options.transport, faults: options.faults ?? [] });
+  const fleet = await createFleet({
+    clock: options.clock ?? new ManualClock(),
+    seed: options.seed ?? 1,
+    transport: options.transport,
+    faults: options.faults ?? [],
+  });
   const statuses: Record<string, number> = {};
   const url = `${fleet.endpoints.openai.baseURL}/chat/completions`;
   const init = {

@@ -14,11 +14,9 @@ export function parseIsoMillis(value: unknown): number | undefined {
 }
 
 const modelId = z.string().refine(isModelId, { message: "expected a model id of the form provider/model" });
-const iso = z
-  .string()
-  .refine((value) => parseIsoMillis(value) !== undefined, {
-    message: "expected an ISO-8601 UTC time with milliseconds",
-  });
+const iso = z.string().refine((value) => parseIsoMillis(value) !== undefined, {
+  message: "expected an ISO-8601 UTC time with milliseconds",
+});
 const positive = z.number().int().positive();
 const count = z.number().int().nonnegative();
 const reason = z.enum(ORACLE_REASONS as [OracleReason, ...OracleReason[]]);

@@ -54,7 +54,8 @@ export async function runAndJudge(
 ): Promise<{ run: ScenarioRun; violations: LawViolation[] }> {
   const scenario = scenarioSchema.parse(input);
   const file = `${cwd}/generated.yaml`;
-  const source: EngineSource = "kind" in engine ? engine : { kind: "inline", engine, fleet: createFleetFactory() };
+  const source: EngineSource =
+    "kind" in engine ? engine : { kind: "inline", engine, fleet: createFleetFactory() };
   const run = await runFromSource(source, {
     scenario,
     file,

@@ -1,6 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { generateIncident, INCIDENT_SOURCES, REPOSITORY_ROOT } from "../../fixtures/incidents/incident-sources.ts";
+import {
+  generateIncident,
+  INCIDENT_SOURCES,
+  REPOSITORY_ROOT,
+} from "../../fixtures/incidents/incident-sources.ts";
 
 // The generated incident logs are fixtures with expected findings: they must be exactly what their sources
 // give today, or a change in an engine or the fleet would hide behind stale files.

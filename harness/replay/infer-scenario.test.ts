@@ -126,13 +126,11 @@ describe("inferScenario", () => {
   it("without a config, reads chains and breaker settings off the log and says where from", () => {
     const log = new AuditLogBuilder();
     log.request("r", [PRIMARY, BACKUP], { agent: "build" }).attempt("r", PRIMARY);
-    log
-      .failure("r", "server_error", "fallback", { status: 500 })
-      .transition("r", PRIMARY, "closed", "open", {
-        failures: 2,
-        cooldownUntil: log.now + 20_000,
-        cause: "server_error",
-      });
+    log.failure("r", "server_error", "fallback", { status: 500 }).transition("r", PRIMARY, "closed", "open", {
+      failures: 2,
+      cooldownUntil: log.now + 20_000,
+      cause: "server_error",
+    });
     log.attempt("r", BACKUP).success("r", { fallback: true });
     const { scenario, evidence } = inferScenario(numbered(log), { id: "incident-bare", source: "b.jsonl" });
     expect(scenario.config).toEqual({

@@ -72,6 +72,8 @@ export function buildReport(input: {
     },
     parity: input.parity.map((p) => ({ ...p, evidence: [...p.evidence] })),
     scenarios,
-    ...(input.properties ? { properties: { ...input.properties, violations: input.properties.violations.map(scrubText) } } : {}),
+    ...(input.properties
+      ? { properties: { ...input.properties, violations: input.properties.violations.map(scrubText) } }
+      : {}),
   };
 }

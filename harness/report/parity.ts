@@ -29,14 +29,46 @@ export interface ExtraEvidence {
 
 /** Which checker rules bear on which decision. */
 const RULES_OF: Readonly<Record<DecisionId, readonly RuleId[]>> = {
-  DECISION_037: ["error-type-mismatch", "action-mismatch", "action-not-followed", "delay-mismatch", "backoff-out-of-bounds", "retry-after-ignored", "retry-after-over-cap", "wait-past-deadline", "wait-too-short"],
-  DECISION_100: ["compact-repeated", "breaker-transition-unexpected", "breaker-transition-missing", "breaker-transition-fields", "attempt-on-open-circuit", "half-open-probes-exceeded", "skip-unexpected", "all-open-policy", "promotion-misplaced", "success-flag-mismatch"],
+  DECISION_037: [
+    "error-type-mismatch",
+    "action-mismatch",
+    "action-not-followed",
+    "delay-mismatch",
+    "backoff-out-of-bounds",
+    "retry-after-ignored",
+    "retry-after-over-cap",
+    "wait-past-deadline",
+    "wait-too-short",
+  ],
+  DECISION_100: [
+    "compact-repeated",
+    "breaker-transition-unexpected",
+    "breaker-transition-missing",
+    "breaker-transition-fields",
+    "attempt-on-open-circuit",
+    "half-open-probes-exceeded",
+    "skip-unexpected",
+    "all-open-policy",
+    "promotion-misplaced",
+    "success-flag-mismatch",
+  ],
   DECISION_118: [],
-  DECISION_121: ["request-unterminated", "deadline-exceeded", "terminal-not-last", "exhausted-attempts-mismatch", "exhausted-reason-mismatch", "exhausted-early", "attempts-over-bound"],
+  DECISION_121: [
+    "request-unterminated",
+    "deadline-exceeded",
+    "terminal-not-last",
+    "exhausted-attempts-mismatch",
+    "exhausted-reason-mismatch",
+    "exhausted-early",
+    "attempts-over-bound",
+  ],
   DECISION_126: ["chain-invalid", "chain-mismatch", "chain-order", "model-not-in-chain"],
 };
 
-function ruleCounts(outcomes: readonly ScenarioOutcome[], rules: readonly RuleId[]): { total: number; first: string | null } {
+function ruleCounts(
+  outcomes: readonly ScenarioOutcome[],
+  rules: readonly RuleId[],
+): { total: number; first: string | null } {
   let total = 0;
   let first: string | null = null;
   for (const o of outcomes) {
@@ -80,22 +112,30 @@ export function parityMatrix(outcomes: readonly ScenarioOutcome[], extra: ExtraE
     if (RULES_OF[id].length > 0) {
       if (rules.total > 0) {
         failed = true;
-        evidence.push(`${rules.total} audit violation(s) of this decision's invariants; first: ${rules.first ?? ""}`);
+        evidence.push(
+          `${rules.total} audit violation(s) of this decision's invariants; first: ${rules.first ?? ""}`,
+        );
       } else {
-        evidence.push(`0 violations of ${RULES_OF[id].length} checker invariants over ${outcomes.length} audit log(s)`);
+        evidence.push(
+          `0 violations of ${RULES_OF[id].length} checker invariants over ${outcomes.length} audit log(s)`,
+        );
       }
     }
     switch (id) {
       case "DECISION_037":
         if (extra.corpus) {
-          evidence.push(`labelled error corpus: ${extra.corpus.exact}/${extra.corpus.total} classified exactly`);
+          evidence.push(
+            `labelled error corpus: ${extra.corpus.exact}/${extra.corpus.total} classified exactly`,
+          );
           if (extra.corpus.exact < extra.corpus.total) {
             failed = true;
             evidence.push(`first mismatch: ${extra.corpus.firstMismatch ?? "?"}`);
           }
         } else {
           partial = true;
-          evidence.push("the engine's classifier cannot be called directly: corpus not checked (behaviour is judged through scenarios)");
+          evidence.push(
+            "the engine's classifier cannot be called directly: corpus not checked (behaviour is judged through scenarios)",
+          );
         }
         break;
       case "DECISION_100": {
@@ -110,17 +150,29 @@ export function parityMatrix(outcomes: readonly ScenarioOutcome[], extra: ExtraE
         const dirty = outcomes.filter((o) => !o.verdict.check.ok);
         const unmatched = outcomes.filter((o) => o.verdict.crossCheck.length > 0);
         evidence.push(`${outcomes.length - dirty.length}/${outcomes.length} audit logs pass the checker`);
-        evidence.push(`${outcomes.length - unmatched.length}/${outcomes.length} fleet logs match the audited attempts one to one`);
+        evidence.push(
+          `${outcomes.length - unmatched.length}/${outcomes.length} fleet logs match the audited attempts one to one`,
+        );
         const reaudited = outcomes.filter((o) => o.reaudit !== null);
-        evidence.push(reaudited.length === 0 ? "re-audit: nothing failed, not required" : `re-audit: ${reaudited.length} failure(s) re-run with the same seed, ${reaudited.filter((o) => !o.reaudit?.deterministic).length} non-deterministic`);
-        if (dirty.length > 0 || unmatched.length > 0 || reaudited.some((o) => !o.reaudit?.deterministic)) failed = true;
-        if (dirty[0]) evidence.push(`first: ${dirty[0].scenario.id}: ${dirty[0].verdict.reasons.find((r) => r.startsWith("audit line")) ?? ""}`);
+        evidence.push(
+          reaudited.length === 0
+            ? "re-audit: nothing failed, not required"
+            : `re-audit: ${reaudited.length} failure(s) re-run with the same seed, ${reaudited.filter((o) => !o.reaudit?.deterministic).length} non-deterministic`,
+        );
+        if (dirty.length > 0 || unmatched.length > 0 || reaudited.some((o) => !o.reaudit?.deterministic))
+          failed = true;
+        if (dirty[0])
+          evidence.push(
+            `first: ${dirty[0].scenario.id}: ${dirty[0].verdict.reasons.find((r) => r.startsWith("audit line")) ?? ""}`,
+          );
         break;
       }
       case "DECISION_121": {
         const requests = outcomes.reduce((n, o) => n + o.run.requests.length, 0);
         const hangs = outcomes.reduce((n, o) => n + o.verdict.hangs, 0);
-        evidence.push(`${requests - hangs}/${requests} requests reached an outcome within their deadline; nothing waited for input`);
+        evidence.push(
+          `${requests - hangs}/${requests} requests reached an outcome within their deadline; nothing waited for input`,
+        );
         if (hangs > 0) failed = true;
         break;
       }

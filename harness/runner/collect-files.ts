@@ -7,7 +7,10 @@ export function isScenarioFile(name: string): boolean {
 }
 
 /** Expands files and folders (recursively) into scenario files, sorted, so a suite always runs in one order. */
-export async function collectScenarioFiles(paths: readonly string[], cwd: string): Promise<{ files: string[]; missing: string[] }> {
+export async function collectScenarioFiles(
+  paths: readonly string[],
+  cwd: string,
+): Promise<{ files: string[]; missing: string[] }> {
   const files: string[] = [];
   const missing: string[] = [];
   const walk = async (dir: string): Promise<void> => {

@@ -57,10 +57,7 @@ export interface ExecuteOptions {
   readonly onEvent?: (event: ExecutionEvent) => void;
 }
 
-type Ended =
-  | { kind: "result"; value: unknown }
-  | { kind: "error"; error: unknown }
-  | { kind: "hang" };
+type Ended = { kind: "result"; value: unknown } | { kind: "error"; error: unknown } | { kind: "hang" };
 
 interface RequestContext {
   readonly instance: EngineUnderTestInstance;
@@ -137,7 +134,15 @@ async function sendRequest(plan: PlannedRequest, ctx: RequestContext): Promise<R
         return { ...base, ...failed, outcome: "error", error: { name: "InvalidResult", message } };
       }
       const { model, text, attempts } = ended.value;
-      return { ...base, outcome: "success", model, text, attempts, error: null, shown: streamed ? shown : null };
+      return {
+        ...base,
+        outcome: "success",
+        model,
+        text,
+        attempts,
+        error: null,
+        shown: streamed ? shown : null,
+      };
     }
     case "error":
       return { ...base, ...failed, outcome: "error", error: describeThrown(ended.error) };
@@ -261,7 +266,10 @@ function firstDifference(a: unknown, b: unknown, path: string): string {
  * Executes one scenario against one engine: a fleet with the scenario's faults, the traffic on the
  * scenario's clock, the engine closed. Returns what happened as plain data; judging is someone else's job.
  */
-export async function executeScenario(scenario: Scenario, options: ExecuteOptions): Promise<ExecutionRecords> {
+export async function executeScenario(
+  scenario: Scenario,
+  options: ExecuteOptions,
+): Promise<ExecutionRecords> {
   const { config, seed, transport } = options;
   const onEvent = options.onEvent ?? (() => undefined);
   const virtual = scenario.clock === "virtual";
@@ -298,7 +306,9 @@ export async function executeScenario(scenario: Scenario, options: ExecuteOption
       ...(scenario.compaction ? { compact: compactPrompt } : {}),
     });
     if (!isEngineInstance(instance)) {
-      throw new TypeError(`create resolved ${describeResultShape(instance)}, expected { run(request), close?() }`);
+      throw new TypeError(
+        `create resolved ${describeResultShape(instance)}, expected { run(request), close?() }`,
+      );
     }
     onEvent({ kind: "phase", phase: "traffic" });
     const limits = scenario.traffic.map((t) => limiter(t.concurrency));
@@ -317,9 +327,14 @@ export async function executeScenario(scenario: Scenario, options: ExecuteOption
       ),
     );
     // Loopback bytes cross real sockets: let them land before the virtual clock jumps.
-    const progress = (): string => `${fleet.progress()}|${traced.progress()}|${(clock as ManualClock).pending}`;
+    const progress = (): string =>
+      `${fleet.progress()}|${traced.progress()}|${(clock as ManualClock).pending}`;
     requests = virtual
-      ? await runOnVirtualTime(clock as ManualClock, work, transport === "loopback" ? { settleMs: 1, progress } : {})
+      ? await runOnVirtualTime(
+          clock as ManualClock,
+          work,
+          transport === "loopback" ? { settleMs: 1, progress } : {},
+        )
       : await work;
     onEvent({ kind: "phase", phase: "close" });
     try {

@@ -7,7 +7,8 @@ import type { FleetFactory } from "./fleet-port.ts";
 export function createFleetFactory(): FleetFactory {
   return async (options) => {
     const models: Partial<Record<FleetProvider, readonly string[]>> = {};
-    for (const [provider, names] of Object.entries(options.models)) if (isFleetProvider(provider)) models[provider] = names;
+    for (const [provider, names] of Object.entries(options.models))
+      if (isFleetProvider(provider)) models[provider] = names;
     const fleet = await createFleet({
       clock: options.clock,
       seed: options.seed,

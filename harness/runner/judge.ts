@@ -35,7 +35,13 @@ function auditedAttempts(auditText: string): AuditedAttempt[] {
       return; // the checker reports unparseable lines
     }
     const { event, model, attempt, request_id, ts } = record;
-    if (event === "fallback_attempt" && typeof model === "string" && typeof attempt === "number" && typeof request_id === "string" && typeof ts === "string") {
+    if (
+      event === "fallback_attempt" &&
+      typeof model === "string" &&
+      typeof attempt === "number" &&
+      typeof request_id === "string" &&
+      typeof ts === "string"
+    ) {
       attempts.push({ model, attempt, request_id, ts, line: index + 1 });
     }
   });
@@ -58,17 +64,23 @@ export function requestInvariants(run: ScenarioRun): string[] {
     const lines = byRequest.get(r.index) ?? [];
     const success = lines.find((l) => l.event === "fallback_success");
     if (success !== undefined && success.model !== r.model) {
-      problems.push(`served-model: ${who} reports ${r.model ?? "no model"} but its audit says ${String(success.model)} served it`);
+      problems.push(
+        `served-model: ${who} reports ${r.model ?? "no model"} but its audit says ${String(success.model)} served it`,
+      );
     }
     const audited = lines.filter((l) => l.event === "fallback_attempt").length;
     if (lines.length > 0 && r.attempts !== null && r.attempts !== audited) {
       problems.push(`attempts: ${who} reports ${r.attempts} attempt(s) but its audit shows ${audited}`);
     }
     if (r.shown !== null && r.shown !== r.text) {
-      problems.push(`duplicated-or-lost-text: ${who} streamed ${r.shown.length} characters after its last reset but returned ${r.text?.length ?? 0}`);
+      problems.push(
+        `duplicated-or-lost-text: ${who} streamed ${r.shown.length} characters after its last reset but returned ${r.text?.length ?? 0}`,
+      );
     }
     if (canonical && r.text !== run.canonicalText) {
-      problems.push(`truncated-success: ${who} succeeded with ${r.text?.length ?? 0} of the canonical answer's ${run.canonicalText.length} characters`);
+      problems.push(
+        `truncated-success: ${who} succeeded with ${r.text?.length ?? 0} of the canonical answer's ${run.canonicalText.length} characters`,
+      );
     }
   }
   return problems;
@@ -106,12 +118,27 @@ export async function judgeRun(run: ScenarioRun): Promise<ScenarioVerdict> {
   reasons.push(...requestInvariants(run));
   if (check.firstViolation) {
     const v = check.firstViolation;
-    reasons.push(`audit line ${v.line} [${v.rule}]: ${v.message}${check.violationCount > 1 ? ` (+${check.violationCount - 1} more)` : ""}`);
+    reasons.push(
+      `audit line ${v.line} [${v.rule}]: ${v.message}${check.violationCount > 1 ? ` (+${check.violationCount - 1} more)` : ""}`,
+    );
   }
   const first = crossCheck[0];
-  if (first) reasons.push(`fleet cross-check [${first.rule}]: ${first.message}${crossCheck.length > 1 ? ` (+${crossCheck.length - 1} more)` : ""}`);
+  if (first)
+    reasons.push(
+      `fleet cross-check [${first.rule}]: ${first.message}${crossCheck.length > 1 ? ` (+${crossCheck.length - 1} more)` : ""}`,
+    );
   // SPEC §10.2: the audit judged against what the fleet really sent (issue 12 item 3).
-  const truth = checkGroundTruth({ audit: numberAuditLines(run.auditText), calls: run.fleetCalls, requestCount: run.requests.length, prompts: run.prompts ?? [], secrets: Object.values(FLEET_API_KEYS), retryAfterCapMs: (agent) => oracleSettingsFor(run.config, agent).retry_after_cap_ms });
-  if (truth[0]) reasons.push(`ground truth [${truth[0].rule}]: ${truth[0].message}${truth.length > 1 ? ` (+${truth.length - 1} more)` : ""}`);
+  const truth = checkGroundTruth({
+    audit: numberAuditLines(run.auditText),
+    calls: run.fleetCalls,
+    requestCount: run.requests.length,
+    prompts: run.prompts ?? [],
+    secrets: Object.values(FLEET_API_KEYS),
+    retryAfterCapMs: (agent) => oracleSettingsFor(run.config, agent).retry_after_cap_ms,
+  });
+  if (truth[0])
+    reasons.push(
+      `ground truth [${truth[0].rule}]: ${truth[0].message}${truth.length > 1 ? ` (+${truth.length - 1} more)` : ""}`,
+    );
   return { verdict: reasons.length === 0 ? "pass" : "fail", reasons, check, crossCheck, hangs };
 }

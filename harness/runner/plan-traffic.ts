@@ -17,8 +17,20 @@ export interface PlannedRequest {
  */
 export function planTraffic(traffic: readonly Traffic[]): PlannedRequest[] {
   const unordered = traffic.flatMap((t, line) =>
-    Array.from({ length: t.count }, (_, i) => ({ line, label: t.label, sendAt: t.at + i * t.every, traffic: t, order: i })),
+    Array.from({ length: t.count }, (_, i) => ({
+      line,
+      label: t.label,
+      sendAt: t.at + i * t.every,
+      traffic: t,
+      order: i,
+    })),
   );
   unordered.sort((a, b) => a.sendAt - b.sendAt || a.line - b.line || a.order - b.order);
-  return unordered.map(({ line, label, sendAt, traffic: t }, index) => ({ index, line, label, sendAt, traffic: t }));
+  return unordered.map(({ line, label, sendAt, traffic: t }, index) => ({
+    index,
+    line,
+    label,
+    sendAt,
+    traffic: t,
+  }));
 }

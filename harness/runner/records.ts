@@ -47,7 +47,10 @@ export interface FleetCall {
 }
 
 /** An audit line, loosely parsed: the checker judges its schema; expectations only read fields. */
-export type AuditRecord = Readonly<Record<string, unknown>> & { readonly event?: unknown; readonly ts?: unknown };
+export type AuditRecord = Readonly<Record<string, unknown>> & {
+  readonly event?: unknown;
+  readonly ts?: unknown;
+};
 
 /** A broken expectation. */
 export interface ExpectationFailure {

@@ -4,7 +4,12 @@ import type { EngineUnderTestInstance, EngineUnderTestResult } from "../../src/i
 export function isEngineResult(value: unknown): value is EngineUnderTestResult {
   if (typeof value !== "object" || value === null) return false;
   const { model, text, attempts } = value as Record<string, unknown>;
-  return typeof model === "string" && typeof text === "string" && typeof attempts === "number" && Number.isFinite(attempts);
+  return (
+    typeof model === "string" &&
+    typeof text === "string" &&
+    typeof attempts === "number" &&
+    Number.isFinite(attempts)
+  );
 }
 
 /** True when `create` resolved something with a `run` function (and `close`, if any, a function too). */
@@ -22,7 +27,8 @@ function kindOf(value: unknown): string {
 
 /** `{ served: string, output: string }`, `undefined`, `a string` — what the engine gave, for a reason line. */
 export function describeResultShape(value: unknown): string {
-  if (typeof value !== "object" || value === null) return value === undefined ? "undefined" : `${kindOf(value)}`;
+  if (typeof value !== "object" || value === null)
+    return value === undefined ? "undefined" : `${kindOf(value)}`;
   if (Array.isArray(value)) return `an array of ${value.length}`;
   const fields = Object.entries(value as Record<string, unknown>)
     .slice(0, 8)

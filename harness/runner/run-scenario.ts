@@ -69,7 +69,10 @@ export interface RunScenarioOptions {
 
 /** The config under test: inline, or a file next to the scenario. */
 export async function scenarioConfig(scenario: Scenario, file: string): Promise<EngineConfig> {
-  const result = typeof scenario.config === "string" ? await loadConfigFile(resolve(dirname(file), scenario.config)) : parseConfig(scenario.config);
+  const result =
+    typeof scenario.config === "string"
+      ? await loadConfigFile(resolve(dirname(file), scenario.config))
+      : parseConfig(scenario.config);
   if (!result.ok) {
     throw new ScenarioInputError(`the config of scenario ${scenario.id} is invalid`, result.problems);
   }
@@ -83,7 +86,9 @@ function checkFaultTargets(scenario: Scenario, config: EngineConfig, extraModels
   scenario.faults.forEach((binding, i) => {
     const target = binding.target;
     if (target === "*" || models.has(target) || (!target.includes("/") && providers.has(target))) return;
-    throw new ScenarioInputError(`faults[${i}].target: "${target}" is not a model or provider the scenario's config uses (${[...models].join(", ")})`);
+    throw new ScenarioInputError(
+      `faults[${i}].target: "${target}" is not a model or provider the scenario's config uses (${[...models].join(", ")})`,
+    );
   });
 }
 
@@ -94,7 +99,8 @@ function parseAudit(text: string): { records: AuditRecord[]; unparsed: number[] 
     if (line.trim() === "") return;
     try {
       const value: unknown = JSON.parse(line);
-      if (typeof value === "object" && value !== null && !Array.isArray(value)) records.push(value as AuditRecord);
+      if (typeof value === "object" && value !== null && !Array.isArray(value))
+        records.push(value as AuditRecord);
       else unparsed.push(i + 1);
     } catch {
       unparsed.push(i + 1);
@@ -153,7 +159,11 @@ export interface PreparedConfigs {
 
 export async function prepareScenario(scenario: Scenario, file: string): Promise<PreparedConfigs> {
   const engineConfig = await scenarioConfig(scenario, file);
-  checkFaultTargets(scenario, engineConfig, scenario.traffic.flatMap((t) => (t.model ? [t.model] : [])));
+  checkFaultTargets(
+    scenario,
+    engineConfig,
+    scenario.traffic.flatMap((t) => (t.model ? [t.model] : [])),
+  );
   return { engineConfig, judgeConfig: await judgeScenarioConfig(scenario, file) };
 }
 

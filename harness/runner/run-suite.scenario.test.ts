@@ -50,7 +50,13 @@ async function run(dir: string, extra: { engine?: string; seed?: number; jobs?: 
 
 async function bytesOf(reportDir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const file of ["report.json", "summary.md", "junit.xml", "scenarios/gate-500-then-fallback/audit.jsonl", "scenarios/gate-500-then-fallback/fleet.jsonl"]) {
+  for (const file of [
+    "report.json",
+    "summary.md",
+    "junit.xml",
+    "scenarios/gate-500-then-fallback/audit.jsonl",
+    "scenarios/gate-500-then-fallback/fleet.jsonl",
+  ]) {
     out[file] = await readFile(join(reportDir, file), "utf8");
   }
   return out;
@@ -62,7 +68,12 @@ describe("fallback-harness run as a CI gate", () => {
     const { code, io, reportDir } = await run(dir);
     expect(io.err()).toBe("");
     expect(code).toBe(0);
-    expect((await readdir(reportDir)).sort()).toEqual(["junit.xml", "report.json", "scenarios", "summary.md"]);
+    expect((await readdir(reportDir)).sort()).toEqual([
+      "junit.xml",
+      "report.json",
+      "scenarios",
+      "summary.md",
+    ]);
     expect(io.out()).toContain("1/1 scenarios passed");
   });
 
@@ -77,10 +88,19 @@ describe("fallback-harness run as a CI gate", () => {
   it("writes the same report bytes with --jobs 1 and --jobs 4 (scheduling never shows)", async () => {
     const dir = await scenarioDir();
     for (const [i, seed] of [5, 6, 7].entries()) {
-      await writeFile(join(dir, `gate-${i}.yaml`), SCENARIO.replace("id: gate-500-then-fallback", `id: gate-${i}`).replace("seed: 4", `seed: ${seed}`));
+      await writeFile(
+        join(dir, `gate-${i}.yaml`),
+        SCENARIO.replace("id: gate-500-then-fallback", `id: gate-${i}`).replace("seed: 4", `seed: ${seed}`),
+      );
     }
-    const files = ["report.json", "summary.md", "junit.xml", ...[0, 1, 2].map((i) => `scenarios/gate-${i}/audit.jsonl`)];
-    const read = async (reportDir: string): Promise<string[]> => Promise.all(files.map((f) => readFile(join(reportDir, f), "utf8")));
+    const files = [
+      "report.json",
+      "summary.md",
+      "junit.xml",
+      ...[0, 1, 2].map((i) => `scenarios/gate-${i}/audit.jsonl`),
+    ];
+    const read = async (reportDir: string): Promise<string[]> =>
+      Promise.all(files.map((f) => readFile(join(reportDir, f), "utf8")));
     const serial = await read((await run(dir, { seed: 3, jobs: 1 })).reportDir);
     const parallel = await read((await run(dir, { seed: 3, jobs: 4 })).reportDir);
     expect(parallel).toEqual(serial);
@@ -93,13 +113,20 @@ describe("fallback-harness run as a CI gate", () => {
     expect(code).toBe(1);
     expect(io.out()).toContain("FAIL gate-500-then-fallback");
     expect(io.out()).toMatch(/expect\.requests\[0\]\.outcome: request #0: expected success, got error/);
-    const report = JSON.parse(await readFile(join(reportDir, "report.json"), "utf8")) as { scenarios: { reasons: string[] }[] };
-    expect(report.scenarios[0]?.reasons.some((r) => r.startsWith("fleet cross-check [fleet-request-unaudited]"))).toBe(true);
+    const report = JSON.parse(await readFile(join(reportDir, "report.json"), "utf8")) as {
+      scenarios: { reasons: string[] }[];
+    };
+    expect(
+      report.scenarios[0]?.reasons.some((r) => r.startsWith("fleet cross-check [fleet-request-unaudited]")),
+    ).toBe(true);
   });
 
   it("exits 2 naming file, line and path for a malformed scenario, and runs nothing", async () => {
     const dir = await mkdtemp(join(tmpdir(), "fh-bad-"));
-    await writeFile(join(dir, "bad.yaml"), SCENARIO.replace("kind: http_error, reason: server_error", "kind: http_eror, reason: server_error"));
+    await writeFile(
+      join(dir, "bad.yaml"),
+      SCENARIO.replace("kind: http_error, reason: server_error", "kind: http_eror, reason: server_error"),
+    );
     const { code, io } = await run(dir);
     expect(code).toBe(2);
     expect(io.err()).toMatch(/bad\.yaml:\d+:\d+ faults\[0\]\.fault\.kind: /);
@@ -108,7 +135,10 @@ describe("fallback-harness run as a CI gate", () => {
 
   it("exits 2 when a fault targets a model no chain uses", async () => {
     const dir = await mkdtemp(join(tmpdir(), "fh-target-"));
-    await writeFile(join(dir, "target.yaml"), SCENARIO.replace("target: openai/gpt-4.1", "target: openai/gpt-9"));
+    await writeFile(
+      join(dir, "target.yaml"),
+      SCENARIO.replace("target: openai/gpt-4.1", "target: openai/gpt-9"),
+    );
     const { code, io } = await run(dir);
     expect(code).toBe(2);
     expect(io.err()).toMatch(/faults\[0\]\.target: "openai\/gpt-9" is not a model or provider/);

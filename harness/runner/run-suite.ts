@@ -10,7 +10,13 @@ import { collectScenarioFiles } from "./collect-files.ts";
 import type { FleetFactory } from "./fleet-port.ts";
 import { judgeRun, type ScenarioVerdict } from "./judge.ts";
 import { executeScenario } from "./execute-scenario.ts";
-import { finishRun, prepareScenario, ScenarioInputError, type PreparedConfigs, type ScenarioRun } from "./run-scenario.ts";
+import {
+  finishRun,
+  prepareScenario,
+  ScenarioInputError,
+  type PreparedConfigs,
+  type ScenarioRun,
+} from "./run-scenario.ts";
 
 /** One scenario's result in a suite. */
 export interface ScenarioOutcome {
@@ -19,7 +25,11 @@ export interface ScenarioOutcome {
   readonly run: ScenarioRun;
   readonly verdict: ScenarioVerdict;
   /** DECISION_118's re-audit: a FAIL re-run once with the same seed. */
-  readonly reaudit: { readonly verdict: "pass" | "fail"; readonly deterministic: boolean; readonly note: string } | null;
+  readonly reaudit: {
+    readonly verdict: "pass" | "fail";
+    readonly deterministic: boolean;
+    readonly note: string;
+  } | null;
   /** Wall time of the first run, ms (not part of the deterministic report). */
   readonly wallMs: number;
 }
@@ -57,7 +67,9 @@ interface Prepared {
 }
 
 /** Reads every selected scenario's config and fault targets before anything runs (exit 2 lists them all). */
-async function prepareAll(selected: readonly { file: string; scenario: Scenario }[]): Promise<{ prepared: Prepared[]; problems: string[] }> {
+async function prepareAll(
+  selected: readonly { file: string; scenario: Scenario }[],
+): Promise<{ prepared: Prepared[]; problems: string[] }> {
   const prepared: Prepared[] = [];
   const problems: string[] = [];
   for (const { file, scenario } of selected) {
@@ -65,7 +77,10 @@ async function prepareAll(selected: readonly { file: string; scenario: Scenario 
       prepared.push({ file, scenario, configs: await prepareScenario(scenario, file) });
     } catch (error) {
       if (!(error instanceof ScenarioInputError)) throw error;
-      problems.push(`${file}: ${error.message}`, ...error.problems.map((p) => `${file}: ${p.pointer || "(root)"}: ${p.message}`));
+      problems.push(
+        `${file}: ${error.message}`,
+        ...error.problems.map((p) => `${file}: ${p.pointer || "(root)"}: ${p.message}`),
+      );
     }
   }
   return { prepared, problems };
@@ -107,7 +122,11 @@ export async function runFromSource(source: EngineSource, item: SourcedRun): Pro
   return finishRun({ scenario, seed, engine: source.engine.name, config: configs.judgeConfig }, records);
 }
 
-async function runOnce(source: EngineSource, item: Prepared, options: SuiteOptions): Promise<{ run: ScenarioRun; verdict: ScenarioVerdict }> {
+async function runOnce(
+  source: EngineSource,
+  item: Prepared,
+  options: SuiteOptions,
+): Promise<{ run: ScenarioRun; verdict: ScenarioVerdict }> {
   const run = await runFromSource(source, {
     ...item,
     seed: options.seed ?? item.scenario.seed,
@@ -118,14 +137,20 @@ async function runOnce(source: EngineSource, item: Prepared, options: SuiteOptio
 }
 
 /** One scenario with DECISION_118's re-audit: a FAIL runs again with the same seed. */
-async function runWithReaudit(source: EngineSource, item: Prepared, options: SuiteOptions, wallNow: () => number): Promise<ScenarioOutcome> {
+async function runWithReaudit(
+  source: EngineSource,
+  item: Prepared,
+  options: SuiteOptions,
+  wallNow: () => number,
+): Promise<ScenarioOutcome> {
   const started = wallNow();
   const first = await runOnce(source, item, options);
   const wallMs = Math.round(wallNow() - started);
   let reaudit: ScenarioOutcome["reaudit"] = null;
   if (first.verdict.verdict === "fail") {
     const again = await runOnce(source, item, options);
-    const sameBytes = again.run.auditText === first.run.auditText && again.run.fleetLogText === first.run.fleetLogText;
+    const sameBytes =
+      again.run.auditText === first.run.auditText && again.run.fleetLogText === first.run.fleetLogText;
     const deterministic = again.verdict.verdict === first.verdict.verdict && sameBytes;
     reaudit = {
       verdict: again.verdict.verdict,
@@ -135,7 +160,14 @@ async function runWithReaudit(source: EngineSource, item: Prepared, options: Sui
         : "a different result with the same seed: non-determinism, itself a defect of the engine or the harness",
     };
   }
-  return { file: item.file, scenario: item.scenario, run: first.run, verdict: first.verdict, reaudit, wallMs };
+  return {
+    file: item.file,
+    scenario: item.scenario,
+    run: first.run,
+    verdict: first.verdict,
+    reaudit,
+    wallMs,
+  };
 }
 
 /** A suite's result, or the input problems that kept it from running. */
@@ -147,7 +179,9 @@ export type SuiteResult =
  * Loads and validates every scenario first (schema, config, fault targets, what expectations name): any bad
  * file stops the run before anything runs (exit 2), and every bad file is listed.
  */
-async function loadAll(files: readonly string[]): Promise<{ loaded: { file: string; scenario: Scenario }[]; problems: ScenarioProblem[] }> {
+async function loadAll(
+  files: readonly string[],
+): Promise<{ loaded: { file: string; scenario: Scenario }[]; problems: ScenarioProblem[] }> {
   const loaded: { file: string; scenario: Scenario }[] = [];
   const problems: ScenarioProblem[] = [];
   const ids = new Map<string, string>();
@@ -158,7 +192,14 @@ async function loadAll(files: readonly string[]): Promise<{ loaded: { file: stri
       continue;
     }
     const earlier = ids.get(result.value.id);
-    if (earlier) problems.push({ file, line: 1, column: 1, path: "id", message: `duplicate scenario id "${result.value.id}" (also in ${earlier})` });
+    if (earlier)
+      problems.push({
+        file,
+        line: 1,
+        column: 1,
+        path: "id",
+        message: `duplicate scenario id "${result.value.id}" (also in ${earlier})`,
+      });
     ids.set(result.value.id, file);
     problems.push(...(await scenarioInputProblems(result.value, file, srcConfigReading, result.locate)));
     loaded.push({ file, scenario: result.value });
@@ -174,11 +215,19 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   const wallNow = options.wallNow ?? (() => performance.now());
   const { files, missing } = await collectScenarioFiles(options.paths, options.cwd);
   if (missing.length > 0) return { ok: false, problems: missing.map((m) => `${m}: no such file or folder`) };
-  if (files.length === 0) return { ok: false, problems: [`no scenario files (*.yaml, *.yml, *.scenario.json) under ${options.paths.join(", ")}`] };
+  if (files.length === 0)
+    return {
+      ok: false,
+      problems: [`no scenario files (*.yaml, *.yml, *.scenario.json) under ${options.paths.join(", ")}`],
+    };
   const { loaded, problems } = await loadAll(files);
   if (problems.length > 0) return { ok: false, problems: formatScenarioProblems(problems).split("\n") };
-  const selected = options.tags && options.tags.length > 0 ? loaded.filter(({ scenario }) => scenario.tags.some((t) => options.tags?.includes(t))) : loaded;
-  if (selected.length === 0) return { ok: false, problems: [`no scenario has the tag(s) ${options.tags?.join(", ") ?? ""}`] };
+  const selected =
+    options.tags && options.tags.length > 0
+      ? loaded.filter(({ scenario }) => scenario.tags.some((t) => options.tags?.includes(t)))
+      : loaded;
+  if (selected.length === 0)
+    return { ok: false, problems: [`no scenario has the tag(s) ${options.tags?.join(", ") ?? ""}`] };
 
   const { prepared, problems: inputProblems } = await prepareAll(selected);
   if (inputProblems.length > 0) return { ok: false, problems: inputProblems };

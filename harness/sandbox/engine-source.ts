@@ -16,17 +16,28 @@ export async function resolveEngineSource(
   path: string | undefined,
   cwd: string,
   options: { readonly probe?: boolean; readonly limits?: IsolateLimits } = {},
-): Promise<{ ok: true; source: Extract<EngineSource, { kind: "isolated" }>; reference: boolean } | { ok: false; message: string }> {
+): Promise<
+  | { ok: true; source: Extract<EngineSource, { kind: "isolated" }>; reference: boolean }
+  | { ok: false; message: string }
+> {
   const reference = path === undefined || path === "reference";
   let module = REFERENCE_ENGINE_MODULE;
   if (!reference) {
     const file = resolve(cwd, path);
     if (!existsSync(file)) {
-      return { ok: false, message: `Failed to load the engine module ${file}: no such file. Check the --engine path.` };
+      return {
+        ok: false,
+        message: `Failed to load the engine module ${file}: no such file. Check the --engine path.`,
+      };
     }
     module = pathToFileURL(file).href;
   }
-  if (options.probe === false) return { ok: true, source: { kind: "isolated", module, name: reference ? "reference" : null }, reference };
+  if (options.probe === false)
+    return {
+      ok: true,
+      source: { kind: "isolated", module, name: reference ? "reference" : null },
+      reference,
+    };
   const probe = await probeEngine(module, options.limits);
   if (!probe.ok) return { ok: false, message: probe.message };
   return { ok: true, source: { kind: "isolated", module, name: probe.name }, reference };

@@ -52,11 +52,15 @@ export async function runIsolated(options: IsolatedRunOptions): Promise<Scenario
     },
     options.limits ?? DEFAULT_LIMITS,
   );
-  const engine = (outcome.kind === "load-failed" ? null : outcome.engineName) ?? options.engineName ?? "(unnamed engine)";
+  const engine =
+    (outcome.kind === "load-failed" ? null : outcome.engineName) ?? options.engineName ?? "(unnamed engine)";
   const identity = { scenario: options.scenario, seed: options.seed, engine, config: options.config };
   switch (outcome.kind) {
     case "done": {
-      const records = { ...outcome.records, engineFaults: [...outcome.records.engineFaults, ...outcome.faults] };
+      const records = {
+        ...outcome.records,
+        engineFaults: [...outcome.records.engineFaults, ...outcome.faults],
+      };
       return finishRun(identity, records);
     }
     case "load-failed":

@@ -18,7 +18,9 @@ const fault = (message: string): void => send({ type: "fault", message });
 
 process.on("uncaughtException", (error) => {
   const { name, message } = describeThrown(error);
-  fault(`escaped-exception: an exception escaped the engine (thrown in a timer or callback): ${name}: ${message}`);
+  fault(
+    `escaped-exception: an exception escaped the engine (thrown in a timer or callback): ${name}: ${message}`,
+  );
 });
 process.on("unhandledRejection", (reason) => {
   const { name, message } = describeThrown(reason);
@@ -28,7 +30,9 @@ process.on("unhandledRejection", (reason) => {
 const kill = process.kill.bind(process);
 process.kill = (pid: number, signal?: string | number) => {
   if (pid === process.pid || pid === process.ppid || pid <= 0) {
-    fault(`process-kill: the engine tried to send ${String(signal ?? "SIGTERM")} to the harness (pid ${pid})`);
+    fault(
+      `process-kill: the engine tried to send ${String(signal ?? "SIGTERM")} to the harness (pid ${pid})`,
+    );
     throw Object.assign(new Error(`kill EPERM (refused by fallback-harness)`), { code: "EPERM" });
   }
   return kill(pid, signal);
@@ -65,7 +69,8 @@ function guardedFleet(inner: FleetFactory, network: NetworkGuard): FleetFactory 
   return async (options) => {
     const fleet = await inner({
       ...options,
-      onStrayRequest: (url) => fault(`network: the engine sent a request to ${url}, which the fleet does not serve`),
+      onStrayRequest: (url) =>
+        fault(`network: the engine sent a request to ${url}, which the fleet does not serve`),
     });
     const ports = Object.values(fleet.endpoints).flatMap(({ baseURL }) => {
       const url = new URL(baseURL);
@@ -120,7 +125,11 @@ async function runTask(task: IsolatedTask): Promise<void> {
 
 async function probe(url: string): Promise<void> {
   const engine = await loadEngine(url);
-  send(typeof engine === "string" ? { type: "load-failed", message: engine } : { type: "loaded", name: engine.name });
+  send(
+    typeof engine === "string"
+      ? { type: "load-failed", message: engine }
+      : { type: "loaded", name: engine.name },
+  );
 }
 
 const data = workerData as IsolateData;

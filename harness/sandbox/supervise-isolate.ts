@@ -35,9 +35,19 @@ export const DEFAULT_LIMITS: IsolateLimits = {
 
 /** How an isolate ended: with its records, or without them and a reason that names what happened. */
 export type IsolateOutcome =
-  | { readonly kind: "done"; readonly engineName: string; readonly records: ExecutionRecords; readonly faults: readonly string[] }
+  | {
+      readonly kind: "done";
+      readonly engineName: string;
+      readonly records: ExecutionRecords;
+      readonly faults: readonly string[];
+    }
   | { readonly kind: "load-failed"; readonly message: string }
-  | { readonly kind: "died"; readonly engineName: string | null; readonly reason: string; readonly faults: readonly string[] };
+  | {
+      readonly kind: "died";
+      readonly engineName: string | null;
+      readonly reason: string;
+      readonly faults: readonly string[];
+    };
 
 const ENTRY = new URL("./worker-entry.mjs", import.meta.url);
 
@@ -74,7 +84,10 @@ class Whereabouts {
       case "traffic": {
         const requests = [...this.inFlight].sort((a, b) => a - b);
         if (requests.length === 0) return "between requests";
-        const shown = requests.slice(0, 3).map((i) => `#${i}`).join(", ");
+        const shown = requests
+          .slice(0, 3)
+          .map((i) => `#${i}`)
+          .join(", ");
         return `during request${requests.length > 1 ? "s" : ""} ${shown}${requests.length > 3 ? ` (+${requests.length - 3} more)` : ""}`;
       }
       default: {
@@ -124,7 +137,10 @@ function startIsolate(data: IsolateData, limits: IsolateLimits): Worker {
  * or a silence each end it with a reason. The worker is always terminated, so whatever the engine left
  * running (timers, sockets, a spinning loop) ends with it.
  */
-export function superviseIsolate(task: IsolatedTask, limits: IsolateLimits = DEFAULT_LIMITS): Promise<IsolateOutcome> {
+export function superviseIsolate(
+  task: IsolatedTask,
+  limits: IsolateLimits = DEFAULT_LIMITS,
+): Promise<IsolateOutcome> {
   return new Promise<IsolateOutcome>((resolve) => {
     const worker = startIsolate({ task, probe: null }, limits);
     const where = new Whereabouts();
@@ -151,14 +167,18 @@ export function superviseIsolate(task: IsolatedTask, limits: IsolateLimits = DEF
     let stallTimer: NodeJS.Timeout | undefined;
     const armWatchdog = (): void => {
       scenarioTimer = setTimeout(() => {
-        die(`watchdog: the scenario did not finish within ${seconds(limits.scenarioTimeoutMs)} of real time (${where.describe()}); the engine may be spinning or blocked`);
+        die(
+          `watchdog: the scenario did not finish within ${seconds(limits.scenarioTimeoutMs)} of real time (${where.describe()}); the engine may be spinning or blocked`,
+        );
       }, limits.scenarioTimeoutMs);
       alive();
     };
     const alive = (): void => {
       clearTimeout(stallTimer);
       stallTimer = setTimeout(() => {
-        die(`watchdog: the engine's worker showed no sign of life for ${seconds(limits.stallTimeoutMs)} of real time (${where.describe()}); the engine is spinning or blocking its event loop`);
+        die(
+          `watchdog: the engine's worker showed no sign of life for ${seconds(limits.stallTimeoutMs)} of real time (${where.describe()}); the engine is spinning or blocking its event loop`,
+        );
       }, limits.stallTimeoutMs);
     };
     const armPhase = (phase: "load" | "create" | "close"): void => {
@@ -174,7 +194,9 @@ export function superviseIsolate(task: IsolatedTask, limits: IsolateLimits = DEF
     const countOutput = (stream: "stdout" | "stderr") => (chunk: Buffer) => {
       output += chunk.length;
       if (output > limits.outputLimitBytes) {
-        die(`output-flood: the engine wrote more than ${limits.outputLimitBytes} bytes to ${stream} and stderr together (${where.describe()}); the harness stopped it`);
+        die(
+          `output-flood: the engine wrote more than ${limits.outputLimitBytes} bytes to ${stream} and stderr together (${where.describe()}); the harness stopped it`,
+        );
       }
     };
     worker.stdout.on("data", countOutput("stdout"));
@@ -197,7 +219,8 @@ export function superviseIsolate(task: IsolatedTask, limits: IsolateLimits = DEF
           where.see(message.event);
           if (message.event.kind === "phase") {
             clearTimeout(phaseTimer);
-            if (message.event.phase === "create" || message.event.phase === "close") armPhase(message.event.phase);
+            if (message.event.phase === "create" || message.event.phase === "close")
+              armPhase(message.event.phase);
           }
           return;
         case "fault":
@@ -218,13 +241,17 @@ export function superviseIsolate(task: IsolatedTask, limits: IsolateLimits = DEF
         die(`out-of-memory: the engine exhausted its ${limits.memoryMb} MB heap (${where.describe()})`);
         return;
       }
-      die(`isolate-error: the engine's isolate failed (${where.describe()}): ${error.name}: ${error.message.split("\n")[0] ?? ""}`);
+      die(
+        `isolate-error: the engine's isolate failed (${where.describe()}): ${error.name}: ${error.message.split("\n")[0] ?? ""}`,
+      );
     });
     worker.on("exit", (code) => {
       // 13 is Node's "unsettled top-level await": the isolate ran out of work while waiting on the engine,
       // so the engine returned a promise that nothing left scheduled can ever settle.
       if (code === 13 && where.current !== "after") {
-        die(`never-settled: ${unsettledWhat(where.current)} a promise that can never settle: nothing was left scheduled to settle it (${where.describe()})`);
+        die(
+          `never-settled: ${unsettledWhat(where.current)} a promise that can never settle: nothing was left scheduled to settle it (${where.describe()})`,
+        );
         return;
       }
       die(`exit: the engine exited the worker with code ${code} ${where.describe()}`);
@@ -233,7 +260,10 @@ export function superviseIsolate(task: IsolatedTask, limits: IsolateLimits = DEF
 }
 
 /** Loads an engine module in a throwaway isolate: its name, or why it cannot be used. */
-export function probeEngine(engineModule: string, limits: IsolateLimits = DEFAULT_LIMITS): Promise<{ ok: true; name: string } | { ok: false; message: string }> {
+export function probeEngine(
+  engineModule: string,
+  limits: IsolateLimits = DEFAULT_LIMITS,
+): Promise<{ ok: true; name: string } | { ok: false; message: string }> {
   return new Promise((resolve) => {
     const worker = startIsolate({ task: null, probe: engineModule }, limits);
     let settled = false;
@@ -245,7 +275,10 @@ export function probeEngine(engineModule: string, limits: IsolateLimits = DEFAUL
       void worker.terminate();
     };
     const timer = setTimeout(() => {
-      finish({ ok: false, message: `Failed to load the engine module ${engineModule}: it did not finish loading within ${seconds(limits.loadTimeoutMs)}.` });
+      finish({
+        ok: false,
+        message: `Failed to load the engine module ${engineModule}: it did not finish loading within ${seconds(limits.loadTimeoutMs)}.`,
+      });
     }, limits.loadTimeoutMs);
     worker.stdout.resume();
     worker.stderr.resume();
@@ -254,10 +287,16 @@ export function probeEngine(engineModule: string, limits: IsolateLimits = DEFAUL
       else if (message.type === "load-failed") finish({ ok: false, message: message.message });
     });
     worker.on("error", (error) => {
-      finish({ ok: false, message: `Failed to load the engine module ${engineModule}: ${error.message.split("\n")[0] ?? ""}` });
+      finish({
+        ok: false,
+        message: `Failed to load the engine module ${engineModule}: ${error.message.split("\n")[0] ?? ""}`,
+      });
     });
     worker.on("exit", (code) => {
-      finish({ ok: false, message: `Failed to load the engine module ${engineModule}: it exited with code ${code} while loading.` });
+      finish({
+        ok: false,
+        message: `Failed to load the engine module ${engineModule}: it exited with code ${code} while loading.`,
+      });
     });
   });
 }

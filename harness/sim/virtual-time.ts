@@ -25,7 +25,12 @@ export interface VirtualTimeOptions {
   readonly maxSettles?: number;
 }
 
-async function settle(idleTurns: number, settleMs: number, progress: (() => string) | undefined, maxSettles: number): Promise<void> {
+async function settle(
+  idleTurns: number,
+  settleMs: number,
+  progress: (() => string) | undefined,
+  maxSettles: number,
+): Promise<void> {
   await drainMacrotasks(idleTurns);
   if (settleMs <= 0) return;
   let before = progress?.();
@@ -60,13 +65,17 @@ export async function runOnVirtualTime<T>(
     await settle(idleTurns, settleMs, options.progress, maxSettles);
     if (settled) break;
     if (jumps >= maxJumps) {
-      throw new Error(`Failed to finish on virtual time: still running after ${maxJumps} clock jumps. Look for a retry loop that never ends.`);
+      throw new Error(
+        `Failed to finish on virtual time: still running after ${maxJumps} clock jumps. Look for a retry loop that never ends.`,
+      );
     }
     if (!clock.advanceToNext()) {
       // Nothing sleeps on the clock: give real I/O (sockets, child processes) a chance before declaring a hang.
       await drainMacrotasks(50);
       if (!settled && clock.pending === 0) {
-        throw new Error("Failed to finish on virtual time: the work is blocked on something other than the clock. An unresolved promise is waiting forever.");
+        throw new Error(
+          "Failed to finish on virtual time: the work is blocked on something other than the clock. An unresolved promise is waiting forever.",
+        );
       }
     }
   }

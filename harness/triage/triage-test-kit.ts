@@ -77,13 +77,11 @@ export function servedByBackup(log: AuditLogBuilder, id: string, agent = "build"
 
 /** A half-open probe on the primary: it fails and reopens (cooldown again), or succeeds and closes. */
 export function probe(log: AuditLogBuilder, id: string, ok: boolean, cooldownMs: number): AuditLogBuilder {
-  log
-    .request(id, CHAIN)
-    .transition(id, PRIMARY, "open", "half_open", {
-      failures: 3,
-      cooldownUntil: null,
-      cause: "cooldown_elapsed",
-    });
+  log.request(id, CHAIN).transition(id, PRIMARY, "open", "half_open", {
+    failures: 3,
+    cooldownUntil: null,
+    cause: "cooldown_elapsed",
+  });
   if (ok)
     return log
       .attempt(id, PRIMARY)

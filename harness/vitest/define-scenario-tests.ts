@@ -38,13 +38,20 @@ export async function defineScenarioTests(options: ScenarioTestOptions): Promise
   const cwd = options.cwd ?? process.cwd();
   const source = typeof options.engine === "string" ? await resolveEngineSource(options.engine, cwd) : null;
   if (source !== null && !source.ok) throw new Error(source.message);
-  const engineName = source?.ok ? source.source.name : typeof options.engine === "string" ? options.engine : options.engine.name;
+  const engineName = source?.ok
+    ? source.source.name
+    : typeof options.engine === "string"
+      ? options.engine
+      : options.engine.name;
   const { files, missing } = await collectScenarioFiles(options.scenarios, cwd);
   const fleet = createFleetFactory();
   describe(`fallback scenarios against ${engineName}`, () => {
     if (missing.length > 0 || files.length === 0) {
       it("finds its scenario files", () => {
-        expect({ missing, found: files.length }).toEqual({ missing: [], found: expect.any(Number) as unknown });
+        expect({ missing, found: files.length }).toEqual({
+          missing: [],
+          found: expect.any(Number) as unknown,
+        });
         expect(files.length).toBeGreaterThan(0);
       });
       return;
@@ -67,7 +74,13 @@ export async function defineScenarioTests(options: ScenarioTestOptions): Promise
                 engineName,
                 config: (await prepareScenario(scenario, file)).judgeConfig,
               })
-            : await runScenario(scenario, { engine: options.engine as EngineUnderTest, fleet, file, seed, transport });
+            : await runScenario(scenario, {
+                engine: options.engine as EngineUnderTest,
+                fleet,
+                file,
+                seed,
+                transport,
+              });
         const verdict = await judgeRun(run);
         expect(verdict.reasons, `${loaded.value.id} (seed ${run.seed})`).toEqual([]);
       });

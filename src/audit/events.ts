@@ -6,9 +6,18 @@ import { isModelId, type ModelId } from "../core/model-id.ts";
  * The audit log's event schema (SPEC §8). Every field of a row is present; one that does not apply is
  * `null`, never omitted. Unknown fields are allowed only when prefixed `x_`.
  */
-const modelId = z.string().refine(isModelId, { message: "expected a model id of the form provider/model" }) as unknown as z.ZodType<ModelId>;
+const modelId = z.string().refine(isModelId, {
+  message: "expected a model id of the form provider/model",
+}) as unknown as z.ZodType<ModelId>;
 const isoMillis = z.iso.datetime({ precision: 3, offset: false });
-const errorType = z.enum(["ContextLength", "NetworkPermanent", "ProviderRateLimit", "NetworkTransient", "ProviderError", "LogicError"]);
+const errorType = z.enum([
+  "ContextLength",
+  "NetworkPermanent",
+  "ProviderRateLimit",
+  "NetworkTransient",
+  "ProviderError",
+  "LogicError",
+]);
 const reason = z.enum(REASONS as [string, ...string[]]);
 const count = z.number().int().nonnegative();
 const positive = z.number().int().positive();
@@ -27,7 +36,11 @@ function event<const Name extends string, Shape extends z.ZodRawShape>(name: Nam
     const known = new Set<string>([...Object.keys(common), "event", ...Object.keys(shape)]);
     for (const key of Object.keys(row)) {
       if (!known.has(key) && !key.startsWith("x_")) {
-        ctx.addIssue({ code: "custom", path: [key], message: `unknown field "${key}" (extensions must start with x_)` });
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `unknown field "${key}" (extensions must start with x_)`,
+        });
       }
     }
   });
@@ -99,6 +112,10 @@ export type AuditEvent = z.infer<typeof AuditEventSchema>;
 /** The event names. */
 export type AuditEventName = AuditEvent["event"];
 /** An event as the engine emits it, before the writer stamps `v`, `seq` and `ts`. */
-export type AuditEventBody = AuditEvent extends infer E ? (E extends AuditEvent ? Omit<E, "v" | "seq" | "ts"> : never) : never;
+export type AuditEventBody = AuditEvent extends infer E
+  ? E extends AuditEvent
+    ? Omit<E, "v" | "seq" | "ts">
+    : never
+  : never;
 /** Events that end a request. */
 export const TERMINAL_EVENTS = ["fallback_success", "fallback_exhausted"] as const;

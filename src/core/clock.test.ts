@@ -41,7 +41,12 @@ describe("ManualClock", () => {
     for (let order = 0; order < 3000; order++) {
       const at = Math.floor(random.next() * 500);
       const controller = new AbortController();
-      pending.push(clock.sleep(at, controller.signal).then(() => woke.push(order), () => undefined));
+      pending.push(
+        clock.sleep(at, controller.signal).then(
+          () => woke.push(order),
+          () => undefined,
+        ),
+      );
       if (random.next() < 0.2) controller.abort();
       else expected.push({ at, order });
     }

@@ -136,7 +136,8 @@ export class ManualClock implements Clock {
       const left = 2 * i + 1;
       if (left >= heap.length) break;
       const right = left + 1;
-      const child = right < heap.length && before(heap[right] as Sleeper, heap[left] as Sleeper) ? right : left;
+      const child =
+        right < heap.length && before(heap[right] as Sleeper, heap[left] as Sleeper) ? right : left;
       if (!before(heap[child] as Sleeper, last)) break;
       heap[i] = heap[child] as Sleeper;
       i = child;

@@ -25,7 +25,11 @@ export interface ActionContext {
 /** The decision: what to do, and for a retry how long to wait first. */
 export type ActionDecision =
   | { readonly action: "retry"; readonly delayMs: number }
-  | { readonly action: "fallback" | "compact" | "fail"; readonly delayMs: null; readonly deadlineLimited?: true };
+  | {
+      readonly action: "fallback" | "compact" | "fail";
+      readonly delayMs: null;
+      readonly deadlineLimited?: true;
+    };
 
 /** The configured action for a classification: `fallback.actions` overrides the table's default. */
 export function configuredAction(classification: Classification, settings: FallbackSettings): Action {

@@ -15,7 +15,11 @@ export const B = "anthropic/claude-b" as ModelId;
 export const C = "google/gemini-c" as ModelId;
 
 /** An AI SDK APICallError, as the real providers raise it. */
-export function httpError(status: number, body: unknown = {}, headers: Record<string, string> = {}): APICallError {
+export function httpError(
+  status: number,
+  body: unknown = {},
+  headers: Record<string, string> = {},
+): APICallError {
   const text = typeof body === "string" ? body : JSON.stringify(body);
   return new APICallError({
     message: `HTTP ${status}`,
@@ -30,7 +34,9 @@ export function httpError(status: number, body: unknown = {}, headers: Record<st
 
 /** A Node-style connection reset, as fetch surfaces it. */
 export function connectionReset(): Error {
-  return Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }) });
+  return Object.assign(new TypeError("fetch failed"), {
+    cause: Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }),
+  });
 }
 
 /** Settings that make waits exact: no jitter, small bases. */
@@ -40,13 +46,24 @@ export const EXACT_BACKOFF = {
 };
 
 /** An engine on a manual clock with a scripted caller and an in-memory, schema-validated audit. */
-export function kit(raw: Record<string, unknown>, scripts: Readonly<Record<string, readonly ScriptStep[]>>, ports: Partial<EnginePorts> = {}) {
+export function kit(
+  raw: Record<string, unknown>,
+  scripts: Readonly<Record<string, readonly ScriptStep[]>>,
+  ports: Partial<EnginePorts> = {},
+) {
   const parsed = parseConfig(raw);
   if (!parsed.ok) throw new Error(`test config invalid: ${JSON.stringify(parsed.problems)}`);
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
   const caller = new ScriptedCaller(clock, scripts);
   const sink = new MemoryAuditSink();
-  const engine = createEngine(parsed.config, { clock, random: createRandom(7), caller, audit: sink, validateAudit: true, ...ports });
+  const engine = createEngine(parsed.config, {
+    clock,
+    random: createRandom(7),
+    caller,
+    audit: sink,
+    validateAudit: true,
+    ...ports,
+  });
   const start = clock.now();
   return {
     clock,

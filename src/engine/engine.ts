@@ -78,12 +78,23 @@ const discard: AuditSink = { append: () => undefined };
  * is checked here so a wiring mistake fails at start-up with a clear message, not mid-request.
  */
 export function createEngine(config: EngineConfig, ports: EnginePorts): Engine {
-  const missing = (["clock", "random", "caller"] as const).filter((key) => typeof ports[key] !== "object" || ports[key] === null);
+  const missing = (["clock", "random", "caller"] as const).filter(
+    (key) => typeof ports[key] !== "object" || ports[key] === null,
+  );
   if (missing.length > 0) {
-    throw new TypeError(`Failed to create the engine: missing port(s) ${missing.join(", ")}. Pass { clock, random, caller } (see EnginePorts).`);
+    throw new TypeError(
+      `Failed to create the engine: missing port(s) ${missing.join(", ")}. Pass { clock, random, caller } (see EnginePorts).`,
+    );
   }
-  if (typeof config !== "object" || config === null || typeof config.fallback !== "object" || config.fallback === null) {
-    throw new TypeError("Failed to create the engine: config is not a parsed EngineConfig. Pass the result of parseConfig(...).config.");
+  if (
+    typeof config !== "object" ||
+    config === null ||
+    typeof config.fallback !== "object" ||
+    config.fallback === null
+  ) {
+    throw new TypeError(
+      "Failed to create the engine: config is not a parsed EngineConfig. Pass the result of parseConfig(...).config.",
+    );
   }
   const sink = ports.audit ?? discard;
   let counter = 0;

@@ -14,7 +14,10 @@ import type { Prompt } from "./ports.ts";
 import { runAttempt, type AttemptOutcome } from "./run-attempt.ts";
 
 /** How a walk over (part of) the chain ended, when it did not end the request itself. */
-type WalkEnd = { readonly kind: "served"; readonly result: EngineResult } | { readonly kind: "exhausted" } | { readonly kind: "all_open" };
+type WalkEnd =
+  | { readonly kind: "served"; readonly result: EngineResult }
+  | { readonly kind: "exhausted" }
+  | { readonly kind: "all_open" };
 
 /** How a walk treats the breakers. */
 interface WalkMode {
@@ -58,16 +61,24 @@ export class FailoverRequest {
 
   async execute(): Promise<EngineResult> {
     const { clock } = this.#shared.ports;
-    const resolved = resolveChain(this.#shared.config, this.#request.model === undefined ? { agent: this.#request.agent } : { agent: this.#request.agent, model: this.#request.model });
+    const resolved = resolveChain(
+      this.#shared.config,
+      this.#request.model === undefined
+        ? { agent: this.#request.agent }
+        : { agent: this.#request.agent, model: this.#request.model },
+    );
     if ("error" in resolved) {
-      throw new FallbackConfigError(`Failed to resolve a model chain: ${resolved.error}. Set "model", agent.${this.#request.agent}.model or a chain in opencode.json.`);
+      throw new FallbackConfigError(
+        `Failed to resolve a model chain: ${resolved.error}. Set "model", agent.${this.#request.agent}.model or a chain in opencode.json.`,
+      );
     }
     const now = clock.now();
     this.#deadlineAt = now + this.#settings.deadline_ms;
     this.#configuredHead = resolved.chain[0];
-    this.#chain = this.#settings.enabled && this.#settings.promote_on_success
-      ? this.#shared.promotions.effectiveChain(this.#request.agent, resolved.chain, now)
-      : resolved.chain;
+    this.#chain =
+      this.#settings.enabled && this.#settings.promote_on_success
+        ? this.#shared.promotions.effectiveChain(this.#request.agent, resolved.chain, now)
+        : resolved.chain;
     this.#write({ event: "fallback_request", chain: [...this.#chain], primary: resolved.primary });
     try {
       if (!this.#settings.enabled) {
@@ -75,7 +86,11 @@ export class FailoverRequest {
         const end = await this.#walk([resolved.primary], { breakers: false, force: false }, true);
         return this.#conclude(end);
       }
-      const end = await this.#walk(this.#chain, { breakers: this.#settings.circuit_breaker.enabled, force: false }, false);
+      const end = await this.#walk(
+        this.#chain,
+        { breakers: this.#settings.circuit_breaker.enabled, force: false },
+        false,
+      );
       if (end.kind !== "all_open") return this.#conclude(end);
       return this.#conclude(await this.#whenAllOpen());
     } catch (error) {
@@ -111,12 +126,24 @@ export class FailoverRequest {
         return end.result;
       case "all_open":
         this.#exhaust("all_open", null);
-        throw new FallbackExhaustedError({ reason: "all_open", attempts: this.#attempts, classification: null, chain: this.#chain });
+        throw new FallbackExhaustedError({
+          reason: "all_open",
+          attempts: this.#attempts,
+          classification: null,
+          chain: this.#chain,
+        });
       case "exhausted": {
         const last = this.#last;
-        const reason: ExhaustedReason = last === undefined ? "all_open" : last.deadlineLimited ? "deadline" : last.classification.reason;
+        const reason: ExhaustedReason =
+          last === undefined ? "all_open" : last.deadlineLimited ? "deadline" : last.classification.reason;
         this.#exhaust(reason, last?.classification ?? null);
-        throw new FallbackExhaustedError({ reason, attempts: this.#attempts, classification: last?.classification ?? null, chain: this.#chain, cause: last?.error });
+        throw new FallbackExhaustedError({
+          reason,
+          attempts: this.#attempts,
+          classification: last?.classification ?? null,
+          chain: this.#chain,
+          cause: last?.error,
+        });
       }
       default: {
         const unreachable: never = end;
@@ -138,16 +165,30 @@ export class FailoverRequest {
       let compactionRetries = 0;
       for (;;) {
         if (clock.now() >= this.#deadlineAt) {
-          for (const skipped of models.slice(index)) this.#write({ event: "fallback_model_skipped", model: skipped, reason: "deadline" });
+          for (const skipped of models.slice(index))
+            this.#write({ event: "fallback_model_skipped", model: skipped, reason: "deadline" });
           this.#exhaust("deadline", this.#last?.classification ?? null);
-          throw new RequestEnded(new FallbackExhaustedError({ reason: "deadline", attempts: this.#attempts, classification: this.#last?.classification ?? null, chain: this.#chain, cause: this.#last?.error }));
+          throw new RequestEnded(
+            new FallbackExhaustedError({
+              reason: "deadline",
+              attempts: this.#attempts,
+              classification: this.#last?.classification ?? null,
+              chain: this.#chain,
+              cause: this.#last?.error,
+            }),
+          );
         }
         // The whole permit, not a flag: it pins a probe to its half-open period (a late outcome of an
         // earlier period must not free a slot of the current one).
         let probe: ProbeRef = false;
         if (mode.breakers) {
           const force = mode.force && this.#attempts === attemptsBefore;
-          const { decision, transitions } = this.#shared.breakers.acquire(model, clock.now(), this.#settings.circuit_breaker, { force });
+          const { decision, transitions } = this.#shared.breakers.acquire(
+            model,
+            clock.now(),
+            this.#settings.circuit_breaker,
+            { force },
+          );
           this.#writeTransitions(model, transitions);
           if (!decision.granted) {
             this.#write({ event: "fallback_model_skipped", model, reason: decision.reason });
@@ -158,16 +199,26 @@ export class FailoverRequest {
         }
         this.#attempts++;
         modelAttempt++;
-        this.#write({ event: "fallback_attempt", model, attempt: this.#attempts, model_attempt: modelAttempt });
+        this.#write({
+          event: "fallback_attempt",
+          model,
+          attempt: this.#attempts,
+          model_attempt: modelAttempt,
+        });
         const startedAt = clock.now();
         const outcome = await this.#attempt(model);
         // Clocks may run on fractional milliseconds (a virtual clock driven by drawn latencies); the audit holds integers.
         const latency = Math.round(clock.now() - startedAt);
-        if (outcome.ok) return { kind: "served", result: this.#serve(model, outcome.text, probe, mode, latency) };
+        if (outcome.ok)
+          return { kind: "served", result: this.#serve(model, outcome.text, probe, mode, latency) };
 
         const decision = this.#decide(outcome, modelAttempt, compactionRetries, single);
         const classification = decision.classification;
-        this.#last = { classification, error: outcome.error, deadlineLimited: decision.action === "fallback" && decision.deadlineLimited === true };
+        this.#last = {
+          classification,
+          error: outcome.error,
+          deadlineLimited: decision.action === "fallback" && decision.deadlineLimited === true,
+        };
         if (outcome.afterFirstToken && this.#request.stream) {
           this.#request.onDelta?.({ type: "reset", model, reason: classification.reason });
         }
@@ -190,11 +241,18 @@ export class FailoverRequest {
         switch (decision.action) {
           case "fail": {
             // A `fail` surfaces the provider's error untouched; only our own budget running out is ours to name.
-            const reason: ExhaustedReason = outcome.source === "deadline" ? "deadline" : classification.reason;
+            const reason: ExhaustedReason =
+              outcome.source === "deadline" ? "deadline" : classification.reason;
             this.#exhaust(reason, classification);
             throw new RequestEnded(
               outcome.source === "deadline"
-                ? new FallbackExhaustedError({ reason, attempts: this.#attempts, classification, chain: this.#chain, cause: outcome.error })
+                ? new FallbackExhaustedError({
+                    reason,
+                    attempts: this.#attempts,
+                    classification,
+                    chain: this.#chain,
+                    cause: outcome.error,
+                  })
                 : outcome.error,
             );
           }
@@ -218,7 +276,9 @@ export class FailoverRequest {
     }
     // "Every model skipped for open circuits" (SPEC §6) means none could be tried at all in this walk; a
     // model that failed and then opened is exhausted, not all-open, so on_all_open never re-walks it.
-    return denied === models.length && this.#attempts === attemptsBefore ? { kind: "all_open" } : { kind: "exhausted" };
+    return denied === models.length && this.#attempts === attemptsBefore
+      ? { kind: "all_open" }
+      : { kind: "exhausted" };
   }
 
   #attempt(model: ModelId): Promise<AttemptOutcome> {
@@ -246,15 +306,24 @@ export class FailoverRequest {
   ): ActionDecision & { classification: Classification } {
     const { clock, random, compact } = this.#shared.ports;
     const now = clock.now();
-    const classification = classify(outcome.error, { retry_after_cap_ms: this.#settings.retry_after_cap_ms, now_ms: now });
+    const classification = classify(outcome.error, {
+      retry_after_cap_ms: this.#settings.retry_after_cap_ms,
+      now_ms: now,
+    });
     if (outcome.source === "caller") {
-      return { action: "fail", delayMs: null, classification: { ...classification, type: "LogicError", reason: "aborted" } };
+      return {
+        action: "fail",
+        delayMs: null,
+        classification: { ...classification, type: "LogicError", reason: "aborted" },
+      };
     }
-    const adjusted: Classification = outcome.afterFirstToken && classification.reason === "connection"
-      ? { ...classification, reason: "stream_cut" }
-      : classification;
+    const adjusted: Classification =
+      outcome.afterFirstToken && classification.reason === "connection"
+        ? { ...classification, reason: "stream_cut" }
+        : classification;
     // fallback.enabled: false makes exactly one attempt (SPEC §2); the deadline ends the request.
-    if (single || outcome.source === "deadline") return { action: "fail", delayMs: null, classification: adjusted };
+    if (single || outcome.source === "deadline")
+      return { action: "fail", delayMs: null, classification: adjusted };
     const decision = decideAction({
       classification: adjusted,
       settings: this.#settings,
@@ -270,10 +339,24 @@ export class FailoverRequest {
 
   #serve(model: ModelId, text: string, probe: ProbeRef, mode: WalkMode, latency: number): EngineResult {
     const { clock } = this.#shared.ports;
-    if (mode.breakers) this.#writeTransitions(model, this.#shared.breakers.recordSuccess(model, probe, clock.now(), this.#settings.circuit_breaker));
+    if (mode.breakers)
+      this.#writeTransitions(
+        model,
+        this.#shared.breakers.recordSuccess(model, probe, clock.now(), this.#settings.circuit_breaker),
+      );
     const fallback = model !== this.#chain[0];
-    if (fallback && model !== this.#configuredHead && this.#settings.enabled && this.#settings.promote_on_success) {
-      const { until } = this.#shared.promotions.promote(this.#request.agent, model, clock.now(), this.#settings.sticky_ms);
+    if (
+      fallback &&
+      model !== this.#configuredHead &&
+      this.#settings.enabled &&
+      this.#settings.promote_on_success
+    ) {
+      const { until } = this.#shared.promotions.promote(
+        this.#request.agent,
+        model,
+        clock.now(),
+        this.#settings.sticky_ms,
+      );
       this.#write({ event: "fallback_promoted", model, until: new Date(until).toISOString() });
     }
     this.#write({ event: "fallback_success", model, attempt: this.#attempts, latency_ms: latency, fallback });
@@ -285,17 +368,23 @@ export class FailoverRequest {
     const settings = this.#settings.circuit_breaker;
     const effect = breakerEffect(classification.reason);
     const now = clock.now();
-    const transitions = effect === "none"
-      ? this.#shared.breakers.release(model, probe, now, settings)
-      : this.#shared.breakers.recordFailure(model, {
-          effect,
-          reason: classification.reason,
-          probe,
-          // SPEC §4: quota trips with cooldown = max(cooldown_ms, Retry-After).
-          ...(classification.reason === "quota_exhausted" && classification.retry_after_ms !== null
-            ? { cooldownMs: Math.max(settings.cooldown_ms, classification.retry_after_ms) }
-            : {}),
-        }, now, settings);
+    const transitions =
+      effect === "none"
+        ? this.#shared.breakers.release(model, probe, now, settings)
+        : this.#shared.breakers.recordFailure(
+            model,
+            {
+              effect,
+              reason: classification.reason,
+              probe,
+              // SPEC §4: quota trips with cooldown = max(cooldown_ms, Retry-After).
+              ...(classification.reason === "quota_exhausted" && classification.retry_after_ms !== null
+                ? { cooldownMs: Math.max(settings.cooldown_ms, classification.retry_after_ms) }
+                : {}),
+            },
+            now,
+            settings,
+          );
     this.#writeTransitions(model, transitions);
   }
 
@@ -315,7 +404,12 @@ export class FailoverRequest {
   }
 
   #exhaust(reason: ExhaustedReason, classification: Classification | null): void {
-    this.#write({ event: "fallback_exhausted", attempts: this.#attempts, error_type: classification?.type ?? null, reason });
+    this.#write({
+      event: "fallback_exhausted",
+      attempts: this.#attempts,
+      error_type: classification?.type ?? null,
+      reason,
+    });
   }
 
   #writeTransitions(model: ModelId, transitions: readonly CircuitTransition[]): void {

@@ -28,7 +28,8 @@ export type ModelCallPart =
   | { readonly type: "error"; readonly error: unknown };
 
 /** Normalised finish reasons (the AI SDK's names). */
-export type FinishReason = "stop" | "length" | "tool-calls" | "content-filter" | "error" | "other" | "unknown";
+export type FinishReason =
+  "stop" | "length" | "tool-calls" | "content-filter" | "error" | "other" | "unknown";
 
 /** The port through which the engine reaches a provider. */
 export interface ModelCaller {

@@ -104,7 +104,12 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   };
 
   try {
-    const parts = input.caller.call({ model: input.model, prompt: input.prompt, stream: input.stream, signal: controller.signal });
+    const parts = input.caller.call({
+      model: input.model,
+      prompt: input.prompt,
+      stream: input.stream,
+      signal: controller.signal,
+    });
     iterator = parts[Symbol.asyncIterator]();
     for (;;) {
       const now = clock.now();
@@ -128,7 +133,10 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
           return fail(step.error, input.callerSignal?.aborted ? "caller" : "provider");
         case "part": {
           if (step.result.done) {
-            return fail(new StreamFailureError("stream_incomplete", "The stream ended without its end marker."), "provider");
+            return fail(
+              new StreamFailureError("stream_incomplete", "The stream ended without its end marker."),
+              "provider",
+            );
           }
           const part = step.result.value;
           switch (part.type) {
@@ -149,10 +157,16 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
                 case "content-filter":
                   return fail({ finishReason: "content-filter" }, "provider");
                 case "error":
-                  return fail(new StreamFailureError("stream_cut", "The stream finished with an error."), "provider");
+                  return fail(
+                    new StreamFailureError("stream_cut", "The stream finished with an error."),
+                    "provider",
+                  );
                 case "other":
                 case "unknown":
-                  return fail(new StreamFailureError("stream_incomplete", "The stream ended without its end marker."), "provider");
+                  return fail(
+                    new StreamFailureError("stream_incomplete", "The stream ended without its end marker."),
+                    "provider",
+                  );
                 default: {
                   const unreachable: never = part.finishReason;
                   return unreachable;

@@ -6,9 +6,20 @@ import type { FinishReason, ModelCallPart, ModelCallRequest, ModelCaller, Prompt
 /** One scripted answer of a model. */
 export type ScriptStep =
   /** Text chunks, each after `delayMs`, then `finish` (default `stop`; `null` = the stream just ends). */
-  | { readonly kind: "reply"; readonly chunks: readonly string[]; readonly delayMs?: number; readonly firstDelayMs?: number; readonly finish?: FinishReason | null }
+  | {
+      readonly kind: "reply";
+      readonly chunks: readonly string[];
+      readonly delayMs?: number;
+      readonly firstDelayMs?: number;
+      readonly finish?: FinishReason | null;
+    }
   /** Optional chunks, then the call throws `error`. */
-  | { readonly kind: "throw"; readonly error: unknown; readonly chunks?: readonly string[]; readonly delayMs?: number }
+  | {
+      readonly kind: "throw";
+      readonly error: unknown;
+      readonly chunks?: readonly string[];
+      readonly delayMs?: number;
+    }
   /** Optional chunks, then an in-band error part. */
   | { readonly kind: "error-part"; readonly error: unknown; readonly chunks?: readonly string[] }
   /** Optional chunks, then nothing until the call is aborted. */
@@ -48,11 +59,20 @@ export class ScriptedCaller implements ModelCaller {
   }
 
   call(request: ModelCallRequest): AsyncIterable<ModelCallPart> {
-    this.calls.push({ model: request.model, prompt: request.prompt, stream: request.stream, at: this.#clock.now() });
+    this.calls.push({
+      model: request.model,
+      prompt: request.prompt,
+      stream: request.stream,
+      at: this.#clock.now(),
+    });
     const script = this.#scripts.get(request.model);
-    const step: ScriptStep = script === undefined
-      ? { kind: "throw", error: Object.assign(new Error(`No script for ${request.model}`), { name: "NoSuchModelError" }) }
-      : (script.steps[Math.min(script.next++, script.steps.length - 1)] ?? { kind: "reply", chunks: [""] });
+    const step: ScriptStep =
+      script === undefined
+        ? {
+            kind: "throw",
+            error: Object.assign(new Error(`No script for ${request.model}`), { name: "NoSuchModelError" }),
+          }
+        : (script.steps[Math.min(script.next++, script.steps.length - 1)] ?? { kind: "reply", chunks: [""] });
     return this.#play(step, request.signal);
   }
 
@@ -60,7 +80,8 @@ export class ScriptedCaller implements ModelCaller {
     const chunks = step.chunks ?? [];
     const delay = step.kind === "reply" || step.kind === "throw" ? (step.delayMs ?? 0) : 0;
     for (const [i, text] of chunks.entries()) {
-      const wait = i === 0 && step.kind === "reply" && step.firstDelayMs !== undefined ? step.firstDelayMs : delay;
+      const wait =
+        i === 0 && step.kind === "reply" && step.firstDelayMs !== undefined ? step.firstDelayMs : delay;
       if (wait > 0) await this.#clock.sleep(wait, signal);
       if (signal.aborted) throw abortReason(signal);
       yield { type: "text", text };

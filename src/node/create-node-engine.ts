@@ -26,13 +26,20 @@ export interface NodeEngineOptions {
  */
 export function createNodeEngine(config: EngineConfig, options: NodeEngineOptions): Engine {
   const setting = config.fallback.audit_log;
-  const audit: AuditSink | undefined = setting === false
-    ? undefined
-    : JsonlFileSink.open(setting === true ? defaultAuditPath(options.env ?? process.env, homedir()) : setting);
+  const audit: AuditSink | undefined =
+    setting === false
+      ? undefined
+      : JsonlFileSink.open(
+          setting === true ? defaultAuditPath(options.env ?? process.env, homedir()) : setting,
+        );
   return createEngine(config, {
     clock: systemClock,
     random: deriveRandom(options.seed ?? 0x5eed, "jitter"),
-    caller: createAiSdkCaller(options.fetch ? { endpoints: options.endpoints, fetch: options.fetch } : { endpoints: options.endpoints }),
+    caller: createAiSdkCaller(
+      options.fetch
+        ? { endpoints: options.endpoints, fetch: options.fetch }
+        : { endpoints: options.endpoints },
+    ),
     ...(audit ? { audit } : {}),
     ...options.ports,
   });

@@ -19,14 +19,23 @@ afterEach(() => {
 });
 
 /** A bench that returns fixed ratios at once, recording how it was called. */
-function fakeBench(ratios: Record<string, number>): { runBench: (options: RunBenchOptions) => Promise<BenchOutput>; calls: RunBenchOptions[] } {
+function fakeBench(ratios: Record<string, number>): {
+  runBench: (options: RunBenchOptions) => Promise<BenchOutput>;
+  calls: RunBenchOptions[];
+} {
   const calls: RunBenchOptions[] = [];
   return {
     calls,
     runBench: (options) => {
       calls.push(options);
       options.progress("measuring");
-      return Promise.resolve({ report: { version: 1, ratios } as unknown as BenchReport, markdown: "# report", jsonPath: "r.json", markdownPath: "r.md", svgPath: "r.svg" });
+      return Promise.resolve({
+        report: { version: 1, ratios } as unknown as BenchReport,
+        markdown: "# report",
+        jsonPath: "r.json",
+        markdownPath: "r.md",
+        svgPath: "r.svg",
+      });
     },
   };
 }
@@ -40,9 +49,16 @@ function writeBaseline(dir: string, content: string): string {
 describe("benchCommand --compare", () => {
   it("exits 1 when a ratio regressed beyond the threshold", async () => {
     const dir = tempDir();
-    const baseline = writeBaseline(dir, JSON.stringify({ version: 1, ratios: { "failover.inproc.http-500.reference": 1.0 } }));
+    const baseline = writeBaseline(
+      dir,
+      JSON.stringify({ version: 1, ratios: { "failover.inproc.http-500.reference": 1.0 } }),
+    );
     const io = recordingIo({ CI: "true" }, dir);
-    const code = await benchCommand({ compare: baseline }, io, fakeBench({ "failover.inproc.http-500.reference": 1.4 }));
+    const code = await benchCommand(
+      { compare: baseline },
+      io,
+      fakeBench({ "failover.inproc.http-500.reference": 1.4 }),
+    );
     expect(code).toBe(EXIT.checkFailed);
     expect(io.out()).toMatch(/regressed\s+failover\.inproc\.http-500\.reference/);
   });
@@ -50,14 +66,20 @@ describe("benchCommand --compare", () => {
   it("exits 0 when every ratio improved or held", async () => {
     const dir = tempDir();
     const baseline = writeBaseline(dir, JSON.stringify({ version: 1, ratios: { a: 1.5, b: 1.0 } }));
-    const code = await benchCommand({ compare: baseline }, recordingIo({}, dir), fakeBench({ a: 1.0, b: 1.1 }));
+    const code = await benchCommand(
+      { compare: baseline },
+      recordingIo({}, dir),
+      fakeBench({ a: 1.0, b: 1.1 }),
+    );
     expect(code).toBe(EXIT.ok);
   });
 
   it("honours a stricter --threshold", async () => {
     const dir = tempDir();
     const baseline = writeBaseline(dir, JSON.stringify({ version: 1, ratios: { a: 1.0 } }));
-    expect(await benchCommand({ compare: baseline, threshold: 5 }, recordingIo({}, dir), fakeBench({ a: 1.1 }))).toBe(EXIT.checkFailed);
+    expect(
+      await benchCommand({ compare: baseline, threshold: 5 }, recordingIo({}, dir), fakeBench({ a: 1.1 })),
+    ).toBe(EXIT.checkFailed);
   });
 
   it("exits 2 with a clear message on a malformed baseline, before running the bench", async () => {
@@ -90,19 +112,32 @@ describe("benchCommand progress", () => {
     await benchCommand({}, ttyIo, fakeBench({}));
     expect(tty.err()).toContain("bench: measuring");
     const ci = recordingIo({ CI: "true" });
-    await benchCommand({}, { ...ci, stdout: { write: (text: string) => ci.stdout.write(text), isTTY: true } }, fakeBench({}));
+    await benchCommand(
+      {},
+      { ...ci, stdout: { write: (text: string) => ci.stdout.write(text), isTTY: true } },
+      fakeBench({}),
+    );
     expect(ci.err()).toBe("");
   });
 });
 
 describe("parseBenchArgs", () => {
   it("reads every flag", () => {
-    expect(parseBenchArgs(["--quick", "--out", "o", "--compare", "b.json", "--threshold", "10"])).toEqual({ ok: true, args: { quick: true, out: "o", compare: "b.json", threshold: 10 } });
+    expect(parseBenchArgs(["--quick", "--out", "o", "--compare", "b.json", "--threshold", "10"])).toEqual({
+      ok: true,
+      args: { quick: true, out: "o", compare: "b.json", threshold: 10 },
+    });
   });
 
   it("refuses an unknown flag and a flag without its value", () => {
-    expect(parseBenchArgs(["--fast"])).toMatchObject({ ok: false, message: expect.stringMatching(/unknown option --fast/) });
-    expect(parseBenchArgs(["--compare"])).toMatchObject({ ok: false, message: expect.stringMatching(/--compare: it needs a value/) });
+    expect(parseBenchArgs(["--fast"])).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/unknown option --fast/),
+    });
+    expect(parseBenchArgs(["--compare"])).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/--compare: it needs a value/),
+    });
   });
 });
 
@@ -129,7 +164,9 @@ describe("bench --quick", () => {
     expect(Object.keys(report.ratios)).toHaveLength(10);
     expect(Object.keys(report.ratios).every((k) => k.endsWith(".reference"))).toBe(true);
     expect(Object.keys(report.peerRatios).length).toBeGreaterThan(0);
-    expect(report.goals.map((g) => g.id)).toEqual(expect.arrayContaining(["1-overhead", "3-failover-vs-peers", "4-audit", "5-simulation", "6-scale"]));
+    expect(report.goals.map((g) => g.id)).toEqual(
+      expect.arrayContaining(["1-overhead", "3-failover-vs-peers", "4-audit", "5-simulation", "6-scale"]),
+    );
     const svg = readFileSync(join(dir, "out", json.replace(/\.json$/, ".svg")), "utf8");
     expect(svg.match(/<g class="series"/g)).toHaveLength(5);
     const markdown = readFileSync(join(dir, "out", json.replace(/\.json$/, ".md")), "utf8");

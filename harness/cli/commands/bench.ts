@@ -31,10 +31,16 @@ export const DEFAULT_THRESHOLD_PERCENT = 25;
  * input (a missing or malformed baseline, a bad threshold) — checked before the bench spends minutes.
  * Progress lines go to stderr on a TTY, and never under `CI=true`.
  */
-export async function benchCommand(args: BenchCommandArgs, io: CliIo, deps: BenchDeps = { runBench }): Promise<ExitCode> {
+export async function benchCommand(
+  args: BenchCommandArgs,
+  io: CliIo,
+  deps: BenchDeps = { runBench },
+): Promise<ExitCode> {
   const thresholdPercent = args.threshold ?? DEFAULT_THRESHOLD_PERCENT;
   if (!Number.isFinite(thresholdPercent) || thresholdPercent < 0) {
-    io.stderr.write(`fallback-harness bench: Failed to read --threshold: ${String(thresholdPercent)} is not a percentage ≥ 0. Pass e.g. --threshold 25.\n`);
+    io.stderr.write(
+      `fallback-harness bench: Failed to read --threshold: ${String(thresholdPercent)} is not a percentage ≥ 0. Pass e.g. --threshold 25.\n`,
+    );
     return EXIT.badInput;
   }
   let baseline: Readonly<Record<string, number>> | undefined;
@@ -44,8 +50,11 @@ export async function benchCommand(args: BenchCommandArgs, io: CliIo, deps: Benc
     try {
       text = await readFile(path, "utf8");
     } catch (error) {
-      const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : String(error);
-      io.stderr.write(`fallback-harness bench: Failed to read the baseline ${args.compare}: ${code}. Pass a JSON report written by \`fallback-harness bench\` (reports/bench/<timestamp>.json).\n`);
+      const code =
+        typeof error === "object" && error !== null && "code" in error ? String(error.code) : String(error);
+      io.stderr.write(
+        `fallback-harness bench: Failed to read the baseline ${args.compare}: ${code}. Pass a JSON report written by \`fallback-harness bench\` (reports/bench/<timestamp>.json).\n`,
+      );
       return EXIT.badInput;
     }
     const parsed = parseBaseline(text, args.compare);
@@ -72,7 +81,8 @@ export async function benchCommand(args: BenchCommandArgs, io: CliIo, deps: Benc
 }
 
 /** The result of {@link parseBenchArgs}. */
-export type ParseBenchArgsResult = { readonly ok: true; readonly args: BenchCommandArgs } | { readonly ok: false; readonly message: string };
+export type ParseBenchArgsResult =
+  { readonly ok: true; readonly args: BenchCommandArgs } | { readonly ok: false; readonly message: string };
 
 /** Parses `run-all.ts`'s argv (`--quick`, `--out <dir>`, `--compare <file>`, `--threshold <percent>`). */
 export function parseBenchArgs(argv: readonly string[]): ParseBenchArgsResult {
@@ -87,7 +97,11 @@ export function parseBenchArgs(argv: readonly string[]): ParseBenchArgsResult {
       case "--out":
       case "--compare":
       case "--threshold": {
-        if (value === undefined || value.startsWith("--")) return { ok: false, message: `Failed to parse ${flag}: it needs a value. Example: ${flag} ${flag === "--threshold" ? "25" : "reports/bench/baseline.json"}.` };
+        if (value === undefined || value.startsWith("--"))
+          return {
+            ok: false,
+            message: `Failed to parse ${flag}: it needs a value. Example: ${flag} ${flag === "--threshold" ? "25" : "reports/bench/baseline.json"}.`,
+          };
         i++;
         if (flag === "--out") args = { ...args, out: value };
         else if (flag === "--compare") args = { ...args, compare: value };
@@ -96,7 +110,10 @@ export function parseBenchArgs(argv: readonly string[]): ParseBenchArgsResult {
       }
       case undefined:
       default:
-        return { ok: false, message: `Failed to parse the arguments: unknown option ${String(flag)}. Use --quick, --out <dir>, --compare <baseline.json>, --threshold <percent>.` };
+        return {
+          ok: false,
+          message: `Failed to parse the arguments: unknown option ${String(flag)}. Use --quick, --out <dir>, --compare <baseline.json>, --threshold <percent>.`,
+        };
     }
   }
   return { ok: true, args };

@@ -47,10 +47,7 @@ beforeAll(async () => {
 
 async function replay(args: { file: string; engine?: string; config?: string; out?: string }) {
   const io = recordingIo({ CI: "true" }, dir);
-  const code = await replayCommand(
-    { out: "incident.yaml", reportDir: "replay-report", ...args },
-    io,
-  );
+  const code = await replayCommand({ out: "incident.yaml", reportDir: "replay-report", ...args }, io);
   return { code, out: io.out(), err: io.err() };
 }
 

@@ -15,7 +15,14 @@ async function gate(engine: string | undefined, properties: number) {
   const dir = await mkdtemp(join(tmpdir(), "fh-properties-"));
   const io = recordingIo({ CI: "true" }, dir);
   const code = await runCommand(
-    { paths: [scenario], ...(engine ? { engine } : {}), reportDir: dir, properties, propertiesTimeMs: 30_000, seed: 3 },
+    {
+      paths: [scenario],
+      ...(engine ? { engine } : {}),
+      reportDir: dir,
+      properties,
+      propertiesTimeMs: 30_000,
+      seed: 3,
+    },
     io,
     { cores: 2, wallNow: () => 0 },
   );
@@ -26,7 +33,12 @@ async function gate(engine: string | undefined, properties: number) {
 describe("run --properties: the engine property as part of the gate", () => {
   it("passes the reference engine over random configs × faults × traffic, and says so in the report", async () => {
     const { code, report, out, summary } = await gate(undefined, 3);
-    expect(report.properties).toMatchObject({ property: "engine-under-faults", seed: 3, runs: 3, verdict: "pass" });
+    expect(report.properties).toMatchObject({
+      property: "engine-under-faults",
+      seed: 3,
+      runs: 3,
+      verdict: "pass",
+    });
     expect(out).toContain("properties: engine-under-faults PASS over 3 random scenario(s), seed 3");
     expect(summary).toContain("## Engine Properties");
     expect(code, out).toBe(0);

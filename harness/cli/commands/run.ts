@@ -67,7 +67,14 @@ async function runProperties(engine: EngineSource, args: RunArgs, dir: string): 
     timeLimitMs: args.propertiesTimeMs ?? 300_000,
   });
   if (result.ok)
-    return { property: "engine-under-faults", seed, runs: result.numRuns, verdict: "pass", counterexample: null, violations: [] };
+    return {
+      property: "engine-under-faults",
+      seed,
+      runs: result.numRuns,
+      verdict: "pass",
+      counterexample: null,
+      violations: [],
+    };
   return {
     property: "engine-under-faults",
     seed,
@@ -88,7 +95,9 @@ function progressLine(io: CliIo): ((done: number, total: number, o: ScenarioOutc
   let failed = 0;
   return (done, total, o) => {
     if (o.verdict.verdict === "fail") failed++;
-    io.stdout.write(`\r\x1b[2K[${done}/${total}] ${failed} failed · ${o.scenario.id} ${o.verdict.verdict.toUpperCase()}`);
+    io.stdout.write(
+      `\r\x1b[2K[${done}/${total}] ${failed} failed · ${o.scenario.id} ${o.verdict.verdict.toUpperCase()}`,
+    );
     if (done === total) io.stdout.write("\n");
   };
 }
@@ -118,7 +127,9 @@ export async function runCommand(args: RunArgs, io: CliIo, deps: RunDeps): Promi
   // A report folder that cannot be written must stop the run before it starts, not after every scenario ran.
   const unwritable = await checkWritableDir(resolve(io.cwd, args.reportDir ?? `reports/${runId(started)}`));
   if (unwritable !== null) {
-    io.stderr.write(`fallback-harness run: cannot write the report there: ${unwritable}. Pass --report-dir a folder you can write to.\nNothing was run.\n`);
+    io.stderr.write(
+      `fallback-harness run: cannot write the report there: ${unwritable}. Pass --report-dir a folder you can write to.\nNothing was run.\n`,
+    );
     return EXIT.badInput;
   }
   const onScenario = progressLine(io);
@@ -159,14 +170,20 @@ export async function runCommand(args: RunArgs, io: CliIo, deps: RunDeps): Promi
     out.push(`FAIL ${s.id} (${s.file})`);
     for (const reason of s.reasons.slice(0, 5)) out.push(`  - ${reason}`);
   }
-  out.push(`${report.totals.passed}/${report.totals.scenarios} scenarios passed (${report.totals.requests} requests, ${report.totals.attempts} attempts) against ${engineName} in ${wallS}s`);
+  out.push(
+    `${report.totals.passed}/${report.totals.scenarios} scenarios passed (${report.totals.requests} requests, ${report.totals.attempts} attempts) against ${engineName} in ${wallS}s`,
+  );
   if (report.properties) {
     const p = report.properties;
-    out.push(`properties: ${p.property} ${p.verdict.toUpperCase()} over ${p.runs} random scenario(s), seed ${p.seed}${p.counterexample ? ` — counterexample ${relative(io.cwd, join(dir, p.counterexample))}` : ""}`);
+    out.push(
+      `properties: ${p.property} ${p.verdict.toUpperCase()} over ${p.runs} random scenario(s), seed ${p.seed}${p.counterexample ? ` — counterexample ${relative(io.cwd, join(dir, p.counterexample))}` : ""}`,
+    );
     for (const v of p.violations.slice(0, 5)) out.push(`  - ${v}`);
   }
   out.push(`parity: ${report.parity.map((p) => `${p.id} ${p.status}`).join(" · ")}`);
-  out.push(`report: ${relative(io.cwd, dir) || "."}/summary.md${(deps.extras ?? []).length > 0 ? " (and index.html)" : ""}`);
+  out.push(
+    `report: ${relative(io.cwd, dir) || "."}/summary.md${(deps.extras ?? []).length > 0 ? " (and index.html)" : ""}`,
+  );
   io.stdout.write(`${out.join("\n")}\n`);
   return report.exit_code === 0 ? EXIT.ok : EXIT.checkFailed;
 }

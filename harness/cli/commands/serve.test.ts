@@ -12,7 +12,9 @@ describe("fallback-harness serve", () => {
     let stop: () => void = () => undefined;
     const stopped = new Promise<void>((resolve) => (stop = resolve));
     const exit = main(["serve", "--seed", "3", "--log", "fleet.jsonl"], io, { untilStopped: () => stopped });
-    await expect.poll(() => io.out(), { timeout: 10_000 }).toMatch(/openai\s+http:\/\/127\.0\.0\.1:\d+\/openai\/v1/);
+    await expect
+      .poll(() => io.out(), { timeout: 10_000 })
+      .toMatch(/openai\s+http:\/\/127\.0\.0\.1:\d+\/openai\/v1/);
     const baseURL = /openai\s+(http:\/\/127\.0\.0\.1:\d+\/openai\/v1)/.exec(io.out())?.[1] ?? "";
     const key = /openai\s+\S+\s+key (\S+)/.exec(io.out())?.[1] ?? "";
     const response = await fetch(`${baseURL}/chat/completions`, {
@@ -27,12 +29,19 @@ describe("fallback-harness serve", () => {
     expect(await exit).toBe(0);
     const log = (await readFile(join(dir, "fleet.jsonl"), "utf8")).trim().split("\n");
     expect(log).toHaveLength(1);
-    expect(JSON.parse(log[0] ?? "{}")).toMatchObject({ provider: "openai", model: "openai/gpt-4.1", status: 200, completed: true });
+    expect(JSON.parse(log[0] ?? "{}")).toMatchObject({
+      provider: "openai",
+      model: "openai/gpt-4.1",
+      status: 200,
+      completed: true,
+    });
   });
 
   it("exits 2 for a scenario file that does not load", async () => {
     const io = recordingIo({}, tmpdir());
-    expect(await main(["serve", "--scenario", "no-such-file.yaml"], io, { untilStopped: () => Promise.resolve() })).toBe(2);
+    expect(
+      await main(["serve", "--scenario", "no-such-file.yaml"], io, { untilStopped: () => Promise.resolve() }),
+    ).toBe(2);
     expect(io.err()).toMatch(/no-such-file\.yaml:1:1: cannot read the file/);
   });
 });

@@ -10,14 +10,25 @@ import { jsonError, retryHeaders } from "./types.ts";
  * 503: `unavailable` is a 503 `api_error` (a fleet fault, not a documented Anthropic response).
  */
 export function anthropicError(reason: Exclude<HttpReason, "proxy">, params: ErrorParams): ProviderError {
-  const e = (status: number, type: string, message: string): ProviderError => ({ status, error: { type, message } });
+  const e = (status: number, type: string, message: string): ProviderError => ({
+    status,
+    error: { type, message },
+  });
   switch (reason) {
     case "context_overflow":
       return e(400, "invalid_request_error", "prompt is too long: 208656 tokens > 200000 maximum");
     case "quota_exhausted":
-      return e(400, "invalid_request_error", "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.");
+      return e(
+        400,
+        "invalid_request_error",
+        "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.",
+      );
     case "rate_limit":
-      return e(429, "rate_limit_error", "This request would exceed the rate limit for your organization (fleet) of 50 requests per minute. For details, refer to: https://docs.claude.com/en/api/rate-limits. You can see the response headers for current usage. Please reduce the prompt length or the maximum tokens requested, or try again later. You may also contact sales at https://www.anthropic.com/contact-sales to discuss your options for a rate limit increase.");
+      return e(
+        429,
+        "rate_limit_error",
+        "This request would exceed the rate limit for your organization (fleet) of 50 requests per minute. For details, refer to: https://docs.claude.com/en/api/rate-limits. You can see the response headers for current usage. Please reduce the prompt length or the maximum tokens requested, or try again later. You may also contact sales at https://www.anthropic.com/contact-sales to discuss your options for a rate limit increase.",
+      );
     case "overloaded":
       return e(529, "overloaded_error", "Overloaded");
     case "timeout":
@@ -31,7 +42,11 @@ export function anthropicError(reason: Exclude<HttpReason, "proxy">, params: Err
     case "auth":
       return e(401, "authentication_error", "invalid x-api-key");
     case "permission":
-      return e(403, "permission_error", "Your API key does not have permission to use the specified resource.");
+      return e(
+        403,
+        "permission_error",
+        "Your API key does not have permission to use the specified resource.",
+      );
     case "model_not_found":
       return e(404, "not_found_error", `model: ${params.model}`);
     case "content_filter":
@@ -40,7 +55,9 @@ export function anthropicError(reason: Exclude<HttpReason, "proxy">, params: Err
       return e(400, "invalid_request_error", "max_tokens: Field required");
     default: {
       const unreachable: never = reason;
-      throw new TypeError(`Failed to build an Anthropic error: unknown reason ${String(unreachable)}. Use one of HTTP_REASONS.`);
+      throw new TypeError(
+        `Failed to build an Anthropic error: unknown reason ${String(unreachable)}. Use one of HTTP_REASONS.`,
+      );
     }
   }
 }
@@ -58,5 +75,10 @@ export function anthropicErrorResponse(reason: HttpReason, params: ErrorParams):
     return { ...page, headers: { ...page.headers, ...retryHeaders(params) }, body: params.body ?? page.body };
   }
   const error = anthropicError(reason, params);
-  return jsonError(error, { type: "error", error: error.error, request_id: params.requestId }, params, anthropicHeaders(params.requestId));
+  return jsonError(
+    error,
+    { type: "error", error: error.error, request_id: params.requestId },
+    params,
+    anthropicHeaders(params.requestId),
+  );
 }

@@ -11,14 +11,18 @@ import { jsonError, retryAfterMsOf } from "./types.ts";
  * its own `{"error":{"code","message"}}` form.
  */
 export function azureError(reason: Exclude<HttpReason, "proxy">, params: ErrorParams): ProviderError {
-  const e = (status: number, code: string, message: string): ProviderError => ({ status, error: { code, message } });
+  const e = (status: number, code: string, message: string): ProviderError => ({
+    status,
+    error: { code, message },
+  });
   const wait = retryAfterMsOf(params);
   switch (reason) {
     case "content_filter":
       return {
         status: 400,
         error: {
-          message: "The response was filtered due to the prompt triggering Azure OpenAI's content management policy. Please modify your prompt and retry. To learn more about our content filtering policies please read our documentation: https://go.microsoft.com/fwlink/?linkid=2198766",
+          message:
+            "The response was filtered due to the prompt triggering Azure OpenAI's content management policy. Please modify your prompt and retry. To learn more about our content filtering policies please read our documentation: https://go.microsoft.com/fwlink/?linkid=2198766",
           type: null,
           param: "prompt",
           code: "content_filter",
@@ -35,11 +39,23 @@ export function azureError(reason: Exclude<HttpReason, "proxy">, params: ErrorPa
         },
       };
     case "rate_limit":
-      return e(429, "429", `Requests to the ChatCompletions_Create Operation under Azure OpenAI API version 2024-10-21 have exceeded token rate limit of your current OpenAI S0 pricing tier.${wait === undefined ? "" : ` Please retry after ${Math.ceil(wait / 1000)} seconds.`} Please go here: https://aka.ms/oai/quotaincrease if you would like to further increase the default rate limit.`);
+      return e(
+        429,
+        "429",
+        `Requests to the ChatCompletions_Create Operation under Azure OpenAI API version 2024-10-21 have exceeded token rate limit of your current OpenAI S0 pricing tier.${wait === undefined ? "" : ` Please retry after ${Math.ceil(wait / 1000)} seconds.`} Please go here: https://aka.ms/oai/quotaincrease if you would like to further increase the default rate limit.`,
+      );
     case "auth":
-      return e(401, "401", "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.");
+      return e(
+        401,
+        "401",
+        "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.",
+      );
     case "model_not_found":
-      return e(404, "DeploymentNotFound", "The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.");
+      return e(
+        404,
+        "DeploymentNotFound",
+        "The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.",
+      );
     case "permission":
       return e(403, "403", "Traffic is not from an approved private endpoint.");
     case "timeout":
@@ -56,14 +72,21 @@ export function azureError(reason: Exclude<HttpReason, "proxy">, params: ErrorPa
       return openaiError(reason, params);
     default: {
       const unreachable: never = reason;
-      throw new TypeError(`Failed to build an Azure error: unknown reason ${String(unreachable)}. Use one of HTTP_REASONS.`);
+      throw new TypeError(
+        `Failed to build an Azure error: unknown reason ${String(unreachable)}. Use one of HTTP_REASONS.`,
+      );
     }
   }
 }
 
 /** Azure's response headers for a request id. */
 export function azureHeaders(requestId: string): Record<string, string> {
-  return { "apim-request-id": requestId, "x-request-id": requestId, "x-ms-region": "Sweden Central", "azureml-model-session": "fleet-1" };
+  return {
+    "apim-request-id": requestId,
+    "x-request-id": requestId,
+    "x-ms-region": "Sweden Central",
+    "azureml-model-session": "fleet-1",
+  };
 }
 
 /** Azure OpenAI's error response for a reason. */

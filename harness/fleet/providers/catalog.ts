@@ -40,14 +40,17 @@ export interface ProviderProfile {
   apiKey(request: Request, url: URL): string | undefined;
 }
 
-const bearer = (request: Request): string | undefined => /^Bearer\s+(.+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
+const bearer = (request: Request): string | undefined =>
+  /^Bearer\s+(.+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
 
-const openaiLike = (prefix: string) => (method: string, path: string): RouteMatch | undefined => {
-  if (method !== "POST") return undefined;
-  if (path === `${prefix}/chat/completions`) return { api: "openai-chat" };
-  if (path === `${prefix}/responses`) return { api: "openai-responses" };
-  return undefined;
-};
+const openaiLike =
+  (prefix: string) =>
+  (method: string, path: string): RouteMatch | undefined => {
+    if (method !== "POST") return undefined;
+    if (path === `${prefix}/chat/completions`) return { api: "openai-chat" };
+    if (path === `${prefix}/responses`) return { api: "openai-responses" };
+    return undefined;
+  };
 
 /** Go-style durations, as OpenAI's `x-ratelimit-reset-*` headers write them (`6m0s`, `12ms`). */
 export function goDuration(ms: number): string {
@@ -73,7 +76,16 @@ export const PROVIDER_PROFILES: Readonly<Record<FleetProvider, ProviderProfile>>
     name: "openai",
     origin: "https://api.openai.fleet.test",
     basePath: "/v1",
-    defaultModels: ["gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "gpt-5", "gpt-5-mini", "o3", "o4-mini"],
+    defaultModels: [
+      "gpt-4o",
+      "gpt-4o-mini",
+      "gpt-4.1",
+      "gpt-4.1-mini",
+      "gpt-5",
+      "gpt-5-mini",
+      "o3",
+      "o4-mini",
+    ],
     defaultFilterMode: "output",
     errorResponse: openaiErrorResponse,
     errorObject: openaiError,
@@ -86,7 +98,14 @@ export const PROVIDER_PROFILES: Readonly<Record<FleetProvider, ProviderProfile>>
     name: "anthropic",
     origin: "https://api.anthropic.fleet.test",
     basePath: "/v1",
-    defaultModels: ["claude-sonnet-4-5", "claude-sonnet-4-5-20250929", "claude-opus-4-1", "claude-opus-4-5", "claude-haiku-4-5", "claude-3-5-haiku-latest"],
+    defaultModels: [
+      "claude-sonnet-4-5",
+      "claude-sonnet-4-5-20250929",
+      "claude-opus-4-1",
+      "claude-opus-4-5",
+      "claude-haiku-4-5",
+      "claude-3-5-haiku-latest",
+    ],
     defaultFilterMode: "output",
     errorResponse: anthropicErrorResponse,
     errorObject: anthropicError,
@@ -102,7 +121,8 @@ export const PROVIDER_PROFILES: Readonly<Record<FleetProvider, ProviderProfile>>
         "anthropic-ratelimit-tokens-reset": reset,
       };
     },
-    route: (method, path) => (method === "POST" && path === "/v1/messages" ? { api: "anthropic-messages" } : undefined),
+    route: (method, path) =>
+      method === "POST" && path === "/v1/messages" ? { api: "anthropic-messages" } : undefined,
     apiKey: (request) => request.headers.get("x-api-key") ?? bearer(request),
   },
   google: {
@@ -118,21 +138,34 @@ export const PROVIDER_PROFILES: Readonly<Record<FleetProvider, ProviderProfile>>
     route: (method, path) => {
       const match = /^\/v1(?:beta)?\/models\/([^/:]+):(generateContent|streamGenerateContent)$/.exec(path);
       if (method !== "POST" || match === null) return undefined;
-      return { api: "gemini", pathModel: decodeURIComponent(match[1] ?? ""), pathStream: match[2] === "streamGenerateContent" };
+      return {
+        api: "gemini",
+        pathModel: decodeURIComponent(match[1] ?? ""),
+        pathStream: match[2] === "streamGenerateContent",
+      };
     },
-    apiKey: (request, url) => request.headers.get("x-goog-api-key") ?? url.searchParams.get("key") ?? undefined,
+    apiKey: (request, url) =>
+      request.headers.get("x-goog-api-key") ?? url.searchParams.get("key") ?? undefined,
   },
   openrouter: {
     name: "openrouter",
     origin: "https://openrouter.fleet.test",
     basePath: "/api/v1",
-    defaultModels: ["anthropic/claude-sonnet-4.5", "openai/gpt-4o", "openai/gpt-4o-mini", "google/gemini-2.5-flash", "meta-llama/llama-3.3-70b-instruct", "deepseek/deepseek-chat"],
+    defaultModels: [
+      "anthropic/claude-sonnet-4.5",
+      "openai/gpt-4o",
+      "openai/gpt-4o-mini",
+      "google/gemini-2.5-flash",
+      "meta-llama/llama-3.3-70b-instruct",
+      "deepseek/deepseek-chat",
+    ],
     defaultFilterMode: "prompt",
     errorResponse: openrouterErrorResponse,
     errorObject: openrouterError,
     headers: openrouterHeaders,
     successHeaders: () => ({}),
-    route: (method, path) => (method === "POST" && path === "/api/v1/chat/completions" ? { api: "openai-chat" } : undefined),
+    route: (method, path) =>
+      method === "POST" && path === "/api/v1/chat/completions" ? { api: "openai-chat" } : undefined,
     apiKey: bearer,
   },
   azure: {
@@ -144,20 +177,32 @@ export const PROVIDER_PROFILES: Readonly<Record<FleetProvider, ProviderProfile>>
     errorResponse: azureErrorResponse,
     errorObject: azureError,
     headers: azureHeaders,
-    successHeaders: () => ({ "x-ratelimit-remaining-requests": "999", "x-ratelimit-remaining-tokens": "149000", "x-ratelimit-limit-requests": "1000", "x-ratelimit-limit-tokens": "150000" }),
+    successHeaders: () => ({
+      "x-ratelimit-remaining-requests": "999",
+      "x-ratelimit-remaining-tokens": "149000",
+      "x-ratelimit-limit-requests": "1000",
+      "x-ratelimit-limit-tokens": "150000",
+    }),
     route: (method, path) => {
       const v1 = openaiLike("/openai/v1")(method, path);
       if (v1 !== undefined) return v1;
       // The legacy deployment form, still what many clients send (reference/providers.md §7).
       const legacy = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|responses)$/.exec(path);
       if (method !== "POST" || legacy === null) return undefined;
-      return { api: legacy[2] === "responses" ? "openai-responses" : "openai-chat", pathModel: decodeURIComponent(legacy[1] ?? "") };
+      return {
+        api: legacy[2] === "responses" ? "openai-responses" : "openai-chat",
+        pathModel: decodeURIComponent(legacy[1] ?? ""),
+      };
     },
     apiKey: (request) => request.headers.get("api-key") ?? bearer(request),
   },
 };
 
 /** The error response of `provider` for `reason` (one function per provider, reached by name). */
-export function errorResponseOf(provider: FleetProvider, reason: HttpReason, params: ErrorParams): ReturnType<ErrorResponder> {
+export function errorResponseOf(
+  provider: FleetProvider,
+  reason: HttpReason,
+  params: ErrorParams,
+): ReturnType<ErrorResponder> {
   return PROVIDER_PROFILES[provider].errorResponse(reason, params);
 }

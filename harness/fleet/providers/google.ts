@@ -17,20 +17,55 @@ export function googleError(reason: Exclude<HttpReason, "proxy">, params: ErrorP
     error: { code, message, status, ...(details === undefined ? {} : { details }) },
   });
   const wait = retryAfterMsOf(params);
-  const retryInfo = wait === undefined ? [] : [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: `${wait / 1000}s` }];
+  const retryInfo =
+    wait === undefined
+      ? []
+      : [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: `${wait / 1000}s` }];
   const quota = (quotaId: string): unknown[] => [
-    { "@type": "type.googleapis.com/google.rpc.QuotaFailure", violations: [{ quotaMetric: "generativelanguage.googleapis.com/generate_content_free_tier_requests", quotaId, quotaDimensions: { location: "global", model: params.model }, quotaValue: "10" }] },
-    { "@type": "type.googleapis.com/google.rpc.Help", links: [{ description: "Learn more about Gemini API quotas", url: "https://ai.google.dev/gemini-api/docs/rate-limits" }] },
+    {
+      "@type": "type.googleapis.com/google.rpc.QuotaFailure",
+      violations: [
+        {
+          quotaMetric: "generativelanguage.googleapis.com/generate_content_free_tier_requests",
+          quotaId,
+          quotaDimensions: { location: "global", model: params.model },
+          quotaValue: "10",
+        },
+      ],
+    },
+    {
+      "@type": "type.googleapis.com/google.rpc.Help",
+      links: [
+        {
+          description: "Learn more about Gemini API quotas",
+          url: "https://ai.google.dev/gemini-api/docs/rate-limits",
+        },
+      ],
+    },
     ...retryInfo,
   ];
   switch (reason) {
     case "context_overflow":
-      return e(400, "INVALID_ARGUMENT", "The input token count (1200293) exceeds the maximum number of tokens allowed (1048576).");
+      return e(
+        400,
+        "INVALID_ARGUMENT",
+        "The input token count (1200293) exceeds the maximum number of tokens allowed (1048576).",
+      );
     case "quota_exhausted":
-      return e(429, "RESOURCE_EXHAUSTED", "You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.", quota("GenerateRequestsPerDayPerProjectPerModel-FreeTier"));
+      return e(
+        429,
+        "RESOURCE_EXHAUSTED",
+        "You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.",
+        quota("GenerateRequestsPerDayPerProjectPerModel-FreeTier"),
+      );
     case "rate_limit":
       // The same text as the per-day quota, as Google sends it: only the quota id tells them apart.
-      return e(429, "RESOURCE_EXHAUSTED", "You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.", quota("GenerateRequestsPerMinutePerProjectPerModel-FreeTier"));
+      return e(
+        429,
+        "RESOURCE_EXHAUSTED",
+        "You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.",
+        quota("GenerateRequestsPerMinutePerProjectPerModel-FreeTier"),
+      );
     case "overloaded":
       return e(529, "UNAVAILABLE", "The model is overloaded. Please try again later.");
     case "timeout":
@@ -40,22 +75,45 @@ export function googleError(reason: Exclude<HttpReason, "proxy">, params: ErrorP
     case "unavailable":
       return e(503, "UNAVAILABLE", "The model is overloaded. Please try again later.");
     case "server_error":
-      return e(500, "INTERNAL", "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting");
+      return e(
+        500,
+        "INTERNAL",
+        "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
+      );
     case "auth":
       return e(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.", [
-        { "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "API_KEY_INVALID", domain: "googleapis.com", metadata: { service: "generativelanguage.googleapis.com" } },
+        {
+          "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+          reason: "API_KEY_INVALID",
+          domain: "googleapis.com",
+          metadata: { service: "generativelanguage.googleapis.com" },
+        },
       ]);
     case "permission":
-      return e(403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.");
+      return e(
+        403,
+        "PERMISSION_DENIED",
+        "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+      );
     case "model_not_found":
-      return e(404, "NOT_FOUND", `models/${params.model} is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.`);
+      return e(
+        404,
+        "NOT_FOUND",
+        `models/${params.model} is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.`,
+      );
     case "content_filter":
       return e(400, "INVALID_ARGUMENT", "The request was blocked by the safety filter (SAFETY).");
     case "invalid_request":
-      return e(400, "INVALID_ARGUMENT", "Invalid JSON payload received. Unknown name \"foo\": Cannot find field.");
+      return e(
+        400,
+        "INVALID_ARGUMENT",
+        'Invalid JSON payload received. Unknown name "foo": Cannot find field.',
+      );
     default: {
       const unreachable: never = reason;
-      throw new TypeError(`Failed to build a Gemini error: unknown reason ${String(unreachable)}. Use one of HTTP_REASONS.`);
+      throw new TypeError(
+        `Failed to build a Gemini error: unknown reason ${String(unreachable)}. Use one of HTTP_REASONS.`,
+      );
     }
   }
 }
@@ -70,5 +128,7 @@ export function googleErrorResponse(reason: HttpReason, params: ErrorParams): Wi
   const error = googleError(reason, params);
   const response = jsonError(error, { error: error.error }, params, {});
   // Real Gemini answers carry a charset (reference/providers.md §4).
-  return response.headers["content-type"] === "application/json" ? { ...response, headers: { ...response.headers, "content-type": "application/json; charset=UTF-8" } } : response;
+  return response.headers["content-type"] === "application/json"
+    ? { ...response, headers: { ...response.headers, "content-type": "application/json; charset=UTF-8" } }
+    : response;
 }

@@ -9,7 +9,10 @@ import { retryHeaders, statusText } from "./types.ts";
  */
 
 /** A Cloudflare gateway page for 502, 503 or 504, as OpenAI's edge sends it. */
-export function cloudflarePage(status: number, params: Pick<ErrorParams, "nowMs" | "requestId">): WireResponse {
+export function cloudflarePage(
+  status: number,
+  params: Pick<ErrorParams, "nowMs" | "requestId">,
+): WireResponse {
   const title = `${status}: ${statusText(status)}`;
   const body =
     `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n` +
@@ -17,7 +20,11 @@ export function cloudflarePage(status: number, params: Pick<ErrorParams, "nowMs"
   return {
     status,
     statusText: statusText(status),
-    headers: { "content-type": "text/html", server: "cloudflare", "cf-ray": `${params.requestId.replace(/\W/g, "")}-SJC` },
+    headers: {
+      "content-type": "text/html",
+      server: "cloudflare",
+      "cf-ray": `${params.requestId.replace(/\W/g, "")}-SJC`,
+    },
     body,
   };
 }
@@ -27,7 +34,12 @@ export function googlePage(status: number): WireResponse {
   const body =
     `<!DOCTYPE html>\n<html lang=en>\n  <meta charset=utf-8>\n  <title>Error ${status} (Server Error)!!1</title>\n` +
     `  <p><b>${status}.</b> <ins>That’s an error.</ins>\n  <p>The server encountered a temporary error and could not complete your request.<p>Please try again in 30 seconds.  <ins>That’s all we know.</ins>\n`;
-  return { status, statusText: statusText(status), headers: { "content-type": "text/html; charset=UTF-8" }, body };
+  return {
+    status,
+    statusText: statusText(status),
+    headers: { "content-type": "text/html; charset=UTF-8" },
+    body,
+  };
 }
 
 /** A forward proxy refusing the request (HTTP 407), which SPEC §3 classifies as NetworkPermanent `proxy`. */
@@ -36,7 +48,11 @@ export function proxyPage(params: ErrorParams): WireResponse {
   return {
     status,
     statusText: statusText(status),
-    headers: { "content-type": "text/html", "proxy-authenticate": 'Basic realm="fleet-proxy"', ...retryHeaders(params) },
+    headers: {
+      "content-type": "text/html",
+      "proxy-authenticate": 'Basic realm="fleet-proxy"',
+      ...retryHeaders(params),
+    },
     body: params.body ?? "<html><body><h1>407 Proxy Authentication Required</h1></body></html>\n",
   };
 }

@@ -11,7 +11,13 @@ import { jsonError, retryAfterMsOf, retryHeaders } from "./types.ts";
  * response. OpenAI's own "engine is overloaded" 503 is `unavailable`.
  */
 export function openaiError(reason: Exclude<HttpReason, "proxy">, params: ErrorParams): ProviderError {
-  const e = (status: number, message: string, type: string | null, code: string | null, param: string | null = null): ProviderError => ({
+  const e = (
+    status: number,
+    message: string,
+    type: string | null,
+    code: string | null,
+    param: string | null = null,
+  ): ProviderError => ({
     status,
     error: { message, type, param, code },
   });
@@ -19,13 +25,34 @@ export function openaiError(reason: Exclude<HttpReason, "proxy">, params: ErrorP
   const again = wait === undefined ? "" : ` Please try again in ${wait}ms.`;
   switch (reason) {
     case "context_overflow":
-      return e(400, "This model's maximum context length is 128000 tokens. However, your messages resulted in 130512 tokens. Please reduce the length of the messages.", "invalid_request_error", "context_length_exceeded", "messages");
+      return e(
+        400,
+        "This model's maximum context length is 128000 tokens. However, your messages resulted in 130512 tokens. Please reduce the length of the messages.",
+        "invalid_request_error",
+        "context_length_exceeded",
+        "messages",
+      );
     case "quota_exhausted":
-      return e(429, "You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.", "insufficient_quota", "insufficient_quota");
+      return e(
+        429,
+        "You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.",
+        "insufficient_quota",
+        "insufficient_quota",
+      );
     case "rate_limit":
-      return e(429, `Rate limit reached for ${params.model} in organization org-fleet on requests per min (RPM): Limit 500, Used 500, Requested 1.${again} Visit https://platform.openai.com/account/rate-limits to learn more.`, "requests", "rate_limit_exceeded");
+      return e(
+        429,
+        `Rate limit reached for ${params.model} in organization org-fleet on requests per min (RPM): Limit 500, Used 500, Requested 1.${again} Visit https://platform.openai.com/account/rate-limits to learn more.`,
+        "requests",
+        "rate_limit_exceeded",
+      );
     case "overloaded":
-      return e(529, "The server is overloaded. Please try again later.", "overloaded_error", "overloaded_error");
+      return e(
+        529,
+        "The server is overloaded. Please try again later.",
+        "overloaded_error",
+        "overloaded_error",
+      );
     // OpenAI sends these two only as Cloudflare pages; in a stream frame (where no status travels) the
     // type and code name the failure instead of the generic `server_error`, so the frame still says what it is.
     case "timeout":
@@ -34,29 +61,72 @@ export function openaiError(reason: Exclude<HttpReason, "proxy">, params: ErrorP
       return e(502, "Bad gateway.", "bad_gateway", "bad_gateway");
     case "unavailable":
       // The newer form of OpenAI's 503 (reference/providers.md §2); the older one had type server_error, code null.
-      return e(503, "The server is overloaded or not ready yet.", "service_unavailable_error", "server_is_overloaded");
+      return e(
+        503,
+        "The server is overloaded or not ready yet.",
+        "service_unavailable_error",
+        "server_is_overloaded",
+      );
     case "server_error":
-      return e(500, "The server had an error while processing your request. Sorry about that!", "server_error", null);
+      return e(
+        500,
+        "The server had an error while processing your request. Sorry about that!",
+        "server_error",
+        null,
+      );
     case "auth":
-      return e(401, "Incorrect API key provided: fleet-ke***. You can find your API key at https://platform.openai.com/account/api-keys.", "invalid_request_error", "invalid_api_key");
+      return e(
+        401,
+        "Incorrect API key provided: fleet-ke***. You can find your API key at https://platform.openai.com/account/api-keys.",
+        "invalid_request_error",
+        "invalid_api_key",
+      );
     case "permission":
-      return e(403, "Country, region, or territory not supported", "request_forbidden", "unsupported_country_region_territory");
+      return e(
+        403,
+        "Country, region, or territory not supported",
+        "request_forbidden",
+        "unsupported_country_region_territory",
+      );
     case "model_not_found":
-      return e(404, `The model \`${params.model}\` does not exist or you do not have access to it.`, "invalid_request_error", "model_not_found");
+      return e(
+        404,
+        `The model \`${params.model}\` does not exist or you do not have access to it.`,
+        "invalid_request_error",
+        "model_not_found",
+      );
     case "content_filter":
-      return e(400, "Your request was rejected as a result of our safety system. Your prompt may contain text that is not allowed by our safety system.", "invalid_request_error", "content_policy_violation");
+      return e(
+        400,
+        "Your request was rejected as a result of our safety system. Your prompt may contain text that is not allowed by our safety system.",
+        "invalid_request_error",
+        "content_policy_violation",
+      );
     case "invalid_request":
-      return e(400, "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", "invalid_request_error", "unsupported_parameter", "max_tokens");
+      return e(
+        400,
+        "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+        "invalid_request_error",
+        "unsupported_parameter",
+        "max_tokens",
+      );
     default: {
       const unreachable: never = reason;
-      throw new TypeError(`Failed to build an OpenAI error: unknown reason ${String(unreachable)}. Use one of HTTP_REASONS.`);
+      throw new TypeError(
+        `Failed to build an OpenAI error: unknown reason ${String(unreachable)}. Use one of HTTP_REASONS.`,
+      );
     }
   }
 }
 
 /** OpenAI's response headers for a request id (the same on success and error). */
 export function openaiHeaders(requestId: string): Record<string, string> {
-  return { "x-request-id": requestId, "openai-version": "2020-10-01", "openai-organization": "org-fleet", "openai-processing-ms": "42" };
+  return {
+    "x-request-id": requestId,
+    "openai-version": "2020-10-01",
+    "openai-organization": "org-fleet",
+    "openai-processing-ms": "42",
+  };
 }
 
 /** OpenAI's error response for a reason (Cloudflare HTML for 502 and gateway timeouts, as OpenAI's edge sends them). */

@@ -17,13 +17,27 @@ export function openrouterError(reason: Exclude<HttpReason, "proxy">, params: Er
   const wait = retryAfterMsOf(params);
   switch (reason) {
     case "context_overflow":
-      return e(400, `This endpoint's maximum context length is 128000 tokens. However, you requested about 130512 tokens (130000 of text input, 512 in the output). Please reduce the length of either one, or use the "middle-out" transform to compress your prompt automatically.`);
+      return e(
+        400,
+        `This endpoint's maximum context length is 128000 tokens. However, you requested about 130512 tokens (130000 of text input, 512 in the output). Please reduce the length of either one, or use the "middle-out" transform to compress your prompt automatically.`,
+      );
     case "quota_exhausted":
-      return e(402, "Insufficient credits. This account never purchased credits. Make sure your key is on the correct account or org, and if so, purchase more at https://openrouter.ai/settings/credits");
+      return e(
+        402,
+        "Insufficient credits. This account never purchased credits. Make sure your key is on the correct account or org, and if so, purchase more at https://openrouter.ai/settings/credits",
+      );
     case "rate_limit":
-      return e(429, `Rate limit exceeded: free-models-per-min.${wait === undefined ? "" : ` Please try again in ${wait}ms.`}`, { headers: { "X-RateLimit-Limit": "20", "X-RateLimit-Remaining": "0" } });
+      return e(
+        429,
+        `Rate limit exceeded: free-models-per-min.${wait === undefined ? "" : ` Please try again in ${wait}ms.`}`,
+        { headers: { "X-RateLimit-Limit": "20", "X-RateLimit-Remaining": "0" } },
+      );
     case "overloaded":
-      return e(529, "Provider returned error", upstream('{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}'));
+      return e(
+        529,
+        "Provider returned error",
+        upstream('{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}'),
+      );
     case "timeout":
       return e(408, "Timed out");
     case "bad_gateway":
@@ -39,17 +53,27 @@ export function openrouterError(reason: Exclude<HttpReason, "proxy">, params: Er
     case "model_not_found":
       return e(404, `No endpoints found for ${params.model}.`);
     case "content_filter":
-      return e(403, `${params.model} requires moderation on OpenRouter. Your input was flagged for "violence".`, {
-        reasons: ["violence"],
-        flagged_input: "…",
-        provider_name: "Fleet",
-        model_slug: params.model,
-      });
+      return e(
+        403,
+        `${params.model} requires moderation on OpenRouter. Your input was flagged for "violence".`,
+        {
+          reasons: ["violence"],
+          flagged_input: "…",
+          provider_name: "Fleet",
+          model_slug: params.model,
+        },
+      );
     case "invalid_request":
-      return e(400, "Provider returned error", upstream('{"error":{"message":"Invalid value for \'temperature\'."}}'));
+      return e(
+        400,
+        "Provider returned error",
+        upstream('{"error":{"message":"Invalid value for \'temperature\'."}}'),
+      );
     default: {
       const unreachable: never = reason;
-      throw new TypeError(`Failed to build an OpenRouter error: unknown reason ${String(unreachable)}. Use one of HTTP_REASONS.`);
+      throw new TypeError(
+        `Failed to build an OpenRouter error: unknown reason ${String(unreachable)}. Use one of HTTP_REASONS.`,
+      );
     }
   }
 }
@@ -63,5 +87,10 @@ export function openrouterHeaders(requestId: string): Record<string, string> {
 export function openrouterErrorResponse(reason: HttpReason, params: ErrorParams): WireResponse {
   if (reason === "proxy") return proxyPage(params);
   const error = openrouterError(reason, params);
-  return jsonError(error, { error: error.error, user_id: "user_fleet" }, params, openrouterHeaders(params.requestId));
+  return jsonError(
+    error,
+    { error: error.error, user_id: "user_fleet" },
+    params,
+    openrouterHeaders(params.requestId),
+  );
 }

@@ -68,7 +68,8 @@ export function retryHeaders(params: ErrorParams): Record<string, string> {
   const headers: Record<string, string> = {};
   if (params.retryAfterInHeaders === false) return headers;
   if (params.retryAfterS !== undefined) headers["retry-after"] = formatSeconds(params.retryAfterS);
-  if (params.retryAfterAtMs !== undefined) headers["retry-after"] = new Date(params.retryAfterAtMs).toUTCString();
+  if (params.retryAfterAtMs !== undefined)
+    headers["retry-after"] = new Date(params.retryAfterAtMs).toUTCString();
   if (params.retryAfterMs !== undefined) headers["retry-after-ms"] = String(params.retryAfterMs);
   return headers;
 }
@@ -90,7 +91,12 @@ export function retryAfterMsOf(params: ErrorParams): number | undefined {
 }
 
 /** A JSON error response with the reason's status unless overridden, and the raw body override if any. */
-export function jsonError(error: ProviderError, body: unknown, params: ErrorParams, extraHeaders: Record<string, string>): WireResponse {
+export function jsonError(
+  error: ProviderError,
+  body: unknown,
+  params: ErrorParams,
+  extraHeaders: Record<string, string>,
+): WireResponse {
   const status = params.status ?? error.status;
   const text = params.body ?? JSON.stringify(body);
   return {

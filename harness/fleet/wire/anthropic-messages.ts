@@ -18,7 +18,12 @@ export const anthropicMessages: WireFormat = {
       content: text === "" ? [] : [{ type: "text", text }],
       stop_reason: stopReason(finish),
       stop_sequence: null,
-      usage: { input_tokens: ctx.promptTokens, output_tokens: ctx.tokens.length, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+      usage: {
+        input_tokens: ctx.promptTokens,
+        output_tokens: ctx.tokens.length,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+      },
     };
   },
   stream(ctx, finish): StreamScript {
@@ -33,16 +38,35 @@ export const anthropicMessages: WireFormat = {
           content: [],
           stop_reason: null,
           stop_sequence: null,
-          usage: { input_tokens: ctx.promptTokens, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+          usage: {
+            input_tokens: ctx.promptTokens,
+            output_tokens: 1,
+            cache_creation_input_tokens: 0,
+            cache_read_input_tokens: 0,
+          },
         },
       }),
-      event("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }),
+      event("content_block_start", {
+        type: "content_block_start",
+        index: 0,
+        content_block: { type: "text", text: "" },
+      }),
       event("ping", { type: "ping" }),
     ];
-    const tokens = ctx.tokens.map((text) => event("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text } }));
+    const tokens = ctx.tokens.map((text) =>
+      event("content_block_delta", {
+        type: "content_block_delta",
+        index: 0,
+        delta: { type: "text_delta", text },
+      }),
+    );
     const tail = [
       event("content_block_stop", { type: "content_block_stop", index: 0 }),
-      event("message_delta", { type: "message_delta", delta: { stop_reason: stopReason(finish), stop_sequence: null }, usage: { output_tokens: ctx.tokens.length } }),
+      event("message_delta", {
+        type: "message_delta",
+        delta: { stop_reason: stopReason(finish), stop_sequence: null },
+        usage: { output_tokens: ctx.tokens.length },
+      }),
       event("message_stop", { type: "message_stop" }),
     ];
     return { head, tokens, tail };

@@ -28,7 +28,14 @@ export const gemini: WireFormat = {
         responseId: ctx.requestId,
       }),
     );
-    const tail = [frame({ candidates: [candidate([{ text: "" }], finish)], usageMetadata: usage(ctx, ctx.tokens.length), modelVersion: ctx.model, responseId: ctx.requestId })];
+    const tail = [
+      frame({
+        candidates: [candidate([{ text: "" }], finish)],
+        usageMetadata: usage(ctx, ctx.tokens.length),
+        modelVersion: ctx.model,
+        responseId: ctx.requestId,
+      }),
+    ];
     return { head: [], tokens, tail };
   },
   errorFrames(_ctx, error) {
@@ -46,7 +53,8 @@ function frame(data: unknown): string {
 function candidate(parts: readonly { text: string }[], finish: Finish): Record<string, unknown> {
   if (finish === "stop") return { content: { parts, role: "model" }, finishReason: "STOP", index: 0 };
   return {
-    content: parts.length === 0 || parts.every((p) => p.text === "") ? { role: "model" } : { parts, role: "model" },
+    content:
+      parts.length === 0 || parts.every((p) => p.text === "") ? { role: "model" } : { parts, role: "model" },
     finishReason: "SAFETY",
     index: 0,
     safetyRatings: safetyRatings(true),

@@ -15,18 +15,47 @@ export const openaiChat: WireFormat = {
       object: "chat.completion",
       created: epochSeconds(ctx),
       model: ctx.model,
-      choices: [{ index: 0, message: { role: "assistant", content: textOf(ctx), refusal: null, annotations: [] }, logprobs: null, finish_reason: finishReason(finish) }],
+      choices: [
+        {
+          index: 0,
+          message: { role: "assistant", content: textOf(ctx), refusal: null, annotations: [] },
+          logprobs: null,
+          finish_reason: finishReason(finish),
+        },
+      ],
       usage: usage(ctx),
       system_fingerprint: "fp_fleet",
     };
   },
   stream(ctx, finish): StreamScript {
     const chunk = (choices: unknown[], extra: Record<string, unknown> = {}): string =>
-      frame({ id: chatId(ctx), object: "chat.completion.chunk", created: epochSeconds(ctx), model: ctx.model, system_fingerprint: "fp_fleet", choices, ...extra });
-    const head = [chunk([{ index: 0, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }])];
+      frame({
+        id: chatId(ctx),
+        object: "chat.completion.chunk",
+        created: epochSeconds(ctx),
+        model: ctx.model,
+        system_fingerprint: "fp_fleet",
+        choices,
+        ...extra,
+      });
+    const head = [
+      chunk([{ index: 0, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }]),
+    ];
     if (ctx.provider === "openrouter") head.unshift(KEEP_ALIVE);
-    if (ctx.provider === "azure") head.unshift(frame({ choices: [], created: 0, id: "", model: "", object: "", prompt_filter_results: [{ prompt_index: 0, content_filter_results: safeFilterResults() }] }));
-    const tokens = ctx.tokens.map((t) => chunk([{ index: 0, delta: { content: t }, logprobs: null, finish_reason: null }]));
+    if (ctx.provider === "azure")
+      head.unshift(
+        frame({
+          choices: [],
+          created: 0,
+          id: "",
+          model: "",
+          object: "",
+          prompt_filter_results: [{ prompt_index: 0, content_filter_results: safeFilterResults() }],
+        }),
+      );
+    const tokens = ctx.tokens.map((t) =>
+      chunk([{ index: 0, delta: { content: t }, logprobs: null, finish_reason: null }]),
+    );
     // A keep-alive in the middle of the text too, where OpenRouter sends them while the upstream thinks.
     if (ctx.provider === "openrouter" && tokens.length > 1) tokens[1] = KEEP_ALIVE + (tokens[1] ?? "");
     const tail = [
@@ -46,7 +75,9 @@ export const openaiChat: WireFormat = {
           model: ctx.model,
           provider: "Fleet",
           error: error.error,
-          choices: [{ index: 0, delta: { content: "" }, finish_reason: "error", native_finish_reason: "error" }],
+          choices: [
+            { index: 0, delta: { content: "" }, finish_reason: "error", native_finish_reason: "error" },
+          ],
         }),
       ];
     }
@@ -78,7 +109,12 @@ function usage(ctx: ReplyContext): Record<string, unknown> {
     completion_tokens: ctx.tokens.length,
     total_tokens: ctx.promptTokens + ctx.tokens.length,
     prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
   };
 }
 

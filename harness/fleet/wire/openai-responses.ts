@@ -13,8 +13,15 @@ export const openaiResponses: WireFormat = {
   },
   stream(ctx, finish): StreamScript {
     let seq = 0;
-    const ev = (type: string, data: Record<string, unknown>): string => event(type, { type, sequence_number: seq++, ...data });
-    const item = { id: messageId(ctx), type: "message", status: "in_progress", role: "assistant", content: [] };
+    const ev = (type: string, data: Record<string, unknown>): string =>
+      event(type, { type, sequence_number: seq++, ...data });
+    const item = {
+      id: messageId(ctx),
+      type: "message",
+      status: "in_progress",
+      role: "assistant",
+      content: [],
+    };
     const part = { type: "output_text", text: "", annotations: [], logprobs: [] };
     const at = { item_id: messageId(ctx), output_index: 0, content_index: 0 };
     const head = [
@@ -23,7 +30,9 @@ export const openaiResponses: WireFormat = {
       ev("response.output_item.added", { output_index: 0, item }),
       ev("response.content_part.added", { ...at, part }),
     ];
-    const tokens = ctx.tokens.map((delta) => ev("response.output_text.delta", { ...at, delta, logprobs: [] }));
+    const tokens = ctx.tokens.map((delta) =>
+      ev("response.output_text.delta", { ...at, delta, logprobs: [] }),
+    );
     const text = textOf(ctx);
     const done = responseObject(ctx, finish, true);
     const tail = [
@@ -36,13 +45,22 @@ export const openaiResponses: WireFormat = {
   },
   errorFrames(ctx, error) {
     const e = error.error;
-    const code = typeof e["code"] === "string" ? e["code"] : typeof e["type"] === "string" ? e["type"] : "server_error";
+    const code =
+      typeof e["code"] === "string" ? e["code"] : typeof e["type"] === "string" ? e["type"] : "server_error";
     return [
-      event("error", { type: "error", sequence_number: 90_000, error: { type: e["type"] ?? null, code, message: e["message"], param: e["param"] ?? null } }),
+      event("error", {
+        type: "error",
+        sequence_number: 90_000,
+        error: { type: e["type"] ?? null, code, message: e["message"], param: e["param"] ?? null },
+      }),
       event("response.failed", {
         type: "response.failed",
         sequence_number: 90_001,
-        response: { ...responseObject(ctx, "stop", false), status: "failed", error: { code, message: e["message"] } },
+        response: {
+          ...responseObject(ctx, "stop", false),
+          status: "failed",
+          error: { code, message: e["message"] },
+        },
       }),
     ];
   },

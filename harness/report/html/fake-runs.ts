@@ -101,7 +101,7 @@ function outcome(input: {
       content: "canonical",
       expectationFailures: [],
       engineError: null,
-    engineFaults: [],
+      engineFaults: [],
       config: parsed.config,
     },
     verdict: {

@@ -10,11 +10,19 @@ const primaryOnly: EngineUnderTest = {
     const caller = createAiSdkCaller({ endpoints: ctx.endpoints, fetch: ctx.fetch });
     return {
       async run(request) {
-        const model = (request.model ?? ctx.config.model ?? "openai/gpt-4.1") as Parameters<typeof caller.call>[0]["model"];
+        const model = (request.model ?? ctx.config.model ?? "openai/gpt-4.1") as Parameters<
+          typeof caller.call
+        >[0]["model"];
         let text = "";
-        for await (const part of caller.call({ model, prompt: request.prompt, stream: request.stream, signal: request.signal ?? new AbortController().signal })) {
+        for await (const part of caller.call({
+          model,
+          prompt: request.prompt,
+          stream: request.stream,
+          signal: request.signal ?? new AbortController().signal,
+        })) {
           if (part.type === "text") text += part.text;
-          if (part.type === "error") throw part.error instanceof Error ? part.error : new Error(JSON.stringify(part.error));
+          if (part.type === "error")
+            throw part.error instanceof Error ? part.error : new Error(JSON.stringify(part.error));
         }
         return { model, text, attempts: 1 };
       },

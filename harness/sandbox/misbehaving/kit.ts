@@ -29,8 +29,14 @@ export function misbehavingEngine(plan: Misbehaviour): EngineUnderTest {
       const createReference = async (): Promise<EngineUnderTestInstance> => {
         const inner = await reference.create(ctx);
         return {
-          run: (request) => (plan.run ? (plan.run(request, () => inner.run(request)) as Promise<EngineUnderTestResult>) : inner.run(request)),
-          close: () => (plan.close ? (plan.close(() => inner.close?.() ?? Promise.resolve()) as Promise<void>) : (inner.close?.() ?? Promise.resolve())),
+          run: (request) =>
+            plan.run
+              ? (plan.run(request, () => inner.run(request)) as Promise<EngineUnderTestResult>)
+              : inner.run(request),
+          close: () =>
+            plan.close
+              ? (plan.close(() => inner.close?.() ?? Promise.resolve()) as Promise<void>)
+              : (inner.close?.() ?? Promise.resolve()),
         };
       };
       return plan.create ? plan.create(ctx, createReference) : createReference();

@@ -19,7 +19,8 @@ const EXPECTED: Readonly<Record<string, string>> = {
   "exits-in-close": "exit: the engine exited the worker with code 0 while close was running",
   "exits-mid-stream": "exit: the engine exited the worker with code 0 during request",
   "exits-after-answer": "exit: the engine exited the worker with code 0",
-  "mutates-config": "config-mutated: the engine changed the config it was given (config.fallback.max_retries: 3 → 0)",
+  "mutates-config":
+    "config-mutated: the engine changed the config it was given (config.fallback.max_retries: 3 → 0)",
   "create-never-settles": "never-settled: create returned a promise that can never settle",
   "close-never-settles": "never-settled: close returned a promise that can never settle",
   "run-never-settles": "2 request(s) hung past their deadline",
@@ -29,13 +30,17 @@ const EXPECTED: Readonly<Record<string, string>> = {
     "result-shape: request #0: run resolved { served: string, output: string }, expected { model: string, text: string, attempts: number }",
   "resolves-undefined": "result-shape: request #0: run resolved undefined",
   "resolves-string": "result-shape: request #0: run resolved string",
-  "create-returns-nothing": "the engine failed: create resolved undefined, expected { run(request), close?() }",
-  "unhandled-rejection": "unhandled-rejection: a promise of the engine rejected with no handler: Error: background refresh failed",
-  "throws-in-timer": "escaped-exception: an exception escaped the engine (thrown in a timer or callback): TypeError",
+  "create-returns-nothing":
+    "the engine failed: create resolved undefined, expected { run(request), close?() }",
+  "unhandled-rejection":
+    "unhandled-rejection: a promise of the engine rejected with no handler: Error: background refresh failed",
+  "throws-in-timer":
+    "escaped-exception: an exception escaped the engine (thrown in a timer or callback): TypeError",
   "rejects-with-string": "expected success, got error (string: upstream said no)",
   "rejects-with-undefined": "rejected with undefined (no error value)",
   "rejects-multiline": "first line ⏎ second line ⏎ at somewhere",
-  "spins-in-run": "watchdog: the engine's worker showed no sign of life for 8 s of real time (during request #0)",
+  "spins-in-run":
+    "watchdog: the engine's worker showed no sign of life for 8 s of real time (during request #0)",
   "spins-in-create": "create-timeout: create did not settle within 5 s of real time",
   "clobbers-globals": "never-settled: the engine left the harness waiting on a promise that can never settle",
   "exhausts-memory": "out-of-memory: the engine exhausted its 256 MB heap (during request #0)",
@@ -44,7 +49,8 @@ const EXPECTED: Readonly<Record<string, string>> = {
   "connects-elsewhere": "network: the engine opened a connection to 127.0.0.2:9, which is not the fleet",
   "fetches-elsewhere":
     "network: the engine sent a request to https://telemetry.example.invalid/v1/events, which the fleet does not serve",
-  "http-request-elsewhere": "network: the engine opened a connection to 127.0.0.2:8080, which is not the fleet",
+  "http-request-elsewhere":
+    "network: the engine opened a connection to 127.0.0.2:8080, which is not the fleet",
   "kills-harness": "process-kill: the engine tried to send SIGKILL to the harness",
   "throws-in-create": "the engine failed: missing OPENAI_API_KEY",
   "close-throws": "the engine failed to close: pool already closed",
@@ -80,7 +86,8 @@ async function gate(engine: string, reports: string, name: string): Promise<Gate
   let files = "";
   try {
     report = RunReportSchema.parse(JSON.parse(await readFile(join(reportDir, "report.json"), "utf8")));
-    for (const file of await readdir(reportDir)) files += await readFile(join(reportDir, file), "utf8").catch(() => "");
+    for (const file of await readdir(reportDir))
+      files += await readFile(join(reportDir, file), "utf8").catch(() => "");
   } catch {
     report = null;
   }
@@ -129,6 +136,8 @@ describe("misbehaving engines (SPEC §10.1: the engine is untrusted)", () => {
   it("never lets a credential out, in the output or any report file", () => {
     const result = results.get("leaks-api-key");
     expect(result?.code).toBe(1);
-    expect(`${result?.out ?? ""}${result?.files ?? ""}`).not.toContain("sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789");
+    expect(`${result?.out ?? ""}${result?.files ?? ""}`).not.toContain(
+      "sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789",
+    );
   });
 });

@@ -1,4 +1,3 @@
-
 import { misbehavingEngine } from "../kit.ts";
 
 // Replaces setImmediate for the whole thread (a bad polyfill).

@@ -1,4 +1,3 @@
-
 import { misbehavingEngine, never } from "../kit.ts";
 
 // close returns a promise nobody resolves.

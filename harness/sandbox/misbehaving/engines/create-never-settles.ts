@@ -1,4 +1,3 @@
-
 import { misbehavingEngine, never } from "../kit.ts";
 
 // create returns a promise nobody resolves.

@@ -1,4 +1,3 @@
-
 import { misbehavingEngine } from "../kit.ts";
 
 // Calls process.exit(0) while serving a request: the gate must not read that as success.

@@ -1,4 +1,3 @@
-
 import { misbehavingEngine } from "../kit.ts";
 
 // Calls process.exit(1) while serving a request.

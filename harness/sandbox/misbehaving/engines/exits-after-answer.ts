@@ -1,4 +1,3 @@
-
 import { misbehavingEngine } from "../kit.ts";
 
 // Answers, then exits from a timer before the harness has closed it.

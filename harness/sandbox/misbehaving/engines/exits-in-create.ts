@@ -1,4 +1,3 @@
-
 import { misbehavingEngine } from "../kit.ts";
 
 // Exits while the harness waits for create.

@@ -1,4 +1,3 @@
-
 import { misbehavingEngine } from "../kit.ts";
 
 // Logs megabytes of warnings to stderr.

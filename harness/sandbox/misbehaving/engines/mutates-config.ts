@@ -1,4 +1,3 @@
-
 import { misbehavingEngine } from "../kit.ts";
 
 // Sets max_retries and the circuit breaker off in the config it was given.

@@ -1,4 +1,3 @@
-
 import { misbehavingEngine } from "../kit.ts";
 
 // Rejects with an Error whose message spans lines.

@@ -1,4 +1,3 @@
-
 import { misbehavingEngine } from "../kit.ts";
 
 // run resolves the text alone.

@@ -1,4 +1,3 @@
-
 import { misbehavingEngine } from "../kit.ts";
 
 // Resolves { served, output } instead of { model, text, attempts }.

@@ -1,4 +1,3 @@
-
 import { misbehavingEngine, never } from "../kit.ts";
 
 // run returns a promise nobody resolves, and holds no timer.
