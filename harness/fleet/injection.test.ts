@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { injectedReason } from "./injection.ts";
 import { ManualClock } from "../../src/index.ts";
 import type { FaultBindingInput, FaultInput } from "./faults.ts";
 import { createFleet, FLEET_API_KEYS, type Fleet } from "./fleet.ts";
@@ -47,6 +48,16 @@ type HttpErrorOptions = Omit<Extract<FaultInput, { kind: "http_error" }>, "kind"
 const rateLimit = (extra: HttpErrorOptions): FaultBindingInput[] => [
   { target: "openai/gpt-4o", fault: { kind: "http_error", reason: "rate_limit", ...extra } },
 ];
+
+describe("injectedReason on a non-streaming request", () => {
+  it("names truncated JSON malformed_stream, and claims no single reason for a body that dies halfway", () => {
+    expect(injectedReason({ kind: "no_end_marker" }, true)).toBe("stream_incomplete");
+    expect(injectedReason({ kind: "no_end_marker" }, false)).toBe("malformed_stream");
+    expect(injectedReason({ kind: "malformed_chunk", at_chunk: 2 }, false)).toBe("malformed_stream");
+    expect(injectedReason({ kind: "stream_cut", after_chunks: 2 }, true)).toBe("stream_cut");
+    expect(injectedReason({ kind: "stream_cut", after_chunks: 2 }, false)).toBeNull();
+  });
+});
 
 describe("the fleet's ground-truth record", () => {
   it("records the deciding fault, its reason, the status and every Retry-After form sent", async () => {

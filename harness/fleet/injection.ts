@@ -25,9 +25,17 @@ export const NO_RETRY_AFTER: RetryAfterSent = { ms_header: null, header: null, r
  * The SPEC §3 reason the fleet's answer carries for a deciding fault (null: a success, or a fault that
  * does not decide one reason by itself). Shapers (latency, stall, slow_ttft, dribble) inject no error: an
  * engine that times out on them classifies its own failure (`ttft_timeout`, `stream_stall`).
+ *
+ * A stream-only fault on a non-streaming request (`stream: false`) is a JSON body cut short (see `planReply`):
+ * truncated JSON is an unparseable answer (`malformed_stream`), and a body that dies halfway reads as a
+ * broken connection to some clients and a cut stream to others, so no single reason is claimed for it.
  */
-export function injectedReason(fault: Fault | null): Reason | null {
+export function injectedReason(fault: Fault | null, stream = true): Reason | null {
   if (fault === null) return null;
+  if (!stream) {
+    if (fault.kind === "no_end_marker" || fault.kind === "malformed_chunk") return "malformed_stream";
+    if (fault.kind === "stream_cut") return null;
+  }
   switch (fault.kind) {
     case "http_error":
     case "error_in_200":

@@ -173,7 +173,7 @@ export function createRouter(deps: RouterDeps): FleetRouter {
         random: streamFor(`fleet/${modelId}/shape`),
       });
       entry.fault_kind = selection.primary?.fault.kind ?? null;
-      entry.reason = injectedReason(selection.primary?.fault ?? null);
+      entry.reason = injectedReason(selection.primary?.fault ?? null, stream);
       entry.retry_after = retryAfterSent(reply);
       return { reply, entry };
     },

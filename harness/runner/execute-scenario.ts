@@ -12,6 +12,7 @@ import {
   type StreamDelta,
 } from "../../src/index.ts";
 import { describeThrown } from "../report/describe-thrown.ts";
+import { modelsOfConfig } from "../scenario/scenario-config-reading.ts";
 import type { Scenario } from "../scenario/schema.ts";
 import { runOnVirtualTime } from "../sim/virtual-time.ts";
 import type { FleetFactory } from "./fleet-port.ts";
@@ -214,18 +215,6 @@ function limiter(max: number | undefined): <T>(work: () => Promise<T>) => Promis
   };
 }
 
-/** Every model id the config can route to. */
-export function configuredModels(config: EngineConfig): Set<string> {
-  const models = new Set<string>();
-  if (config.model) models.add(config.model);
-  for (const agent of Object.values(config.agent)) {
-    if (agent.model) models.add(agent.model);
-    for (const m of agent.models ?? []) models.add(m);
-  }
-  for (const chain of Object.values(config.chains)) for (const m of chain) models.add(m);
-  return models;
-}
-
 /** `["openai/gpt-4.1", "openrouter/meta/llama"]` → `{ openai: ["gpt-4.1"], openrouter: ["meta/llama"] }`. */
 function modelsByProvider(models: readonly string[]): Record<string, string[]> {
   const byProvider: Record<string, string[]> = {};
@@ -282,7 +271,7 @@ export async function executeScenario(
     transport,
     faults: scenario.faults,
     content: scenario.content,
-    models: modelsByProvider([...configuredModels(config), ...extraModels]),
+    models: modelsByProvider([...modelsOfConfig(config), ...extraModels]),
   });
   const sink = new MemoryAuditSink();
   const faults: string[] = [];

@@ -7,14 +7,15 @@ import {
   type EngineUnderTest,
 } from "../../src/index.ts";
 import type { Scenario } from "../scenario/schema.ts";
-import { configuredModels, executeScenario, type ExecutionRecords } from "./execute-scenario.ts";
+import { modelsOfConfig } from "../scenario/scenario-config-reading.ts";
+import { executeScenario, type ExecutionRecords } from "./execute-scenario.ts";
 import type { OracleConfig } from "../oracle/config-types.ts";
 import { judgeScenarioConfig } from "./judge-config.ts";
 import { judgeExpectations } from "./expectations.ts";
 import type { FleetFactory } from "./fleet-port.ts";
 import type { AuditRecord, ExpectationFailure, FleetCall, RequestRecord } from "./records.ts";
 
-export { configuredModels, HANG_GRACE_MS, VIRTUAL_START_MS } from "./execute-scenario.ts";
+export { HANG_GRACE_MS, VIRTUAL_START_MS } from "./execute-scenario.ts";
 
 /** A scenario that cannot run: its config is invalid, or a fault targets nothing the config uses. */
 export class ScenarioInputError extends Error {
@@ -81,7 +82,7 @@ export async function scenarioConfig(scenario: Scenario, file: string): Promise<
 
 /** A fault bound to a model no chain uses is a mistake in the scenario, not a fault the engine survived. */
 function checkFaultTargets(scenario: Scenario, config: EngineConfig, extraModels: readonly string[]): void {
-  const models = new Set([...configuredModels(config), ...extraModels]);
+  const models = new Set([...modelsOfConfig(config), ...extraModels]);
   const providers = new Set([...models].map((m) => m.split("/")[0]));
   scenario.faults.forEach((binding, i) => {
     const target = binding.target;

@@ -53,7 +53,7 @@ export function installNetworkGuard(onViolation: (message: string) => void): Net
       allowed.size > 0
         ? `the fleet serves 127.0.0.1:${[...allowed].join(", ")}`
         : "the in-process fleet serves no socket";
-    onViolation(`network: the engine opened a connection to ${where}, which is not the fleet (${served})`);
+    onViolation(`network: the engine opened a connection to ${where}, which is not the fleet; ${served}`);
     const error = Object.assign(
       new Error(`connect ECONNREFUSED ${where} (refused by fallback-harness: not the fleet)`),
       {

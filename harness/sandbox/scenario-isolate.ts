@@ -30,9 +30,7 @@ process.on("unhandledRejection", (reason) => {
 const kill = process.kill.bind(process);
 process.kill = (pid: number, signal?: string | number) => {
   if (pid === process.pid || pid === process.ppid || pid <= 0) {
-    fault(
-      `process-kill: the engine tried to send ${String(signal ?? "SIGTERM")} to the harness (pid ${pid})`,
-    );
+    fault(`process-kill: the engine tried to send ${String(signal ?? "SIGTERM")} to the harness`);
     throw Object.assign(new Error(`kill EPERM (refused by fallback-harness)`), { code: "EPERM" });
   }
   return kill(pid, signal);

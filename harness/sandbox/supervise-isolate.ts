@@ -195,7 +195,7 @@ export function superviseIsolate(
       output += chunk.length;
       if (output > limits.outputLimitBytes) {
         die(
-          `output-flood: the engine wrote more than ${limits.outputLimitBytes} bytes to ${stream} and stderr together (${where.describe()}); the harness stopped it`,
+          `output-flood: the engine wrote more than ${limits.outputLimitBytes} bytes to ${stream} (stdout and stderr count together) ${where.describe()}; the harness stopped it`,
         );
       }
     };
