@@ -50,12 +50,12 @@ const rateLimit = (extra: HttpErrorOptions): FaultBindingInput[] => [
 ];
 
 describe("injectedReason on a non-streaming request", () => {
-  it("names truncated JSON malformed_stream, and claims no single reason for a body that dies halfway", () => {
+  it("names truncated JSON malformed_stream, and a body that dies halfway stream_cut", () => {
     expect(injectedReason({ kind: "no_end_marker" }, true)).toBe("stream_incomplete");
     expect(injectedReason({ kind: "no_end_marker" }, false)).toBe("malformed_stream");
     expect(injectedReason({ kind: "malformed_chunk", at_chunk: 2 }, false)).toBe("malformed_stream");
     expect(injectedReason({ kind: "stream_cut", after_chunks: 2 }, true)).toBe("stream_cut");
-    expect(injectedReason({ kind: "stream_cut", after_chunks: 2 }, false)).toBeNull();
+    expect(injectedReason({ kind: "stream_cut", after_chunks: 2 }, false)).toBe("stream_cut");
   });
 });
 

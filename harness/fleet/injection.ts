@@ -27,15 +27,13 @@ export const NO_RETRY_AFTER: RetryAfterSent = { ms_header: null, header: null, r
  * engine that times out on them classifies its own failure (`ttft_timeout`, `stream_stall`).
  *
  * A stream-only fault on a non-streaming request (`stream: false`) is a JSON body cut short (see `planReply`):
- * truncated JSON is an unparseable answer (`malformed_stream`), and a body that dies halfway reads as a
- * broken connection to some clients and a cut stream to others, so no single reason is claimed for it.
+ * `no_end_marker` and `malformed_chunk` send truncated JSON, an unparseable answer (`malformed_stream`), not
+ * a stream missing its end marker; `stream_cut` still dies mid-body (`stream_cut`).
  */
 export function injectedReason(fault: Fault | null, stream = true): Reason | null {
   if (fault === null) return null;
-  if (!stream) {
-    if (fault.kind === "no_end_marker" || fault.kind === "malformed_chunk") return "malformed_stream";
-    if (fault.kind === "stream_cut") return null;
-  }
+  if (!stream && (fault.kind === "no_end_marker" || fault.kind === "malformed_chunk"))
+    return "malformed_stream";
   switch (fault.kind) {
     case "http_error":
     case "error_in_200":

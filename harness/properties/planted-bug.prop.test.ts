@@ -42,17 +42,22 @@ describe(`the engine property catches a planted bug (seed=${SEED})`, () => {
     expect(scenario.id).toBe(`planted-chain-head-seed${SEED}`);
     expect(scenario.expect.requests.some((r) => r.served_by !== undefined)).toBe(true);
 
-    const against = async (engine?: string): Promise<number> =>
-      runCommand(
+    const against = async (engine?: string): Promise<{ code: number; out: string }> => {
+      const io = recordingIo({}, cwd);
+      const code = await runCommand(
         {
           paths: [result.file],
           ...(engine ? { engine } : {}),
           reportDir: engine ? "reports/replay-buggy" : "reports/replay-reference",
         },
-        recordingIo({}, cwd),
+        io,
         { cores: 1, wallNow: () => 0 },
       );
-    expect(await against(BUGGY_MODULE)).toBe(1);
-    expect(await against()).toBe(0);
+      return { code, out: `${io.out()}${io.err()}` };
+    };
+    const buggy = await against(BUGGY_MODULE);
+    expect(buggy.code, buggy.out).toBe(1);
+    const reference = await against();
+    expect(reference.code, reference.out).toBe(0);
   }, 120_000);
 });

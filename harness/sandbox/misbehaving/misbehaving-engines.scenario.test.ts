@@ -17,7 +17,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
   "exits-1-in-run": "exit: the engine exited the worker with code 1 during request #0",
   "exits-in-create": "exit: the engine exited the worker with code 0 while create was running",
   "exits-in-close": "exit: the engine exited the worker with code 0 while close was running",
-  "exits-mid-stream": "exit: the engine exited the worker with code 0 during request",
+  "exits-mid-stream": "exit: the engine exited the worker with code 0 during request #0",
   "exits-after-answer": "exit: the engine exited the worker with code 0",
   "mutates-config":
     "config-mutated: the engine changed the config it was given (config.fallback.max_retries: 3 → 0)",
