@@ -196,8 +196,35 @@ async function* generateCall(
     generateText({ model, ...promptInput(request.prompt), maxRetries: 0, abortSignal: signal }),
     signal,
   );
+  const body: unknown = result.response.body;
+  // Gemini's SDK accepts a 200 whose body is an error (no candidates) as an empty answer with no finish
+  // reason; the body decides, as its HTTP twin would (docs/decisions.md, "Gemini's error body").
+  if (result.text === "" && result.finishReason === "other" && isErrorBody(body))
+    throw new ErrorBodyIn200(body);
   yield { type: "text", text: result.text };
   yield { type: "finish", finishReason: result.finishReason satisfies FinishReason };
+}
+
+/** A 200 response whose JSON body is a provider error (`{ "error": { … } }`). */
+export class ErrorBodyIn200 extends Error {
+  override readonly name = "ErrorBodyIn200";
+  readonly status = 200;
+  constructor(readonly body: unknown) {
+    super("Failed to read the answer: the provider answered 200 with an error body.");
+  }
+}
+
+function isErrorBody(body: unknown): boolean {
+  const value: unknown = typeof body === "string" ? safeJson(body) : body;
+  return typeof value === "object" && value !== null && "error" in value && typeof value.error === "object";
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 const ABORTED: unique symbol = Symbol("aborted");
