@@ -7,7 +7,7 @@ function normalise(word: string): string {
 }
 
 /** Optimal-string-alignment distance: Levenshtein plus adjacent transpositions (`lenght` → `length` is 1). */
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   // rows[i][j] = distance between a[0, i) and b[0, j); three rows suffice for the transposition step.
   let previous2: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);

@@ -501,3 +501,25 @@ describe("createAiSdkCaller: failures surface as OpenCode sees them", () => {
     expect(String((part.error as Error).message)).toMatch(/provider "mistral" has no endpoint/);
   });
 });
+
+describe("createAiSdkCaller: Gemini's 200 with an error body", () => {
+  const body = {
+    error: { code: 400, message: "The input token count exceeds the maximum.", status: "INVALID_ARGUMENT" },
+  };
+  const surfaced = (outcome: Outcome): unknown =>
+    outcome.thrown ?? outcome.parts.find((p) => p.type === "error")?.error;
+
+  it.each([
+    ["generateContent", false],
+    ["streamGenerateContent", true],
+  ] as const)("%s: the body is the error, not an empty or unfinished answer", async (method, stream) => {
+    server.use(
+      http.post(`http://google.test/v1beta/models/gemini-2.5-flash\\:${method}`, () =>
+        HttpResponse.json(body, { status: 200 }),
+      ),
+    );
+    const outcome = await collect("google/gemini-2.5-flash", stream);
+    expect(surfaced(outcome)).toMatchObject({ name: "ErrorBodyIn200", status: 200, body });
+    expect(text(outcome.parts)).toBe("");
+  });
+});

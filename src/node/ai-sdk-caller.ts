@@ -133,7 +133,10 @@ function createFactory(
       return (id) => anthropic(id);
     }
     case "google": {
-      const google = createGoogleGenerativeAI(withHeaders);
+      const google = createGoogleGenerativeAI({
+        ...withHeaders,
+        fetch: streamErrorBodyFetch(options.fetch ?? ((input, init) => globalThis.fetch(input, init))),
+      });
       return (id) => google(id);
     }
     case "openai-compatible": {
@@ -212,6 +215,28 @@ export class ErrorBodyIn200 extends Error {
   constructor(readonly body: unknown) {
     super("Failed to read the answer: the provider answered 200 with an error body.");
   }
+}
+
+/**
+ * Gemini can answer a streaming call with a 200 whose body is one JSON error object, not SSE; the SDK's SSE
+ * parser reads that as an empty stream with no finish, which would pass for a cut stream. The body decides,
+ * as it does for `generateContent` (docs/decisions.md, "Gemini's error body").
+ */
+function streamErrorBodyFetch(inner: typeof fetch): typeof fetch {
+  return async (input, init) => {
+    const response = await inner(input, init);
+    const url = input instanceof Request ? input.url : String(input);
+    const json = response.headers.get("content-type")?.includes("application/json") ?? false;
+    if (response.status !== 200 || !json || !url.includes(":streamGenerateContent")) return response;
+    const text = await response.text();
+    const body = safeJson(text);
+    if (isErrorBody(body)) throw new ErrorBodyIn200(body);
+    return new Response(text, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  };
 }
 
 function isErrorBody(body: unknown): boolean {
