@@ -502,7 +502,7 @@ describe("createAiSdkCaller: failures surface as OpenCode sees them", () => {
   });
 });
 
-describe("createAiSdkCaller: Gemini's 200 with an error body", () => {
+describe("createAiSdkCaller: a 200 whose JSON body is an error", () => {
   const body = {
     error: { code: 400, message: "The input token count exceeds the maximum.", status: "INVALID_ARGUMENT" },
   };
@@ -510,16 +510,29 @@ describe("createAiSdkCaller: Gemini's 200 with an error body", () => {
     outcome.thrown ?? outcome.parts.find((p) => p.type === "error")?.error;
 
   it.each([
-    ["generateContent", false],
-    ["streamGenerateContent", true],
-  ] as const)("%s: the body is the error, not an empty or unfinished answer", async (method, stream) => {
-    server.use(
-      http.post(`http://google.test/v1beta/models/gemini-2.5-flash\\:${method}`, () =>
-        HttpResponse.json(body, { status: 200 }),
-      ),
-    );
-    const outcome = await collect("google/gemini-2.5-flash", stream);
-    expect(surfaced(outcome)).toMatchObject({ name: "ErrorBodyIn200", status: 200, body });
-    expect(text(outcome.parts)).toBe("");
+    ["google/gemini-2.5-flash", "http://google.test/v1beta/models/gemini-2.5-flash\\:generateContent", false],
+    [
+      "google/gemini-2.5-flash",
+      "http://google.test/v1beta/models/gemini-2.5-flash\\:streamGenerateContent",
+      true,
+    ],
+    ["openrouter/meta/llama", "http://openrouter.test/api/v1/chat/completions", true],
+    ["openai/gpt-4o", "http://openai.test/v1/responses", true],
+    ["anthropic/claude-sonnet-4-6", "http://anthropic.test/v1/messages", true],
+  ] as const)(
+    "%s at %s (stream %s): the body is the error, not an empty or unfinished answer",
+    async (model, url, stream) => {
+      server.use(http.post(url, () => HttpResponse.json(body, { status: 200 })));
+      const outcome = await collect(model, stream);
+      expect(surfaced(outcome)).toMatchObject({ name: "ErrorBodyIn200", status: 200, body });
+      expect(text(outcome.parts)).toBe("");
+    },
+  );
+
+  it("leaves a success body that carries `error: null` alone", async () => {
+    server.use(http.post("http://openai.test/v1/responses", () => HttpResponse.json(RESPONSES_JSON)));
+    const outcome = await collect("openai/gpt-4o", false);
+    expect(outcome.thrown).toBeUndefined();
+    expect(text(outcome.parts)).toBe("Hello");
   });
 });

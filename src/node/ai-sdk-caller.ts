@@ -115,7 +115,7 @@ function createFactory(
   const shared = {
     baseURL: endpoint.baseURL,
     apiKey: endpoint.apiKey,
-    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    fetch: errorBodyFetch(options.fetch ?? ((input, init) => globalThis.fetch(input, init))),
   };
   const headers = { ...(provider === "azure" ? { "api-key": endpoint.apiKey } : {}), ...options.headers };
   const withHeaders = Object.keys(headers).length === 0 ? shared : { ...shared, headers };
@@ -133,10 +133,7 @@ function createFactory(
       return (id) => anthropic(id);
     }
     case "google": {
-      const google = createGoogleGenerativeAI({
-        ...withHeaders,
-        fetch: streamErrorBodyFetch(options.fetch ?? ((input, init) => globalThis.fetch(input, init))),
-      });
+      const google = createGoogleGenerativeAI(withHeaders);
       return (id) => google(id);
     }
     case "openai-compatible": {
@@ -199,11 +196,6 @@ async function* generateCall(
     generateText({ model, ...promptInput(request.prompt), maxRetries: 0, abortSignal: signal }),
     signal,
   );
-  const body: unknown = result.response.body;
-  // Gemini's SDK accepts a 200 whose body is an error (no candidates) as an empty answer with no finish
-  // reason; the body decides, as its HTTP twin would (docs/decisions.md, "Gemini's error body").
-  if (result.text === "" && result.finishReason === "other" && isErrorBody(body))
-    throw new ErrorBodyIn200(body);
   yield { type: "text", text: result.text };
   yield { type: "finish", finishReason: result.finishReason satisfies FinishReason };
 }
@@ -218,16 +210,16 @@ export class ErrorBodyIn200 extends Error {
 }
 
 /**
- * Gemini can answer a streaming call with a 200 whose body is one JSON error object, not SSE; the SDK's SSE
- * parser reads that as an empty stream with no finish, which would pass for a cut stream. The body decides,
- * as it does for `generateContent` (docs/decisions.md, "Gemini's error body").
+ * A 200 whose JSON body is a provider error (`{ "error": { … } }`) is that error. SDKs read it as an empty
+ * answer with no finish reason (Gemini's `generateContent`) or, on a streaming call, as an SSE stream that
+ * ended before its end marker, which would pass for a cut stream and be retried. The body decides, as its
+ * HTTP twin would (docs/decisions.md, "A provider's error body in a 200").
  */
-function streamErrorBodyFetch(inner: typeof fetch): typeof fetch {
+function errorBodyFetch(inner: typeof fetch): typeof fetch {
   return async (input, init) => {
     const response = await inner(input, init);
-    const url = input instanceof Request ? input.url : String(input);
     const json = response.headers.get("content-type")?.includes("application/json") ?? false;
-    if (response.status !== 200 || !json || !url.includes(":streamGenerateContent")) return response;
+    if (response.status !== 200 || !json) return response;
     const text = await response.text();
     const body = safeJson(text);
     if (isErrorBody(body)) throw new ErrorBodyIn200(body);
@@ -241,7 +233,14 @@ function streamErrorBodyFetch(inner: typeof fetch): typeof fetch {
 
 function isErrorBody(body: unknown): boolean {
   const value: unknown = typeof body === "string" ? safeJson(body) : body;
-  return typeof value === "object" && value !== null && "error" in value && typeof value.error === "object";
+  // A success body may carry `"error": null` (OpenAI's Responses API does).
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    "error" in value &&
+    typeof value.error === "object" &&
+    value.error !== null
+  );
 }
 
 function safeJson(text: string): unknown {
