@@ -40,7 +40,11 @@ export default defineConfig({
       {
         test: {
           name: "scenario",
-          include: ["src/**/*.scenario.test.ts", "harness/**/*.scenario.test.ts"],
+          include: [
+            "src/**/*.scenario.test.ts",
+            "harness/**/*.scenario.test.ts",
+            "examples/**/*.scenario.test.ts",
+          ],
           exclude: sandboxes,
           testTimeout: 180_000,
         },

@@ -56,5 +56,11 @@ export interface EngineUnderTestInstance {
  */
 export interface EngineUnderTest {
   readonly name: string;
+  /**
+   * `"spec"`: the engine writes SPEC §8 audit lines, so the harness judges them (schema, policy, the fleet
+   * cross-check) and an engine that then writes nothing fails. Without it, checks that need the audit are
+   * NOT CHECKED unless the engine writes an audit line anyway (SPEC §10.2).
+   */
+  readonly audit?: "spec";
   create(context: EngineUnderTestContext): EngineUnderTestInstance | Promise<EngineUnderTestInstance>;
 }

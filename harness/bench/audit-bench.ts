@@ -11,6 +11,7 @@ import {
   type ModelCallPart,
 } from "../../src/index.ts";
 import { checkAuditFile } from "../check/check-audit.ts";
+import { readAuditLines } from "../check/read-audit-lines.ts";
 import type { AuditSection } from "./bench-report.ts";
 import { generateAuditLines, generatorConfig, recordTemplates } from "./audit-log-generator.ts";
 import { PRIMARY, PROMPT, serverError, STUB_TEXT } from "./chain-calls.ts";
@@ -27,6 +28,18 @@ export interface AuditBenchOptions {
 /** Lines per second, rounded. */
 function rate(lines: number, ms: number): number {
   return Math.round(lines / (Math.max(ms, 0.001) / 1000));
+}
+
+/**
+ * Reads the file the way `check` does (same reader, same chunks) and JSON.parses every line: the unit the
+ * checker's time is compared with, measured in the same run so machine speed and load cancel out.
+ */
+async function readAndParseMs(path: string): Promise<number> {
+  const started = performance.now();
+  const source = await readAuditLines(path);
+  for await (const batch of source.batches)
+    for (const line of batch) if (typeof line === "string") JSON.parse(line);
+  return performance.now() - started;
 }
 
 /** Engine → AuditWriter → JsonlFileSink on a stub caller and the real clock: lines a running engine logs per second. */
@@ -84,6 +97,8 @@ export async function benchAudit(
       );
     const bytes = statSync(path).size;
 
+    progress(`audit: reading and JSON.parse of ${written} lines (the checker's unit)`);
+    const parseMs = await readAndParseMs(path);
     progress(`audit: checking ${written} lines`);
     const config = generatorConfig();
     const sampler = startMemorySampler();
@@ -100,6 +115,8 @@ export async function benchAudit(
       engineWriteLinesPerSec: engineRate,
       sinkWriteLinesPerSec: rate(written, appendMs),
       checkLinesPerSec: rate(result.lines, checkMs),
+      parseLinesPerSec: rate(result.lines, parseMs),
+      checkPerParse: checkMs / Math.max(parseMs, 0.001),
       checkOk: result.ok,
       checkViolations: result.violationCount,
       peakRssMb: peak.rssMb,

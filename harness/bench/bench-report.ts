@@ -24,6 +24,11 @@ export interface BenchEnvironment {
   readonly platform: string;
   readonly node: string;
   readonly packages: Readonly<Record<string, string>>;
+  /**
+   * The 1, 5 and 15 minute load averages when the run began: on a shared machine the absolute numbers mean
+   * little without them (the ratios are measured in the same run for that reason). Absent in older reports.
+   */
+  readonly loadAverage?: readonly number[];
 }
 
 /** Section 1 and the overhead half of section 3: one engine wrapped around a zero-cost call. */
@@ -51,16 +56,24 @@ export interface FailoverRow {
   readonly status: "measured" | "not-expressible";
   readonly note: string | null;
   readonly latency: LatencySummary | null;
-  /** Median bare failing primary call + median bare answering fallback call: the physical limit. */
+  /**
+   * The physical limit: the median of the least work any engine must do, timed as one task — the failing
+   * call until its failure is known, then the answering call, both as the provider model's own `doGenerate`
+   * / `doStream` in one loop (failover-bench.ts). No correct contender can do less.
+   */
   readonly limitMs: number;
   /** Median failover latency over the limit (goal ≤ 1.05). */
   readonly ratio: number | null;
+  /** Median failover latency minus the limit: this contender's own work (SDK wrapper, classification, audit, timers…). */
+  readonly aboveLimitMs: number | null;
 }
 
 /** The bare calls one transport × case is measured against (p50 / p95 / p99 in the summaries). */
 export interface FailoverBaseline {
   readonly transport: "inproc" | "loopback";
   readonly case: FailoverCase;
+  /** The physical limit's task: raw failing call then raw answering call, one sample per pair. */
+  readonly limit: LatencySummary;
   /** The primary's failing call, made bare through the AI SDK. */
   readonly bareFail: LatencySummary;
   /** The fallback's answering call, made bare through the AI SDK. */
@@ -78,10 +91,28 @@ export interface AuditSection {
   /** Bare `JsonlFileSink.append` of ready lines, lines per second. */
   readonly sinkWriteLinesPerSec: number;
   readonly checkLinesPerSec: number;
+  /** Reading the same file and JSON.parse of every line, lines per second, measured right before the check. */
+  readonly parseLinesPerSec: number;
+  /** The check's time ÷ that read + JSON.parse's (lower is better; below 1 the checker outruns JSON.parse). */
+  readonly checkPerParse: number;
   readonly checkOk: boolean;
   readonly checkViolations: number;
   readonly peakRssMb: number;
   readonly peakHeapMb: number;
+}
+
+/** The suite's wall time per scenario (issue 15 §6), see suite-bench.ts. */
+export interface SuiteSection {
+  /** The shipped scenarios' folder the scenarios came from. */
+  readonly folder: string;
+  readonly scenarios: number;
+  readonly passed: number;
+  readonly wallMs: number;
+  readonly perScenarioMs: number;
+  /** Median time of a worker that starts and exits doing nothing, ms. */
+  readonly bareWorkerStartMs: number;
+  /** `perScenarioMs ÷ bareWorkerStartMs`: what `--compare` gates on. */
+  readonly perScenarioPerWorkerStart: number;
 }
 
 /** Section 5. */
@@ -141,6 +172,8 @@ export interface BenchReport {
   readonly audit: AuditSection;
   readonly simulation: SimulationSection;
   readonly scale: ScaleSection;
+  /** Absent in reports written before issue 15. */
+  readonly suite?: SuiteSection;
   /** The reference engine's same-run ratios, flat, lower is better: what `--compare` gates on. */
   readonly ratios: Readonly<Record<string, number>>;
   /** The peers' same-run ratios, same keys and sense; informative only. */

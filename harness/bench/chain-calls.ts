@@ -20,6 +20,12 @@ export interface ChainCalls {
   languageModel(model: ModelId): LanguageModelV3;
   /** Runs a model once to its full text; throws the provider's error (streams: on an `error` part too). */
   runModel(model: LanguageModelV3): Promise<string>;
+  /**
+   * The same call with the least work any engine can do: the provider model's own `doGenerate` /
+   * `doStream`, no `generateText` / `streamText` around it and no prompt conversion, a stream read only
+   * until its end or its first error. What the physical limit is made of (failover-bench.ts).
+   */
+  rawModel(model: LanguageModelV3): Promise<string>;
   readonly caller: ModelCaller;
 }
 
@@ -67,11 +73,45 @@ export function fleetChainCalls(fleet: Fleet, stream: boolean): ChainCalls {
       }
       return text;
     },
+    rawModel: (model) => (stream ? rawStream(model) : rawGenerate(model)),
     caller: createAiSdkCaller({
       endpoints: { openai: fleet.endpoints.openai, anthropic: fleet.endpoints.anthropic },
       fetch: fleet.fetch,
     }),
   };
+}
+
+/** The prompt in the provider layer's own shape, built once: converting it is SDK work, not the limit's. */
+const RAW_PROMPT: LanguageModelV3CallOptions["prompt"] = [
+  { role: "user", content: [{ type: "text", text: PROMPT }] },
+];
+
+/** One `doGenerate`, its text parts joined; throws what the provider throws. */
+async function rawGenerate(model: LanguageModelV3): Promise<string> {
+  const result = await model.doGenerate({ prompt: RAW_PROMPT });
+  let text = "";
+  for (const part of result.content) if (part.type === "text") text += part.text;
+  return text;
+}
+
+/**
+ * One `doStream` read to its end (the text) or to its first error part (thrown, the rest cancelled, as
+ * every streaming contender does with a failed stream).
+ */
+async function rawStream(model: LanguageModelV3): Promise<string> {
+  const { stream } = await model.doStream({ prompt: RAW_PROMPT });
+  const reader = stream.getReader();
+  let text = "";
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return text;
+      if (value.type === "text-delta") text += value.delta;
+      else if (value.type === "error") throw value.error;
+    }
+  } finally {
+    void reader.cancel().catch(() => undefined);
+  }
 }
 
 /** The text every stub model answers with. */
@@ -137,6 +177,7 @@ export function stubChainCalls(failing: ReadonlySet<ModelId>): ChainCalls {
       });
       return result.content.map((part) => (part.type === "text" ? part.text : "")).join("");
     },
+    rawModel: rawGenerate,
     caller: {
       async *call(request): AsyncGenerator<ModelCallPart> {
         await Promise.resolve();

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import type { BenchEnvironment } from "./bench-report.ts";
 
@@ -27,7 +27,7 @@ function installedVersion(root: string, name: string): string {
   }
 }
 
-/** Where the bench ran: CPU, cores, memory, Node, and the installed versions of the packages that matter. */
+/** Where the bench ran: CPU, cores, memory, Node, the installed versions of the packages that matter, and the load. */
 export function describeEnvironment(root: string): BenchEnvironment {
   const cpuList = cpus();
   return {
@@ -37,5 +37,6 @@ export function describeEnvironment(root: string): BenchEnvironment {
     platform: `${process.platform}-${process.arch}`,
     node: process.version,
     packages: Object.fromEntries(PACKAGES.map((name) => [name, installedVersion(root, name)])),
+    loadAverage: loadavg().map((load) => Math.round(load * 100) / 100),
   };
 }

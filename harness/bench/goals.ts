@@ -5,6 +5,7 @@ import type {
   ScaleSection,
   SimulationSection,
   AuditSection,
+  SuiteSection,
 } from "./bench-report.ts";
 import { FAILOVER_CASES } from "./bench-report.ts";
 
@@ -21,6 +22,7 @@ export const FAILOVER_GOAL = 1.05;
 export function collectRatios(
   overhead: readonly OverheadRow[],
   failover: readonly FailoverRow[],
+  own: { readonly audit?: AuditSection; readonly suite?: SuiteSection } = {},
 ): { gated: Record<string, number>; peers: Record<string, number> } {
   const gated: Record<string, number> = {};
   const peers: Record<string, number> = {};
@@ -32,6 +34,10 @@ export function collectRatios(
   for (const row of failover)
     if (row.ratio !== null)
       put(row.contender, `failover.${row.transport}.${row.case}.${row.contender}`, row.ratio);
+  // Issue 15 §6: the harness's own speed, each against a unit measured in the same run.
+  if (own.audit !== undefined) gated["check.time-per-read-and-json-parse"] = own.audit.checkPerParse;
+  if (own.suite !== undefined && own.suite.scenarios > 0)
+    gated["suite.wall-per-scenario-per-bare-worker-start"] = own.suite.perScenarioPerWorkerStart;
   return { gated, peers };
 }
 
@@ -119,7 +125,7 @@ export function evaluateGoals(input: {
   goals.push({
     id: "4-audit",
     goal: `audit write and check on a ${input.targetAuditLines.toLocaleString("en-US")}-line log, checker clean`,
-    value: `${input.audit.lines.toLocaleString("en-US")} lines; write ${input.audit.sinkWriteLinesPerSec.toLocaleString("en-US")}/s; check ${input.audit.checkLinesPerSec.toLocaleString("en-US")}/s; peak heap ${input.audit.peakHeapMb} MB; ${input.audit.checkViolations} violations`,
+    value: `${input.audit.lines.toLocaleString("en-US")} lines; write ${input.audit.sinkWriteLinesPerSec.toLocaleString("en-US")}/s; check ${input.audit.checkLinesPerSec.toLocaleString("en-US")}/s (${input.audit.checkPerParse.toFixed(2)} × the time of read + JSON.parse at ${input.audit.parseLinesPerSec.toLocaleString("en-US")}/s); peak heap ${input.audit.peakHeapMb} MB; ${input.audit.checkViolations} violations`,
     met: input.audit.checkOk && input.audit.lines >= input.targetAuditLines,
   });
   goals.push({

@@ -11,7 +11,11 @@ import { benchOverhead } from "./overhead-bench.ts";
 import { renderMarkdown } from "./render-markdown.ts";
 import { benchScale } from "./scale-bench.ts";
 import { benchSimulation } from "./simulation-bench.ts";
+import { benchSuite } from "./suite-bench.ts";
 import { renderLatencySvg } from "./svg-plot.ts";
+
+/** The shipped scenarios the suite bench runs: quick, virtual-clock chain walks. */
+const SUITE_FOLDER = "chains";
 
 /** Every bound of one bench run: counts and wall-time caps, so the whole run has a ceiling. */
 export interface BenchPlan {
@@ -24,6 +28,9 @@ export interface BenchPlan {
   readonly propertyCases: number;
   readonly scaleRequests: number;
   readonly scaleWallCapMs: number;
+  /** Shipped scenarios run isolated for the suite's wall time per scenario, and bare worker starts timed. */
+  readonly suiteScenarios: number;
+  readonly suiteWorkerStarts: number;
 }
 
 /**
@@ -41,6 +48,8 @@ export const FULL_PLAN: BenchPlan = {
   propertyCases: 1_000,
   scaleRequests: 10_000,
   scaleWallCapMs: 60_000,
+  suiteScenarios: 9,
+  suiteWorkerStarts: 9,
 };
 
 /** A smoke-sized plan: every section runs and is reported, in seconds; the numbers mean nothing. */
@@ -54,6 +63,8 @@ export const QUICK_PLAN: BenchPlan = {
   propertyCases: 20,
   scaleRequests: 100,
   scaleWallCapMs: 10_000,
+  suiteScenarios: 1,
+  suiteWorkerStarts: 3,
 };
 
 /** Options of {@link runBench}. */
@@ -103,6 +114,15 @@ export async function runBench(options: RunBenchOptions): Promise<BenchOutput> {
     progress,
   );
   const scale = await benchScale(plan.scaleRequests, plan.scaleWallCapMs, progress);
+  const suite = await benchSuite(
+    {
+      root: options.root,
+      folder: SUITE_FOLDER,
+      scenarios: plan.suiteScenarios,
+      workerStarts: plan.suiteWorkerStarts,
+    },
+    progress,
+  );
 
   const goals = evaluateGoals({
     overhead,
@@ -115,7 +135,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchOutput> {
     targetSimRequests: plan.simRequests,
     targetScaleRequests: plan.scaleRequests,
   });
-  const ratios = collectRatios(overhead, failover);
+  const ratios = collectRatios(overhead, failover, { audit, suite });
   const stamp = startedAt.toISOString().replace(/[:.]/g, "-");
   const plotTitle = "Failover latency, primary answers 500, fallback answers (in process)";
   const report: BenchReport = {
@@ -131,6 +151,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchOutput> {
     audit,
     simulation,
     scale,
+    suite,
     ratios: ratios.gated,
     peerRatios: ratios.peers,
     goals,

@@ -5,6 +5,7 @@ import { PromotionOracle } from "../oracle/chain-oracle.ts";
 import { onAttempt, onSkip } from "./attempt-lines.ts";
 import { fastAuditLine } from "./fast-audit-line.ts";
 import { isoMillis } from "./iso-millis.ts";
+import { scanAuditLine } from "./scan-audit-line.ts";
 import type { OverlongLine } from "./line-splitter.ts";
 import { findSecretFast } from "./secret-prefilter.ts";
 import { onFailure, onSuccess } from "./outcome-lines.ts";
@@ -141,34 +142,38 @@ export class AuditChecker {
   feed(text: string, mayBePartial = false): void {
     this.#lineNo += 1;
     this.#at = { line: this.#lineNo, text: shorten(text) };
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text) as unknown;
-    } catch {
-      if (mayBePartial) {
-        this.#cut = true;
-        // An audit line cut mid-write still shows the log is one; a cut line of anything else does not.
-        if (text.trimStart().startsWith("{")) this.#readable += 1;
-        this.#warnings.push({
-          kind: "partial-last-line",
-          line: this.#lineNo,
-          message: `line ${this.#lineNo} is cut short (no newline, not JSON): the writer stopped mid-line`,
-        });
-      } else {
-        this.#report(
-          "line-not-json",
-          text.trim() === "" ? "the line is empty" : "the line is not valid JSON",
-          null,
-          null,
-        );
+    // Lines in the writers' layout are read and tested in one pass (scan-audit-line.ts); any other line is
+    // decoded by JSON.parse and tested by the hand-written test, then the schema, which words its problem.
+    let line: AuditLine | undefined = scanAuditLine(text);
+    let raw: unknown = line;
+    if (raw === undefined)
+      try {
+        raw = JSON.parse(text) as unknown;
+      } catch {
+        if (mayBePartial) {
+          this.#cut = true;
+          // An audit line cut mid-write still shows the log is one; a cut line of anything else does not.
+          if (text.trimStart().startsWith("{")) this.#readable += 1;
+          this.#warnings.push({
+            kind: "partial-last-line",
+            line: this.#lineNo,
+            message: `line ${this.#lineNo} is cut short (no newline, not JSON): the writer stopped mid-line`,
+          });
+        } else {
+          this.#report(
+            "line-not-json",
+            text.trim() === "" ? "the line is empty" : "the line is not valid JSON",
+            null,
+            null,
+          );
+        }
+        return;
       }
-      return;
-    }
     this.#readable += 1;
     const record = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
     const ts = this.#checkOrder(record);
     // The hand-written test passes nearly every line; the schema judges the rest and words their problem.
-    let line = fastAuditLine(raw);
+    line ??= fastAuditLine(raw);
     let problem: SchemaProblem | undefined;
     if (line === undefined) {
       const parsed = parseAuditLine(raw);

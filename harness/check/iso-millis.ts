@@ -28,16 +28,35 @@ function daysFromCivil(year: number, month: number, day: number): number {
 
 let lastText = "";
 let lastMs = 0;
+/** The last new time's milliseconds since its second began: lines a few ms apart share all but `mmm`. */
+let lastMillis = 0;
+const MILLIS_AT = 20;
+
+/** `lastText` up to its milliseconds (`YYYY-MM-DDTHH:MM:SS.`), checked already. */
+let lastSecond = "";
+
+/** True when `value` begins with `lastSecond`; indexOf compares in native code, far faster than a loop here. */
+function sameSecond(value: string): boolean {
+  return lastSecond !== "" && value.indexOf(lastSecond) === 0;
+}
 
 /**
  * Exactly `parseIsoMillis` (the oracle's reading of a SPEC §8 `ts`: `YYYY-MM-DDTHH:MM:SS.mmmZ`, a real
  * date, the form `toISOString` writes) with character tests and integer arithmetic in place of its regex,
  * `Date.parse` and round trip, which took a third of `check`'s time. Lines of one log share few distinct
- * times, so the last one is remembered.
+ * times, so the last one is remembered, and a time in the same second as it costs only its milliseconds.
  */
 export function isoMillis(value: unknown): number | undefined {
   if (typeof value !== "string" || value.length !== 24) return undefined;
   if (value === lastText) return lastMs;
+  if (value.charCodeAt(23) === 0x5a && sameSecond(value)) {
+    const millis = digits(value, MILLIS_AT, 3);
+    if (millis < 0) return undefined;
+    lastMs += millis - lastMillis;
+    lastMillis = millis;
+    lastText = value;
+    return lastMs;
+  }
   if (
     value.charCodeAt(4) !== 0x2d || // -
     value.charCodeAt(7) !== 0x2d ||
@@ -62,6 +81,8 @@ export function isoMillis(value: unknown): number | undefined {
   const ms =
     (daysFromCivil(year, month, day) * 24 + hour) * 3_600_000 + minute * 60_000 + second * 1000 + millis;
   lastText = value;
+  lastSecond = value.slice(0, MILLIS_AT);
   lastMs = ms;
+  lastMillis = millis;
   return ms;
 }

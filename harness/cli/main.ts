@@ -6,6 +6,7 @@ import { checkCommand } from "./commands/check.ts";
 import { runCommand, type RunDeps } from "./commands/run.ts";
 import { describeThrown } from "../report/describe-thrown.ts";
 import { scrubbingIo } from "./scrubbing-io.ts";
+import { parseShard, type Shard } from "../runner/shard.ts";
 
 /** Services commands need that tests may replace. */
 export interface MainDeps {
@@ -31,6 +32,12 @@ function parsePositive(value: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number ≥ 1");
   return n;
+}
+
+function parseShardOption(value: string): Shard {
+  const parsed = parseShard(value);
+  if (!parsed.ok) throw new InvalidArgumentError(parsed.message);
+  return parsed.shard;
 }
 
 function parseSeed(value: string): number {
@@ -66,7 +73,11 @@ export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = 
     .command("run")
     .description("run scenarios against an engine and write a report; exit 1 on any FAIL (a CI gate)")
     .argument("[paths...]", "scenario files or folders (default: the shipped library)")
-    .option("--engine <module>", "engine-under-test module (SPEC §10); default: the reference engine")
+    .option(
+      "--engine <module>",
+      "engine-under-test module (SPEC §10), `portkey`, or `gateway:URL` (real time); default: the reference engine; repeat it for a scorecard of several engines",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option("--seed <n>", "override every scenario's seed", parseSeed)
     .option(
       "--tag <tag>",
@@ -75,6 +86,11 @@ export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = 
     )
     .addOption(
       new Option("--transport <kind>", "override every scenario's transport").choices(["inproc", "loopback"]),
+    )
+    .addOption(
+      new Option("--tier <tier>", "what gates the exit code: safety failures only, or any failure")
+        .choices(["safety", "conformance"])
+        .default("conformance"),
     )
     .option("--report-dir <dir>", "where the report goes (default: reports/run-<time>)")
     .option(
@@ -104,14 +120,40 @@ export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = 
       "real-time bound on loading the engine, on create and on close, seconds (default 30)",
       parsePositive,
     )
+    .addOption(
+      new Option(
+        "--clock <kind>",
+        "virtual (default: each scenario's own) or real: the wall clock, the fleet on loopback",
+      ).choices(["virtual", "real"]),
+    )
+    .option(
+      "--realtime-budget <s>",
+      "with --clock real: wall time of the whole run, seconds; longer scenarios are skipped (default 300)",
+      parsePositive,
+    )
+    .option(
+      "--fleet-port <port>",
+      "serve each scenario's fleet on this 127.0.0.1 port (for --engine gateway:URL)",
+      parsePositive,
+    )
+    .option(
+      "--shard <i/n>",
+      "run only shard i of n (stable by scenario id) for merge-reports; e.g. one CI job per shard",
+      parseShardOption,
+    )
     .action(
       async (
         paths: string[],
         options: {
-          engine?: string;
+          shard?: Shard;
+          clock?: "virtual" | "real";
+          realtimeBudget?: number;
+          fleetPort?: number;
+          engine?: string[];
           seed?: number;
           tag?: string[];
           transport?: "inproc" | "loopback";
+          tier?: "safety" | "conformance";
           reportDir?: string;
           jobs?: number;
           scenarioTimeout?: number;
@@ -123,13 +165,20 @@ export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = 
         },
       ) => {
         const { htmlReport } = await import("../report/html-report.ts");
-        code = await runCommand(
+        // Several engines: the same run for each, into its own folder, and a scorecard across them.
+        const engines = options.engine ?? [];
+        const command =
+          engines.length > 1
+            ? (await import("./commands/run-scorecard.ts")).scorecardCommand(engines)
+            : runCommand;
+        code = await command(
           {
             paths,
-            ...(options.engine !== undefined ? { engine: options.engine } : {}),
+            ...(engines[0] !== undefined ? { engine: engines[0] } : {}),
             ...(options.seed !== undefined ? { seed: options.seed } : {}),
             ...(options.tag !== undefined ? { tags: options.tag } : {}),
             ...(options.transport !== undefined ? { transport: options.transport } : {}),
+            ...(options.tier !== undefined ? { tier: options.tier } : {}),
             ...(options.reportDir !== undefined ? { reportDir: options.reportDir } : {}),
             ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
             ...(options.scenarioTimeout !== undefined
@@ -142,6 +191,12 @@ export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = 
             ...(options.propertiesTime !== undefined
               ? { propertiesTimeMs: options.propertiesTime * 1000 }
               : {}),
+            ...(options.shard !== undefined ? { shard: options.shard } : {}),
+            ...(options.clock !== undefined ? { clock: options.clock } : {}),
+            ...(options.realtimeBudget !== undefined
+              ? { realtimeBudgetMs: options.realtimeBudget * 1000 }
+              : {}),
+            ...(options.fleetPort !== undefined ? { fleetPort: options.fleetPort } : {}),
           },
           scrubbed,
           {
@@ -153,6 +208,25 @@ export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = 
         );
       },
     );
+
+  program
+    .command("merge-reports")
+    .description(
+      "merge the report folders of `run --shard i/n` into one report, as an unsharded run writes it; its exit code",
+    )
+    .argument("<dirs...>", "the shards' report folders")
+    .option("--report-dir <dir>", "where the merged report goes (default: reports/merged)")
+    .action(async (dirs: string[], options: { reportDir?: string }) => {
+      const [{ mergeReportsCommand }, { htmlReport }] = await Promise.all([
+        import("./commands/merge-reports.ts"),
+        import("../report/html-report.ts"),
+      ]);
+      code = await mergeReportsCommand(
+        { dirs, ...(options.reportDir !== undefined ? { reportDir: options.reportDir } : {}) },
+        scrubbed,
+        { extras: deps.run?.extras ?? [htmlReport] },
+      );
+    });
 
   program
     .command("check")
@@ -237,7 +311,8 @@ export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = 
     .option("--scenario <file>", "take faults, models, content and seed from this scenario file")
     .option("--seed <n>", "seed of content and fault draws", parseSeed)
     .option("--log <file>", "where the fleet's request log goes on exit (default reports/fleet.jsonl)")
-    .action(async (options: { scenario?: string; seed?: number; log?: string }) => {
+    .option("--port <port>", "listen on this 127.0.0.1 port (default: a free one)", parsePositive)
+    .action(async (options: { scenario?: string; seed?: number; log?: string; port?: number }) => {
       const { serveCommand } = await import("./commands/serve.ts");
       code = await serveCommand(options, io, deps.untilStopped ?? untilSignal);
     });

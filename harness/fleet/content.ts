@@ -1,28 +1,41 @@
 import { Faker, en } from "@faker-js/faker";
 import type { Random } from "../../src/index.ts";
 
-/** Where answers' text comes from: seeded faker prose, or one fixed text so truncation is an exact comparison. */
+/** Where answers' text comes from: seeded faker prose, or one fixed text per model so truncation is exact. */
 export type ContentMode = "canonical" | "faker";
 
-/** The text the canonical mode answers with unless told otherwise. */
+/** The prose every canonical answer starts with. */
 export const DEFAULT_CANONICAL_TEXT =
   "The quick brown fox jumps over the lazy dog. Pack my box with five dozen liquor jugs.";
 
+/**
+ * The canonical answer of one model (`provider/model`): the shared prose, then the model id in brackets.
+ * Distinct per model, so a returned text names the model that wrote it (SPEC §10.3: the reported model is
+ * the one whose answer was returned); the closing bracket keeps one model's answer from being a prefix of
+ * another's (`openai/gpt-4` vs `openai/gpt-4o`), so a truncated answer never passes for a whole one.
+ */
+export function canonicalAnswerFor(model: string): string {
+  return `${DEFAULT_CANONICAL_TEXT} [${model}]`;
+}
+
 /** Makes answer texts. */
 export interface ContentSource {
-  /** The answer to one request; `random` is the request's provider/model stream, drawn once. */
-  answer(random: Random): string;
+  /**
+   * The answer of `model` (`provider/model`) to one request; `random` is that model's stream, drawn once
+   * per answer.
+   */
+  answer(random: Random, model: string): string;
 }
 
 /**
- * A content source. Faker mode reseeds one `Faker` per request from the provider/model stream, so an
- * answer depends only on the fleet seed and how many requests that model has answered before.
+ * A content source. Canonical mode answers {@link canonicalAnswerFor} the model, or `fixedText` for every
+ * model when given (tests that want one known text). Faker mode reseeds one `Faker` per request from the
+ * provider/model stream, so an answer depends only on the fleet seed and how many requests that model has
+ * answered before.
  */
-export function createContent(
-  mode: ContentMode,
-  canonicalText: string = DEFAULT_CANONICAL_TEXT,
-): ContentSource {
-  if (mode === "canonical") return { answer: () => canonicalText };
+export function createContent(mode: ContentMode, fixedText?: string): ContentSource {
+  if (mode === "canonical")
+    return { answer: (_random, model) => (fixedText === undefined ? canonicalAnswerFor(model) : fixedText) };
   const faker = new Faker({ locale: [en] });
   return {
     answer(random) {

@@ -85,7 +85,14 @@ describe.each(TRANSPORTS)("the fleet over the %s transport", (transport) => {
   const clock = new ManualClock();
   let fleet: Fleet;
   beforeAll(async () => {
-    fleet = await createFleet({ clock, seed: SEED, transport, content: "canonical" });
+    // One fixed text for every model: these tests count its tokens and frames on each wire.
+    fleet = await createFleet({
+      clock,
+      seed: SEED,
+      transport,
+      content: "canonical",
+      canonicalText: DEFAULT_CANONICAL_TEXT,
+    });
   });
   afterAll(async () => {
     await fleet.close();

@@ -99,10 +99,14 @@ export interface Observation {
 }
 
 /** Calls `model` once with `maxRetries: 0` and records what the caller saw. */
-export async function observe(model: LanguageModelV3, stream: boolean): Promise<Observation> {
+export async function observe(
+  model: LanguageModelV3,
+  stream: boolean,
+  prompt = "Say something.",
+): Promise<Observation> {
   if (!stream) {
     try {
-      const result = await generateText({ model, prompt: "Say something.", maxRetries: 0 });
+      const result = await generateText({ model, prompt, maxRetries: 0 });
       return {
         text: result.text,
         finishReason: result.finishReason,
@@ -122,7 +126,7 @@ export async function observe(model: LanguageModelV3, stream: boolean): Promise<
       };
     }
   }
-  const result = streamText({ model, prompt: "Say something.", maxRetries: 0, onError: () => undefined });
+  const result = streamText({ model, prompt, maxRetries: 0, onError: () => undefined });
   let text = "";
   let finishReason: string | null = null;
   let outputTokens: number | undefined;

@@ -20,7 +20,14 @@ async function start(
   options: Partial<FleetOptions> & { transport: FleetTransport },
 ): Promise<{ fleet: Fleet; clock: ManualClock }> {
   const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock();
-  open = await createFleet({ seed: 1, content: "canonical", ...options, clock });
+  // One fixed text for every model unless a test asks otherwise: these tests count its frames.
+  open = await createFleet({
+    seed: 1,
+    content: "canonical",
+    canonicalText: DEFAULT_CANONICAL_TEXT,
+    ...options,
+    clock,
+  });
   return { fleet: open, clock };
 }
 

@@ -25,13 +25,18 @@ export interface FleetOptions {
   readonly transport: FleetTransport;
   /** Fault bindings, validated (see `FaultBindingSchema`). */
   readonly faults?: readonly FaultBindingInput[];
-  /** `faker` (default): seeded prose; `canonical`: every answer is `canonicalText`. */
+  /**
+   * `faker` (default): seeded prose; `canonical`: each model answers its own `canonicalAnswerFor(model)`,
+   * or `canonicalText` when given (one text for every model).
+   */
   readonly content?: ContentMode;
   readonly canonicalText?: string;
   /** Models served per provider (default: each provider's current models); any other model gets a 404. */
   readonly models?: Partial<Record<FleetProvider, readonly string[]>>;
   /** Told of every request the fleet does not own (it is refused either way): the sandbox reports it. */
   readonly onStrayRequest?: (url: string) => void;
+  /** Loopback only: listen on this 127.0.0.1 port (a gateway configured with fixed URLs), else a free one. */
+  readonly port?: number;
 }
 
 /** Where one provider of the fleet lives, in the shape `createAiSdkCaller` and SPEC §10 endpoints take. */
@@ -152,7 +157,10 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
     };
   }
 
-  const server: LoopbackServer = await startLoopbackServer((request) => getResponse([handler], request));
+  const server: LoopbackServer = await startLoopbackServer(
+    (request) => getResponse([handler], request),
+    options.port ?? 0,
+  );
   loopbackOrigin = server.origin;
   const realFetch = globalThis.fetch;
   return {

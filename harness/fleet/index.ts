@@ -43,7 +43,8 @@ export { googleErrorResponse } from "./providers/google.ts";
 export { openrouterErrorResponse } from "./providers/openrouter.ts";
 export { azureErrorResponse } from "./providers/azure.ts";
 
-export { DEFAULT_CANONICAL_TEXT, tokenize } from "./content.ts";
+export { DEFAULT_CANONICAL_TEXT, canonicalAnswerFor, tokenize } from "./content.ts";
+export { markPrompt, readRequestMarker } from "./request-marker.ts";
 export type { ContentMode } from "./content.ts";
 export { soakFleet } from "./soak.ts";
 export type { SoakOptions, SoakReport } from "./soak.ts";

@@ -22,7 +22,7 @@ export interface LoopbackServer {
  * body that errors mid-way → the socket destroyed after the bytes already sent (a half-finished body).
  * When the client goes away, the request's signal aborts, which ends the fleet's pauses.
  */
-export async function startLoopbackServer(answer: RequestAnswerer): Promise<LoopbackServer> {
+export async function startLoopbackServer(answer: RequestAnswerer, port = 0): Promise<LoopbackServer> {
   const server = createServer((req, res) => {
     void serve(req, res, answer, origin);
   });
@@ -34,13 +34,13 @@ export async function startLoopbackServer(answer: RequestAnswerer): Promise<Loop
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+    server.listen(port, "127.0.0.1", () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
-  const origin = `http://127.0.0.1:${port}`;
+  const bound = (server.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${bound}`;
   return {
     origin,
-    port,
+    port: bound,
     close: () => closeServer(server, sockets),
   };
 }

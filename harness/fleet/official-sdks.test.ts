@@ -22,7 +22,14 @@ describe.each(TRANSPORTS)("the official SDKs over the %s transport", (transport)
   let openai: OpenAI;
   let anthropic: Anthropic;
   beforeAll(async () => {
-    fleet = await createFleet({ clock, seed: 3, transport, content: "canonical" });
+    // One fixed text for every model: these tests count its tokens.
+    fleet = await createFleet({
+      clock,
+      seed: 3,
+      transport,
+      content: "canonical",
+      canonicalText: DEFAULT_CANONICAL_TEXT,
+    });
     const fetch = stainlessFetch(fleet.fetch);
     openai = new OpenAI({
       baseURL: fleet.endpoints.openai.baseURL,

@@ -68,6 +68,16 @@ export interface FleetLogEntry {
   readonly reason: Reason | null;
   /** Every form of Retry-After the answer carried, as sent. */
   readonly retry_after: RetryAfterSent;
+  /**
+   * The scenario request this call serves, read back from the marker the harness put in the prompt
+   * (`request-marker.ts`), or null when the body carries none (or markers of two requests).
+   */
+  readonly request: number | null;
+  /**
+   * The model's whole answer text this reply was written from, when the reply writes any of it (a success;
+   * a cut, unterminated or filtered one writes part: see `outcome`), else null (errors, network faults).
+   */
+  readonly answer: string | null;
 }
 
 /** The writable twin of {@link FleetLogEntry}, for the fleet's own bookkeeping. */

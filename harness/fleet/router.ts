@@ -1,4 +1,5 @@
 import { deriveRandom, type Clock, type Random } from "../../src/index.ts";
+import { writesAnswer } from "./answer-written.ts";
 import type { ContentSource } from "./content.ts";
 import { estimateTokens, tokenize } from "./content.ts";
 import type { HttpReason } from "./faults.ts";
@@ -6,6 +7,7 @@ import { injectedReason, NO_RETRY_AFTER, retryAfterSent } from "./injection.ts";
 import { planReply, type Reply } from "./plan.ts";
 import { PROVIDER_PROFILES } from "./providers/catalog.ts";
 import type { FleetProvider, WireApi } from "./providers/types.ts";
+import { readRequestMarker } from "./request-marker.ts";
 import type { MutableLogEntry } from "./request-log.ts";
 import type { FaultSchedule, Selection } from "./schedule.ts";
 import { anthropicMessages } from "./wire/anthropic-messages.ts";
@@ -115,6 +117,8 @@ export function createRouter(deps: RouterDeps): FleetRouter {
         fault_kind: null,
         reason: null,
         retry_after: NO_RETRY_AFTER,
+        request: readRequestMarker(json),
+        answer: null,
       };
       deps.record(entry);
 
@@ -162,7 +166,7 @@ export function createRouter(deps: RouterDeps): FleetRouter {
         ...(selection.primary === null ? [] : [selection.primary.name]),
       ];
       entry.fault = names.length === 0 ? null : names.join("+");
-      const text = deps.content.answer(streamFor(`fleet/${modelId}`));
+      const text = deps.content.answer(streamFor(`fleet/${modelId}`), modelId);
       const ctx: ReplyContext = { ...baseCtx, tokens: tokenize(text) };
       const reply = planReply({
         profile,
@@ -175,6 +179,8 @@ export function createRouter(deps: RouterDeps): FleetRouter {
       entry.fault_kind = selection.primary?.fault.kind ?? null;
       entry.reason = injectedReason(selection.primary?.fault ?? null, stream);
       entry.retry_after = retryAfterSent(reply);
+      if (writesAnswer(selection.primary?.fault ?? null, stream, profile.defaultFilterMode))
+        entry.answer = text;
       return { reply, entry };
     },
   };

@@ -1,6 +1,12 @@
 import { fastAuditLine } from "../check/fast-audit-line.ts";
 import type { OverlongLine } from "../check/line-splitter.ts";
-import { parseAuditLine, type AuditEventName, type SchemaProblem } from "../oracle/audit-schema.ts";
+import { scanAuditLine } from "../check/scan-audit-line.ts";
+import {
+  parseAuditLine,
+  type AuditEventName,
+  type AuditLine,
+  type SchemaProblem,
+} from "../oracle/audit-schema.ts";
 import { buildAuditLine } from "./build-audit-line.ts";
 import { excerpt, FieldReader, preview, type ProblemDraft } from "./field-reader.ts";
 import type { IncidentFormat, IncidentLine, IncidentReadSummary } from "./incident-line.ts";
@@ -156,6 +162,13 @@ export class IncidentReader {
   }
 
   #read(text: string, unterminatedLast: boolean): void {
+    // A SPEC line in the writers' layout is read and tested in one pass, without JSON.parse (the checker's scanner).
+    const scanned = scanAuditLine(text);
+    if (scanned !== undefined) {
+      this.#formats.spec += 1;
+      this.#readSpec(scanned, scanned);
+      return;
+    }
     if (text.trim() === "") return;
     let value: unknown;
     try {
@@ -192,13 +205,13 @@ export class IncidentReader {
     // SPEC §8 lines carry `v` and `seq`; nothing else in the OpenCode-style format does.
     const format: IncidentFormat = "v" in value && "seq" in value ? "spec" : "opencode";
     this.#formats[format] += 1;
-    if (format === "spec") this.#readSpec(value);
+    if (format === "spec") this.#readSpec(value, fastAuditLine(value));
     else this.#readLenient(value, "opencode", undefined);
   }
 
-  #readSpec(record: Record<string, unknown>): void {
-    // The checker's hand-written test first (the same answer as the schema, far cheaper); the schema for the rest.
-    let audit = fastAuditLine(record);
+  /** A SPEC line; `audit` is it when the checker's fast test accepted it, else the schema judges it. */
+  #readSpec(record: Record<string, unknown>, fast: AuditLine | undefined): void {
+    let audit = fast;
     if (audit === undefined) {
       const strict = parseAuditLine(record);
       if (!strict.ok) {

@@ -70,7 +70,9 @@ function requestLaws(
   if (request.outcome !== "success") return;
 
   const text = request.text ?? "";
-  const canonical = run.canonicalText;
+  // Each model answers its own canonical text: hold the result to the one the audit says served it.
+  const servedBy = typeof terminal?.model === "string" ? terminal.model : request.model;
+  const canonical = (servedBy === null ? undefined : run.answers[servedBy]) ?? run.canonicalText;
   const shown = request.shown;
   for (const [what, value] of [
     ["returned text", text],
@@ -145,7 +147,8 @@ export function engineLawViolations(run: ScenarioRun, verdict: ScenarioVerdict):
   const out: LawViolation[] = [];
   for (const reason of verdict.reasons)
     out.push({
-      law: reason.startsWith("fleet cross-check") ? "fleet_one_to_one" : "checker",
+      // Reasons lead with their tier (`[conformance] fleet cross-check [...]`).
+      law: reason.includes("fleet cross-check [") ? "fleet_one_to_one" : "checker",
       message: reason,
     });
   const audited = run.audit.filter((l) => l.event === "fallback_attempt").length;

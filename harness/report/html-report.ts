@@ -21,7 +21,8 @@ function header(report: RunReport): string {
   return `<header class="header ${v}">
 <div class="verdict ${v}">${v === "pass" ? "PASS" : "FAIL"}</div>
 <div><h1>fallback-harness run report</h1>
-<div class="sub">engine <code>${esc(report.engine)}</code> · seed <code>${report.seed === null ? "per scenario" : report.seed}</code> · exit code ${report.exit_code}</div></div>
+<div class="sub">engine <code>${esc(report.engine)}</code> · seed <code>${report.seed === null ? "per scenario" : report.seed}</code> · gating tier <code>${report.tier}</code> · exit code ${report.exit_code}</div>
+<div class="sub">${(["safety", "conformance"] as const).map((tier) => `${tier}: ${t[tier].passed} pass · ${t[tier].failed} fail · ${t[tier].partial} partial`).join(" — ")}</div></div>
 <div class="totals">${totals.map(([n, label]) => `<div class="total${label === "failed" && t.failed > 0 ? " bad" : ""}"><b>${esc(n)}</b><span>${label}</span></div>`).join("")}</div>
 </header>`;
 }

@@ -1,4 +1,5 @@
 import type { RuleId } from "../check/rules.ts";
+import { auditGiven } from "../runner/judge.ts";
 import type { ScenarioOutcome } from "../runner/run-suite.ts";
 
 /** The decisions of SPEC §9. */
@@ -65,6 +66,23 @@ const RULES_OF: Readonly<Record<DecisionId, readonly RuleId[]>> = {
   DECISION_126: ["chain-invalid", "chain-mismatch", "chain-order", "model-not-in-chain"],
 };
 
+/** The scenarios whose audit is evidence: the isolate reported, and the engine declared or wrote an audit. */
+function audited(outcomes: readonly ScenarioOutcome[]): ScenarioOutcome[] {
+  return outcomes.filter((o) => o.run.incomplete !== true && auditGiven(o.run));
+}
+
+/** Why the other scenarios' audits were not judged, one line, or null when every audit was. */
+function unaudited(outcomes: readonly ScenarioOutcome[], judged: number): string | null {
+  const died = outcomes.filter((o) => o.run.incomplete === true).length;
+  const silent = outcomes.length - judged - died;
+  if (silent + died === 0) return null;
+  const parts = [
+    ...(silent > 0 ? [`${silent} scenario(s) where the engine writes no SPEC §8 audit`] : []),
+    ...(died > 0 ? [`${died} scenario(s) whose isolate died before it reported`] : []),
+  ];
+  return `not checked: ${parts.join(" and ")} (no audit evidence)`;
+}
+
 function ruleCounts(
   outcomes: readonly ScenarioOutcome[],
   rules: readonly RuleId[],
@@ -84,10 +102,16 @@ function ruleCounts(
   return { total, first };
 }
 
-function claimed(outcomes: readonly ScenarioOutcome[], id: DecisionId): { pass: string[]; fail: string[] } {
+/** The scenarios that claim a decision, by verdict: a pass with checks not made is partial, not pass. */
+function claimed(
+  outcomes: readonly ScenarioOutcome[],
+  id: DecisionId,
+): { pass: string[]; partial: string[]; fail: string[] } {
   const mine = outcomes.filter((o) => o.scenario.expect.parity.includes(id));
+  const complete = (o: ScenarioOutcome): boolean => o.verdict.notChecked.length === 0;
   return {
-    pass: mine.filter((o) => o.verdict.verdict === "pass").map((o) => o.scenario.id),
+    pass: mine.filter((o) => o.verdict.verdict === "pass" && complete(o)).map((o) => o.scenario.id),
+    partial: mine.filter((o) => o.verdict.verdict === "pass" && !complete(o)).map((o) => o.scenario.id),
     fail: mine.filter((o) => o.verdict.verdict === "fail").map((o) => o.scenario.id),
   };
 }
@@ -96,29 +120,46 @@ function list(ids: readonly string[], max = 6): string {
   return ids.length <= max ? ids.join(", ") : `${ids.slice(0, max).join(", ")} and ${ids.length - max} more`;
 }
 
-/** The decision parity matrix of SPEC §9, computed from scenario, checker and extra evidence. */
+/**
+ * The decision parity matrix of SPEC §9, computed from scenario, checker and extra evidence. A row is
+ * PASS only on evidence that was gathered: where the audit is missing (an engine that writes none, an
+ * isolate that died) or a scenario could not make all its checks, the row is PARTIAL and says why.
+ */
 export function parityMatrix(outcomes: readonly ScenarioOutcome[], extra: ExtraEvidence = {}): ParityRow[] {
+  const withAudit = audited(outcomes);
+  const missingAudit = unaudited(outcomes, withAudit.length);
+  const reported = outcomes.filter((o) => o.run.incomplete !== true);
   return (Object.keys(DECISIONS) as DecisionId[]).map((id) => {
     const evidence: string[] = [];
     let failed = false;
     let partial = false;
-    const { pass, fail } = claimed(outcomes, id);
+    const { pass, partial: incomplete, fail } = claimed(outcomes, id);
     if (pass.length > 0) evidence.push(`${pass.length} scenario(s) pass: ${list(pass)}`);
+    if (incomplete.length > 0) {
+      partial = true;
+      evidence.push(
+        `${incomplete.length} scenario(s) pass with checks not made (see their not_checked): ${list(incomplete)}`,
+      );
+    }
     if (fail.length > 0) {
       failed = true;
       evidence.push(`${fail.length} scenario(s) FAIL: ${list(fail)}`);
     }
-    const rules = ruleCounts(outcomes, RULES_OF[id]);
     if (RULES_OF[id].length > 0) {
+      const rules = ruleCounts(withAudit, RULES_OF[id]);
       if (rules.total > 0) {
         failed = true;
         evidence.push(
           `${rules.total} audit violation(s) of this decision's invariants; first: ${rules.first ?? ""}`,
         );
-      } else {
+      } else if (withAudit.length > 0) {
         evidence.push(
-          `0 violations of ${RULES_OF[id].length} checker invariants over ${outcomes.length} audit log(s)`,
+          `0 violations of ${RULES_OF[id].length} checker invariants over ${withAudit.length} audit log(s)`,
         );
+      }
+      if (missingAudit !== null) {
+        partial = true;
+        evidence.push(`checker invariants ${missingAudit}`);
       }
     }
     switch (id) {
@@ -139,20 +180,32 @@ export function parityMatrix(outcomes: readonly ScenarioOutcome[], extra: ExtraE
         }
         break;
       case "DECISION_100": {
-        const compaction = outcomes.filter((o) => o.scenario.compaction);
-        if (compaction.length === 0) {
+        const offered = outcomes.filter((o) => o.scenario.compaction);
+        const used = offered.filter((o) => (o.run.compactions ?? 0) > 0);
+        if (offered.length === 0) {
           partial = true;
           evidence.push("no scenario exercised a compaction hook");
-        } else evidence.push(`compaction exercised by ${list(compaction.map((o) => o.scenario.id))}`);
+        } else if (used.length === 0) {
+          partial = true;
+          evidence.push(
+            `compaction not exercised: the hook was offered in ${list(offered.map((o) => o.scenario.id))} and never called`,
+          );
+        } else evidence.push(`compaction exercised by ${list(used.map((o) => o.scenario.id))}`);
         break;
       }
       case "DECISION_118": {
-        const dirty = outcomes.filter((o) => !o.verdict.check.ok);
-        const unmatched = outcomes.filter((o) => o.verdict.crossCheck.length > 0);
-        evidence.push(`${outcomes.length - dirty.length}/${outcomes.length} audit logs pass the checker`);
-        evidence.push(
-          `${outcomes.length - unmatched.length}/${outcomes.length} fleet logs match the audited attempts one to one`,
-        );
+        const dirty = withAudit.filter((o) => !o.verdict.check.ok);
+        const unmatched = withAudit.filter((o) => o.verdict.crossCheck.length > 0);
+        if (withAudit.length > 0) {
+          evidence.push(`${withAudit.length - dirty.length}/${withAudit.length} audit logs pass the checker`);
+          evidence.push(
+            `${withAudit.length - unmatched.length}/${withAudit.length} fleet logs match the audited attempts one to one`,
+          );
+        }
+        if (missingAudit !== null) {
+          partial = true;
+          evidence.push(`audit gate ${missingAudit}`);
+        }
         const reaudited = outcomes.filter((o) => o.reaudit !== null);
         evidence.push(
           reaudited.length === 0
@@ -163,16 +216,23 @@ export function parityMatrix(outcomes: readonly ScenarioOutcome[], extra: ExtraE
           failed = true;
         if (dirty[0])
           evidence.push(
-            `first: ${dirty[0].scenario.id}: ${dirty[0].verdict.reasons.find((r) => r.startsWith("audit line")) ?? ""}`,
+            `first: ${dirty[0].scenario.id}: ${dirty[0].verdict.reasons.find((r) => r.includes("audit line")) ?? ""}`,
           );
         break;
       }
       case "DECISION_121": {
-        const requests = outcomes.reduce((n, o) => n + o.run.requests.length, 0);
-        const hangs = outcomes.reduce((n, o) => n + o.verdict.hangs, 0);
+        const requests = reported.reduce((n, o) => n + o.run.requests.length, 0);
+        const hangs = reported.reduce((n, o) => n + o.verdict.hangs, 0);
         evidence.push(
           `${requests - hangs}/${requests} requests reached an outcome within their deadline; nothing waited for input`,
         );
+        const died = outcomes.length - reported.length;
+        if (died > 0) {
+          partial = true;
+          evidence.push(
+            `not checked: ${died} scenario(s) whose isolate died before it reported (their requests are not counted)`,
+          );
+        }
         if (hangs > 0) failed = true;
         break;
       }
@@ -183,7 +243,11 @@ export function parityMatrix(outcomes: readonly ScenarioOutcome[], extra: ExtraE
         return unreachable;
       }
     }
-    if (pass.length === 0 && fail.length === 0 && id !== "DECISION_118" && id !== "DECISION_121") {
+    if (
+      pass.length + incomplete.length + fail.length === 0 &&
+      id !== "DECISION_118" &&
+      id !== "DECISION_121"
+    ) {
       partial = true;
       evidence.push("no scenario claims this decision");
     }

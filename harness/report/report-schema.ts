@@ -1,6 +1,25 @@
 import { z } from "zod";
 
 const verdict = z.enum(["pass", "fail"]);
+/** SPEC §10.3. */
+const tier = z.enum(["safety", "conformance"]);
+/** A tier's verdict: PARTIAL when nothing failed but some check could not be made. */
+const tierVerdict = z.enum(["pass", "fail", "partial"]);
+const evidence = z.enum(["result", "stream", "fleet", "audit"]);
+/** Scenarios per tier verdict. */
+const tierTotals = z.object({
+  passed: z.number().int(),
+  failed: z.number().int(),
+  partial: z.number().int(),
+});
+
+/** A check the engine's evidence did not allow (SPEC §10.2), with the one-line reason. */
+export const NotCheckedSchema = z.object({
+  id: z.string(),
+  tier,
+  evidence: z.array(evidence),
+  reason: z.string(),
+});
 
 /** One scenario in report.json. */
 export const ScenarioReportSchema = z.object({
@@ -10,8 +29,13 @@ export const ScenarioReportSchema = z.object({
   file: z.string(),
   tags: z.array(z.string()),
   seed: z.number().int(),
+  /** `fail` when a check of either tier failed (what `--tier conformance` gates on). */
   verdict,
+  /** Each tier's own verdict. */
+  tiers: z.object({ safety: tierVerdict, conformance: tierVerdict }),
   reasons: z.array(z.string()),
+  /** The checks not made, with why. */
+  not_checked: z.array(NotCheckedSchema),
   requests: z.object({
     total: z.number().int(),
     success: z.number().int(),
@@ -48,6 +72,9 @@ export const RunReportSchema = z.object({
   tool: z.literal("fallback-harness"),
   engine: z.string(),
   seed: z.number().int().nullable(),
+  /** The gating tier (`run --tier`): `safety` gates on safety failures only; `conformance` on any. */
+  tier,
+  /** The verdict under the gating tier. */
   verdict: verdict,
   exit_code: z.union([z.literal(0), z.literal(1)]),
   totals: z.object({
@@ -56,6 +83,8 @@ export const RunReportSchema = z.object({
     failed: z.number().int(),
     requests: z.number().int(),
     attempts: z.number().int(),
+    safety: tierTotals,
+    conformance: tierTotals,
   }),
   parity: z.array(
     z.object({

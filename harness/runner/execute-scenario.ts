@@ -11,10 +11,11 @@ import {
   type EngineUnderTestInstance,
   type StreamDelta,
 } from "../../src/index.ts";
+import { markPrompt } from "../fleet/request-marker.ts";
 import { describeThrown } from "../report/describe-thrown.ts";
 import { modelsOfConfig } from "../scenario/scenario-config-reading.ts";
 import type { Scenario } from "../scenario/schema.ts";
-import { runOnVirtualTime } from "../sim/virtual-time.ts";
+import { runOnVirtualTime, runOnVirtualTimeFor } from "../sim/virtual-time.ts";
 import type { FleetFactory } from "./fleet-port.ts";
 import { planTraffic, type PlannedRequest } from "./plan-traffic.ts";
 import type { FleetCall, RequestRecord } from "./records.ts";
@@ -36,11 +37,18 @@ export interface ExecutionRecords {
   readonly auditText: string;
   readonly fleetCalls: readonly FleetCall[];
   readonly fleetLogText: string;
+  /** Deprecated: the prose canonical answers share; read `answers` (each model answers its own text). */
   readonly canonicalText: string;
+  /** Canonical mode: the answer of each model the scenario names (`provider/model` → text); faker: empty. */
+  readonly answers: Readonly<Record<string, string>>;
   /** The engine failed to start or close; the scenario fails with this. */
   readonly engineError: string | null;
   /** Misbehaviour seen while it ran (wrong result shape, a changed config…), each a FAIL reason. */
   readonly engineFaults: readonly string[];
+  /** The engine's module declared `audit: "spec"` (SPEC §10): its audit is evidence, and must be there. */
+  readonly auditDeclared?: boolean;
+  /** How many times the engine called the harness's compaction hook (parity: "compaction exercised"). */
+  readonly compactions?: number;
 }
 
 /** Where a run is, so a supervisor can say what the engine was doing when it died. */
@@ -56,6 +64,12 @@ export interface ExecuteOptions {
   readonly seed: number;
   readonly transport: "inproc" | "loopback";
   readonly onEvent?: (event: ExecutionEvent) => void;
+  /**
+   * The virtual clock to run on, made by the caller when something must be on it before the engine loads
+   * (the isolate puts the engine's own timers on it, harness/sim/virtual-globals.ts). It must start at
+   * VIRTUAL_START_MS. Ignored on the real clock.
+   */
+  readonly clock?: ManualClock;
 }
 
 type Ended = { kind: "result"; value: unknown } | { kind: "error"; error: unknown } | { kind: "hang" };
@@ -88,9 +102,13 @@ async function sendRequest(plan: PlannedRequest, ctx: RequestContext): Promise<R
     shown = delta.type === "reset" ? "" : shown + String(delta.text);
   };
   const { traffic } = plan;
+  let abortedAt: number | null = null;
   if (traffic.cancel_after !== undefined) {
     clock.sleep(traffic.cancel_after, stop.signal).then(
-      () => controller.abort(),
+      () => {
+        abortedAt = clock.now() - startMs;
+        controller.abort();
+      },
       () => undefined,
     );
   }
@@ -100,7 +118,8 @@ async function sendRequest(plan: PlannedRequest, ctx: RequestContext): Promise<R
       instance.run({
         agent: traffic.agent,
         ...(traffic.model ? { model: traffic.model } : {}),
-        prompt: traffic.prompt,
+        // Marked so the fleet can attribute each provider call to this request (SPEC §10.2).
+        prompt: markPrompt(traffic.prompt, plan.index),
         stream: traffic.stream,
         signal: controller.signal,
         onDelta,
@@ -116,9 +135,13 @@ async function sendRequest(plan: PlannedRequest, ctx: RequestContext): Promise<R
   );
   const ended = await Promise.race([run, guard]);
   stop.abort();
-  if (ended.kind === "hang") controller.abort();
+  if (ended.kind === "hang") {
+    abortedAt = clock.now() - startMs;
+    controller.abort();
+  }
   ctx.onEvent({ kind: "request", index: plan.index, state: "ended" });
   const base = {
+    abortedAt,
     index: plan.index,
     label: plan.label,
     agent: traffic.agent,
@@ -251,6 +274,31 @@ function firstDifference(a: unknown, b: unknown, path: string): string {
   return path;
 }
 
+/** The drain never runs longer than this much virtual time (a config may allow waits of days). */
+export const MAX_DRAIN_MS = 3_600_000;
+
+/**
+ * How long the clock keeps running after the last request: the longest wait the config allows any agent of
+ * the scenario (deadline, Retry-After cap, backoff ceiling, breaker cooldown), at most MAX_DRAIN_MS.
+ */
+export function drainMs(config: EngineConfig, scenario: Scenario): number {
+  const agents = new Set([...scenario.traffic.map((t) => t.agent), ...Object.keys(config.agent)]);
+  let longest = 0;
+  for (const agent of agents) {
+    const s = settingsFor(config, agent);
+    const cooldown = s.circuit_breaker.enabled ? s.circuit_breaker.cooldown_ms : 0;
+    longest = Math.max(
+      longest,
+      s.deadline_ms,
+      s.retry_after_cap_ms,
+      s.backoff.network.max_ms,
+      s.backoff.rate_limit.max_ms,
+      cooldown,
+    );
+  }
+  return Math.min(longest, MAX_DRAIN_MS);
+}
+
 /**
  * Executes one scenario against one engine: a fleet with the scenario's faults, the traffic on the
  * scenario's clock, the engine closed. Returns what happened as plain data; judging is someone else's job.
@@ -262,7 +310,7 @@ export async function executeScenario(
   const { config, seed, transport } = options;
   const onEvent = options.onEvent ?? (() => undefined);
   const virtual = scenario.clock === "virtual";
-  const clock: Clock = virtual ? new ManualClock(VIRTUAL_START_MS) : systemClock;
+  const clock: Clock = virtual ? (options.clock ?? new ManualClock(VIRTUAL_START_MS)) : systemClock;
   const startMs = clock.now();
   const extraModels = scenario.traffic.flatMap((t) => (t.model ? [t.model] : []));
   const fleet = await options.fleet({
@@ -280,6 +328,7 @@ export async function executeScenario(
   // deadline must not be able to hide a hang.
   const pristine = structuredClone(config);
   let engineError: string | null = null;
+  let compactions = 0;
   let requests: RequestRecord[] = [];
   try {
     const random = deriveRandom(seed, "engine");
@@ -292,7 +341,14 @@ export async function executeScenario(
       fetch: traced.fetch,
       endpoints: fleet.endpoints,
       audit: sink,
-      ...(scenario.compaction ? { compact: compactPrompt } : {}),
+      ...(scenario.compaction
+        ? {
+            compact: (input: Parameters<CompactionHook>[0]) => {
+              compactions++;
+              return compactPrompt(input);
+            },
+          }
+        : {}),
     });
     if (!isEngineInstance(instance)) {
       throw new TypeError(
@@ -318,13 +374,12 @@ export async function executeScenario(
     // Loopback bytes cross real sockets: let them land before the virtual clock jumps.
     const progress = (): string =>
       `${fleet.progress()}|${traced.progress()}|${(clock as ManualClock).pending}`;
-    requests = virtual
-      ? await runOnVirtualTime(
-          clock as ManualClock,
-          work,
-          transport === "loopback" ? { settleMs: 1, progress } : {},
-        )
-      : await work;
+    const driver = transport === "loopback" ? { settleMs: 1, progress } : {};
+    requests = virtual ? await runOnVirtualTime(clock as ManualClock, work, driver) : await work;
+    // The drain: work an engine leaves behind (a retry loop after the caller got its answer, calls after an
+    // abort) shows in the fleet record only if time goes on. On the real clock there is no drain: it would
+    // cost its length in wall time.
+    if (virtual) await runOnVirtualTimeFor(clock as ManualClock, drainMs(pristine, scenario), driver);
     onEvent({ kind: "phase", phase: "close" });
     try {
       await instance.close?.();
@@ -345,7 +400,19 @@ export async function executeScenario(
     fleetCalls: fleet.calls(),
     fleetLogText: fleet.logJsonl(),
     canonicalText: fleet.canonicalText,
+    answers: fleet.answers,
     engineError,
     engineFaults: faults,
+    auditDeclared: declaresAudit(options.engine),
+    compactions,
   };
+}
+
+/** Reads the engine's audit declaration without letting a hostile getter throw into the runner. */
+function declaresAudit(engine: EngineUnderTest): boolean {
+  try {
+    return engine.audit === "spec";
+  } catch {
+    return false;
+  }
 }

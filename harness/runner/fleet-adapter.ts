@@ -1,4 +1,4 @@
-import { DEFAULT_CANONICAL_TEXT } from "../fleet/content.ts";
+import { canonicalAnswerFor, DEFAULT_CANONICAL_TEXT } from "../fleet/content.ts";
 import { createFleet } from "../fleet/fleet.ts";
 import { isFleetProvider, type FleetProvider } from "../fleet/providers/types.ts";
 import type { FleetFactory } from "./fleet-port.ts";
@@ -7,22 +7,28 @@ import type { FleetFactory } from "./fleet-port.ts";
 export function createFleetFactory(): FleetFactory {
   return async (options) => {
     const models: Partial<Record<FleetProvider, readonly string[]>> = {};
-    for (const [provider, names] of Object.entries(options.models))
-      if (isFleetProvider(provider)) models[provider] = names;
+    const answers: Record<string, string> = {};
+    for (const [provider, names] of Object.entries(options.models)) {
+      if (!isFleetProvider(provider)) continue;
+      models[provider] = names;
+      if (options.content === "canonical")
+        for (const name of names) answers[`${provider}/${name}`] = canonicalAnswerFor(`${provider}/${name}`);
+    }
     const fleet = await createFleet({
       clock: options.clock,
       seed: options.seed,
       transport: options.transport,
       faults: options.faults,
       content: options.content,
-      canonicalText: DEFAULT_CANONICAL_TEXT,
       models,
       ...(options.onStrayRequest ? { onStrayRequest: options.onStrayRequest } : {}),
+      ...(options.port !== undefined ? { port: options.port } : {}),
     });
     return {
       endpoints: fleet.endpoints,
       fetch: fleet.fetch,
       canonicalText: DEFAULT_CANONICAL_TEXT,
+      answers,
       calls: () =>
         fleet.log.map((e) => ({
           id: e.id,
@@ -35,6 +41,8 @@ export function createFleetFactory(): FleetFactory {
           reason: e.reason,
           retry_after: { ...e.retry_after },
           ended_at: e.ended_at,
+          request: e.request,
+          answer: e.answer,
         })),
       progress: () => {
         let bytes = 0;

@@ -7,8 +7,13 @@ export interface FleetHandle {
   readonly endpoints: Readonly<Record<string, { readonly baseURL: string; readonly apiKey: string }>>;
   /** A fetch that reaches the fleet (in-process: through msw; loopback: plain fetch). */
   readonly fetch: typeof fetch;
-  /** The fixed answer of canonical mode. */
+  /**
+   * The prose canonical answers share. Deprecated: each model now answers its own text (`answers`); kept
+   * until the judge reads `answers`.
+   */
   readonly canonicalText: string;
+  /** Canonical mode: each served model's answer (`provider/model` → text); empty in faker mode. */
+  readonly answers: Readonly<Record<string, string>>;
   /** Provider calls so far, in order. */
   calls(): readonly FleetCall[];
   /** Changes whenever the fleet receives a request or sends bytes (for the virtual-time driver). */
@@ -29,6 +34,8 @@ export interface FleetOptions {
   readonly models: Readonly<Record<string, readonly string[]>>;
   /** Told of every request the fleet does not own (it is refused either way). */
   readonly onStrayRequest?: (url: string) => void;
+  /** Loopback only: a fixed 127.0.0.1 port (a user-started gateway points at it); else a free one. */
+  readonly port?: number;
 }
 
 /** Starts a fleet. */

@@ -15,6 +15,11 @@ export interface RequestRecord {
   /** Text deltas after the last reset, joined: what a streaming caller ends up showing. */
   readonly shown: string | null;
   readonly cancelled: boolean;
+  /**
+   * When the caller aborted the request (its `cancel_after`, or the harness giving up on a hang), ms after
+   * the scenario's start; null or absent when it never did. The request ended for its caller then.
+   */
+  readonly abortedAt?: number | null;
 }
 
 /** One provider call as the fleet logged it, in the minimal shape expectations need. */
@@ -44,6 +49,16 @@ export interface FleetCall {
   };
   /** When the answer settled on the fleet clock (epoch ms), or null if it never did. */
   readonly ended_at?: number | null;
+  /**
+   * The scenario request (its index) this call serves, read from the marker in the prompt; null or absent
+   * when the body carried none: then request-level fleet checks are not made, never guessed.
+   */
+  readonly request?: number | null;
+  /**
+   * The model's whole answer text this reply was written from, when it wrote any of it (whole when
+   * `outcome` is `ok`), else null or absent.
+   */
+  readonly answer?: string | null;
 }
 
 /** An audit line, loosely parsed: the checker judges its schema; expectations only read fields. */

@@ -11,7 +11,8 @@ import { modelsOfConfig } from "../scenario/scenario-config-reading.ts";
 import { executeScenario, type ExecutionRecords } from "./execute-scenario.ts";
 import type { OracleConfig } from "../oracle/config-types.ts";
 import { judgeScenarioConfig } from "./judge-config.ts";
-import { judgeExpectations } from "./expectations.ts";
+import type { Check } from "./checks.ts";
+import { judgeExpectationChecks } from "./expectations.ts";
 import type { FleetFactory } from "./fleet-port.ts";
 import type { AuditRecord, ExpectationFailure, FleetCall, RequestRecord } from "./records.ts";
 
@@ -43,9 +44,17 @@ export interface ScenarioRun {
   readonly fleetCalls: readonly FleetCall[];
   readonly fleetLogText: string;
   readonly canonicalText: string;
+  /** Canonical mode: each model's answer as the fleet sent it (`provider/model` → text); empty in faker mode. */
+  readonly answers: Readonly<Record<string, string>>;
   /** The fleet's content mode: with `canonical`, every success must be the whole canonical answer. */
   readonly content: "canonical" | "faker";
   readonly expectationFailures: readonly ExpectationFailure[];
+  /** Every expectation as a check: its tier, its evidence, pass / fail / not checked (SPEC §10.2–§10.3). */
+  readonly expectationChecks: readonly Check[];
+  /** The engine declared `audit: "spec"`: its audit is evidence even when it wrote nothing (then it fails). */
+  readonly auditDeclared?: boolean;
+  /** How many times the engine used the scenario's compaction hook. */
+  readonly compactions?: number;
   /** The engine failed to start or close, or its isolate died; the scenario fails with this. */
   readonly engineError: string | null;
   /** Misbehaviour seen while it ran (wrong result shape, a changed config, a stray connection…). */
@@ -123,13 +132,19 @@ export interface RunIdentity {
 export function finishRun(identity: RunIdentity, records: ExecutionRecords): ScenarioRun {
   const { scenario } = identity;
   const { records: audit, unparsed } = parseAudit(records.auditText);
-  const expectationFailures = judgeExpectations(scenario.expect, {
+  const auditDeclared = records.auditDeclared === true;
+  const expectationChecks = judgeExpectationChecks(scenario.expect, {
     startMs: records.startMs,
     requests: records.requests,
     audit,
     fleet: records.fleetCalls,
     canonicalText: records.canonicalText,
+    answers: records.answers,
+    auditGiven: auditDeclared || records.auditText.trim() !== "",
   });
+  const expectationFailures = expectationChecks.flatMap((c) =>
+    c.outcome.kind === "fail" ? [{ expectation: c.id, message: c.outcome.message }] : [],
+  );
   return {
     id: scenario.id,
     seed: identity.seed,
@@ -142,8 +157,12 @@ export function finishRun(identity: RunIdentity, records: ExecutionRecords): Sce
     fleetCalls: records.fleetCalls,
     fleetLogText: records.fleetLogText,
     canonicalText: records.canonicalText,
+    answers: records.answers,
     content: scenario.content,
     expectationFailures,
+    expectationChecks,
+    auditDeclared,
+    compactions: records.compactions ?? 0,
     engineError: records.engineError,
     engineFaults: records.engineFaults,
     config: identity.config,

@@ -114,11 +114,16 @@ describe("fallback-harness run as a CI gate", () => {
     expect(io.out()).toContain("FAIL gate-500-then-fallback");
     expect(io.out()).toMatch(/expect\.requests\[0\]\.outcome: request #0: expected success, got error/);
     const report = JSON.parse(await readFile(join(reportDir, "report.json"), "utf8")) as {
-      scenarios: { reasons: string[] }[];
+      scenarios: { reasons: string[]; not_checked: { id: string; reason: string }[] }[];
     };
-    expect(
-      report.scenarios[0]?.reasons.some((r) => r.startsWith("fleet cross-check [fleet-request-unaudited]")),
-    ).toBe(true);
+    // It writes no audit: the audit cross-check is not made (and not a failure), and says why.
+    expect(report.scenarios[0]?.reasons.some((r) => r.includes("fleet-request-unaudited"))).toBe(false);
+    expect(report.scenarios[0]?.not_checked).toContainEqual({
+      id: "conformance.fleet-cross-check",
+      tier: "conformance",
+      evidence: ["audit", "fleet"],
+      reason: expect.stringContaining("writes no SPEC §8 audit") as string,
+    });
   });
 
   it("exits 2 naming file, line and path for a malformed scenario, and runs nothing", async () => {

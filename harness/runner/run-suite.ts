@@ -10,6 +10,8 @@ import { collectScenarioFiles } from "./collect-files.ts";
 import type { FleetFactory } from "./fleet-port.ts";
 import { judgeRun, type ScenarioVerdict } from "./judge.ts";
 import { executeScenario } from "./execute-scenario.ts";
+import { DEFAULT_REALTIME_BUDGET_MS, estimateSpan, realtimeScenario } from "./realtime-span.ts";
+import { inShard, type Shard } from "./shard.ts";
 import {
   finishRun,
   prepareScenario,
@@ -50,6 +52,19 @@ export interface SuiteOptions {
   readonly jobs?: number;
   /** Real-time and memory bounds of each isolate. */
   readonly limits?: IsolateLimits;
+  /** `real`: every scenario on the wall clock with the fleet on loopback (SPEC §10.4); else each its own. */
+  readonly clock?: "virtual" | "real";
+  /**
+   * Real-time runs: wall time of the whole run, ms. A scenario whose estimated span exceeds what is left is
+   * skipped with the reason (never silently). Default {@link DEFAULT_REALTIME_BUDGET_MS}.
+   */
+  readonly realtimeBudgetMs?: number;
+  /** Extra environment of each engine isolate (a process engine's settings). */
+  readonly engineEnv?: Readonly<Record<string, string>>;
+  /** Serve each scenario's loopback fleet on this fixed port (a user-started gateway points at it). */
+  readonly fleetPort?: number;
+  /** Run only this shard's scenarios (every file is still loaded and checked, so all shards agree on input). */
+  readonly shard?: Shard;
 }
 
 /**
@@ -95,6 +110,9 @@ export interface SourcedRun {
   readonly seed: number;
   readonly transport: "inproc" | "loopback";
   readonly limits?: IsolateLimits;
+  readonly clock?: "virtual" | "real";
+  readonly engineEnv?: Readonly<Record<string, string>>;
+  readonly fleetPort?: number;
 }
 
 /** Runs one scenario against an engine source: isolated in a fresh worker, or inline for trusted code. */
@@ -110,9 +128,12 @@ export async function runFromSource(source: EngineSource, item: SourcedRun): Pro
       engineName: source.name,
       config: configs.judgeConfig,
       ...(item.limits ? { limits: item.limits } : {}),
+      ...(item.clock ? { clock: item.clock } : {}),
+      ...(item.engineEnv ? { engineEnv: item.engineEnv } : {}),
+      ...(item.fleetPort !== undefined ? { fleetPort: item.fleetPort } : {}),
     });
   }
-  const records = await executeScenario(scenario, {
+  const records = await executeScenario(item.clock ? { ...scenario, clock: item.clock } : scenario, {
     engine: source.engine,
     fleet: source.fleet,
     config: structuredClone(configs.engineConfig),
@@ -127,11 +148,16 @@ async function runOnce(
   item: Prepared,
   options: SuiteOptions,
 ): Promise<{ run: ScenarioRun; verdict: ScenarioVerdict }> {
+  const realtime = (options.clock ?? item.scenario.clock) === "real";
   const run = await runFromSource(source, {
     ...item,
+    // Real time: the wall clock, the fleet on loopback, elapsed bounds with the stated tolerance.
+    ...(realtime ? { scenario: realtimeScenario(item.scenario), clock: "real" as const } : {}),
     seed: options.seed ?? item.scenario.seed,
-    transport: options.transport ?? item.scenario.transport,
+    transport: realtime ? "loopback" : (options.transport ?? item.scenario.transport),
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.engineEnv ? { engineEnv: options.engineEnv } : {}),
+    ...(options.fleetPort !== undefined ? { fleetPort: options.fleetPort } : {}),
   });
   return { run, verdict: await judgeRun(run) };
 }
@@ -172,7 +198,14 @@ async function runWithReaudit(
 
 /** A suite's result, or the input problems that kept it from running. */
 export type SuiteResult =
-  | { readonly ok: true; readonly outcomes: readonly ScenarioOutcome[] }
+  | {
+      readonly ok: true;
+      readonly outcomes: readonly ScenarioOutcome[];
+      /** Ids of every selected scenario in run order, this shard's or not (merge-reports orders by it). */
+      readonly selection: readonly string[];
+      /** Real-time runs: scenarios not run because their span exceeded the budget left, with the reason. */
+      readonly skipped?: readonly SkippedScenario[];
+    }
   | { readonly ok: false; readonly problems: readonly string[] };
 
 /**
@@ -231,22 +264,74 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
 
   const { prepared, problems: inputProblems } = await prepareAll(selected);
   if (inputProblems.length > 0) return { ok: false, problems: inputProblems };
+  const shard = options.shard;
+  const mine = shard ? prepared.filter((p) => inShard(p.scenario.id, shard)) : prepared;
 
   let done = 0;
+  const budget = realtimeBudget(options, wallNow);
   // A module that cannot load fails the same way in every isolate: unusable input, reported once.
   const results = await mapPool(
-    prepared,
+    mine,
     options.jobs ?? 1,
-    (item) =>
-      runWithReaudit(options.engine, item, options, wallNow).catch((error: unknown) => {
+    (item): Promise<ScenarioOutcome | EngineLoadError | SkippedScenario> => {
+      const skip = budget.skip(item);
+      if (skip !== null) return Promise.resolve(skip);
+      return runWithReaudit(options.engine, item, options, wallNow).catch((error: unknown) => {
         if (error instanceof EngineLoadError) return error;
         throw error;
-      }),
+      });
+    },
     (result) => {
-      if (!(result instanceof EngineLoadError)) options.onScenario?.(++done, prepared.length, result);
+      if (!(result instanceof EngineLoadError) && !(result instanceof SkippedScenario))
+        options.onScenario?.(++done, mine.length, result);
     },
   );
   const unloadable = results.find((r) => r instanceof EngineLoadError);
   if (unloadable) return { ok: false, problems: [unloadable.message] };
-  return { ok: true, outcomes: results.filter((r): r is ScenarioOutcome => !(r instanceof EngineLoadError)) };
+  return {
+    ok: true,
+    outcomes: results.filter(
+      (r): r is ScenarioOutcome => !(r instanceof EngineLoadError) && !(r instanceof SkippedScenario),
+    ),
+    selection: prepared.map((p) => p.scenario.id),
+    skipped: results.filter((r) => r instanceof SkippedScenario),
+  };
+}
+
+/** A scenario a real-time run did not run, and why. */
+export class SkippedScenario {
+  constructor(
+    readonly file: string,
+    readonly id: string,
+    readonly reason: string,
+  ) {}
+}
+
+/**
+ * The real-time budget: a scenario runs only if its estimated span fits in what is left of the run's
+ * wall time (each scenario is charged its span when it starts, so parallel lanes share one budget).
+ */
+function realtimeBudget(
+  options: SuiteOptions,
+  wallNow: () => number,
+): { skip(item: Prepared): SkippedScenario | null } {
+  const total = options.realtimeBudgetMs ?? DEFAULT_REALTIME_BUDGET_MS;
+  const started = wallNow();
+  let committed = 0;
+  return {
+    skip(item) {
+      if ((options.clock ?? item.scenario.clock) !== "real") return null;
+      const span = estimateSpan(item.scenario, item.configs.judgeConfig);
+      const left = total - Math.max(committed, wallNow() - started);
+      if (span.ms > left) {
+        return new SkippedScenario(
+          item.file,
+          item.scenario.id,
+          `skipped on real time: its estimated span ${span.ms} ms (${span.basis}) exceeds the ${Math.max(0, Math.round(left))} ms left of the ${total} ms budget (--realtime-budget)`,
+        );
+      }
+      committed = Math.max(committed, wallNow() - started) + span.ms;
+      return null;
+    },
+  };
 }

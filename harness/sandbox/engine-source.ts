@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { processEngine, type ProcessEngine } from "../engines/process-engines.ts";
 import type { EngineSource } from "../runner/run-suite.ts";
 import { probeEngine, type IsolateLimits } from "./supervise-isolate.ts";
 
@@ -17,9 +18,25 @@ export async function resolveEngineSource(
   cwd: string,
   options: { readonly probe?: boolean; readonly limits?: IsolateLimits } = {},
 ): Promise<
-  | { ok: true; source: Extract<EngineSource, { kind: "isolated" }>; reference: boolean }
+  | {
+      ok: true;
+      source: Extract<EngineSource, { kind: "isolated" }>;
+      reference: boolean;
+      /** `portkey`, `gateway:URL`: an engine in its own process, run on real time (SPEC §10.4). */
+      process?: ProcessEngine;
+    }
   | { ok: false; message: string }
 > {
+  const named = processEngine(path);
+  if (named !== null) {
+    if ("error" in named) return { ok: false, message: named.error };
+    return {
+      ok: true,
+      source: { kind: "isolated", module: named.module, name: null },
+      reference: false,
+      process: named,
+    };
+  }
   const reference = path === undefined || path === "reference";
   let module = REFERENCE_ENGINE_MODULE;
   if (!reference) {

@@ -3,6 +3,11 @@ import { Socket } from "node:net";
 /** What the guard allows: the fleet's loopback ports (none for the in-process fleet). */
 export interface NetworkGuard {
   allowPorts(ports: readonly number[]): void;
+  /**
+   * The narrow allowance of a process engine's adapter: its own connection to the gateway it started (or
+   * was given) on a 127.0.0.1 port. Loopback only, one port at a time, named in any refusal message.
+   */
+  allowEnginePort(port: number, what: string): void;
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost", "::ffff:127.0.0.1"]);
@@ -41,18 +46,23 @@ function describeTarget(target: Target): string {
  */
 export function installNetworkGuard(onViolation: (message: string) => void): NetworkGuard {
   const allowed = new Set<number>();
+  const engine = new Map<number, string>();
   // eslint-disable-next-line @typescript-eslint/unbound-method -- re-applied below with the socket as `this`
   const connect = Socket.prototype.connect as (...args: unknown[]) => Socket;
   Socket.prototype.connect = function guardedConnect(this: Socket, ...args: unknown[]): Socket {
     const target = targetOf(args);
     const ok =
-      target.path === null && LOOPBACK.has(target.host) && target.port !== null && allowed.has(target.port);
+      target.path === null &&
+      LOOPBACK.has(target.host) &&
+      target.port !== null &&
+      (allowed.has(target.port) || engine.has(target.port));
     if (ok) return connect.apply(this, args);
     const where = describeTarget(target);
+    const gateways = [...engine].map(([port, what]) => `; ${what} is on 127.0.0.1:${port}`).join("");
     const served =
-      allowed.size > 0
+      (allowed.size > 0
         ? `the fleet serves 127.0.0.1:${[...allowed].join(", ")}`
-        : "the in-process fleet serves no socket";
+        : "the in-process fleet serves no socket") + gateways;
     onViolation(`network: the engine opened a connection to ${where}, which is not the fleet; ${served}`);
     const error = Object.assign(
       new Error(`connect ECONNREFUSED ${where} (refused by fallback-harness: not the fleet)`),
@@ -66,6 +76,9 @@ export function installNetworkGuard(onViolation: (message: string) => void): Net
   return {
     allowPorts(ports) {
       for (const port of ports) allowed.add(port);
+    },
+    allowEnginePort(port, what) {
+      if (Number.isInteger(port) && port > 0 && port < 65_536) engine.set(port, what);
     },
   };
 }

@@ -10,6 +10,15 @@ export interface IsolatedTask {
   readonly transport: "inproc" | "loopback";
   /** The engine module's file URL; its default export is `{ name, create(ctx) }`. */
   readonly engineModule: string;
+  /**
+   * The scenario's clock as run: `real` runs on the wall clock (no virtual timers in the isolate; the fleet
+   * on loopback). Absent: the scenario's own `clock`.
+   */
+  readonly clock?: "virtual" | "real";
+  /** Extra environment of the isolate, for adapters configured by env (`FH_GATEWAY_URL`, `FH_PORTKEY_DIR`). */
+  readonly engineEnv?: Readonly<Record<string, string>>;
+  /** Serve the loopback fleet on this fixed 127.0.0.1 port (a user-started gateway points at it); else free. */
+  readonly fleetPort?: number;
 }
 
 /** What a scenario isolate tells its supervisor, in order. */
@@ -21,7 +30,12 @@ export type IsolateMessage =
   | { readonly type: "fault"; readonly message: string }
   | { readonly type: "done"; readonly records: ExecutionRecords }
   /** A heartbeat from the isolate's event loop: silence means the engine is blocking it. */
-  | { readonly type: "alive" };
+  | { readonly type: "alive" }
+  /**
+   * A process the engine started (a gateway, an agent): the supervisor kills its process group when the
+   * isolate ends, however it ends, so no engine process outlives its run.
+   */
+  | { readonly type: "child"; readonly pid: number; readonly command: string };
 
 /** `workerData` of a scenario isolate. */
 export interface IsolateData {

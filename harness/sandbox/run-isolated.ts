@@ -16,6 +16,10 @@ export interface IsolatedRunOptions {
   /** The judge's config: read by the harness, never the engine's copy. */
   readonly config: OracleConfig;
   readonly limits?: IsolateLimits;
+  /** `real`: the wall clock (the scenario's own clock otherwise). */
+  readonly clock?: "virtual" | "real";
+  readonly engineEnv?: Readonly<Record<string, string>>;
+  readonly fleetPort?: number;
 }
 
 /** The engine's module could not be loaded at all: unusable input (exit 2), not a verdict on the engine. */
@@ -31,6 +35,7 @@ function emptyRecords(reason: string, faults: readonly string[]): ExecutionRecor
     fleetCalls: [],
     fleetLogText: "",
     canonicalText: "",
+    answers: {},
     engineError: reason,
     engineFaults: faults,
   };
@@ -49,6 +54,9 @@ export async function runIsolated(options: IsolatedRunOptions): Promise<Scenario
       seed: options.seed,
       transport: options.transport,
       engineModule: options.engineModule,
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.engineEnv ? { engineEnv: options.engineEnv } : {}),
+      ...(options.fleetPort !== undefined ? { fleetPort: options.fleetPort } : {}),
     },
     options.limits ?? DEFAULT_LIMITS,
   );

@@ -1,10 +1,13 @@
 import { parentPort, workerData } from "node:worker_threads";
-import type { EngineUnderTest } from "../../src/index.ts";
+import { ManualClock, type EngineUnderTest } from "../../src/index.ts";
 import { describeThrown } from "../report/describe-thrown.ts";
-import { executeScenario } from "../runner/execute-scenario.ts";
+import { executeScenario, VIRTUAL_START_MS } from "../runner/execute-scenario.ts";
 import { createFleetFactory } from "../runner/fleet-adapter.ts";
 import type { FleetFactory } from "../runner/fleet-port.ts";
 import { scenarioConfig } from "../runner/run-scenario.ts";
+import { ISOLATE_HOOKS, type IsolateHooks } from "../engines/process/isolate-hooks.ts";
+import { installVirtualGlobals, type VirtualGlobals } from "../sim/virtual-globals.ts";
+import { importEngine } from "./import-engine.mjs";
 import { installNetworkGuard, type NetworkGuard } from "./network-guard.ts";
 import type { IsolateData, IsolateMessage, IsolatedTask } from "./protocol.ts";
 
@@ -37,6 +40,13 @@ process.kill = (pid: number, signal?: string | number) => {
 };
 
 const guard = installNetworkGuard(fault);
+// Process engines (SPEC §10.4) report their children for the supervisor to kill, and open one loopback port
+// for their own gateway connection; see harness/engines/process/isolate-hooks.ts.
+const hooks: IsolateHooks = {
+  reportChild: (pid, command) => send({ type: "child", pid, command }),
+  allowLoopbackPort: (port, what) => guard.allowEnginePort(port, what),
+};
+(globalThis as Record<symbol, unknown>)[ISOLATE_HOOKS] = hooks;
 
 // Unref'd: the heartbeat never keeps the isolate alive by itself (an engine that leaves nothing scheduled
 // must still end it, exit 13), and it stops whenever the engine blocks the event loop.
@@ -51,10 +61,10 @@ function isEngineUnderTest(value: unknown): value is EngineUnderTest {
 async function loadEngine(url: string): Promise<EngineUnderTest | string> {
   let module: { default?: unknown };
   try {
-    module = (await import(url)) as { default?: unknown };
+    module = await importEngine(url);
   } catch (error) {
     const { message } = describeThrown(error);
-    return `Failed to load the engine module ${url}: ${message}. Check the path; the module must be ESM (or TypeScript).`;
+    return `Failed to load the engine module ${url}: ${message}. Check the path and that the module loads under Node (ESM, CommonJS or TypeScript).`;
   }
   if (!isEngineUnderTest(module.default)) {
     return `Failed to load the engine module ${url}: its default export is not { name, create(ctx) }. See SPEC §10 and src/node/reference-eut.ts for an example.`;
@@ -63,10 +73,11 @@ async function loadEngine(url: string): Promise<EngineUnderTest | string> {
 }
 
 /** The runner's fleet, with its loopback ports opened in the network guard. */
-function guardedFleet(inner: FleetFactory, network: NetworkGuard): FleetFactory {
+function guardedFleet(inner: FleetFactory, network: NetworkGuard, port?: number): FleetFactory {
   return async (options) => {
     const fleet = await inner({
       ...options,
+      ...(port !== undefined ? { port } : {}),
       onStrayRequest: (url) =>
         fault(`network: the engine sent a request to ${url}, which the fleet does not serve`),
     });
@@ -98,6 +109,11 @@ function leakedHandles(before: Map<string, number>): string | null {
 
 async function runTask(task: IsolatedTask): Promise<void> {
   const before = activeHandles();
+  const scenario = task.clock ? { ...task.scenario, clock: task.clock } : task.scenario;
+  // The engine's timers and Date go on the scenario's clock before it loads (it may capture setTimeout at
+  // import time) and after every harness module is loaded (they keep the real timers they captured).
+  const clock = scenario.clock === "virtual" ? new ManualClock(VIRTUAL_START_MS) : undefined;
+  const virtualGlobals: VirtualGlobals | undefined = clock ? installVirtualGlobals(clock) : undefined;
   const engine = await loadEngine(task.engineModule);
   if (typeof engine === "string") {
     send({ type: "load-failed", message: engine });
@@ -106,18 +122,21 @@ async function runTask(task: IsolatedTask): Promise<void> {
   send({ type: "loaded", name: engine.name });
   // The engine's own copy, read here: nothing it does to it reaches the judge.
   const config = await scenarioConfig(task.scenario, task.file);
-  const records = await executeScenario(task.scenario, {
+  const records = await executeScenario(scenario, {
     engine,
-    fleet: guardedFleet(createFleetFactory(), guard),
+    fleet: guardedFleet(createFleetFactory(), guard, task.fleetPort),
     config,
     seed: task.seed,
     transport: task.transport,
     onEvent: (event) => send({ type: "event", event }),
+    ...(clock ? { clock } : {}),
   });
   // Sockets closed with the fleet need a few turns to leave the handle list.
   for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-  const leaked = leakedHandles(before);
-  if (leaked !== null) fault(`leaked-handles: after close the engine left ${leaked} running`);
+  const leaked = [leakedHandles(before), ...(virtualGlobals?.leakedTimers() ?? [])]
+    .filter((kind) => kind !== null)
+    .join(", ");
+  if (leaked !== "") fault(`leaked-handles: after close the engine left ${leaked} running`);
   send({ type: "done", records });
 }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import type { ExecutionEvent, ExecutionRecords } from "../runner/execute-scenario.ts";
 import type { IsolateData, IsolateMessage, IsolatedTask } from "./protocol.ts";
@@ -120,13 +121,42 @@ function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(3))} s`;
 }
 
+/**
+ * Kills the process groups of the engine's child processes (each started as a group leader): the backstop
+ * for an isolate that died or a `close` that did not stop them. A group already gone is fine.
+ */
+export function killProcessGroups(pids: Iterable<number>): void {
+  const own = processGroupOf(process.pid);
+  for (const pid of pids) {
+    // Only a group the engine's child leads, never the harness's own: a pid is just what the engine said.
+    if (!Number.isInteger(pid) || pid <= 1 || processGroupOf(pid) !== pid || pid === own) continue;
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // ESRCH: the group has already ended, which is the point.
+    }
+  }
+}
+
+/** A process's group id from `/proc/<pid>/stat` (Linux), or null when it is gone or unknown. */
+function processGroupOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // `pid (comm) state ppid pgrp …`; comm may hold spaces and parentheses, so split after the last `)`.
+    const pgrp = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+    return Number.isInteger(pgrp) ? pgrp : null;
+  } catch {
+    return null;
+  }
+}
+
 function startIsolate(data: IsolateData, limits: IsolateLimits): Worker {
   return new Worker(ENTRY, {
     workerData: data,
     stdout: true,
     stderr: true,
     // The isolate gets its own copy of the environment; nothing it sets reaches the judge.
-    env: { ...process.env },
+    env: { ...process.env, ...(data.task?.engineEnv ?? {}) },
     execArgv: [],
     resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb, maxYoungGenerationSizeMb: 64 },
   });
@@ -149,6 +179,7 @@ export function superviseIsolate(
     let settled = false;
     let output = 0;
     let phaseTimer: NodeJS.Timeout | undefined;
+    const children = new Set<number>();
 
     const finish = (outcome: IsolateOutcome): void => {
       if (settled) return;
@@ -156,6 +187,7 @@ export function superviseIsolate(
       clearTimeout(scenarioTimer);
       clearTimeout(stallTimer);
       clearTimeout(phaseTimer);
+      killProcessGroups(children);
       resolve(outcome);
       void worker.terminate();
     };
@@ -206,6 +238,9 @@ export function superviseIsolate(
       if (scenarioTimer !== undefined) alive();
       switch (message.type) {
         case "alive":
+          return;
+        case "child":
+          children.add(message.pid);
           return;
         case "loaded":
           engineName = message.name;

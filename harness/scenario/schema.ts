@@ -27,6 +27,12 @@ export const trafficSchema = z.strictObject({
 
 const outcome = z.enum(["success", "error"]);
 
+/**
+ * Overrides an expectation's default tier (SPEC §10.3; defaults per kind in docs/tiers.md): `safety` for
+ * what every caller is owed whatever the policy, `conformance` for this spec's policy.
+ */
+const tier = z.enum(["safety", "conformance"]).optional();
+
 /** What must hold for each selected request. */
 export const requestExpectationSchema = z.strictObject({
   /** Which requests: a traffic label, request indexes (0-based, in send order), or all when omitted. */
@@ -41,6 +47,7 @@ export const requestExpectationSchema = z.strictObject({
   exhausted_reason: z.string().optional(),
   /** Upper bound on the request's duration, send to outcome. */
   max_elapsed: durationSchema.optional(),
+  tier,
 });
 
 const auditMatch = z.strictObject({
@@ -59,19 +66,25 @@ const auditMatch = z.strictObject({
   action: z.enum(["retry", "fallback", "compact", "fail"]).optional(),
   to: z.enum(["closed", "open", "half_open"]).optional(),
   count: bounds.optional(),
+  tier,
 });
 
 /** Aggregate expectations over the whole run. */
 export const expectationsSchema = z.strictObject({
   requests: z.array(requestExpectationSchema).default([]),
-  success_rate: z.strictObject({ min: z.number().min(0).max(1) }).optional(),
+  success_rate: z.strictObject({ min: z.number().min(0).max(1), tier }).optional(),
   audit: z
     .strictObject({ present: z.array(auditMatch).default([]), absent: z.array(auditMatch).default([]) })
     .optional(),
   /** The circuit state of a model at a time, as the audit's transitions tell it. */
   breaker: z
     .array(
-      z.strictObject({ model: modelId, at: durationSchema, state: z.enum(["closed", "open", "half_open"]) }),
+      z.strictObject({
+        model: modelId,
+        at: durationSchema,
+        state: z.enum(["closed", "open", "half_open"]),
+        tier,
+      }),
     )
     .default([]),
   /** "No hammering": at most `max_attempts` provider calls to `model` within `within` of `from`. */
@@ -82,15 +95,16 @@ export const expectationsSchema = z.strictObject({
         max_attempts: count,
         within: durationSchema,
         from: durationSchema.default(0),
+        tier,
       }),
     )
     .default([]),
   /** After the primary recovers at `recovered_at`, a request is served by it within `within`. */
   return_to_primary: z
-    .strictObject({ model: modelId, recovered_at: durationSchema, within: durationSchema })
+    .strictObject({ model: modelId, recovered_at: durationSchema, within: durationSchema, tier })
     .optional(),
   /** Provider calls to a model over the whole run. */
-  calls: z.array(z.strictObject({ model: modelId, ...bounds.shape })).default([]),
+  calls: z.array(z.strictObject({ model: modelId, ...bounds.shape, tier })).default([]),
   /** Decision parity rows (SPEC §9) this scenario gives evidence for. */
   parity: z
     .array(z.enum(["DECISION_037", "DECISION_100", "DECISION_118", "DECISION_121", "DECISION_126"]))

@@ -8,6 +8,8 @@ import { resolveEngineSource } from "../sandbox/engine-source.ts";
 import { runIsolated } from "../sandbox/run-isolated.ts";
 import { formatScenarioProblems, loadScenarioFile } from "../scenario/load-scenario.ts";
 import { scenarioSchema } from "../scenario/schema.ts";
+import { formatShard, type Shard } from "../runner/shard.ts";
+import { scenarioFilesOfShard } from "./shard-files.ts";
 
 /** Options of {@link defineScenarioTests}. */
 export interface ScenarioTestOptions {
@@ -22,6 +24,13 @@ export interface ScenarioTestOptions {
   readonly cwd?: string;
   readonly seed?: number;
   readonly transport?: "inproc" | "loopback";
+  /**
+   * Only this shard's scenarios (`"2/3"`), chosen by scenario id as `run --shard` chooses. vitest's own
+   * `--shard` splits by test FILE, and this helper puts every scenario in the one file that calls it, so
+   * vitest alone would send the whole suite to one runner: write one small file per shard instead, each
+   * calling the helper with its `shard`, and let `vitest --shard` deal those files out.
+   */
+  readonly shard?: Shard | string;
 }
 
 /**
@@ -43,16 +52,28 @@ export async function defineScenarioTests(options: ScenarioTestOptions): Promise
     : typeof options.engine === "string"
       ? options.engine
       : options.engine.name;
-  const { files, missing } = await collectScenarioFiles(options.scenarios, cwd);
+  const collected = await collectScenarioFiles(options.scenarios, cwd);
+  const { missing } = collected;
+  const files = options.shard
+    ? await scenarioFilesOfShard(collected.files, options.shard, cwd)
+    : collected.files;
   const fleet = createFleetFactory();
   describe(`fallback scenarios against ${engineName}`, () => {
-    if (missing.length > 0 || files.length === 0) {
+    if (missing.length > 0 || collected.files.length === 0) {
       it("finds its scenario files", () => {
-        expect({ missing, found: files.length }).toEqual({
+        expect({ missing, found: collected.files.length }).toEqual({
           missing: [],
           found: expect.any(Number) as unknown,
         });
-        expect(files.length).toBeGreaterThan(0);
+        expect(collected.files.length).toBeGreaterThan(0);
+      });
+      return;
+    }
+    if (files.length === 0) {
+      // A small suite can leave a shard empty; vitest fails a file without tests, so say it as a test.
+      const label = typeof options.shard === "object" ? formatShard(options.shard) : String(options.shard);
+      it(`shard ${label} holds none of the ${collected.files.length} scenario(s)`, () => {
+        expect(files).toEqual([]);
       });
       return;
     }

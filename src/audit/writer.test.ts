@@ -3,7 +3,7 @@ import { ManualClock } from "../core/clock.ts";
 import type { ModelId } from "../core/model-id.ts";
 import { AuditEventSchema, type AuditEventBody } from "./events.ts";
 import { MemoryAuditSink } from "./memory-sink.ts";
-import { AuditWriter } from "./writer.ts";
+import { AuditWriter, requestMembers } from "./writer.ts";
 
 const A = "openai/gpt-a" as ModelId;
 const B = "anthropic/claude-b" as ModelId;
@@ -233,5 +233,63 @@ describe("AuditWriter", () => {
     } finally {
       printed.mockRestore();
     }
+  });
+});
+
+describe("AuditWriter.writeEvent (the engine's hot path)", () => {
+  const requestFields = { chain: [A, B], primary: A };
+  const failureFields = {
+    model: A,
+    attempt: 1,
+    model_attempt: 1,
+    error_type: "ProviderRateLimit",
+    reason: "rate_limit",
+    status: 429,
+    retry_after_ms: null,
+    action: "retry",
+    delay_ms: 2000,
+    latency_ms: 12,
+  };
+
+  it("writes the same bytes as write, seq and ts included, across lines and a clock step", () => {
+    const slow = setup();
+    const fast = setup();
+    const members = requestMembers("req-1", "build");
+    slow.writer.write(request);
+    fast.writer.writeEvent("fallback_request", members, requestFields);
+    slow.clock.advance(7);
+    fast.clock.advance(7);
+    slow.writer.write(failure);
+    fast.writer.writeEvent("fallback_failure", members, failureFields);
+    expect(fast.sink.text()).toBe(slow.sink.text());
+    expect(fast.writer.lastSeq).toBe(2);
+  });
+
+  it("leaves out an undefined agent exactly as write does", () => {
+    const slow = setup();
+    const fast = setup();
+    slow.writer.write({ ...request, agent: undefined as unknown as string });
+    fast.writer.writeEvent(
+      "fallback_request",
+      requestMembers("req-1", undefined as unknown as string),
+      requestFields,
+    );
+    expect(fast.sink.text()).toBe(slow.sink.text());
+  });
+
+  it("with validation on, refuses fields out of schema order and names the expected order", () => {
+    const { writer, sink } = setup({ validate: true });
+    const { model, ...rest } = failureFields;
+    expect(() =>
+      writer.writeEvent("fallback_failure", requestMembers("req-1", "build"), { ...rest, model }),
+    ).toThrow(/not v, seq, ts, event, request_id, agent, model, attempt/);
+    expect(sink.lines).toEqual([]);
+  });
+
+  it("with validation on, refuses a field the schema does not allow", () => {
+    const { writer } = setup({ validate: true });
+    expect(() =>
+      writer.writeEvent("fallback_request", requestMembers("req-1", "build"), { ...requestFields, oops: 1 }),
+    ).toThrow(/field "oops"/);
   });
 });

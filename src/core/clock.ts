@@ -7,6 +7,19 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms`; rejects with the signal's reason (an AbortError) as soon as `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Optional: calls `onFire` once after `ms` unless cancelled first. A watchdog re-armed on every streamed
+   * part needs no promise, AbortSignal or listener per arm, which a `sleep` costs; the engine uses this when
+   * a clock has it and `sleep` otherwise. `ManualClock` leaves it out on purpose: its same-time wake-ups
+   * are ordered by sleep registration, and the recorded fixtures depend on that order.
+   */
+  timer?(ms: number, onFire: () => void): ClockTimer;
+}
+
+/** A pending {@link Clock.timer}. */
+export interface ClockTimer {
+  /** Stops the timer; `onFire` is not called. Harmless after it fired. */
+  cancel(): void;
 }
 
 /** The error a sleep rejects with: the signal's reason when it is an Error, else an AbortError carrying it. */

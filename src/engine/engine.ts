@@ -9,6 +9,7 @@ import type { ModelId } from "../core/model-id.ts";
 import type { Random } from "../core/random.ts";
 import type { CompactionHook, ModelCaller, Prompt } from "./ports.ts";
 import { FailoverRequest } from "./failover-request.ts";
+import { RequestPlans } from "./request-plans.ts";
 
 /** The engine's ports: everything it needs from the world, injected. */
 export interface EnginePorts {
@@ -69,6 +70,8 @@ export interface EngineShared {
   readonly audit: AuditWriter;
   readonly breakers: BreakerRegistry;
   readonly promotions: PromotionTable;
+  /** Settings and chain per (agent, explicit model), resolved once. */
+  readonly plans: RequestPlans;
 }
 
 const discard: AuditSink = { append: () => undefined };
@@ -105,6 +108,7 @@ export function createEngine(config: EngineConfig, ports: EnginePorts): Engine {
     audit: new AuditWriter(sink, ports.clock, { validate: ports.validateAudit ?? false }),
     breakers: new BreakerRegistry(),
     promotions: new PromotionTable(),
+    plans: new RequestPlans(config),
   };
   return {
     run: (request) => new FailoverRequest(shared, request, nextRequestId()).execute(),

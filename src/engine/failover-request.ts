@@ -1,16 +1,17 @@
-import type { AuditEventBody } from "../audit/events.ts";
+import type { AuditEvent, AuditEventName } from "../audit/events.ts";
+import { requestMembers } from "../audit/writer.ts";
 import type { CircuitTransition } from "../breaker/breaker.ts";
 import type { ProbeRef } from "../breaker/breaker-registry.ts";
-import { resolveChain } from "../chain/resolve-chain.ts";
 import { classify } from "../classify/classify.ts";
 import { breakerEffect, type Classification } from "../classify/taxonomy.ts";
 import type { FallbackSettings } from "../config/settings.ts";
-import { settingsFor } from "../config/settings-for.ts";
 import type { ModelId } from "../core/model-id.ts";
 import { decideAction, type ActionDecision } from "./decide-action.ts";
 import type { EngineRequest, EngineResult, EngineShared } from "./engine.ts";
 import { FallbackConfigError, FallbackExhaustedError, type ExhaustedReason } from "./errors.ts";
 import type { Prompt } from "./ports.ts";
+import { ProviderSignal } from "./provider-signal.ts";
+import type { RequestPlan } from "./request-plans.ts";
 import { runAttempt, type AttemptOutcome } from "./run-attempt.ts";
 
 /** How a walk over (part of) the chain ended, when it did not end the request itself. */
@@ -41,6 +42,9 @@ export class FailoverRequest {
   readonly #shared: EngineShared;
   readonly #request: EngineRequest;
   readonly #id: string;
+  /** This request's `request_id` and `agent`, serialised once for all its audit lines. */
+  readonly #members: string;
+  readonly #plan: RequestPlan;
   readonly #settings: FallbackSettings;
   #chain: readonly ModelId[] = [];
   /** The head of the configured (unpromoted) chain. */
@@ -49,24 +53,23 @@ export class FailoverRequest {
   #deadlineAt = 0;
   #attempts = 0;
   #compacted = false;
+  /** The signal every attempt of this request hands its provider (a new one only after an abort). */
+  readonly #providerSignal = new ProviderSignal();
   #last: { classification: Classification; error: unknown; deadlineLimited: boolean } | undefined;
 
   constructor(shared: EngineShared, request: EngineRequest, id: string) {
     this.#shared = shared;
     this.#request = request;
     this.#id = id;
-    this.#settings = settingsFor(shared.config, request.agent);
+    this.#members = requestMembers(id, request.agent);
+    this.#plan = shared.plans.planFor(request.agent, request.model);
+    this.#settings = this.#plan.settings;
     this.#prompt = request.prompt;
   }
 
   async execute(): Promise<EngineResult> {
     const { clock } = this.#shared.ports;
-    const resolved = resolveChain(
-      this.#shared.config,
-      this.#request.model === undefined
-        ? { agent: this.#request.agent }
-        : { agent: this.#request.agent, model: this.#request.model },
-    );
+    const resolved = this.#plan.resolved;
     if ("error" in resolved) {
       throw new FallbackConfigError(
         `Failed to resolve a model chain: ${resolved.error}. Set "model", agent.${this.#request.agent}.model or a chain in opencode.json.`,
@@ -79,7 +82,7 @@ export class FailoverRequest {
       this.#settings.enabled && this.#settings.promote_on_success
         ? this.#shared.promotions.effectiveChain(this.#request.agent, resolved.chain, now)
         : resolved.chain;
-    this.#write({ event: "fallback_request", chain: [...this.#chain], primary: resolved.primary });
+    this.#write("fallback_request", { chain: this.#chain, primary: resolved.primary });
     try {
       if (!this.#settings.enabled) {
         // SPEC §2: one attempt on the primary, breakers untouched, the error surfaced as it came.
@@ -166,7 +169,7 @@ export class FailoverRequest {
       for (;;) {
         if (clock.now() >= this.#deadlineAt) {
           for (const skipped of models.slice(index))
-            this.#write({ event: "fallback_model_skipped", model: skipped, reason: "deadline" });
+            this.#write("fallback_model_skipped", { model: skipped, reason: "deadline" });
           this.#exhaust("deadline", this.#last?.classification ?? null);
           throw new RequestEnded(
             new FallbackExhaustedError({
@@ -191,7 +194,7 @@ export class FailoverRequest {
           );
           this.#writeTransitions(model, transitions);
           if (!decision.granted) {
-            this.#write({ event: "fallback_model_skipped", model, reason: decision.reason });
+            this.#write("fallback_model_skipped", { model, reason: decision.reason });
             denied++;
             break;
           }
@@ -199,12 +202,7 @@ export class FailoverRequest {
         }
         this.#attempts++;
         modelAttempt++;
-        this.#write({
-          event: "fallback_attempt",
-          model,
-          attempt: this.#attempts,
-          model_attempt: modelAttempt,
-        });
+        this.#write("fallback_attempt", { model, attempt: this.#attempts, model_attempt: modelAttempt });
         const startedAt = clock.now();
         const outcome = await this.#attempt(model);
         // Clocks may run on fractional milliseconds (a virtual clock driven by drawn latencies); the audit holds integers.
@@ -222,8 +220,7 @@ export class FailoverRequest {
         if (outcome.afterFirstToken && this.#request.stream) {
           this.#request.onDelta?.({ type: "reset", model, reason: classification.reason });
         }
-        this.#write({
-          event: "fallback_failure",
+        this.#write("fallback_failure", {
           model,
           attempt: this.#attempts,
           model_attempt: modelAttempt,
@@ -295,6 +292,7 @@ export class FailoverRequest {
       ttftTimeoutMs: this.#settings.ttft_timeout_ms,
       stallTimeoutMs: this.#settings.stall_timeout_ms,
       onText: onDelta ? (text) => onDelta({ type: "text", text, model }) : undefined,
+      providerSignal: this.#providerSignal,
     });
   }
 
@@ -357,9 +355,9 @@ export class FailoverRequest {
         clock.now(),
         this.#settings.sticky_ms,
       );
-      this.#write({ event: "fallback_promoted", model, until: new Date(until).toISOString() });
+      this.#write("fallback_promoted", { model, until: new Date(until).toISOString() });
     }
-    this.#write({ event: "fallback_success", model, attempt: this.#attempts, latency_ms: latency, fallback });
+    this.#write("fallback_success", { model, attempt: this.#attempts, latency_ms: latency, fallback });
     return { requestId: this.#id, model, text, attempts: this.#attempts, fallback };
   }
 
@@ -404,8 +402,7 @@ export class FailoverRequest {
   }
 
   #exhaust(reason: ExhaustedReason, classification: Classification | null): void {
-    this.#write({
-      event: "fallback_exhausted",
+    this.#write("fallback_exhausted", {
       attempts: this.#attempts,
       error_type: classification?.type ?? null,
       reason,
@@ -414,8 +411,7 @@ export class FailoverRequest {
 
   #writeTransitions(model: ModelId, transitions: readonly CircuitTransition[]): void {
     for (const t of transitions) {
-      this.#write({
-        event: "circuit_transition",
+      this.#write("circuit_transition", {
         model,
         from: t.from,
         to: t.to,
@@ -426,9 +422,25 @@ export class FailoverRequest {
     }
   }
 
-  #write(body: DistributiveOmit<AuditEventBody, "request_id" | "agent">): void {
-    this.#shared.audit.write({ ...body, request_id: this.#id, agent: this.#request.agent });
+  /** One audit line of this request; `fields` in schema order (the writer serialises them as given). */
+  #write<E extends AuditEventName>(event: E, fields: EventFields<E>): void {
+    this.#shared.audit.writeEvent(event, this.#members, fields);
   }
 }
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/**
+ * An event's own fields: its schema type without the stamp, the name and the request's members, and without
+ * the `x_` index signature (which would make `Omit` collapse every named field into `unknown`).
+ */
+type EventFields<E extends AuditEventName> = {
+  [
+    K in keyof Extract<AuditEvent, { event: E }> as string extends K
+      ? never
+      : K extends "v" | "seq" | "ts" | "event" | "request_id" | "agent"
+        ? never
+        : K
+  ]: ReadonlyList<Extract<AuditEvent, { event: E }>[K]>;
+};
+
+/** Lists are serialised at once and never kept, so the engine may hand over its own readonly ones. */
+type ReadonlyList<T> = T extends (infer Item)[] ? readonly Item[] : T;

@@ -1,7 +1,8 @@
-import type { Clock } from "../core/clock.ts";
+import type { Clock, ClockTimer } from "../core/clock.ts";
 import type { ModelId } from "../core/model-id.ts";
 import { StreamFailureError } from "../classify/stream-failure.ts";
 import type { ModelCaller, ModelCallPart, Prompt } from "./ports.ts";
+import { AttemptRequest, ProviderSignal } from "./provider-signal.ts";
 
 /** One attempt's inputs. */
 export interface AttemptInput {
@@ -18,6 +19,8 @@ export interface AttemptInput {
   readonly stallTimeoutMs: number;
   /** Receives streamed text as it arrives (streaming requests only). */
   readonly onText: ((text: string) => void) | undefined;
+  /** Where the provider's signal comes from; omitted = a fresh one. A request passes one to all its attempts. */
+  readonly providerSignal?: ProviderSignal;
 }
 
 /** Who ended a failed attempt. */
@@ -80,6 +83,90 @@ async function nextStep(
   }
 }
 
+/** How an attempt waits for each step against its watchdog limit (epoch ms). */
+interface StepWaiter {
+  wait(next: Promise<IteratorResult<ModelCallPart>>, limitAt: number, now: number): Promise<Step>;
+  /** The attempt is over: nothing may stay armed or listening. */
+  close(): void;
+}
+
+/**
+ * The watchdog as one sleep per step, on clocks without `timer` (the virtual clock). Kept exactly as it
+ * was: a virtual clock orders same-time wake-ups by registration, and the scenario fixtures' bytes depend
+ * on that order and on these promise hops.
+ */
+class SleepStepWaiter implements StepWaiter {
+  constructor(
+    private readonly clock: Clock,
+    private readonly callerSignal: AbortSignal | undefined,
+  ) {}
+
+  wait(next: Promise<IteratorResult<ModelCallPart>>, limitAt: number, now: number): Promise<Step> {
+    return nextStep(next, this.clock, limitAt - now, this.callerSignal);
+  }
+
+  close(): void {}
+}
+
+const TIMEOUT: Step = { kind: "timeout" };
+const CALLER_ABORT: Step = { kind: "caller_abort" };
+
+/**
+ * The watchdog as ONE timer per attempt, on clocks with `timer` (the real clock): armed at the first limit
+ * and left alone while later limits are no earlier, which is every step of a stream but the first. When it
+ * fires before the current limit (the stall limit moved on with each part) it re-arms for the rest; a
+ * limit that moves earlier re-arms at once. No AbortController, listener or sleep promise per step.
+ */
+class TimerStepWaiter implements StepWaiter {
+  readonly #clock: Clock & Required<Pick<Clock, "timer">>;
+  readonly #callerSignal: AbortSignal | undefined;
+  #timer: ClockTimer | undefined;
+  #armedAt = Number.POSITIVE_INFINITY;
+  #limitAt = Number.POSITIVE_INFINITY;
+  #settle: ((step: Step) => void) | undefined;
+
+  constructor(clock: Clock & Required<Pick<Clock, "timer">>, callerSignal: AbortSignal | undefined) {
+    this.#clock = clock;
+    this.#callerSignal = callerSignal;
+    callerSignal?.addEventListener("abort", this.#onCallerAbort, { once: true });
+  }
+
+  wait(next: Promise<IteratorResult<ModelCallPart>>, limitAt: number, now: number): Promise<Step> {
+    this.#limitAt = limitAt;
+    if (this.#timer === undefined || limitAt < this.#armedAt) this.#arm(limitAt, now);
+    return new Promise<Step>((resolve) => {
+      this.#settle = resolve;
+      next.then(
+        (result) => resolve({ kind: "part", result }),
+        (error: unknown) => resolve({ kind: "threw", error }),
+      );
+    });
+  }
+
+  close(): void {
+    this.#timer?.cancel();
+    this.#timer = undefined;
+    this.#settle = undefined;
+    this.#callerSignal?.removeEventListener("abort", this.#onCallerAbort);
+  }
+
+  #arm(at: number, now: number): void {
+    this.#timer?.cancel();
+    this.#armedAt = at;
+    this.#timer = this.#clock.timer(Math.max(0, at - now), this.#onTimer);
+  }
+
+  readonly #onTimer = (): void => {
+    this.#timer = undefined;
+    if (this.#limitAt > this.#armedAt) this.#arm(this.#limitAt, this.#clock.now());
+    else this.#settle?.(TIMEOUT);
+  };
+
+  readonly #onCallerAbort = (): void => {
+    this.#settle?.(CALLER_ABORT);
+  };
+}
+
 /**
  * Runs one provider call with the TTFT and stall watchdogs and the deadline on the injected clock. A stream
  * succeeds only when it ends with a clean `finish`; anything else is a failure, never a truncated success.
@@ -89,33 +176,36 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   if (input.callerSignal?.aborted) {
     return { ok: false, error: input.callerSignal.reason, source: "caller", afterFirstToken: false };
   }
-  const controller = new AbortController();
-  const forwardAbort = (): void => controller.abort(input.callerSignal?.reason);
-  input.callerSignal?.addEventListener("abort", forwardAbort, { once: true });
+  const provider = input.providerSignal ?? new ProviderSignal();
+  provider.renew();
+  const { callerSignal } = input;
+  const forwardAbort =
+    callerSignal === undefined ? undefined : (): void => provider.abort(callerSignal.reason);
+  if (forwardAbort !== undefined) callerSignal?.addEventListener("abort", forwardAbort, { once: true });
+  // Registered after forwardAbort, as the per-step listener always was: the provider's signal aborts first.
+  const waiter: StepWaiter =
+    clock.timer === undefined
+      ? new SleepStepWaiter(clock, input.callerSignal)
+      : new TimerStepWaiter(clock as Clock & Required<Pick<Clock, "timer">>, input.callerSignal);
   const start = clock.now();
   let iterator: AsyncIterator<ModelCallPart> | undefined;
   let text = "";
   let firstToken = false;
 
-  const fail = (error: unknown, source: FailureSource): AttemptOutcome => {
-    if (source !== "provider" && !controller.signal.aborted) controller.abort(error);
+  function fail(error: unknown, source: FailureSource): AttemptOutcome {
+    if (source !== "provider") provider.abort(error);
     void Promise.resolve(iterator?.return?.()).catch(() => undefined);
     return { ok: false, error, source, afterFirstToken: firstToken };
-  };
+  }
 
   try {
-    const parts = input.caller.call({
-      model: input.model,
-      prompt: input.prompt,
-      stream: input.stream,
-      signal: controller.signal,
-    });
+    const parts = input.caller.call(new AttemptRequest(input.model, input.prompt, input.stream, provider));
     iterator = parts[Symbol.asyncIterator]();
     for (;;) {
       const now = clock.now();
       const watchdogAt = firstToken ? now + input.stallTimeoutMs : start + input.ttftTimeoutMs;
       const limitAt = Math.min(watchdogAt, input.deadlineAt);
-      const step = await nextStep(iterator.next(), clock, limitAt - now, input.callerSignal);
+      const step = await waiter.wait(iterator.next(), limitAt, now);
       switch (step.kind) {
         case "caller_abort":
           return fail(input.callerSignal?.reason, "caller");
@@ -188,6 +278,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   } catch (error) {
     return fail(error, input.callerSignal?.aborted ? "caller" : "provider");
   } finally {
-    input.callerSignal?.removeEventListener("abort", forwardAbort);
+    waiter.close();
+    if (forwardAbort !== undefined) callerSignal?.removeEventListener("abort", forwardAbort);
   }
 }

@@ -11,6 +11,7 @@ import { JsonlFileSink } from "./jsonl-file-sink.ts";
  */
 const referenceEngine: EngineUnderTest = {
   name: "reference",
+  audit: "spec",
   create(ctx) {
     const audit: AuditSink = "append" in ctx.audit ? ctx.audit : JsonlFileSink.open(ctx.audit.path);
     const engine = createEngine(ctx.config, {

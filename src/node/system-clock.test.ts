@@ -43,4 +43,22 @@ describe("systemClock", () => {
     await expect(systemClock.sleep(10, controller.signal)).rejects.toMatchObject({ name: "AbortError" });
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it("fires a watchdog timer once its time has passed, not before", () => {
+    const fired = vi.fn();
+    systemClock.timer?.(500, fired);
+    vi.advanceTimersByTime(499);
+    expect(fired).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(fired).toHaveBeenCalledTimes(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("never fires a cancelled watchdog timer, and leaves no timer behind", () => {
+    const fired = vi.fn();
+    systemClock.timer?.(500, fired).cancel();
+    expect(vi.getTimerCount()).toBe(0);
+    vi.advanceTimersByTime(1000);
+    expect(fired).not.toHaveBeenCalled();
+  });
 });

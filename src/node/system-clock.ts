@@ -1,4 +1,17 @@
-import { abortReason, type Clock } from "../core/clock.ts";
+import { abortReason, type Clock, type ClockTimer } from "../core/clock.ts";
+
+/** A watchdog's timer: a class, not a closure per arm, since one is armed per attempt. */
+class SystemTimer implements ClockTimer {
+  readonly #timeout: NodeJS.Timeout;
+
+  constructor(timeout: NodeJS.Timeout) {
+    this.#timeout = timeout;
+  }
+
+  cancel(): void {
+    clearTimeout(this.#timeout);
+  }
+}
 
 /**
  * The real clock: wall time from `Date.now()` and sleeps on `setTimeout`. A sleep rejects with the signal's
@@ -25,4 +38,5 @@ export const systemClock: Clock = {
     });
     if (aborted) throw abortReason(signal as AbortSignal);
   },
+  timer: (ms, onFire) => new SystemTimer(setTimeout(onFire, Math.max(0, ms))),
 };

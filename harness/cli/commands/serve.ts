@@ -16,6 +16,8 @@ export interface ServeArgs {
   readonly scenario?: string;
   /** Where the fleet's request log goes (JSONL) when the server stops. */
   readonly log?: string;
+  /** A fixed 127.0.0.1 port: the URLs a gateway is configured with for `run --fleet-port`. */
+  readonly port?: number;
 }
 
 /**
@@ -69,6 +71,7 @@ export async function serveCommand(
     faults,
     content,
     ...(models ? { models } : {}),
+    ...(args.port !== undefined ? { port: args.port } : {}),
   });
   const lines = [
     `fallback-harness fleet on 127.0.0.1 (seed ${seed}${args.scenario ? `, faults of ${args.scenario}` : ", no faults"})`,

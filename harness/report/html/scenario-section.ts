@@ -83,6 +83,11 @@ function listed(o: ScenarioOutcome, prefix: string): ListedViolation[] {
     .map(({ v, source }, j) => ({ violation: v, source, anchor: `${prefix}-v${j}` }));
 }
 
+/** A tier verdict as a pill (SPEC §10.3). */
+function tierPill(verdict: "pass" | "fail" | "partial"): string {
+  return `<span class="pill ${verdict}">${verdict.toUpperCase()}</span>`;
+}
+
 /** One scenario as a collapsible section: verdict and reasons, its timeline with legend, its violations. */
 export function scenarioSection(
   s: ScenarioReport,
@@ -99,7 +104,12 @@ export function scenarioSection(
   const reaudit = s.reaudit
     ? `<p class="reaudit ${s.reaudit.deterministic ? "" : "bad"}"><b>Re-audit</b> (same seed): ${esc(s.reaudit.verdict.toUpperCase())} — ${esc(s.reaudit.note)}</p>`
     : "";
-  let body = `<p class="desc">${esc(s.description)}</p>${meta(s)}${reasons}${reaudit}`;
+  const tiers = `<p class="tiers">safety ${tierPill(s.tiers.safety)} conformance ${tierPill(s.tiers.conformance)}</p>`;
+  const notChecked =
+    s.not_checked.length > 0
+      ? `<h4>Not checked</h4><ul class="not-checked">${s.not_checked.map((c) => `<li><code>${esc(c.id)}</code> (${esc(c.tier)}, needs ${esc(c.evidence.join(" + "))}): ${esc(c.reason)}</li>`).join("")}</ul>`
+      : "";
+  let body = `<p class="desc">${esc(s.description)}</p>${meta(s)}${tiers}${reasons}${notChecked}${reaudit}`;
   if (outcome) {
     const model = timelineModel(outcome.run.startMs, outcome.run.auditText);
     const items = listed(outcome, prefix);

@@ -31,7 +31,7 @@ table.parity { width: 100%; border-collapse: collapse; background: var(--card); 
 .pill { display: inline-block; min-width: 58px; text-align: center; font-weight: 700; font-size: 12px; padding: 2px 8px; border-radius: 999px; letter-spacing: .04em; }
 .pill.pass, .pill.PASS { color: var(--pass); background: var(--pass-bg); }
 .pill.fail, .pill.FAIL { color: var(--fail); background: var(--fail-bg); }
-.pill.PARTIAL { color: var(--partial); background: var(--partial-bg); }
+.pill.PARTIAL, .pill.partial { color: var(--partial); background: var(--partial-bg); }
 .chips { display: flex; flex-wrap: wrap; gap: 6px; }
 .chip { text-decoration: none; color: var(--fg); background: var(--card); border: 1px solid var(--line); border-radius: 999px; padding: 2px 10px 2px 8px; font-size: 12.5px; }
 .chip::before { content: "●"; margin-right: 5px; }

@@ -24,7 +24,8 @@ const EXPECTED: Readonly<Record<string, string>> = {
   "create-never-settles": "never-settled: create returned a promise that can never settle",
   "close-never-settles": "never-settled: close returned a promise that can never settle",
   "run-never-settles": "2 request(s) hung past their deadline",
-  "leaks-interval": "leaked-handles: after close the engine left 1 Timeout running",
+  "leaks-interval":
+    "leaked-handles: after close the engine left 1 Timeout (virtual, 60000 ms interval) running",
   "leaks-server": "leaked-handles: after close the engine left 1 TCPServerWrap running",
   "resolves-wrong-shape":
     "result-shape: request #0: run resolved { served: string, output: string }, expected { model: string, text: string, attempts: number }",
@@ -42,7 +43,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
   "spins-in-run":
     "watchdog: the engine's worker showed no sign of life for 8 s of real time (during request #0)",
   "spins-in-create": "create-timeout: create did not settle within 5 s of real time",
-  "clobbers-globals": "never-settled: the engine left the harness waiting on a promise that can never settle",
+  "clobbers-globals": "never-settled: close returned a promise that can never settle",
   "exhausts-memory": "out-of-memory: the engine exhausted its 256 MB heap (during request #0)",
   "floods-stdout": "output-flood: the engine wrote more than 1048576 bytes to stdout",
   "floods-stderr": "output-flood: the engine wrote more than 1048576 bytes to stderr",

@@ -1,0 +1,89 @@
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { recordingIo } from "../../harness/cli/cli-test-io.ts";
+import { main } from "../../harness/cli/main.ts";
+
+// The example engines through the CLI, as a user runs them (`run --engine … --tier safety`), on the few
+// scenarios that show what the README says about each library. Assertions read report.json's reasons, so a
+// finding that disappears, or a false one that appears on a scenario an engine handles, fails here.
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const ENGINES = ["ai-fallback", "cockatiel", "plain-fetch-loop"] as const;
+const SCENARIOS = [
+  "scenarios/failoverbench/s03-server-error-once.yaml",
+  "scenarios/failoverbench/s08-stream-cut.yaml",
+  "scenarios/streaming/no-end-marker-truncated.yaml",
+  "scenarios/errors/model-not-found-404.yaml",
+];
+
+interface ScenarioReport {
+  readonly id: string;
+  readonly tiers: { readonly safety: string; readonly conformance: string };
+  readonly reasons: readonly string[];
+}
+
+const reports = new Map<string, Map<string, ScenarioReport>>();
+let exitCode: number | undefined;
+let printed = "";
+
+/** The scenario's report for an engine, with its reasons joined for matching. */
+function outcome(engine: (typeof ENGINES)[number], scenario: string): ScenarioReport & { text: string } {
+  const found = reports.get(engine)?.get(scenario);
+  if (found === undefined) throw new Error(`no report for ${engine} on ${scenario}:\n${printed}`);
+  return { ...found, text: found.reasons.join("\n") };
+}
+
+beforeAll(async () => {
+  const reportDir = await mkdtemp(join(tmpdir(), "fh-examples-"));
+  const io = recordingIo({ CI: "true" }, root);
+  const engines = ENGINES.flatMap((name) => ["--engine", `examples/engines/${name}.ts`]);
+  exitCode = await main(["run", ...SCENARIOS, ...engines, "--tier", "safety", "--report-dir", reportDir], io);
+  printed = io.out() + io.err();
+  for (const name of ENGINES) {
+    const report = JSON.parse(await readFile(join(reportDir, name, "report.json"), "utf8")) as {
+      scenarios: ScenarioReport[];
+    };
+    reports.set(name, new Map(report.scenarios.map((s) => [s.id, s])));
+  }
+}, 600_000);
+
+describe("example engines under --tier safety", () => {
+  it("exits 1: each example has at least one safety finding", () => {
+    expect(exitCode, printed).toBe(1);
+  });
+
+  it("ai-fallback re-streams the fallback's answer after partial output: duplicated text", () => {
+    const cut = outcome("ai-fallback", "s08-stream-cut");
+    expect(cut.tiers.safety).toBe("fail");
+    expect(cut.text).toMatch(/\[safety\].*duplicated/);
+  });
+
+  it("ai-fallback never falls back on a 404: the request fails (a conformance finding, not safety)", () => {
+    const gone = outcome("ai-fallback", "model-not-found-404");
+    expect(gone.text).toMatch(/\[conformance\].*expected success, got error/);
+  });
+
+  it("a 500 before any output is handled safely by ai-fallback and the plain loop", () => {
+    expect(outcome("ai-fallback", "s03-server-error-once").tiers.safety).not.toBe("fail");
+    expect(outcome("plain-fetch-loop", "s03-server-error-once").tiers.safety).not.toBe("fail");
+  });
+
+  it("cockatiel retries the same model after a cut and resets the stream first: safe", () => {
+    expect(outcome("cockatiel", "s08-stream-cut").tiers.safety).not.toBe("fail");
+  });
+
+  it("cockatiel retries a 500 on the same model, where the SPEC falls back: conformance only", () => {
+    const once = outcome("cockatiel", "s03-server-error-once");
+    expect(once.tiers.safety).not.toBe("fail");
+    expect(once.text).toMatch(/\[conformance\].*openai\/gpt-4\.1 was called 2 times/);
+  });
+
+  it("the plain loop returns a stream that ends early without its end marker as a success: truncated", () => {
+    const cut = outcome("plain-fetch-loop", "no-end-marker-truncated");
+    expect(cut.tiers.safety).toBe("fail");
+    expect(cut.text).toMatch(/\[safety\].*truncated/);
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * A scenario's chain as Portkey's `x-portkey-config` (its fallback strategy): one target per model, in
+ * chain order, each with `custom_host` on the fleet. What Portkey can express of SPEC §3/§4 is translated;
+ * the rest is not (no circuit breaker, no deadline, no per-reason actions beyond status codes).
+ */
+export interface PortkeyTarget {
+  readonly provider: string;
+  readonly api_key: string;
+  readonly custom_host: string;
+  readonly override_params: { readonly model: string };
+  readonly retry?: {
+    readonly attempts: number;
+    readonly on_status_codes: readonly number[];
+    readonly use_retry_after_header: boolean;
+  };
+}
+
+export interface PortkeyConfig {
+  readonly strategy: { readonly mode: "fallback"; readonly on_status_codes: readonly number[] };
+  readonly targets: readonly PortkeyTarget[];
+}
+
+/**
+ * Statuses that move to the next target. SPEC §3 falls back on auth, not-found, timeouts, rate limits and
+ * server errors; a 400 (context overflow, content policy, bad request) is not a reason to try another model
+ * in Portkey's terms, so it is left out (the request fails, as §3's `fail`/`compact` end it here).
+ */
+export const FALLBACK_STATUSES = [401, 402, 403, 404, 408, 409, 429, 500, 502, 503, 504, 529] as const;
+
+/** SPEC §4 retries the same model only on a rate limit (honouring Retry-After); a 5xx falls back at once. */
+export const RETRY_STATUSES = [429] as const;
+
+/** Portkey's provider for a fleet provider: OpenAI-compatible ones speak `openai` to their `custom_host`. */
+function portkeyProvider(provider: string): string {
+  if (provider === "anthropic") return "anthropic";
+  if (provider === "google") return "google";
+  return "openai";
+}
+
+export function portkeyConfig(
+  chain: readonly string[],
+  endpoints: Readonly<Record<string, { readonly baseURL: string; readonly apiKey: string }>>,
+  maxRetries: number,
+): PortkeyConfig {
+  return {
+    strategy: { mode: "fallback", on_status_codes: FALLBACK_STATUSES },
+    targets: chain.map((id) => {
+      const slash = id.indexOf("/");
+      const provider = id.slice(0, slash);
+      const endpoint = endpoints[provider];
+      if (endpoint === undefined) throw new Error(`the fleet has no endpoint for ${provider} (model ${id})`);
+      return {
+        provider: portkeyProvider(provider),
+        api_key: endpoint.apiKey,
+        custom_host: endpoint.baseURL,
+        override_params: { model: id.slice(slash + 1) },
+        ...(maxRetries > 0
+          ? { retry: { attempts: maxRetries, on_status_codes: RETRY_STATUSES, use_retry_after_header: true } }
+          : {}),
+      };
+    }),
+  };
+}

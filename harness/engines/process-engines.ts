@@ -1,0 +1,51 @@
+import { gatewayUrl } from "./gateway/gateway-engine.ts";
+import { ensurePortkey, portkeyDir } from "./portkey/install-portkey.ts";
+
+/**
+ * Engines in their own process (SPEC §10.4), named on the command line: `gateway:URL` (a gateway the user
+ * started) and `portkey` (the Portkey gateway, installed and started by its adapter per scenario). They
+ * run on real time only, one scenario at a time, and take their settings from the isolate's environment.
+ */
+export interface ProcessEngine {
+  readonly name: string;
+  /** The adapter module's file URL. */
+  readonly module: string;
+  readonly env: Readonly<Record<string, string>>;
+  /** The fleet must listen on the port the user's gateway was configured with. */
+  readonly needsFleetPort: boolean;
+  /** Run once before the suite, outside any isolate (an install): null when ready, else why not. */
+  readonly prepare?: (log: (line: string) => void) => Promise<string | null>;
+}
+
+export const GATEWAY_ENGINE_MODULE = new URL("./gateway/gateway-engine.ts", import.meta.url).href;
+export const PORTKEY_ENGINE_MODULE = new URL("./portkey/portkey-engine.ts", import.meta.url).href;
+
+/** The process engine `--engine` names, an error message for a malformed one, or null for a module path. */
+export function processEngine(spec: string | undefined): ProcessEngine | { readonly error: string } | null {
+  if (spec === undefined) return null;
+  if (spec === "portkey") {
+    return {
+      name: "portkey",
+      module: PORTKEY_ENGINE_MODULE,
+      env: {},
+      needsFleetPort: false,
+      prepare: async (log) => {
+        const installed = await ensurePortkey(portkeyDir(), log);
+        return installed.ok ? null : installed.message;
+      },
+    };
+  }
+  if (!spec.startsWith("gateway:")) return null;
+  const raw = spec.slice("gateway:".length);
+  try {
+    gatewayUrl(raw);
+  } catch (error) {
+    return { error: `--engine ${spec}: ${(error as Error).message}` };
+  }
+  return {
+    name: "gateway",
+    module: GATEWAY_ENGINE_MODULE,
+    env: { FH_GATEWAY_URL: raw },
+    needsFleetPort: true,
+  };
+}

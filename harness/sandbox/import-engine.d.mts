@@ -1,0 +1,2 @@
+/** Imports the engine module at `url` exactly as named (see import-engine.mjs). */
+export declare function importEngine(url: string): Promise<{ default?: unknown }>;
