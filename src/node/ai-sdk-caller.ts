@@ -220,14 +220,17 @@ function errorBodyFetch(inner: typeof fetch): typeof fetch {
     const response = await inner(input, init);
     const json = response.headers.get("content-type")?.includes("application/json") ?? false;
     if (response.status !== 200 || !json) return response;
-    const text = await response.text();
+    let text: string;
+    try {
+      text = await response.clone().text();
+    } catch {
+      // A body cut mid-way fails the SDK's own read the same way, where it is classified as a cut stream,
+      // not as a failed connection.
+      return response;
+    }
     const body = safeJson(text);
     if (isErrorBody(body)) throw new ErrorBodyIn200(body);
-    return new Response(text, {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
+    return response;
   };
 }
 
