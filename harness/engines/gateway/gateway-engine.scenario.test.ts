@@ -1,8 +1,8 @@
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfigFile } from "../../../src/index.ts";
 import { runSuite, type ScenarioOutcome } from "../../runner/run-suite.ts";
+import { freeLoopbackPort } from "../process/engine-process.ts";
 import { GATEWAY_ENGINE_MODULE } from "../process-engines.ts";
 import { gatewayUrl } from "./gateway-engine.ts";
 import { startReferenceGateway, type ReferenceGateway } from "./reference-gateway.ts";
@@ -14,24 +14,13 @@ import { startReferenceGateway, type ReferenceGateway } from "./reference-gatewa
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const scenario = (name: string): string => `${root}scenarios/failoverbench/${name}.yaml`;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 let gateway: ReferenceGateway;
 let fleetPort: number;
 
 beforeAll(async () => {
   const config = await loadConfigFile(`${root}scenarios/configs/openai-then-anthropic.json`);
   if (!config.ok) throw new Error("the test config does not load");
-  fleetPort = await freePort();
+  fleetPort = await freeLoopbackPort();
   gateway = await startReferenceGateway(config.config, fleetPort);
 });
 afterAll(() => gateway.close());
@@ -76,7 +65,7 @@ describe("--engine gateway:URL", () => {
   });
 
   it("fails a scenario whose gateway is not there, with the gateway named", async () => {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const suite = await runSuite({
       paths: [scenario("s03-server-error-once")],
       cwd: root,
