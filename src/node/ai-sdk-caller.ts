@@ -228,6 +228,8 @@ function errorBodyFetch(inner: typeof fetch): typeof fetch {
       // not as a failed connection.
       return response;
     }
+    // Every non-streaming success passes here: parse a second time only a body that can hold an error.
+    if (!text.includes('"error"')) return response;
     const body = safeJson(text);
     if (isErrorBody(body)) throw new ErrorBodyIn200(body);
     return response;

@@ -1,6 +1,6 @@
 import { misbehavingEngine } from "../kit.ts";
 
-// Serves correctly but leaves a real interval running after close.
+// Serves correctly but leaves an interval running after close (on the scenario's virtual clock, like every engine timer).
 export default misbehavingEngine({
   name: "leaks-interval",
   create: (_ctx, next) => {
