@@ -51,6 +51,13 @@ export interface EngineUnderTestInstance {
 }
 
 /**
+ * A policy of SPEC §3–§5 that some engines' configuration cannot express: `breaker` (§7 circuit breakers),
+ * `fallback` (moving along a chain past its first model, §5–§6), `retries` (same-model retries and backoff,
+ * §4), `stream-failover` (falling back after a stream failed before its first token, §6).
+ */
+export type EnginePolicy = "breaker" | "fallback" | "retries" | "stream-failover";
+
+/**
  * The module shape the harness drives: `export default { name, create(ctx) }`. Wrap your own engine in a
  * few lines of this and every scenario, property and check applies to it.
  */
@@ -62,5 +69,11 @@ export interface EngineUnderTest {
    * NOT CHECKED unless the engine writes an audit line anyway (SPEC §10.2).
    */
   readonly audit?: "spec";
+  /**
+   * Policies this engine cannot be configured to apply, each with a one-line reason ("Portkey has no circuit
+   * breaker"). Expectations that only test such a policy are NOT CHECKED with that reason, never FAIL;
+   * safety checks still apply (SPEC §10.3).
+   */
+  readonly cannotExpress?: Readonly<Partial<Record<EnginePolicy, string>>>;
   create(context: EngineUnderTestContext): EngineUnderTestInstance | Promise<EngineUnderTestInstance>;
 }

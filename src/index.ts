@@ -86,6 +86,7 @@ export type { ModelId, ModelIdParts } from "./core/model-id.ts";
 
 export type {
   EngineUnderTest,
+  EnginePolicy,
   EngineUnderTestContext,
   EngineUnderTestInstance,
   EngineUnderTestRequest,

@@ -13,6 +13,7 @@ type Fallback = ReturnType<typeof createFallback>;
 
 const engine: EngineUnderTest = {
   name: "ai-fallback",
+  cannotExpress: { breaker: "ai-fallback has no circuit breaker (only a timed reset to the primary)" },
   create(ctx) {
     const counter = new CallCounter();
     const fetch = counter.wrap(ctx.fetch);

@@ -9,6 +9,7 @@ import { sseData, wireCall } from "./fetch-wire.ts";
 
 const engine: EngineUnderTest = {
   name: "plain-fetch-loop",
+  cannotExpress: { breaker: "a plain fetch loop has no circuit breaker" },
   create(ctx) {
     return {
       async run(request) {

@@ -12,6 +12,7 @@ import {
 } from "../../src/index.ts";
 import { checkAuditFile } from "../check/check-audit.ts";
 import { readAuditLines } from "../check/read-audit-lines.ts";
+import { readIncidentLog } from "../incident/read-incident-log.ts";
 import type { AuditSection } from "./bench-report.ts";
 import { generateAuditLines, generatorConfig, recordTemplates } from "./audit-log-generator.ts";
 import { PRIMARY, PROMPT, serverError, STUB_TEXT } from "./chain-calls.ts";
@@ -107,6 +108,16 @@ export async function benchAudit(
     const checkMs = performance.now() - started;
     const peak = sampler.stop();
 
+    progress(`audit: reading ${written} lines as triage and replay do`);
+    const replayStarted = performance.now();
+    let replayed = 0;
+    await readIncidentLog(path, () => {
+      replayed += 1;
+    });
+    const replayMs = performance.now() - replayStarted;
+    if (replayed === 0)
+      throw new Error(`Failed to read the bench audit log ${path} as an incident log: no line came out.`);
+
     progress(`audit: engine → writer → sink for ${options.engineRequests} requests`);
     const engineRate = await engineWriteRate(join(dir, "engine.jsonl"), options.engineRequests);
     return {
@@ -117,6 +128,7 @@ export async function benchAudit(
       checkLinesPerSec: rate(result.lines, checkMs),
       parseLinesPerSec: rate(result.lines, parseMs),
       checkPerParse: checkMs / Math.max(parseMs, 0.001),
+      replayPerParse: replayMs / Math.max(parseMs, 0.001),
       checkOk: result.ok,
       checkViolations: result.violationCount,
       peakRssMb: peak.rssMb,

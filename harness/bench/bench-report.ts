@@ -1,3 +1,4 @@
+import type { ScaleProbeResult } from "./scale-probe.ts";
 import { z } from "zod";
 import type { LatencySummary } from "./percentile.ts";
 
@@ -95,6 +96,8 @@ export interface AuditSection {
   readonly parseLinesPerSec: number;
   /** The check's time ÷ that read + JSON.parse's (lower is better; below 1 the checker outruns JSON.parse). */
   readonly checkPerParse: number;
+  /** The incident reader's (triage, replay) time on the same file ÷ that read + JSON.parse's. */
+  readonly replayPerParse?: number;
   readonly checkOk: boolean;
   readonly checkViolations: number;
   readonly peakRssMb: number;
@@ -126,6 +129,8 @@ export interface SimulationSection {
   readonly virtualSeconds: number;
   readonly wallSeconds: number;
   readonly virtualSecondsPerWallSecond: number;
+  /** The same day with the engine's fetch going through msw's interception instead of the direct path. */
+  readonly interceptedVirtualSecondsPerWallSecond?: number;
   readonly servedRate: number;
   readonly propertyCases: number;
   readonly propertyCasesPerSec: number;
@@ -146,8 +151,14 @@ export interface ScaleSection {
   readonly checkViolations: number;
   /** The checker's first finding, when there is one (rule and message). */
   readonly firstViolation: string | null;
+  /** Highest heap use (live and garbage), exact: V8's heap at the start of every collection. */
   readonly peakHeapMb: number;
+  /** Highest heap use right after a full collection during the run (live objects only). */
+  readonly liveHeapMb?: number;
+  readonly collections?: number;
   readonly peakRssMb: number;
+  /** The same requests in a fresh process, measured live while all of them wait at the fleet. */
+  readonly inFlight?: ScaleProbeResult;
 }
 
 /** One goal of issue 8 and where it stands. */

@@ -9,6 +9,9 @@ import type {
 } from "./bench-report.ts";
 import { FAILOVER_CASES } from "./bench-report.ts";
 
+/** Issue 15: 10,000 concurrent requests through one engine within this much heap. */
+const SCALE_HEAP_MB = 200;
+
 /** Issue 8 §1: decision overhead per attempt under 2 % of one mocked call. */
 export const OVERHEAD_GOAL = 0.02;
 /** Issue 8 §2: failover latency at most 5 % over two sequential bare calls. */
@@ -36,6 +39,8 @@ export function collectRatios(
       put(row.contender, `failover.${row.transport}.${row.case}.${row.contender}`, row.ratio);
   // Issue 15 §6: the harness's own speed, each against a unit measured in the same run.
   if (own.audit !== undefined) gated["check.time-per-read-and-json-parse"] = own.audit.checkPerParse;
+  if (own.audit?.replayPerParse !== undefined)
+    gated["replay.time-per-read-and-json-parse"] = own.audit.replayPerParse;
   if (own.suite !== undefined && own.suite.scenarios > 0)
     gated["suite.wall-per-scenario-per-bare-worker-start"] = own.suite.perScenarioPerWorkerStart;
   return { gated, peers };
@@ -136,10 +141,11 @@ export function evaluateGoals(input: {
   });
   goals.push({
     id: "6-scale",
-    goal: `${input.targetScaleRequests.toLocaleString("en-US")} concurrent requests, shared breakers: 0 lost audit lines`,
+    goal: `${input.targetScaleRequests.toLocaleString("en-US")} concurrent requests, shared breakers: 0 lost audit lines, peak heap < ${SCALE_HEAP_MB} MB`,
     value: `${input.scale.lostAuditLines} lost of ${input.scale.auditLines} lines; ${input.scale.served} served, ${input.scale.aborted} aborted by the cap, ${input.scale.failed} failed; peak heap ${input.scale.peakHeapMb} MB`,
     met:
       input.scale.lostAuditLines === 0 &&
+      input.scale.peakHeapMb < SCALE_HEAP_MB &&
       input.scale.checkOk &&
       input.scale.requests >= input.targetScaleRequests,
   });

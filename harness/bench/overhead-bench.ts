@@ -1,10 +1,27 @@
+import { createEngine, createRandom, systemClock, type ModelCaller, type ModelId } from "../../src/index.ts";
 import type { OverheadRow } from "./bench-report.ts";
-import { consumeCaller, FALLBACK, PRIMARY, stubChainCalls, type ChainCalls } from "./chain-calls.ts";
-import type { Contender } from "./contenders.ts";
-import { measure, pick, type MeasureBudget, type MeasureTask } from "./measure.ts";
+import { FALLBACK, PRIMARY, PROMPT, stubChainCalls, type ChainCalls } from "./chain-calls.ts";
+import { benchEngineConfig, type Contender } from "./contenders.ts";
+import { measure, pick, type MeasureBudget, type MeasureTask, type Measured } from "./measure.ts";
 
 const PATHS = ["success", "failover"] as const;
 
+/** A signal that never aborts, made once: the bare call must not be charged a controller per call. */
+const BARE_SIGNAL = new AbortController().signal;
+
+/**
+ * The engine's caller port run once, bare, to its text. Not `consumeCaller`: that makes an AbortController
+ * per call, which the engine does not (it makes one only when a caller reads `signal`, and the stub never
+ * does), so the engine's overhead measured against it came out below zero.
+ */
+async function bareCaller(caller: ModelCaller, model: ModelId): Promise<string> {
+  let text = "";
+  for await (const part of caller.call({ model, prompt: PROMPT, stream: false, signal: BARE_SIGNAL })) {
+    if (part.type === "text") text += part.text;
+    else if (part.type === "error") throw part.error;
+  }
+  return text;
+}
 /** The bare work of a path, in the shape a contender consumes: the caller port for the reference engine. */
 function bareTask(
   calls: ChainCalls,
@@ -12,7 +29,7 @@ function bareTask(
   viaCaller: boolean,
 ): () => Promise<unknown> {
   const once = (model: typeof PRIMARY): Promise<string> =>
-    viaCaller ? consumeCaller(calls.caller, model, false) : calls.runModel(calls.languageModel(model));
+    viaCaller ? bareCaller(calls.caller, model) : calls.runModel(calls.languageModel(model));
   if (path === "success") return () => once(PRIMARY);
   return async () => {
     await once(PRIMARY).catch(() => undefined);
@@ -36,15 +53,24 @@ export async function benchOverhead(
   for (const path of PATHS) {
     const calls = stubChainCalls(path === "failover" ? new Set([PRIMARY]) : new Set());
     const instances = contenders.map((c) => ({ contender: c, instance: c.create(calls, false) }));
+    // The reference without an audit sink, for the issue's "audit off" goal (reported on the progress line).
+    const auditOff = createEngine(benchEngineConfig(), {
+      clock: systemClock,
+      random: createRandom(1),
+      caller: calls.caller,
+    });
     const tasks: MeasureTask[] = [
       { name: "bare-caller", fn: bareTask(calls, path, true) },
       { name: "bare-model", fn: bareTask(calls, path, false) },
       ...instances.map(({ contender, instance }) => ({ name: contender.id, fn: () => instance.run() })),
+      { name: AUDIT_OFF, fn: () => auditOff.run({ agent: "build", prompt: PROMPT, stream: false }) },
     ];
     progress(`overhead ${path}: measuring ${tasks.length} tasks`);
     const results = await measure(tasks, budget);
     await Promise.all(instances.map(({ instance }) => instance.close()));
+    await auditOff.close();
     const attempts = path === "success" ? 1 : 2;
+    progress(auditOffLine(results, path, attempts));
     for (const { contender } of instances) {
       const bare = pick(results, contender.id === "reference" ? "bare-caller" : "bare-model").summary;
       const wrapped = pick(results, contender.id).summary;
@@ -63,4 +89,19 @@ export async function benchOverhead(
     }
   }
   return rows;
+}
+
+const AUDIT_OFF = "reference-audit-off";
+
+/** The reference without audit against cockatiel (the fastest peer with a breaker), per attempt, same run. */
+function auditOffLine(
+  results: ReadonlyMap<string, Measured>,
+  path: (typeof PATHS)[number],
+  attempts: number,
+): string {
+  if (!results.has("cockatiel")) return `overhead ${path}: cockatiel not measured, no audit-off comparison`;
+  const p50 = (name: string): number => pick(results, name).summary.p50;
+  const off = Math.max(0, (p50(AUDIT_OFF) - p50("bare-caller")) * 1000) / attempts;
+  const cockatiel = Math.max(0, (p50("cockatiel") - p50("bare-model")) * 1000) / attempts;
+  return `overhead ${path}: reference with audit off ${off.toFixed(2)} µs per attempt, cockatiel ${cockatiel.toFixed(2)} µs (${cockatiel > 0 ? (off / cockatiel).toFixed(2) : "n/a"}×)`;
 }

@@ -139,6 +139,10 @@ export function renderMarkdown(
   out.push(
     `| simulated | ${int(s.virtualSeconds)} virtual s in ${s.wallSeconds.toFixed(1)} wall s = **${int(s.virtualSecondsPerWallSecond)} virtual s per wall s** |`,
   );
+  if (s.interceptedVirtualSecondsPerWallSecond !== undefined)
+    out.push(
+      `| through msw's interception | ${int(s.interceptedVirtualSecondsPerWallSecond)} virtual s per wall s (the rate above uses the direct fetch) |`,
+    );
   out.push(`| served | ${(s.servedRate * 100).toFixed(2)} % |`);
   out.push(`| property cases | ${int(s.propertyCases)} at ${int(s.propertyCasesPerSec)} cases/s |`, "");
 
@@ -153,7 +157,14 @@ export function renderMarkdown(
   out.push(
     `| audit | ${int(c.auditLines)} lines, **${c.lostAuditLines} lost**, checker ${c.checkOk ? "clean" : `found ${c.checkViolations} violations, first: \`${(c.firstViolation ?? "").replace(/\|/g, "\\|")}\``} |`,
   );
-  out.push(`| peak | heap ${c.peakHeapMb} MB, RSS ${c.peakRssMb} MB |`, "");
+  out.push(
+    `| peak | heap ${c.peakHeapMb} MB (exact, at each collection; live after full collections ≤ ${c.liveHeapMb ?? "?"} MB, ${c.collections ?? "?"} collections), RSS ${c.peakRssMb} MB (sampled every 10 ms) |`,
+  );
+  if (c.inFlight)
+    out.push(
+      `| live heap, all ${int(c.inFlight.requests)} waiting at the fleet (fresh process, forced full GC) | ${c.inFlight.baseHeapMb} MB + ${c.inFlight.inFlightKbPerRequest} KB per request in flight = ${Math.round(c.inFlight.baseHeapMb + (c.inFlight.inFlightKbPerRequest * c.inFlight.requests) / 1024)} MB; ${c.inFlight.settledKbPerRequest} KB per request after settling; ${c.inFlight.lostAuditLines} lost lines |`,
+    );
+  out.push("");
 
   out.push("## How each engine was set up", "");
   for (const [id, setup] of Object.entries(contenderSetups)) out.push(`- **${id}**: ${setup}`);

@@ -18,9 +18,10 @@ import { createFleet } from "../fleet/fleet.ts";
 import type { ScaleSection } from "./bench-report.ts";
 import { FALLBACK, PRIMARY, PROMPT } from "./chain-calls.ts";
 import { startMemorySampler } from "./memory-sampler.ts";
+import { forkScaleProbe } from "./scale-probe.ts";
 
 /** Default breakers (3 failures in an hour open for an hour) shared by every request; no retries. */
-function scaleConfig(): EngineConfig {
+export function scaleConfig(): EngineConfig {
   const parsed = parseConfig({
     model: PRIMARY,
     fallback: { chains: { default: [PRIMARY, FALLBACK] }, max_retries: 0 },
@@ -105,6 +106,7 @@ export async function benchScale(
       audit: sink,
     });
     progress(`scale: ${requests} concurrent requests`);
+    // Peak heap is exact (V8's record of every collection); RSS is sampled every 10 ms between turns.
     const sampler = startMemorySampler(10);
     const started = performance.now();
     // The cap aborts whatever is still in flight: an aborted request must log its terminal line too.
@@ -133,6 +135,10 @@ export async function benchScale(
       config,
       clockToleranceMs: 1_000,
     });
+    // The heap this run needs, apart from garbage and timing: all requests held at the fleet, live heap
+    // after forced collections, in a process of its own.
+    progress(`scale: probing the live heap of ${requests} requests in flight`);
+    const inFlight = await forkScaleProbe(requests);
     return {
       requests,
       wallMs,
@@ -146,7 +152,10 @@ export async function benchScale(
       firstViolation:
         check.firstViolation === null ? null : JSON.stringify(check.firstViolation).slice(0, 400),
       peakHeapMb: peak.heapMb,
+      liveHeapMb: peak.liveHeapMb,
+      collections: peak.collections,
       peakRssMb: peak.rssMb,
+      inFlight,
     };
   } finally {
     await fleet.close();

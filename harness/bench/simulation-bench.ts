@@ -134,22 +134,25 @@ async function runProperty(cases: number, seed: number): Promise<{ cases: number
   return { cases: counter.ran, perSec: counter.ran / ((performance.now() - started) / 1000) };
 }
 
-/**
- * Simulation speed (issue 8 §5): a 24-hour scenario through the scenario runner on the virtual clock with
- * the in-process fleet and the reference engine, as virtual seconds per wall second; then property cases
- * per second.
- */
-export async function benchSimulation(
+/** One day's speed on one fetch path: the rate, and what was simulated before the wall cap. */
+async function simulateDay(
   options: SimulationBenchOptions,
-  progress: (line: string) => void,
-): Promise<SimulationSection> {
-  progress(`simulation: ${options.requests} requests over 24 virtual hours`);
+  fetchPath: "direct" | "intercepted",
+): Promise<{
+  rate: number;
+  virtualSeconds: number;
+  wallSeconds: number;
+  requests: number;
+  simulated: number;
+  served: number;
+  capped: boolean;
+}> {
   const started = performance.now();
   const reached: { virtualMs: number | null } = { virtualMs: null };
   const engine = cappedReference(started + options.wallCapMs, reached);
   const run = await runScenario(dayScenario(options.requests), {
     engine,
-    fleet: createFleetFactory(),
+    fleet: createFleetFactory({ fetchPath }),
     file: "harness/bench/simulation-bench.ts",
   });
   if (run.engineError !== null)
@@ -164,17 +167,42 @@ export async function benchSimulation(
     reached.virtualMs === null
       ? run.requests
       : run.requests.filter((r) => r.sentAt < (reached.virtualMs ?? 0));
-  const served = simulated.filter((r) => r.outcome === "success").length;
+  return {
+    rate: virtualSeconds / wallSeconds,
+    virtualSeconds,
+    wallSeconds,
+    requests: run.requests.length,
+    simulated: simulated.length,
+    served: simulated.filter((r) => r.outcome === "success").length,
+    capped: reached.virtualMs !== null,
+  };
+}
+
+/**
+ * Simulation speed (issue 8 §5): a 24-hour scenario through the scenario runner on the virtual clock with
+ * the in-process fleet and the reference engine, as virtual seconds per wall second; then property cases
+ * per second. The engine's `ctx.fetch` calls the fleet directly (fleet.ts); the same day through msw's
+ * interception is run too, for the ratio between the two paths in the same run.
+ */
+export async function benchSimulation(
+  options: SimulationBenchOptions,
+  progress: (line: string) => void,
+): Promise<SimulationSection> {
+  progress(`simulation: ${options.requests} requests over 24 virtual hours (direct fetch)`);
+  const day = await simulateDay(options, "direct");
+  progress(`simulation: the same day through msw's interception`);
+  const intercepted = await simulateDay(options, "intercepted");
   progress(`simulation: ${options.propertyCases} property cases`);
   const property = await runProperty(options.propertyCases, 8);
   return {
-    requests: run.requests.length,
-    requestsSimulated: simulated.length,
-    capped: reached.virtualMs !== null,
-    virtualSeconds,
-    wallSeconds,
-    virtualSecondsPerWallSecond: virtualSeconds / wallSeconds,
-    servedRate: served / Math.max(1, simulated.length),
+    requests: day.requests,
+    requestsSimulated: day.simulated,
+    capped: day.capped,
+    virtualSeconds: day.virtualSeconds,
+    wallSeconds: day.wallSeconds,
+    virtualSecondsPerWallSecond: day.rate,
+    interceptedVirtualSecondsPerWallSecond: intercepted.rate,
+    servedRate: day.served / Math.max(1, day.simulated),
     propertyCases: property.cases,
     propertyCasesPerSec: property.perSec,
   };

@@ -126,12 +126,13 @@ export function onSkip(ctx: CheckContext, request: RequestState, line: SkipLine,
   if (last !== "fail") request.lastAction = null;
   judgeSkip(ctx, request, line, at);
   if (request.walk === "chain" && (line.reason === "circuit_open" || line.reason === "half_open_busy")) {
-    request.openSkips.add(line.model);
+    const skips = (request.openSkips ??= []);
+    if (!skips.includes(line.model)) skips.push(line.model);
     // SPEC §6: every chain model skipped for an open or busy circuit and none could be tried at all (a model
     // that failed and then opened makes the chain exhausted, not all-open; docs/decisions.md).
     if (
       request.attempts === request.walkStartAttempts &&
-      request.chain.every((model) => request.openSkips.has(model))
+      request.chain.every((model) => skips.includes(model))
     )
       enterAllOpen(request);
   }
@@ -251,8 +252,8 @@ export function onAttempt(ctx: CheckContext, request: RequestState, line: Attemp
     );
   }
   const bound = attemptBound(request);
-  if (request.attempts > bound && !request.reportedOnce.has("attempts-over-bound")) {
-    request.reportedOnce.add("attempts-over-bound");
+  if (request.attempts > bound && !request.boundReported) {
+    request.boundReported = true;
     ctx.report(
       "attempts-over-bound",
       `attempt ${request.attempts} passes the bound of ${bound} (len(chain)·(1+max_retries)+1, SPEC §6)`,

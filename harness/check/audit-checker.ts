@@ -5,7 +5,7 @@ import { PromotionOracle } from "../oracle/chain-oracle.ts";
 import { onAttempt, onSkip } from "./attempt-lines.ts";
 import { fastAuditLine } from "./fast-audit-line.ts";
 import { isoMillis } from "./iso-millis.ts";
-import { scanAuditLine } from "./scan-audit-line.ts";
+import { scanAuditLine, scanMayHoldSecret } from "./scan-audit-line.ts";
 import type { OverlongLine } from "./line-splitter.ts";
 import { findSecretFast } from "./secret-prefilter.ts";
 import { onFailure, onSuccess } from "./outcome-lines.ts";
@@ -80,8 +80,8 @@ export class AuditChecker {
   readonly #violations: ViolationCollector;
   readonly #warnings: CheckWarning[] = [];
   readonly #requests = new Map<string, RequestState>();
+  /** Finished request ids, oldest first (a Set iterates in insertion order, so it is its own FIFO). */
   readonly #finished = new Set<string>();
-  readonly #finishedOrder: string[] = [];
   readonly #modelRings = new Map<string, ContextRing>();
   readonly #settings = new Map<string, OracleSettings>();
   readonly #ctx: CheckContext;
@@ -145,6 +145,8 @@ export class AuditChecker {
     // Lines in the writers' layout are read and tested in one pass (scan-audit-line.ts); any other line is
     // decoded by JSON.parse and tested by the hand-written test, then the schema, which words its problem.
     let line: AuditLine | undefined = scanAuditLine(text);
+    // A scanned line whose free strings hold no secret anchor holds no credential (scan-audit-line.ts).
+    const mayHoldSecret = line === undefined || scanMayHoldSecret();
     let raw: unknown = line;
     if (raw === undefined)
       try {
@@ -180,7 +182,7 @@ export class AuditChecker {
       if (parsed.ok) line = parsed.line;
       else problem = parsed.problem;
     }
-    const secret = findSecretFast(text);
+    const secret = mayHoldSecret ? findSecretFast(text) : undefined;
     if (secret !== undefined || problem !== undefined) {
       const known = typeof record.request_id === "string" ? this.#requests.get(record.request_id) : undefined;
       if (secret !== undefined)
@@ -300,7 +302,7 @@ export class AuditChecker {
       walk: settings.enabled ? "chain" : "single",
       walkStartAttempts: 0,
       pos: -1,
-      openSkips: new Set(),
+      openSkips: null,
       forcedProbe: null,
       current: null,
       pending: null,
@@ -312,7 +314,8 @@ export class AuditChecker {
       compacted: false,
       outcomeUnknown: false,
       promoted: null,
-      reportedOnce: new Set(),
+      deadlineReported: false,
+      boundReported: false,
     };
     this.#requests.set(line.request_id, request);
     onRequest(this.#ctx, request, line, at);
@@ -322,11 +325,8 @@ export class AuditChecker {
   /** Checks that hold for every line of a request, before its own event is judged. */
   #beforeEvent(request: RequestState, line: AuditLine, at: LineRef): void {
     const elapsed = at.ts - request.startTs;
-    if (
-      elapsed > request.settings.deadline_ms + this.#ctx.toleranceMs &&
-      !request.reportedOnce.has("deadline-exceeded")
-    ) {
-      request.reportedOnce.add("deadline-exceeded");
+    if (elapsed > request.settings.deadline_ms + this.#ctx.toleranceMs && !request.deadlineReported) {
+      request.deadlineReported = true;
       this.#report(
         "deadline-exceeded",
         `${elapsed} ms after the request began, past deadline_ms ${request.settings.deadline_ms} (SPEC §6)`,
@@ -403,10 +403,13 @@ export class AuditChecker {
   #finishRequest(request: RequestState): void {
     this.#requests.delete(request.id);
     this.#finished.add(request.id);
-    this.#finishedOrder.push(request.id);
-    if (this.#finishedOrder.length > FINISHED_MEMORY * 2) {
-      // Trim in batches so the order array does not shift on every request.
-      for (const id of this.#finishedOrder.splice(0, FINISHED_MEMORY)) this.#finished.delete(id);
+    if (this.#finished.size > FINISHED_MEMORY * 2) {
+      // Trim the oldest half in one go: the same ids the earlier order array forgot, with no array to keep.
+      let left = FINISHED_MEMORY;
+      for (const id of this.#finished) {
+        if (left-- === 0) break;
+        this.#finished.delete(id);
+      }
     }
   }
 

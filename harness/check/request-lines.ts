@@ -18,12 +18,16 @@ type Chains = readonly (readonly string[])[];
  */
 const chainCache = new WeakMap<object, Map<string, Chains>>();
 const CHAIN_CACHE_PAIRS = 1024;
+/** The last pair asked for: consecutive requests nearly always share it, and a match costs no key string. */
+let last: { config: object; agent: string; primary: string; chains: Chains } | undefined;
 
 function chainsFor(
   config: Parameters<typeof configuredChainsFor>[0],
   agent: string,
   primary: string,
 ): Chains {
+  if (last !== undefined && last.config === config && last.agent === agent && last.primary === primary)
+    return last.chains;
   let cache = chainCache.get(config);
   if (cache === undefined) {
     cache = new Map();
@@ -35,6 +39,7 @@ function chainsFor(
     chains = configuredChainsFor(config, agent, primary);
     if (cache.size < CHAIN_CACHE_PAIRS) cache.set(key, chains);
   }
+  last = { config, agent, primary, chains };
   return chains;
 }
 
@@ -70,9 +75,11 @@ export function onRequest(ctx: CheckContext, request: RequestState, line: Reques
   }
   if (ctx.config === undefined) return;
   const promote = request.settings.enabled && request.settings.promote_on_success;
-  const candidates = chainsFor(ctx.config, line.agent, line.primary).map((chain) =>
-    promote ? ctx.promotions.effective(line.agent, chain, at.ts) : chain,
-  );
+  const chains = chainsFor(ctx.config, line.agent, line.primary);
+  // Without promotion the cached chains are the candidates as they are: no array per request.
+  const candidates = promote
+    ? chains.map((chain) => ctx.promotions.effective(line.agent, chain, at.ts))
+    : chains;
   if (candidates.length > 0 && !candidates.some((chain) => sameList(chain, line.chain))) {
     ctx.report(
       "chain-mismatch",

@@ -54,8 +54,8 @@ export interface RequestState {
   walkStartAttempts: number;
   /** Chain index of the model the walk is on; −1 before its first model. */
   pos: number;
-  /** Models skipped for an open or busy circuit in the first walk. */
-  readonly openSkips: Set<string>;
+  /** Models skipped for an open or busy circuit in the first walk; null until the first (most requests skip none). */
+  openSkips: string[] | null;
   /**
    * The one forced permit of a `probe_soonest` walk (SPEC §6: "one half-open probe"): the line it was read
    * on (the open → half_open transition, or the attempt when none came before it) and its model.
@@ -76,8 +76,12 @@ export interface RequestState {
   /** The last attempt never got an outcome (already reported); the next one is judged leniently. */
   outcomeUnknown: boolean;
   promoted: { readonly line: number; readonly model: string } | null;
-  /** Rules already reported once for this request (bounds that would repeat on every later line). */
-  readonly reportedOnce: Set<RuleId>;
+  /**
+   * Bounds already reported for this request, which would otherwise repeat on every later line:
+   * deadline-exceeded and attempts-over-bound. Plain flags, not a set per request.
+   */
+  deadlineReported: boolean;
+  boundReported: boolean;
 }
 
 /** Whether the oracle's breaker judges this request's permits and outcomes right now. */

@@ -6,9 +6,10 @@ import {
   parseAuditLine,
   type AuditEventName,
 } from "../oracle/audit-schema.ts";
+import { findSecret } from "../oracle/secret-patterns.ts";
 import { propertySeeds, runsFor } from "../properties/seeds.ts";
 import { fastAuditLine } from "./fast-audit-line.ts";
-import { scanAuditLine } from "./scan-audit-line.ts";
+import { scanAuditLine, scanMayHoldSecret } from "./scan-audit-line.ts";
 
 /*
  * The scanner is the checker's and the incident reader's fast path; JSON.parse + parseAuditLine (zod) is the
@@ -16,9 +17,19 @@ import { scanAuditLine } from "./scan-audit-line.ts";
  * the same line (so verdicts and messages cannot differ), and a valid line in the writers' layout is never
  * left to the slow path (or `check` would quietly lose its speed). Lines are valid ones, lines with a field
  * set to another field's (or a broken) value, and lines cut, spliced or with a character changed.
+ * The scanner also says whether a line may hold a credential; when it says no, the secret patterns must
+ * find none, so free strings (request id, agent, model ids) sometimes carry one.
  */
 
-const MODELS = ["openai/gpt-4o", "anthropic/claude-sonnet-4-5", "openrouter/anthropic/claude", "g/m"];
+const SECRET_MODELS = ["openai/sk-abcdefghijklmnopqrstuv", "fleet/fleet-openai-key"];
+const MODELS = [
+  "openai/gpt-4o",
+  "anthropic/claude-sonnet-4-5",
+  "openrouter/anthropic/claude",
+  "g/m",
+  ...SECRET_MODELS,
+];
+const SECRET_TEXTS = ["sk-proj-abcdefghijklmnopqrstuvwx", "Bearer abcdefghijklmnop", "AKIAABCDEFGHIJKLMNOP"];
 const BAD_MODELS = ["openai/", "/gpt", "open ai/gpt", "openai/gpt 4", "x", ""];
 const TIMES = ["2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.003Z", "2024-02-29T23:59:59.999Z"];
 const BAD_TIMES = ["2025-02-29T00:00:00.000Z", "2026-01-01T00:00:00Z", "2026-01-01T24:00:00.000Z", "2026"];
@@ -74,9 +85,12 @@ function validValue(event: AuditEventName, key: string): fc.Arbitrary<unknown> {
     case "event":
       return fc.constant(event);
     case "request_id":
-      return fc.oneof(fc.constantFrom("req-0000001", "3f0c2a9e-1b7d-4c55-9a43-7f1f0d8a2b11"), fc.string());
+      return fc.oneof(
+        fc.constantFrom("req-0000001", "3f0c2a9e-1b7d-4c55-9a43-7f1f0d8a2b11", ...SECRET_TEXTS),
+        fc.string(),
+      );
     case "agent":
-      return fc.oneof(fc.constantFrom("build", "plan", ""), fc.string({ maxLength: 8 }));
+      return fc.oneof(fc.constantFrom("build", "plan", "", ...SECRET_TEXTS), fc.string({ maxLength: 8 }));
     case "model":
     case "primary":
       return fc.constantFrom(...MODELS);
@@ -195,6 +209,24 @@ describe.each(propertySeeds())(
       );
       // The generator must reach the fast path often, or the law above says little.
       expect(accepted).toBeGreaterThan(runsFor(3000) / 10);
+    });
+
+    it("says a line may hold a credential whenever the secret patterns find one in it", () => {
+      let withSecret = 0;
+      fc.assert(
+        fc.property(fc.array(line, { minLength: 1, maxLength: 20 }), (lines) => {
+          for (const { text } of lines) {
+            if (scanAuditLine(text) === undefined) continue;
+            const secret = findSecret(text);
+            if (secret === undefined) continue;
+            withSecret += 1;
+            if (!scanMayHoldSecret()) expect.fail(`the scanner missed ${secret} in ${text}`);
+          }
+        }),
+        { seed, numRuns: runsFor(300) },
+      );
+      // Scanned lines with a credential must come up, or the law above says nothing.
+      expect(withSecret).toBeGreaterThan(runsFor(300) / 10);
     });
 
     it("reads a log's worth of lines in a row the same way (its caches of times, agents and models)", () => {

@@ -5,6 +5,7 @@ import {
 } from "../oracle/audit-schema.ts";
 import { isModelIdShape } from "../oracle/model-id-shape.ts";
 import { isoMillis } from "./iso-millis.ts";
+import { mayHoldSecret } from "./secret-prefilter.ts";
 
 /*
  * The checker's hot path, in place of JSON.parse + a test of the decoded object: one pass over the text of a
@@ -16,6 +17,12 @@ import { isoMillis } from "./iso-millis.ts";
  * (another key order, an x_ extra, an escape, a float, a space, a value out of range) returns undefined and
  * the caller takes the slow path, which also words the problem. scan-audit-line.prop.test.ts holds it to
  * that on random valid and corrupted lines. The enums come from the schema so the two cannot drift apart.
+ *
+ * It also tells whether the line may hold a credential (scanMayHoldSecret), so most lines skip the secret
+ * regexes: the secret prefilter's anchors are made of letters, digits and `-`, so one cannot run across a
+ * quote, a comma or a colon; the fixed text of the layout (keys, enum values, literals) is tested once at
+ * load, numbers and times hold no letter of an anchor, which leaves the free strings (request id, agent,
+ * model ids), each tested when first met.
  */
 
 const QUOTE = 0x22;
@@ -124,12 +131,14 @@ function readStatus(text: string): boolean {
 }
 
 function readBoolean(text: string): boolean {
-  if (has(text, cursor.at, "true")) {
+  // The first letter picks the one literal to compare: a missed `has` searches the rest of the line.
+  const first = text.charCodeAt(cursor.at);
+  if (first === 0x74 && has(text, cursor.at, "true")) {
     cursor.at += 4;
     cursor.value = true;
     return true;
   }
-  if (has(text, cursor.at, "false")) {
+  if (first === 0x66 && has(text, cursor.at, "false")) {
     cursor.at += 5;
     cursor.value = false;
     return true;
@@ -137,8 +146,19 @@ function readBoolean(text: string): boolean {
   return false;
 }
 
+/** Whether the line being scanned has a free string that may hold a credential. */
+let suspect = false;
+/** Whether the last line scanned may hold a credential (the checker then runs the secret patterns on it). */
+export function scanMayHoldSecret(): boolean {
+  return suspect;
+}
+
+/** The layout's fixed text (keys, enum values, literals), tested for secret anchors once at load. */
+const fixedTexts: string[] = ["true", "false", "null"];
+
 /** One of the schema's enum values: the constant itself is handed out, so later lookups hash nothing. */
 function oneOf(options: readonly string[]): Reader {
+  fixedTexts.push(...options);
   return (text) => {
     const at = cursor.at + 1;
     if (text.charCodeAt(cursor.at) !== QUOTE) return false;
@@ -153,6 +173,9 @@ function oneOf(options: readonly string[]): Reader {
 }
 
 const TS = ',"ts":';
+/** Where the last digit of a time's milliseconds is, in the time and in `tsEventToken`. */
+const LAST_DIGIT = 22;
+const TOKEN_LAST_DIGIT = TS.length + 1 + LAST_DIGIT;
 const EVENT = '","event":"';
 
 /** The last time read (a valid one to begin with): lines of a request often share it, then it is handed out again. */
@@ -163,7 +186,8 @@ let tsEventToken = `${TS}"${lastIso}${EVENT}`;
 function readIso(text: string): boolean {
   const at = cursor.at + 1;
   if (text.charCodeAt(cursor.at) !== QUOTE || text.charCodeAt(at + ISO_LENGTH) !== QUOTE) return false;
-  if (!has(text, at, lastIso)) {
+  // Most new times differ from the last in the milliseconds' last digit: test it before a whole compare.
+  if (text.charCodeAt(at + LAST_DIGIT) !== lastIso.charCodeAt(LAST_DIGIT) || !has(text, at, lastIso)) {
     const value = text.slice(at, at + ISO_LENGTH);
     if (isoMillis(value) === undefined) return false;
     lastIso = value;
@@ -179,19 +203,30 @@ function readIso(text: string): boolean {
  * as the same string. Bounded, so a log of ever-new ids costs a slice and a shape test each.
  */
 const knownModels: string[] = [];
+/** Whether each known model id may hold a credential (an id like `sk-…` would). */
+const knownModelSuspect: boolean[] = [];
 const MAX_KNOWN_MODELS = 32;
 
 function readModel(text: string): boolean {
   const at = cursor.at + 1;
   if (text.charCodeAt(cursor.at) !== QUOTE) return false;
-  for (const model of knownModels)
+  for (let i = 0; i < knownModels.length; i++) {
+    const model = knownModels[i] as string;
     if (isAt(text, at, model)) {
       cursor.value = model;
       cursor.at = at + model.length + 1;
+      if (knownModelSuspect[i] === true) suspect = true;
       return true;
     }
+  }
   if (!readString(text) || !isModelIdShape(cursor.value)) return false;
-  if (knownModels.length < MAX_KNOWN_MODELS) knownModels.push(cursor.value);
+  const model = cursor.value as string;
+  const modelSuspect = mayHoldSecret(model);
+  if (modelSuspect) suspect = true;
+  if (knownModels.length < MAX_KNOWN_MODELS) {
+    knownModels.push(model);
+    knownModelSuspect.push(modelSuspect);
+  }
   return true;
 }
 
@@ -265,6 +300,133 @@ const EVENT_FIELDS: Readonly<Record<AuditEventName, readonly Field[]>> = {
   ],
 };
 
+/** The values of the event's own fields, in order, as the scan reads them; reused from line to line. */
+const values: unknown[] = [];
+
+/** Makes an event's line from its common fields and its own fields' values (passed apart: no object for them). */
+type Build = (seq: number, ts: string, requestId: string, agent: string, f: readonly unknown[]) => unknown;
+
+/**
+ * Each event's line made in one object literal, keys in the writers' order: one allocation of the final
+ * shape, where adding the fields one by one grew the object's property store several times per line.
+ */
+const BUILD: Readonly<Record<AuditEventName, Build>> = {
+  fallback_request: (seq, ts, request_id, agent, f) => ({
+    v: 1,
+    seq,
+    ts,
+    event: "fallback_request",
+    request_id,
+    agent,
+    chain: f[0],
+    primary: f[1],
+  }),
+  fallback_attempt: (seq, ts, request_id, agent, f) => ({
+    v: 1,
+    seq,
+    ts,
+    event: "fallback_attempt",
+    request_id,
+    agent,
+    model: f[0],
+    attempt: f[1],
+    model_attempt: f[2],
+  }),
+  fallback_success: (seq, ts, request_id, agent, f) => ({
+    v: 1,
+    seq,
+    ts,
+    event: "fallback_success",
+    request_id,
+    agent,
+    model: f[0],
+    attempt: f[1],
+    latency_ms: f[2],
+    fallback: f[3],
+  }),
+  fallback_failure: (seq, ts, request_id, agent, f) => ({
+    v: 1,
+    seq,
+    ts,
+    event: "fallback_failure",
+    request_id,
+    agent,
+    model: f[0],
+    attempt: f[1],
+    model_attempt: f[2],
+    error_type: f[3],
+    reason: f[4],
+    status: f[5],
+    retry_after_ms: f[6],
+    action: f[7],
+    delay_ms: f[8],
+    latency_ms: f[9],
+  }),
+  fallback_model_skipped: (seq, ts, request_id, agent, f) => ({
+    v: 1,
+    seq,
+    ts,
+    event: "fallback_model_skipped",
+    request_id,
+    agent,
+    model: f[0],
+    reason: f[1],
+  }),
+  circuit_transition: (seq, ts, request_id, agent, f) => ({
+    v: 1,
+    seq,
+    ts,
+    event: "circuit_transition",
+    request_id,
+    agent,
+    model: f[0],
+    from: f[1],
+    to: f[2],
+    failures: f[3],
+    cooldown_until: f[4],
+    cause: f[5],
+  }),
+  fallback_promoted: (seq, ts, request_id, agent, f) => ({
+    v: 1,
+    seq,
+    ts,
+    event: "fallback_promoted",
+    request_id,
+    agent,
+    model: f[0],
+    until: f[1],
+  }),
+  fallback_exhausted: (seq, ts, request_id, agent, f) => ({
+    v: 1,
+    seq,
+    ts,
+    event: "fallback_exhausted",
+    request_id,
+    agent,
+    attempts: f[0],
+    error_type: f[1],
+    reason: f[2],
+  }),
+};
+
+// Each builder must take its event's fields in EVENT_FIELDS order and make the keys in that order: checked at load.
+for (const [event, fields] of Object.entries(EVENT_FIELDS) as [AuditEventName, readonly Field[]][]) {
+  const built = Object.keys(
+    BUILD[event](
+      1,
+      "",
+      "",
+      "",
+      fields.map((f) => f.name),
+    ) as object,
+  );
+  const expected = ["v", "seq", "ts", "event", "request_id", "agent", ...fields.map((f) => f.name)];
+  if (built.join() !== expected.join())
+    throw new Error(
+      `scan-audit-line.ts: BUILD.${event} makes the keys ${built.join()}, not ${expected.join()}. Fix BUILD.`,
+    );
+}
+
 /** The event a line names at `at` (just past its opening quote) if any, told apart by one or two characters; the caller compares the whole name. */
 function eventAt(text: string, at: number): AuditEventName | undefined {
   let event: AuditEventName;
@@ -308,22 +470,30 @@ const AGENT = ',"agent":';
 /** The last agent read, and `,"agent":"<it>"`: a log names a few, so it is usually matched in one comparison. */
 let lastAgent = "";
 let agentToken = `${AGENT}""`;
+let lastAgentSuspect = false;
 
 function readAgent(text: string): boolean {
   if (has(text, cursor.at, agentToken)) {
     cursor.value = lastAgent;
     cursor.at += agentToken.length;
+    if (lastAgentSuspect) suspect = true;
     return true;
   }
   if (!expect(text, AGENT) || !readString(text)) return false;
   lastAgent = cursor.value as string;
   agentToken = `${AGENT}"${lastAgent}"`;
+  lastAgentSuspect = mayHoldSecret(lastAgent);
+  if (lastAgentSuspect) suspect = true;
   return true;
 }
 
 /** The time and the event; the cursor ends on the request id's opening quote. */
 function readTimeAndEvent(text: string): AuditEventName | undefined {
-  if (has(text, cursor.at, tsEventToken)) cursor.at += tsEventToken.length;
+  if (
+    text.charCodeAt(cursor.at + TOKEN_LAST_DIGIT) === tsEventToken.charCodeAt(TOKEN_LAST_DIGIT) &&
+    has(text, cursor.at, tsEventToken)
+  )
+    cursor.at += tsEventToken.length;
   else if (!expect(text, TS) || !readIso(text) || !expect(text, EVENT.slice(1))) return undefined;
   const event = eventAt(text, cursor.at);
   if (event === undefined) return undefined;
@@ -332,6 +502,11 @@ function readTimeAndEvent(text: string): AuditEventName | undefined {
   cursor.at += token.length - 1;
   return event;
 }
+
+fixedTexts.push(HEAD, TS, EVENT, AGENT, ...Object.values(EVENT_TOKENS));
+for (const fields of Object.values(EVENT_FIELDS)) for (const { token } of fields) fixedTexts.push(token);
+/** Every line is suspect if the layout's own text holds an anchor (a new key or enum value that does). */
+const FIXED_TEXT_SUSPECT = fixedTexts.some(mayHoldSecret);
 
 /** Steps over `token` at the cursor. */
 function expect(text: string, token: string): boolean {
@@ -346,6 +521,7 @@ function expect(text: string, token: string): boolean {
  */
 export function scanAuditLine(text: string): AuditLine | undefined {
   cursor.at = 0;
+  suspect = FIXED_TEXT_SUSPECT;
   if (!expect(text, HEAD) || !readPositive(text)) return undefined;
   const seq = cursor.value as number;
   const event = readTimeAndEvent(text);
@@ -353,13 +529,16 @@ export function scanAuditLine(text: string): AuditLine | undefined {
   const ts = lastIso;
   if (!readString(text) || cursor.value === "") return undefined;
   const requestId = cursor.value as string;
+  if (mayHoldSecret(requestId)) suspect = true;
   if (!readAgent(text)) return undefined;
-  const line: Record<string, unknown> = { v: 1, seq, ts, event, request_id: requestId, agent: cursor.value };
-  for (const { name, token, read } of EVENT_FIELDS[event]) {
+  const agent = cursor.value as string;
+  const fields = EVENT_FIELDS[event];
+  for (let i = 0; i < fields.length; i++) {
+    const { token, read } = fields[i] as Field;
     if (!expect(text, token) || !read(text)) return undefined;
-    line[name] = cursor.value;
+    values[i] = cursor.value;
   }
   cursor.value = undefined;
   if (cursor.at !== text.length - 1 || text.charCodeAt(cursor.at) !== CLOSE_BRACE) return undefined;
-  return line as AuditLine;
+  return BUILD[event](seq, ts, requestId, agent, values) as AuditLine;
 }

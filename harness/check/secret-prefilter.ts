@@ -49,5 +49,14 @@ export function findSecretFast(text: string): string | undefined {
   return findSecret(text);
 }
 
+/**
+ * Whether `text` holds an anchor of some pattern, i.e. whether a line holding `text` (between quotes, next
+ * to other anchor-free text) may hold a credential. Always true with the prefilter off. The scanner asks
+ * it of a line's free-text values only (request id, agent, model ids), once per new agent or model.
+ */
+export function mayHoldSecret(text: string): boolean {
+  return PREFILTER === undefined || PREFILTER.test(text);
+}
+
 /** Whether the prefilter is on (a test pins it, so a new pattern without an anchor is noticed). */
 export const SECRET_PREFILTER_ON = PREFILTER !== undefined;

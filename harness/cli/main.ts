@@ -3,7 +3,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { EXIT, type CliIo, type ExitCode } from "./io.ts";
 import { validateCommand } from "./commands/validate.ts";
 import { checkCommand } from "./commands/check.ts";
-import { runCommand, type RunDeps } from "./commands/run.ts";
+// `run` loads the engines, the fleet and msw (2 s of CPU, 100 MB): only when run, so `check` starts fast.
+import type { RunDeps } from "./commands/run.ts";
 import { describeThrown } from "../report/describe-thrown.ts";
 import { scrubbingIo } from "./scrubbing-io.ts";
 import { parseShard, type Shard } from "../runner/shard.ts";
@@ -75,7 +76,7 @@ export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = 
     .argument("[paths...]", "scenario files or folders (default: the shipped library)")
     .option(
       "--engine <module>",
-      "engine-under-test module (SPEC §10), `portkey`, or `gateway:URL` (real time); default: the reference engine; repeat it for a scorecard of several engines",
+      "engine-under-test module (SPEC §10), `portkey`, `opencode`, `opencode:run`, `opencode+omo`, or `gateway:URL` (real time); default: the reference engine; repeat it for a scorecard of several engines",
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .option("--seed <n>", "override every scenario's seed", parseSeed)
@@ -170,7 +171,7 @@ export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = 
         const command =
           engines.length > 1
             ? (await import("./commands/run-scorecard.ts")).scorecardCommand(engines)
-            : runCommand;
+            : (await import("./commands/run.ts")).runCommand;
         code = await command(
           {
             paths,
@@ -204,6 +205,50 @@ export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = 
             extras: [htmlReport],
             wallNow: () => performance.now() + performance.timeOrigin,
             ...deps.run,
+          },
+        );
+      },
+    );
+
+  program
+    .command("scorecard")
+    .description(
+      "run the real-time subset (failoverbench, errors) against every known engine into reports/scorecard/: engine × scenario, evidence per FAIL",
+    )
+    .argument(
+      "[paths...]",
+      "scenario files or folders (default: scenarios/failoverbench and scenarios/errors)",
+    )
+    .option(
+      "--engine <name>",
+      "only this engine (repeatable): reference, ai-fallback, cockatiel, plain-fetch-loop, portkey, opencode, opencode+omo, or a module",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option("--budget <s>", "wall-time budget of each engine's run, seconds (default 300)", parsePositive)
+    .option("--report-dir <dir>", "where the scorecard goes (default: reports/scorecard)")
+    .option("--seed <n>", "override every scenario's seed", parseSeed)
+    .action(
+      async (
+        paths: string[],
+        options: { engine?: string[]; budget?: number; reportDir?: string; seed?: number },
+      ) => {
+        const [{ scorecardCommand }, { htmlReport }] = await Promise.all([
+          import("./commands/scorecard.ts"),
+          import("../report/html-report.ts"),
+        ]);
+        code = await scorecardCommand(
+          {
+            ...(paths.length > 0 ? { paths } : {}),
+            ...(options.engine !== undefined ? { engines: options.engine } : {}),
+            ...(options.budget !== undefined ? { budgetS: options.budget } : {}),
+            ...(options.reportDir !== undefined ? { reportDir: options.reportDir } : {}),
+            ...(options.seed !== undefined ? { seed: options.seed } : {}),
+          },
+          scrubbed,
+          {
+            cores: deps.run?.cores ?? availableParallelism(),
+            extras: deps.run?.extras ?? [htmlReport],
+            wallNow: deps.run?.wallNow ?? (() => performance.now() + performance.timeOrigin),
           },
         );
       },

@@ -1,5 +1,7 @@
 import { gatewayUrl } from "./gateway/gateway-engine.ts";
-import { ensurePortkey, portkeyDir } from "./portkey/install-portkey.ts";
+import { ensureOpencode, opencodeDir, OPENCODE_VERSION } from "./opencode/install-opencode.ts";
+import { ensureOmo, OMO_VERSION, omoDir } from "./oh-my-opencode/install-omo.ts";
+import { ensurePortkey, portkeyDir, PORTKEY_VERSION } from "./portkey/install-portkey.ts";
 
 /**
  * Engines in their own process (SPEC §10.4), named on the command line: `gateway:URL` (a gateway the user
@@ -15,10 +17,15 @@ export interface ProcessEngine {
   readonly needsFleetPort: boolean;
   /** Run once before the suite, outside any isolate (an install): null when ready, else why not. */
   readonly prepare?: (log: (line: string) => void) => Promise<string | null>;
+  /** What exactly is judged, for the scorecard's header (`@portkey-ai/gateway 1.15.2`, `opencode --version`). */
+  readonly version?: () => Promise<string>;
 }
 
 export const GATEWAY_ENGINE_MODULE = new URL("./gateway/gateway-engine.ts", import.meta.url).href;
 export const PORTKEY_ENGINE_MODULE = new URL("./portkey/portkey-engine.ts", import.meta.url).href;
+export const OPENCODE_ENGINE_MODULE = new URL("./opencode/opencode-engine.ts", import.meta.url).href;
+export const OPENCODE_RUN_ENGINE_MODULE = new URL("./opencode/opencode-run-engine.ts", import.meta.url).href;
+export const OMO_ENGINE_MODULE = new URL("./oh-my-opencode/omo-engine.ts", import.meta.url).href;
 
 /** The process engine `--engine` names, an error message for a malformed one, or null for a module path. */
 export function processEngine(spec: string | undefined): ProcessEngine | { readonly error: string } | null {
@@ -29,9 +36,37 @@ export function processEngine(spec: string | undefined): ProcessEngine | { reado
       module: PORTKEY_ENGINE_MODULE,
       env: {},
       needsFleetPort: false,
+      version: () => Promise.resolve(`@portkey-ai/gateway ${PORTKEY_VERSION}`),
       prepare: async (log) => {
         const installed = await ensurePortkey(portkeyDir(), log);
         return installed.ok ? null : installed.message;
+      },
+    };
+  }
+  if (spec === "opencode" || spec === "opencode:run") {
+    return {
+      name: spec,
+      module: spec === "opencode" ? OPENCODE_ENGINE_MODULE : OPENCODE_RUN_ENGINE_MODULE,
+      env: {},
+      needsFleetPort: false,
+      prepare: async (log) => {
+        const installed = await ensureOpencode(opencodeDir(), log);
+        return installed.ok ? null : installed.message;
+      },
+    };
+  }
+  if (spec === "opencode+omo" || spec === "oh-my-opencode") {
+    return {
+      name: "opencode+omo",
+      module: OMO_ENGINE_MODULE,
+      env: {},
+      needsFleetPort: false,
+      version: () => Promise.resolve(`opencode-ai ${OPENCODE_VERSION} + oh-my-opencode ${OMO_VERSION}`),
+      prepare: async (log) => {
+        const opencode = await ensureOpencode(opencodeDir(), log);
+        if (!opencode.ok) return opencode.message;
+        const omo = await ensureOmo(omoDir(), log);
+        return omo.ok ? null : omo.message;
       },
     };
   }

@@ -1,4 +1,3 @@
-import { Faker, en } from "@faker-js/faker";
 import type { Random } from "../../src/index.ts";
 
 /** Where answers' text comes from: seeded faker prose, or one fixed text per model so truncation is exact. */
@@ -28,14 +27,17 @@ export interface ContentSource {
 }
 
 /**
- * A content source. Canonical mode answers {@link canonicalAnswerFor} the model, or `fixedText` for every
+ * A content source (faker is imported on first use). Canonical mode answers {@link canonicalAnswerFor} the model, or `fixedText` for every
  * model when given (tests that want one known text). Faker mode reseeds one `Faker` per request from the
  * provider/model stream, so an answer depends only on the fleet seed and how many requests that model has
  * answered before.
  */
-export function createContent(mode: ContentMode, fixedText?: string): ContentSource {
+export async function createContent(mode: ContentMode, fixedText?: string): Promise<ContentSource> {
   if (mode === "canonical")
     return { answer: (_random, model) => (fixedText === undefined ? canonicalAnswerFor(model) : fixedText) };
+  // Loaded only when asked for: faker and its English locale are a tenth of every isolate's start-up, and
+  // most scenarios answer canonical text.
+  const { Faker, en } = await import("@faker-js/faker");
   const faker = new Faker({ locale: [en] });
   return {
     answer(random) {

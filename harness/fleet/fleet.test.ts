@@ -1,3 +1,4 @@
+import { createServer } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/index.ts";
 import { runOnVirtualTime } from "../sim/virtual-time.ts";
@@ -244,8 +245,25 @@ describe.each(TRANSPORTS)("the fleet's mechanics over %s", (transport) => {
 
 describe("the fleet's guards", () => {
   it("fails an in-process request for a host outside the fleet instead of reaching the network", async () => {
-    const { fleet } = await start({ transport: "inproc" });
-    await expect(fleet.fetch("https://api.openai.com/v1/models")).rejects.toThrow();
+    // A real listener stands in for the network: a request let through would reach it.
+    let reached = 0;
+    const listener = createServer((_request, response) => {
+      reached++;
+      response.end("reached");
+    });
+    await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
+    const address = listener.address();
+    const outside = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/v1/models`;
+    const strays: string[] = [];
+    try {
+      const { fleet } = await start({ transport: "inproc", onStrayRequest: (url) => strays.push(url) });
+      await expect(fleet.fetch(outside)).rejects.toThrow(TypeError);
+      await expect(globalThis.fetch(outside, { method: "POST", body: "{}" })).rejects.toThrow(TypeError);
+    } finally {
+      await new Promise((resolve) => listener.close(resolve));
+    }
+    expect(reached).toBe(0);
+    expect(strays).toEqual([outside, outside]);
   });
 
   it("refuses, on loopback, any URL but its own", async () => {

@@ -8,6 +8,7 @@ import {
   type FaultBinding,
   type FaultBindingInput,
 } from "./faults.ts";
+import { directFetch } from "./direct-fetch.ts";
 import { startLoopbackServer, type LoopbackServer } from "./loopback-server.ts";
 import { PROVIDER_PROFILES } from "./providers/catalog.ts";
 import { FLEET_PROVIDERS, isFleetProvider, type FleetProvider } from "./providers/types.ts";
@@ -37,6 +38,12 @@ export interface FleetOptions {
   readonly onStrayRequest?: (url: string) => void;
   /** Loopback only: listen on this 127.0.0.1 port (a gateway configured with fixed URLs), else a free one. */
   readonly port?: number;
+  /**
+   * In-process only: how `fleet.fetch` reaches the handler. `direct` (default) calls it without interception
+   * (see direct-fetch.ts); `intercepted` goes through msw's patched global fetch. Either way the global fetch
+   * stays patched, so an engine that ignores `ctx.fetch` still reaches the fleet through msw.
+   */
+  readonly fetchPath?: "direct" | "intercepted";
 }
 
 /** Where one provider of the fleet lives, in the shape `createAiSdkCaller` and SPEC §10 endpoints take. */
@@ -106,7 +113,7 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
   const router = createRouter({
     clock: options.clock,
     seed: options.seed,
-    content: createContent(options.content ?? "faker", options.canonicalText),
+    content: await createContent(options.content ?? "faker", options.canonicalText),
     models: Object.fromEntries(
       FLEET_PROVIDERS.map((p): [FleetProvider, ReadonlySet<string>] => [p, new Set(models[p])]),
     ) as Record<FleetProvider, ReadonlySet<string>>,
@@ -115,10 +122,11 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
     locate,
     record: (entry) => log.push(entry),
   });
+  const serve = async (request: Request): Promise<Response> =>
+    respond(await router.handle(request), options.transport, options.clock, request.signal);
   const handler: HttpHandler = http.all(
     ({ request }) => router.owns(request.url),
-    async ({ request }) =>
-      respond(await router.handle(request), options.transport, options.clock, request.signal),
+    ({ request }) => serve(request),
   );
 
   const common = {
@@ -137,18 +145,23 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
       );
     }
     inprocActive = true;
-    const server: SetupServer = setupServer(handler);
-    server.listen({
-      onUnhandledRequest: (request, print) => {
-        options.onStrayRequest?.(request.url);
-        print.error();
-      },
+    // Resolved at call time: msw patches the global fetch while listening.
+    const intercepted: typeof fetch = (input, init) => globalThis.fetch(input, init);
+    // msw's "error" strategy prints and then lets the request through to the real network; a catch-all
+    // that answers with a network error is what keeps a stray request off the network.
+    const refuseStray: HttpHandler = http.all("*", ({ request }) => {
+      options.onStrayRequest?.(request.url);
+      return Response.error();
     });
+    const server: SetupServer = setupServer(handler, refuseStray);
+    server.listen({ onUnhandledRequest: "error" });
     return {
       ...common,
       endpoints: endpointsFor((p) => PROVIDER_PROFILES[p].origin, keys),
-      // Resolved at call time: msw patches the global fetch while listening.
-      fetch: (input, init) => globalThis.fetch(input, init),
+      fetch:
+        options.fetchPath === "intercepted"
+          ? intercepted
+          : directFetch({ owns: (url) => router.owns(url), serve, fallback: intercepted }),
       close: () => {
         server.close();
         inprocActive = false;

@@ -238,7 +238,8 @@ export class IncidentReader {
       ts: audit.ts,
       agent: audit.agent,
       givenSeq: audit.seq,
-      derivedOf: () => [],
+      // A strict SPEC line carries every field; null, not a closure per line.
+      derivedOf: null,
     });
   }
 

@@ -185,9 +185,12 @@ export interface CommitInput {
   readonly agent: string;
   /** The `seq` the source gave; undefined to number the line in order. */
   readonly givenSeq: number | undefined;
-  /** The fields among `keys` the source did not carry. */
-  readonly derivedOf: (keys: readonly string[]) => string[];
+  /** The fields among `keys` the source did not carry; null when it carried them all (a strict SPEC line). */
+  readonly derivedOf: ((keys: readonly string[]) => string[]) | null;
 }
+
+/** The `derived` of every line that derived nothing: one frozen list, not one per line. */
+const NOTHING_DERIVED: readonly string[] = Object.freeze([]);
 
 function isOutcome(event: AuditEventName): boolean {
   return event === "fallback_success" || event === "fallback_failure";
@@ -212,6 +215,9 @@ export class RequestTracker implements TrackerCounts {
   readonly #closed: ClosedRequests<ClosedRequest>;
   #buffered = 0;
   #lastSeq = 0;
+  /** The last key and its slot: a request's lines mostly come together, and the slot string is then reused (its hash with it). */
+  #lastKey: string | undefined = undefined;
+  #lastSlot = "-";
   #synthesized = 0;
 
   constructor(
@@ -257,7 +263,7 @@ export class RequestTracker implements TrackerCounts {
     line: number,
     restartsAtOne: boolean,
   ): Resolution {
-    const slot = key === undefined ? "-" : `=${key}`;
+    const slot = this.#slotOf(key);
     const state = this.#open.get(slot);
     if (state !== undefined) {
       const restart =
@@ -278,6 +284,15 @@ export class RequestTracker implements TrackerCounts {
     return { kind: "new", slot, id, idDerived: id !== key, use, replaces: state ?? null };
   }
 
+  #slotOf(key: string | undefined): string {
+    if (key === undefined) return "-";
+    if (key !== this.#lastKey) {
+      this.#lastKey = key;
+      this.#lastSlot = `=${key}`;
+    }
+    return this.#lastSlot;
+  }
+
   /** Takes a resolved line: opens or closes requests, synthesizes missing lines, emits or holds back. */
   commit(resolution: Resolution, input: CommitInput): void {
     const state = this.#stateFor(resolution, input);
@@ -291,7 +306,7 @@ export class RequestTracker implements TrackerCounts {
         ts: input.ts,
         primary: built.primary,
         format: input.format,
-        derived: input.derivedOf(HEAD_KEYS),
+        derived: input.derivedOf === null ? NOTHING_DERIVED : input.derivedOf(HEAD_KEYS),
       };
       return;
     }
@@ -306,8 +321,9 @@ export class RequestTracker implements TrackerCounts {
     const line: IncidentLine = {
       line: input.line,
       format: input.format,
-      audit: { ...audit, seq },
-      derived: input.derivedOf(Object.keys(audit)),
+      // A line keeping its own seq is handed out as read (each read line is a fresh object): no copy.
+      audit: audit.seq === seq ? audit : { ...audit, seq },
+      derived: input.derivedOf === null ? NOTHING_DERIVED : input.derivedOf(Object.keys(audit)),
     };
     if (state === null) {
       this.#emit(line);

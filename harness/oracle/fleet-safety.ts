@@ -17,6 +17,14 @@ export {
 } from "./fleet-facts.ts";
 export type { CanonicalAnswers } from "./fleet-facts.ts";
 
+/**
+ * On the real clock, how late a call may reach the fleet after its request ended and still count as sent
+ * before the end: the end is read after the engine's promise settled, in another thread or process than
+ * the fleet's own clock, and a fetch started just before it crosses loopback and an HTTP parser first.
+ * Stated in realtime.md and the scorecard. The virtual clock allows none.
+ */
+export const REALTIME_LATE_TOLERANCE_MS = 50;
+
 /** What the fleet-based safety checks read. */
 export interface FleetSafetyInput {
   readonly requests: readonly RequestRecord[];
@@ -28,7 +36,7 @@ export interface FleetSafetyInput {
   /**
    * How late a call may arrive after its request ended and still count as sent before the end (default 0).
    * On the virtual clock time moves only when everything waits, so 0; on real time, a fetch started just
-   * before the end reaches the fleet a little later: give the transport's latency.
+   * before the end reaches the fleet a little later: {@link REALTIME_LATE_TOLERANCE_MS}.
    */
   readonly lateToleranceMs?: number;
 }

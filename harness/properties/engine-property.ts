@@ -79,9 +79,14 @@ class LawsBroken extends Error {
  * scenario file (with the broken laws as expectations) and reported with its seed and replay command.
  */
 export async function checkEngineUnderFaults(options: EnginePropertyOptions): Promise<EnginePropertyResult> {
+  // fast-check's time limit stops awaiting a run but cannot stop it: the interrupted run goes on with its
+  // in-process fleet listening, and the next fleet (the replay below, the next test) would find it there.
+  const inFlight = new Set<Promise<unknown>>();
   const details = await fc.check(
     fc.asyncProperty(scenarioArbitrary, async (input) => {
-      const { violations } = await runAndJudge(input, options.engine, options.cwd);
+      const run = runAndJudge(input, options.engine, options.cwd);
+      inFlight.add(run);
+      const { violations } = await run.finally(() => inFlight.delete(run));
       if (violations.length > 0) throw new LawsBroken(violations);
     }),
     {
@@ -92,6 +97,8 @@ export async function checkEngineUnderFaults(options: EnginePropertyOptions): Pr
         : { interruptAfterTimeLimit: options.timeLimitMs, markInterruptAsFailure: false }),
     },
   );
+  // Let an interrupted run finish, which closes its fleet.
+  await Promise.allSettled(inFlight);
   if (!details.failed) return { ok: true, numRuns: details.numRuns };
   const scenario = details.counterexample?.[0];
   if (scenario === undefined)

@@ -7,6 +7,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { recordingIo } from "../cli/cli-test-io.ts";
 import { runCommand } from "../cli/commands/run.ts";
 import { scenarioSchema } from "../scenario/schema.ts";
+import { setTimeout as sleep } from "node:timers/promises";
+import { referenceEngine, systemClock, type EngineUnderTest } from "../../src/index.ts";
+import { createFleet } from "../fleet/fleet.ts";
 import { checkEngineUnderFaults } from "./engine-property.ts";
 import reportsChainHead from "./test-engines/reports-chain-head.ts";
 
@@ -60,4 +63,38 @@ describe(`the engine property catches a planted bug (seed=${SEED})`, () => {
     const reference = await against();
     expect(reference.code, reference.out).toBe(0);
   }, 120_000);
+});
+
+describe("the engine property under its time limit", () => {
+  it("lets the run it interrupted close its in-process fleet before returning", async () => {
+    const cwd = await mkdtemp(join(tmpdir(), "fh-interrupt-"));
+    dirs.push(cwd);
+    const limitMs = 5_000;
+    const started = Date.now();
+    let runs = 0;
+    // The second generated scenario starts its engine only after the time limit has passed, so fast-check
+    // interrupts it mid-run, with its fleet listening (the first run passes: an interrupt before any success
+    // is a failure without a counterexample).
+    const heldPastTheLimit: EngineUnderTest = {
+      name: "held-past-the-limit",
+      async create(ctx) {
+        runs += 1;
+        if (runs === 2) await sleep(started + limitMs + 300 - Date.now());
+        return referenceEngine.create(ctx);
+      },
+    };
+    const result = await checkEngineUnderFaults({
+      engine: heldPastTheLimit,
+      name: "interrupted",
+      seed: SEED,
+      numRuns: 50,
+      cwd,
+      timeLimitMs: limitMs,
+    });
+    expect(result.ok).toBe(true);
+    expect(runs).toBe(2);
+    // Throws "an in-process fleet is already listening" while the interrupted run still holds it.
+    const fleet = await createFleet({ clock: systemClock, seed: 1, transport: "inproc" });
+    await fleet.close();
+  }, 60_000);
 });

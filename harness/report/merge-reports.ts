@@ -14,10 +14,19 @@ export interface MergedShards {
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
+/** The clock a shard's run was on: `real`, `virtual`, or each scenario its own when `--clock` was not given. */
+function clockOf(file: ShardFile): string {
+  const clock = file.settings.clock;
+  return clock === "real" || clock === "virtual" ? `the ${clock} clock` : "each scenario's own clock";
+}
+
 /** The first setting two shards disagree on, as a message; null when they agree. */
 function disagreement(a: ShardFile, aDir: string, b: ShardFile, bDir: string): string | null {
   if (a.shard.count !== b.shard.count)
     return `${aDir} is shard ${formatShard(a.shard)} but ${bDir} is shard ${formatShard(b.shard)}: shards of different splits`;
+  // Real-time outcomes carry wall-clock timings and tolerances a virtual run has not: never one report.
+  if (clockOf(a) !== clockOf(b))
+    return `${aDir} ran on ${clockOf(a)} but ${bDir} on ${clockOf(b)}: shards of different clocks cannot be merged`;
   const keys = [...new Set([...Object.keys(a.settings), ...Object.keys(b.settings)])].sort();
   for (const key of keys)
     if (!same(a.settings[key], b.settings[key]))

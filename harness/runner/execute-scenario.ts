@@ -19,6 +19,7 @@ import { runOnVirtualTime, runOnVirtualTimeFor } from "../sim/virtual-time.ts";
 import type { FleetFactory } from "./fleet-port.ts";
 import { planTraffic, type PlannedRequest } from "./plan-traffic.ts";
 import type { FleetCall, RequestRecord } from "./records.ts";
+import { readCannotExpress, type CannotExpress } from "./expectation-policy.ts";
 import { describeResultShape, isEngineInstance, isEngineResult } from "./result-shape.ts";
 
 /** The scenario clock starts here on the virtual clock, so audit bytes never depend on the day of the run. */
@@ -47,6 +48,8 @@ export interface ExecutionRecords {
   readonly engineFaults: readonly string[];
   /** The engine's module declared `audit: "spec"` (SPEC §10): its audit is evidence, and must be there. */
   readonly auditDeclared?: boolean;
+  /** The policies the engine's module declares it cannot express (SPEC §10.3), copied as plain data. */
+  readonly cannotExpress?: CannotExpress;
   /** How many times the engine called the harness's compaction hook (parity: "compaction exercised"). */
   readonly compactions?: number;
 }
@@ -404,6 +407,7 @@ export async function executeScenario(
     engineError,
     engineFaults: faults,
     auditDeclared: declaresAudit(options.engine),
+    cannotExpress: readCannotExpress(options.engine),
     compactions,
   };
 }

@@ -1,6 +1,7 @@
 import { fleetAttempts, firstSuccessAfter, writersOf } from "../oracle/fleet-facts.ts";
 import type { Expectations, RequestExpectation } from "../scenario/schema.ts";
 import { failed, notChecked, passed, type Check, type Evidence, type Tier } from "./checks.ts";
+import { exemptInexpressible, expectationPolicies, type CannotExpress } from "./expectation-policy.ts";
 import type { AuditRecord, ExpectationFailure, FleetCall, RequestRecord } from "./records.ts";
 
 /** Everything a scenario's expectations are judged on. */
@@ -18,6 +19,10 @@ export interface Observed {
    * an audit-based expectation is NOT CHECKED, never read as "the engine did nothing".
    */
   readonly auditGiven: boolean;
+  /** The policies the engine declared it cannot express (SPEC §10.3): their expectations are NOT CHECKED. */
+  readonly cannotExpress?: CannotExpress;
+  /** The first model of each request's chain (the judge's reading of the config), for the policy table. */
+  readonly chainHeads?: ReadonlySet<string>;
 }
 
 /** The one-line reason of every check that needed the audit of an engine that writes none. */
@@ -412,7 +417,13 @@ export function judgeExpectationChecks(expect: Expectations, observed: Observed)
     else checks.push(...requestChecks(rule, path, targets, byRequest, observed));
   });
   checks.push(...aggregateChecks(expect, observed));
-  return checks;
+  const cannotExpress = observed.cannotExpress ?? {};
+  if (Object.keys(cannotExpress).length === 0) return checks;
+  return exemptInexpressible(
+    checks,
+    expectationPolicies(expect, observed.chainHeads ?? new Set()),
+    cannotExpress,
+  );
 }
 
 /** The broken expectations of a scenario; an empty list means none failed (some may not be checked). */

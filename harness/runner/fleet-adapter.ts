@@ -3,8 +3,14 @@ import { createFleet } from "../fleet/fleet.ts";
 import { isFleetProvider, type FleetProvider } from "../fleet/providers/types.ts";
 import type { FleetFactory } from "./fleet-port.ts";
 
+/** Options of {@link createFleetFactory}. */
+export interface FleetFactoryOptions {
+  /** In process: `direct` (default) hands engines a fetch that calls the fleet without msw (fleet.ts). */
+  readonly fetchPath?: "direct" | "intercepted";
+}
+
 /** The runner's fleet: the msw-mocked providers of `harness/fleet`, serving exactly the scenario's models. */
-export function createFleetFactory(): FleetFactory {
+export function createFleetFactory(factoryOptions: FleetFactoryOptions = {}): FleetFactory {
   return async (options) => {
     const models: Partial<Record<FleetProvider, readonly string[]>> = {};
     const answers: Record<string, string> = {};
@@ -23,6 +29,7 @@ export function createFleetFactory(): FleetFactory {
       models,
       ...(options.onStrayRequest ? { onStrayRequest: options.onStrayRequest } : {}),
       ...(options.port !== undefined ? { port: options.port } : {}),
+      ...(factoryOptions.fetchPath ? { fetchPath: factoryOptions.fetchPath } : {}),
     });
     return {
       endpoints: fleet.endpoints,

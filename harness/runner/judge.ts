@@ -6,7 +6,7 @@ import type { Violation } from "../check/violation-collector.ts";
 import { oracleSettingsFor } from "../oracle/config-merge.ts";
 import { crossCheckFleet, type AuditedAttempt } from "../oracle/cross-check.ts";
 import { FLEET_API_KEYS } from "../fleet/fleet.ts";
-import { fleetSafetyChecks } from "../oracle/fleet-safety.ts";
+import { fleetSafetyChecks, REALTIME_LATE_TOLERANCE_MS } from "../oracle/fleet-safety.ts";
 import { checkGroundTruth, numberAuditLines } from "../oracle/ground-truth.ts";
 import {
   failed,
@@ -356,6 +356,8 @@ export async function judgeRun(run: ScenarioRun): Promise<ScenarioVerdict> {
       calls: run.fleetCalls,
       startMs: run.startMs,
       answers: run.answers,
+      // The virtual clock has no transport latency to forgive; the wall clock does (realtime.md).
+      lateToleranceMs: run.clock === "real" ? REALTIME_LATE_TOLERANCE_MS : 0,
     }),
     ...run.expectationChecks,
     ...requestInvariantChecks(run),

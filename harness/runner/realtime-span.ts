@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { oracleSettingsFor } from "../oracle/config-merge.ts";
 import type { OracleConfig } from "../oracle/config-types.ts";
+import { REALTIME_LATE_TOLERANCE_MS } from "../oracle/fleet-safety.ts";
 import type { Fault, FaultBinding } from "../fleet/faults.ts";
 import type { Scenario } from "../scenario/schema.ts";
 import { HANG_GRACE_MS } from "./execute-scenario.ts";
@@ -133,6 +134,7 @@ export async function writeRealtimeNote(
     `- Clock: the wall clock; every scenario's fleet on loopback (127.0.0.1).`,
     `- Budget: ${budgetMs ?? DEFAULT_REALTIME_BUDGET_MS} ms of wall time for the whole run (\`--realtime-budget\`).`,
     `- Tolerance: ${REALTIME_TOLERANCE_MS} ms added to \`max_elapsed\` and \`return_to_primary.within\`; \`no_hammer\` windows and call counts are judged as written.`,
+    `- \`safety.no-call-after-end\`: a provider call up to ${REALTIME_LATE_TOLERANCE_MS} ms after its request ended still counts as sent before the end (the end is read in another thread than the fleet's clock, across loopback).`,
     `- Fault schedules stay deterministic: by call count and by scenario time (ms since the scenario started).`,
     "",
     skipped.length === 0 ? "No scenario was skipped." : `## Skipped (${skipped.length})`,

@@ -10,6 +10,7 @@ import type { Scenario } from "../scenario/schema.ts";
 import { modelsOfConfig } from "../scenario/scenario-config-reading.ts";
 import { executeScenario, type ExecutionRecords } from "./execute-scenario.ts";
 import type { OracleConfig } from "../oracle/config-types.ts";
+import { oracleResolveChain } from "../oracle/chain-oracle.ts";
 import { judgeScenarioConfig } from "./judge-config.ts";
 import type { Check } from "./checks.ts";
 import { judgeExpectationChecks } from "./expectations.ts";
@@ -53,6 +54,8 @@ export interface ScenarioRun {
   readonly expectationChecks: readonly Check[];
   /** The engine declared `audit: "spec"`: its audit is evidence even when it wrote nothing (then it fails). */
   readonly auditDeclared?: boolean;
+  /** The clock the scenario ran on: on `real` the judge allows the transport's latency where it must. */
+  readonly clock?: "virtual" | "real";
   /** How many times the engine used the scenario's compaction hook. */
   readonly compactions?: number;
   /** The engine failed to start or close, or its isolate died; the scenario fails with this. */
@@ -128,6 +131,17 @@ export interface RunIdentity {
   readonly config: OracleConfig;
 }
 
+/** The first model of each request's chain, as the judge reads the config (SPEC §5). */
+function chainHeads(config: OracleConfig, requests: readonly { readonly agent: string }[]): Set<string> {
+  const heads = new Set<string>();
+  for (const agent of new Set(requests.map((r) => r.agent))) {
+    const primary = Object.hasOwn(config.agent, agent) ? config.agent[agent]?.model : undefined;
+    const head = oracleResolveChain(config, agent, primary ?? config.model)?.[0];
+    if (head !== undefined) heads.add(head);
+  }
+  return heads;
+}
+
 /** Turns an execution's plain records into a run: the audit parsed and the scenario's expectations judged. */
 export function finishRun(identity: RunIdentity, records: ExecutionRecords): ScenarioRun {
   const { scenario } = identity;
@@ -141,6 +155,8 @@ export function finishRun(identity: RunIdentity, records: ExecutionRecords): Sce
     canonicalText: records.canonicalText,
     answers: records.answers,
     auditGiven: auditDeclared || records.auditText.trim() !== "",
+    cannotExpress: records.cannotExpress ?? {},
+    chainHeads: chainHeads(identity.config, records.requests),
   });
   const expectationFailures = expectationChecks.flatMap((c) =>
     c.outcome.kind === "fail" ? [{ expectation: c.id, message: c.outcome.message }] : [],
@@ -162,6 +178,7 @@ export function finishRun(identity: RunIdentity, records: ExecutionRecords): Sce
     expectationFailures,
     expectationChecks,
     auditDeclared,
+    clock: scenario.clock,
     compactions: records.compactions ?? 0,
     engineError: records.engineError,
     engineFaults: records.engineFaults,

@@ -42,4 +42,9 @@ export interface IsolateData {
   readonly task: IsolatedTask | null;
   /** With no task: load the engine module, say its name, and stop (the CLI's up-front check). */
   readonly probe: string | null;
+  /**
+   * The pre-built isolate (isolate-bundle.ts): worker-entry.mjs runs it instead of registering tsx, and the
+   * isolate loads `engine` in place of the reference engine's TypeScript module. Null: the tsx path.
+   */
+  readonly bundle?: { readonly isolate: string; readonly engine: string } | null;
 }

@@ -15,6 +15,7 @@ import type { IsolateData, IsolateMessage, IsolatedTask } from "./protocol.ts";
 // is a message of plain data; the supervisor decides what a silence, an exit or an error means.
 
 const port = parentPort;
+const data = workerData as IsolateData;
 if (port === null) throw new Error("scenario-isolate.ts runs only as a worker thread");
 const send = (message: IsolateMessage): void => port.postMessage(message);
 const fault = (message: string): void => send({ type: "fault", message });
@@ -61,7 +62,8 @@ function isEngineUnderTest(value: unknown): value is EngineUnderTest {
 async function loadEngine(url: string): Promise<EngineUnderTest | string> {
   let module: { default?: unknown };
   try {
-    module = await importEngine(url);
+    // The bundled isolate loads the bundle's copy of the reference engine (messages keep the module's URL).
+    module = await importEngine(data.bundle?.engine ?? url);
   } catch (error) {
     const { message } = describeThrown(error);
     return `Failed to load the engine module ${url}: ${message}. Check the path and that the module loads under Node (ESM, CommonJS or TypeScript).`;
@@ -149,6 +151,5 @@ async function probe(url: string): Promise<void> {
   );
 }
 
-const data = workerData as IsolateData;
 if (data.task !== null) await runTask(data.task);
 else if (data.probe !== null) await probe(data.probe);

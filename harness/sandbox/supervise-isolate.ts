@@ -1,6 +1,7 @@
-import { readFileSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import type { ExecutionEvent, ExecutionRecords } from "../runner/execute-scenario.ts";
+import { endGroups, trackGroup } from "./engine-groups.ts";
+import { isolateBundleFor } from "./isolate-bundle.ts";
 import type { IsolateData, IsolateMessage, IsolatedTask } from "./protocol.ts";
 
 /** Real-time and memory bounds of one isolate, so no engine can hold CI or take the machine down. */
@@ -121,35 +122,6 @@ function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(3))} s`;
 }
 
-/**
- * Kills the process groups of the engine's child processes (each started as a group leader): the backstop
- * for an isolate that died or a `close` that did not stop them. A group already gone is fine.
- */
-export function killProcessGroups(pids: Iterable<number>): void {
-  const own = processGroupOf(process.pid);
-  for (const pid of pids) {
-    // Only a group the engine's child leads, never the harness's own: a pid is just what the engine said.
-    if (!Number.isInteger(pid) || pid <= 1 || processGroupOf(pid) !== pid || pid === own) continue;
-    try {
-      process.kill(-pid, "SIGKILL");
-    } catch {
-      // ESRCH: the group has already ended, which is the point.
-    }
-  }
-}
-
-/** A process's group id from `/proc/<pid>/stat` (Linux), or null when it is gone or unknown. */
-function processGroupOf(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // `pid (comm) state ppid pgrp …`; comm may hold spaces and parentheses, so split after the last `)`.
-    const pgrp = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
-    return Number.isInteger(pgrp) ? pgrp : null;
-  } catch {
-    return null;
-  }
-}
-
 function startIsolate(data: IsolateData, limits: IsolateLimits): Worker {
   return new Worker(ENTRY, {
     workerData: data,
@@ -167,12 +139,13 @@ function startIsolate(data: IsolateData, limits: IsolateLimits): Worker {
  * or a silence each end it with a reason. The worker is always terminated, so whatever the engine left
  * running (timers, sockets, a spinning loop) ends with it.
  */
-export function superviseIsolate(
+export async function superviseIsolate(
   task: IsolatedTask,
   limits: IsolateLimits = DEFAULT_LIMITS,
 ): Promise<IsolateOutcome> {
+  const bundle = await isolateBundleFor(task.engineModule);
   return new Promise<IsolateOutcome>((resolve) => {
-    const worker = startIsolate({ task, probe: null }, limits);
+    const worker = startIsolate({ task, probe: null, bundle }, limits);
     const where = new Whereabouts();
     const faults: string[] = [];
     let engineName: string | null = null;
@@ -187,7 +160,7 @@ export function superviseIsolate(
       clearTimeout(scenarioTimer);
       clearTimeout(stallTimer);
       clearTimeout(phaseTimer);
-      killProcessGroups(children);
+      endGroups(children);
       resolve(outcome);
       void worker.terminate();
     };
@@ -240,7 +213,12 @@ export function superviseIsolate(
         case "alive":
           return;
         case "child":
-          children.add(message.pid);
+          // A child announced after the end is killed at once rather than left for the exit handler.
+          if (settled) endGroups([message.pid]);
+          else {
+            children.add(message.pid);
+            trackGroup(message.pid);
+          }
           return;
         case "loaded":
           engineName = message.name;
@@ -295,12 +273,13 @@ export function superviseIsolate(
 }
 
 /** Loads an engine module in a throwaway isolate: its name, or why it cannot be used. */
-export function probeEngine(
+export async function probeEngine(
   engineModule: string,
   limits: IsolateLimits = DEFAULT_LIMITS,
 ): Promise<{ ok: true; name: string } | { ok: false; message: string }> {
+  const bundle = await isolateBundleFor(engineModule);
   return new Promise((resolve) => {
-    const worker = startIsolate({ task: null, probe: engineModule }, limits);
+    const worker = startIsolate({ task: null, probe: engineModule, bundle }, limits);
     let settled = false;
     const finish = (result: { ok: true; name: string } | { ok: false; message: string }): void => {
       if (settled) return;

@@ -1,11 +1,18 @@
-// The isolate's entry is plain JavaScript so it starts the same under node, tsx and vitest: it registers
-// tsx for this thread, then loads the TypeScript isolate.
-import { register as registerCjs } from "tsx/cjs/api";
-import { register } from "tsx/esm/api";
+// The isolate's entry is plain JavaScript so it starts the same under node, tsx and vitest: it runs the
+// pre-built isolate when the supervisor gives one (the reference engine, isolate-bundle.ts), else it
+// registers tsx for this thread and loads the TypeScript isolate.
+import { workerData } from "node:worker_threads";
 
-// Both hooks, as the tsx CLI does: a user's engine outside a `"type": "module"` folder (`.ts`, or `.js`
-// with `module.exports`) is CommonJS to Node, and with only the ESM hook Node hands it to its own require,
-// which fails with "Cannot require() ES Module … in a cycle".
-registerCjs();
-register();
-await import("./scenario-isolate.ts");
+const bundle = /** @type {{ bundle?: { isolate: string } | null } | undefined} */ (workerData)?.bundle;
+if (bundle) {
+  await import(bundle.isolate);
+} else {
+  const { register: registerCjs } = await import("tsx/cjs/api");
+  const { register } = await import("tsx/esm/api");
+  // Both hooks, as the tsx CLI does: a user's engine outside a `"type": "module"` folder (`.ts`, or `.js`
+  // with `module.exports`) is CommonJS to Node, and with only the ESM hook Node hands it to its own require,
+  // which fails with "Cannot require() ES Module … in a cycle".
+  registerCjs();
+  register();
+  await import("./scenario-isolate.ts");
+}

@@ -33,6 +33,12 @@ const outcome = z.enum(["success", "error"]);
  */
 const tier = z.enum(["safety", "conformance"]).optional();
 
+/**
+ * The one policy an expectation tests, where its kind's default (docs/tiers.md) is not it: an engine that
+ * declares it cannot express that policy gets the expectation NOT CHECKED (SPEC §10.3).
+ */
+const policy = z.enum(["breaker", "fallback", "retries", "stream-failover"]).optional();
+
 /** What must hold for each selected request. */
 export const requestExpectationSchema = z.strictObject({
   /** Which requests: a traffic label, request indexes (0-based, in send order), or all when omitted. */
@@ -67,6 +73,7 @@ const auditMatch = z.strictObject({
   to: z.enum(["closed", "open", "half_open"]).optional(),
   count: bounds.optional(),
   tier,
+  policy,
 });
 
 /** Aggregate expectations over the whole run. */
@@ -84,6 +91,7 @@ export const expectationsSchema = z.strictObject({
         at: durationSchema,
         state: z.enum(["closed", "open", "half_open"]),
         tier,
+        policy,
       }),
     )
     .default([]),
@@ -96,15 +104,16 @@ export const expectationsSchema = z.strictObject({
         within: durationSchema,
         from: durationSchema.default(0),
         tier,
+        policy,
       }),
     )
     .default([]),
   /** After the primary recovers at `recovered_at`, a request is served by it within `within`. */
   return_to_primary: z
-    .strictObject({ model: modelId, recovered_at: durationSchema, within: durationSchema, tier })
+    .strictObject({ model: modelId, recovered_at: durationSchema, within: durationSchema, tier, policy })
     .optional(),
   /** Provider calls to a model over the whole run. */
-  calls: z.array(z.strictObject({ model: modelId, ...bounds.shape, tier })).default([]),
+  calls: z.array(z.strictObject({ model: modelId, ...bounds.shape, tier, policy })).default([]),
   /** Decision parity rows (SPEC §9) this scenario gives evidence for. */
   parity: z
     .array(z.enum(["DECISION_037", "DECISION_100", "DECISION_118", "DECISION_121", "DECISION_126"]))

@@ -33,6 +33,9 @@ const FIELD_ORDER: ReadonlyMap<string, readonly string[]> = new Map(
  * object so a member that is `undefined` (a hand-wired JavaScript caller) is left out exactly as `write` does.
  */
 export function requestMembers(requestId: string, agent: string): string {
+  // The usual case, without the object: two strings serialise exactly as the object's members would.
+  if (typeof requestId === "string" && typeof agent === "string")
+    return `,"request_id":${JSON.stringify(requestId)},"agent":${JSON.stringify(agent)}`;
   const members = JSON.stringify({ request_id: requestId, agent }).slice(1, -1);
   return members === "" ? "" : `,${members}`;
 }
@@ -92,16 +95,27 @@ export class AuditWriter {
    * is the stamp, the members and one `JSON.stringify(fields)` glued together. Validation, when on, also
    * checks the key order, since nothing here reorders.
    */
-  writeEvent(event: AuditEventName, members: string, fields: object): void {
-    const ms = Math.max(this.#lastMs, this.#clock.now());
+  writeEvent(event: AuditEventName, members: string, fields: object, now?: number): void {
+    const own = JSON.stringify(fields);
+    this.writeTail(event, members, own.length > 2 ? `,${own.slice(1)}` : "}", now);
+  }
+
+  /**
+   * {@link writeEvent} with the event's own fields already serialised: `tail` is what follows the members,
+   * `,"field":value,…}` or just `}` (see `fragments.ts`, which builds the success path's tails from
+   * pre-serialised pieces without an object or a `JSON.stringify` per line). `now`, when given, is the
+   * clock's time as the caller just read it in the same synchronous step (a clock read is a system call on
+   * some machines, and the engine reads the clock once per step for all it does in that step).
+   */
+  writeTail(event: AuditEventName, members: string, tail: string, now: number = this.#clock.now()): void {
+    const ms = Math.max(this.#lastMs, now);
     // Consecutive lines mostly share a millisecond: format the ts once for all of them.
     if (ms !== this.#tsMs) {
       this.#tsMs = ms;
       this.#ts = new Date(ms).toISOString();
     }
     const seq = this.#seq + 1;
-    const own = JSON.stringify(fields);
-    const line = `{"v":1,"seq":${seq},"ts":"${this.#ts}","event":"${event}"${members}${own.length > 2 ? `,${own.slice(1)}` : "}"}\n`;
+    const line = `{"v":1,"seq":${seq},"ts":"${this.#ts}","event":"${event}"${members}${tail}\n`;
     if (this.#validate) checkLine(line);
     this.#seq = seq;
     this.#lastMs = ms;

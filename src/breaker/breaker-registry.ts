@@ -49,6 +49,11 @@ export class BreakerRegistry {
     settings: BreakerSettings,
     options?: { readonly force?: boolean },
   ): AcquireResult {
+    // A closed circuit (or one never seen) grants at once and changes nothing, `force` or not: the pure
+    // breaker's answer without building its input, step and copies, which every served request paid.
+    const state = this.#states.get(model);
+    if (state === undefined || state.kind === "closed" || !settings.enabled)
+      return { decision: GRANTED, transitions: [] };
     const input: BreakerInput =
       options?.force === true ? { type: "permit", force: true } : { type: "permit" };
     const step = this.#apply(model, input, now, settings);
@@ -62,6 +67,17 @@ export class BreakerRegistry {
     now: number,
     settings: BreakerSettings,
   ): CircuitTransition[] {
+    // Not a probe, on a closed circuit with nothing counted (or any circuit with breakers off): nothing
+    // to change, and the pure breaker would say so after building its input and step.
+    if (!isProbe(probe)) {
+      const state = this.#states.get(model);
+      if (
+        !settings.enabled ||
+        state === undefined ||
+        (state.kind === "closed" && state.failures.length === 0)
+      )
+        return [];
+    }
     return [...this.#apply(model, { type: "success", ...probeFields(probe) }, now, settings).transitions];
   }
 
@@ -130,6 +146,14 @@ export class BreakerRegistry {
       ? { transitions: step.transitions }
       : { permit: step.permit, transitions: step.transitions };
   }
+}
+
+/** The granted permit of a closed circuit (the same answer `transition` gives). */
+const GRANTED: PermitDecision = { granted: true, probe: false };
+
+/** Whether an outcome answers a probe permit ({@link probeFields}'s `probe`). */
+function isProbe(ref: ProbeRef): boolean {
+  return typeof ref === "boolean" ? ref : ref.granted && ref.probe;
 }
 
 function probeFields(ref: ProbeRef): { readonly probe: boolean; readonly epoch?: number } {

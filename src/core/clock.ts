@@ -20,6 +20,13 @@ export interface Clock {
 export interface ClockTimer {
   /** Stops the timer; `onFire` is not called. Harmless after it fired. */
   cancel(): void;
+  /**
+   * Optional, both or neither (Node's `Timeout.unref` / `ref`): `unref` lets the process exit while the
+   * timer is pending, `ref` undoes it. With them the engine keeps its one watchdog timer armed between
+   * attempts instead of cancelling and re-creating it for every attempt (`engine/watchdog-hub.ts`).
+   */
+  unref?(): void;
+  ref?(): void;
 }
 
 /** The error a sleep rejects with: the signal's reason when it is an Error, else an AbortError carrying it. */

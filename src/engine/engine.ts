@@ -67,14 +67,13 @@ export interface Engine {
 export interface EngineShared {
   readonly config: EngineConfig;
   readonly ports: EnginePorts;
-  readonly audit: AuditWriter;
+  /** Absent when the engine has no audit sink: then no line is even built. */
+  readonly audit: AuditWriter | undefined;
   readonly breakers: BreakerRegistry;
   readonly promotions: PromotionTable;
   /** Settings and chain per (agent, explicit model), resolved once. */
   readonly plans: RequestPlans;
 }
-
-const discard: AuditSink = { append: () => undefined };
 
 /**
  * Creates the reference fallback engine. `config` comes from `parseConfig` or `loadConfigFile`; every port
@@ -99,13 +98,17 @@ export function createEngine(config: EngineConfig, ports: EnginePorts): Engine {
       "Failed to create the engine: config is not a parsed EngineConfig. Pass the result of parseConfig(...).config.",
     );
   }
-  const sink = ports.audit ?? discard;
+  // `?? undefined`: a JavaScript caller passing `null` means no audit too.
+  const sink = ports.audit ?? undefined;
   let counter = 0;
   const nextRequestId = ports.requestId ?? ((): string => `req-${String(++counter).padStart(6, "0")}`);
   const shared: EngineShared = {
     config,
     ports,
-    audit: new AuditWriter(sink, ports.clock, { validate: ports.validateAudit ?? false }),
+    audit:
+      sink === undefined
+        ? undefined
+        : new AuditWriter(sink, ports.clock, { validate: ports.validateAudit ?? false }),
     breakers: new BreakerRegistry(),
     promotions: new PromotionTable(),
     plans: new RequestPlans(config),
@@ -114,7 +117,7 @@ export function createEngine(config: EngineConfig, ports: EnginePorts): Engine {
     run: (request) => new FailoverRequest(shared, request, nextRequestId()).execute(),
     circuitState: (model) => shared.breakers.stateOf(model, ports.clock.now()),
     close: async () => {
-      await sink.close?.();
+      await sink?.close?.();
     },
   };
 }

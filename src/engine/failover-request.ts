@@ -1,5 +1,6 @@
 import type { AuditEvent, AuditEventName } from "../audit/events.ts";
-import { requestMembers } from "../audit/writer.ts";
+import { attemptTail, successTail } from "../audit/fragments.ts";
+import { requestMembers, type AuditWriter } from "../audit/writer.ts";
 import type { CircuitTransition } from "../breaker/breaker.ts";
 import type { ProbeRef } from "../breaker/breaker-registry.ts";
 import { classify } from "../classify/classify.ts";
@@ -42,7 +43,9 @@ export class FailoverRequest {
   readonly #shared: EngineShared;
   readonly #request: EngineRequest;
   readonly #id: string;
-  /** This request's `request_id` and `agent`, serialised once for all its audit lines. */
+  /** Absent when the engine has no audit sink: every line is skipped before it is built. */
+  readonly #audit: AuditWriter | undefined;
+  /** This request's `request_id` and `agent`, serialised once for all its audit lines ("" without audit). */
   readonly #members: string;
   readonly #plan: RequestPlan;
   readonly #settings: FallbackSettings;
@@ -61,7 +64,8 @@ export class FailoverRequest {
     this.#shared = shared;
     this.#request = request;
     this.#id = id;
-    this.#members = requestMembers(id, request.agent);
+    this.#audit = shared.audit;
+    this.#members = shared.audit === undefined ? "" : requestMembers(id, request.agent);
     this.#plan = shared.plans.planFor(request.agent, request.model);
     this.#settings = this.#plan.settings;
     this.#prompt = request.prompt;
@@ -82,17 +86,22 @@ export class FailoverRequest {
       this.#settings.enabled && this.#settings.promote_on_success
         ? this.#shared.promotions.effectiveChain(this.#request.agent, resolved.chain, now)
         : resolved.chain;
-    this.#write("fallback_request", { chain: this.#chain, primary: resolved.primary });
+    if (this.#audit !== undefined) {
+      if (this.#chain === resolved.chain && this.#plan.requestTail !== undefined)
+        this.#audit.writeTail("fallback_request", this.#members, this.#plan.requestTail, now);
+      else this.#write("fallback_request", { chain: this.#chain, primary: resolved.primary }, now);
+    }
     try {
       if (!this.#settings.enabled) {
         // SPEC §2: one attempt on the primary, breakers untouched, the error surfaced as it came.
-        const end = await this.#walk([resolved.primary], { breakers: false, force: false }, true);
+        const end = await this.#walk([resolved.primary], { breakers: false, force: false }, true, now);
         return this.#conclude(end);
       }
       const end = await this.#walk(
         this.#chain,
         { breakers: this.#settings.circuit_breaker.enabled, force: false },
         false,
+        now,
       );
       if (end.kind !== "all_open") return this.#conclude(end);
       return this.#conclude(await this.#whenAllOpen());
@@ -108,13 +117,18 @@ export class FailoverRequest {
       case "fail_fast":
         return { kind: "all_open" };
       case "bypass":
-        return this.#walk(this.#chain, { breakers: false, force: false }, false);
+        return this.#walk(
+          this.#chain,
+          { breakers: false, force: false },
+          false,
+          this.#shared.ports.clock.now(),
+        );
       case "probe_soonest": {
         // Judged now, when the probe is forced: concurrent requests share the breakers and may have moved
         // a circuit since this request's skips (docs/decisions.md).
         const soonest = this.#shared.breakers.soonestToClose(this.#chain);
         if (soonest === undefined) return { kind: "all_open" };
-        return this.#walk([soonest], { breakers: true, force: true }, false);
+        return this.#walk([soonest], { breakers: true, force: true }, false, this.#shared.ports.clock.now());
       }
       default: {
         const unreachable: never = this.#settings.on_all_open;
@@ -157,20 +171,33 @@ export class FailoverRequest {
 
   /**
    * Walks `models` in order; returns how it ended, or throws RequestEnded after writing the terminal line.
-   * `single` is `fallback.enabled: false`: one attempt, whatever the class.
+   * `single` is `fallback.enabled: false`: one attempt, whatever the class. `startNow` is the clock as the
+   * caller read it in this synchronous step.
+   *
+   * The clock is read once per synchronous step (here: at the start and after each await) and that one
+   * reading serves everything the step does: a clock read is a system call on some machines, and a request
+   * served at once used to read it a dozen times. On a virtual clock every read in a step gave the same
+   * time anyway; on the real one they differed by microseconds.
    */
-  async #walk(models: readonly ModelId[], mode: WalkMode, single: boolean): Promise<WalkEnd> {
+  async #walk(
+    models: readonly ModelId[],
+    mode: WalkMode,
+    single: boolean,
+    startNow: number,
+  ): Promise<WalkEnd> {
     const { clock } = this.#shared.ports;
+    let now = startNow;
     let denied = 0;
     const attemptsBefore = this.#attempts;
-    for (const [index, model] of models.entries()) {
+    for (let index = 0; index < models.length; index++) {
+      const model = models[index] as ModelId;
       let modelAttempt = 0;
       let compactionRetries = 0;
       for (;;) {
-        if (clock.now() >= this.#deadlineAt) {
+        if (now >= this.#deadlineAt) {
           for (const skipped of models.slice(index))
-            this.#write("fallback_model_skipped", { model: skipped, reason: "deadline" });
-          this.#exhaust("deadline", this.#last?.classification ?? null);
+            this.#write("fallback_model_skipped", { model: skipped, reason: "deadline" }, now);
+          this.#exhaust("deadline", this.#last?.classification ?? null, now);
           throw new RequestEnded(
             new FallbackExhaustedError({
               reason: "deadline",
@@ -188,13 +215,13 @@ export class FailoverRequest {
           const force = mode.force && this.#attempts === attemptsBefore;
           const { decision, transitions } = this.#shared.breakers.acquire(
             model,
-            clock.now(),
+            now,
             this.#settings.circuit_breaker,
             { force },
           );
-          this.#writeTransitions(model, transitions);
+          this.#writeTransitions(model, transitions, now);
           if (!decision.granted) {
-            this.#write("fallback_model_skipped", { model, reason: decision.reason });
+            this.#write("fallback_model_skipped", { model, reason: decision.reason }, now);
             denied++;
             break;
           }
@@ -202,15 +229,21 @@ export class FailoverRequest {
         }
         this.#attempts++;
         modelAttempt++;
-        this.#write("fallback_attempt", { model, attempt: this.#attempts, model_attempt: modelAttempt });
-        const startedAt = clock.now();
-        const outcome = await this.#attempt(model);
+        this.#audit?.writeTail(
+          "fallback_attempt",
+          this.#members,
+          attemptTail(model, this.#attempts, modelAttempt),
+          now,
+        );
+        const startedAt = now;
+        const outcome = await this.#attempt(model, startedAt);
+        now = clock.now();
         // Clocks may run on fractional milliseconds (a virtual clock driven by drawn latencies); the audit holds integers.
-        const latency = Math.round(clock.now() - startedAt);
+        const latency = Math.round(now - startedAt);
         if (outcome.ok)
-          return { kind: "served", result: this.#serve(model, outcome.text, probe, mode, latency) };
+          return { kind: "served", result: this.#serve(model, outcome.text, probe, mode, latency, now) };
 
-        const decision = this.#decide(outcome, modelAttempt, compactionRetries, single);
+        const decision = this.#decide(outcome, modelAttempt, compactionRetries, single, now);
         const classification = decision.classification;
         this.#last = {
           classification,
@@ -220,19 +253,23 @@ export class FailoverRequest {
         if (outcome.afterFirstToken && this.#request.stream) {
           this.#request.onDelta?.({ type: "reset", model, reason: classification.reason });
         }
-        this.#write("fallback_failure", {
-          model,
-          attempt: this.#attempts,
-          model_attempt: modelAttempt,
-          error_type: classification.type,
-          reason: classification.reason,
-          status: classification.status,
-          retry_after_ms: classification.retry_after_ms,
-          action: decision.action,
-          delay_ms: decision.delayMs,
-          latency_ms: latency,
-        });
-        if (mode.breakers) this.#recordFailure(model, classification, probe);
+        this.#write(
+          "fallback_failure",
+          {
+            model,
+            attempt: this.#attempts,
+            model_attempt: modelAttempt,
+            error_type: classification.type,
+            reason: classification.reason,
+            status: classification.status,
+            retry_after_ms: classification.retry_after_ms,
+            action: decision.action,
+            delay_ms: decision.delayMs,
+            latency_ms: latency,
+          },
+          now,
+        );
+        if (mode.breakers) this.#recordFailure(model, classification, probe, now);
         // A promoted model that fails loses its place: the configured order returns (SPEC §5).
         this.#shared.promotions.demote(this.#request.agent, model);
         switch (decision.action) {
@@ -240,7 +277,7 @@ export class FailoverRequest {
             // A `fail` surfaces the provider's error untouched; only our own budget running out is ours to name.
             const reason: ExhaustedReason =
               outcome.source === "deadline" ? "deadline" : classification.reason;
-            this.#exhaust(reason, classification);
+            this.#exhaust(reason, classification, now);
             throw new RequestEnded(
               outcome.source === "deadline"
                 ? new FallbackExhaustedError({
@@ -255,9 +292,11 @@ export class FailoverRequest {
           }
           case "retry":
             await this.#wait(decision.delayMs, classification);
+            now = clock.now();
             continue;
           case "compact":
             this.#prompt = await this.#compact(model);
+            now = clock.now();
             this.#compacted = true;
             compactionRetries++;
             continue;
@@ -278,7 +317,7 @@ export class FailoverRequest {
       : { kind: "exhausted" };
   }
 
-  #attempt(model: ModelId): Promise<AttemptOutcome> {
+  #attempt(model: ModelId, now: number): Promise<AttemptOutcome> {
     const { clock, caller } = this.#shared.ports;
     const onDelta = this.#request.onDelta;
     return runAttempt({
@@ -293,6 +332,7 @@ export class FailoverRequest {
       stallTimeoutMs: this.#settings.stall_timeout_ms,
       onText: onDelta ? (text) => onDelta({ type: "text", text, model }) : undefined,
       providerSignal: this.#providerSignal,
+      now,
     });
   }
 
@@ -301,9 +341,9 @@ export class FailoverRequest {
     modelAttempt: number,
     compactionRetries: number,
     single: boolean,
+    now: number,
   ): ActionDecision & { classification: Classification } {
-    const { clock, random, compact } = this.#shared.ports;
-    const now = clock.now();
+    const { random, compact } = this.#shared.ports;
     const classification = classify(outcome.error, {
       retry_after_cap_ms: this.#settings.retry_after_cap_ms,
       now_ms: now,
@@ -335,12 +375,19 @@ export class FailoverRequest {
     return { ...decision, classification: adjusted };
   }
 
-  #serve(model: ModelId, text: string, probe: ProbeRef, mode: WalkMode, latency: number): EngineResult {
-    const { clock } = this.#shared.ports;
+  #serve(
+    model: ModelId,
+    text: string,
+    probe: ProbeRef,
+    mode: WalkMode,
+    latency: number,
+    now: number,
+  ): EngineResult {
     if (mode.breakers)
       this.#writeTransitions(
         model,
-        this.#shared.breakers.recordSuccess(model, probe, clock.now(), this.#settings.circuit_breaker),
+        this.#shared.breakers.recordSuccess(model, probe, now, this.#settings.circuit_breaker),
+        now,
       );
     const fallback = model !== this.#chain[0];
     if (
@@ -352,20 +399,23 @@ export class FailoverRequest {
       const { until } = this.#shared.promotions.promote(
         this.#request.agent,
         model,
-        clock.now(),
+        now,
         this.#settings.sticky_ms,
       );
-      this.#write("fallback_promoted", { model, until: new Date(until).toISOString() });
+      this.#write("fallback_promoted", { model, until: new Date(until).toISOString() }, now);
     }
-    this.#write("fallback_success", { model, attempt: this.#attempts, latency_ms: latency, fallback });
+    this.#audit?.writeTail(
+      "fallback_success",
+      this.#members,
+      successTail(model, this.#attempts, latency, fallback),
+      now,
+    );
     return { requestId: this.#id, model, text, attempts: this.#attempts, fallback };
   }
 
-  #recordFailure(model: ModelId, classification: Classification, probe: ProbeRef): void {
-    const { clock } = this.#shared.ports;
+  #recordFailure(model: ModelId, classification: Classification, probe: ProbeRef, now: number): void {
     const settings = this.#settings.circuit_breaker;
     const effect = breakerEffect(classification.reason);
-    const now = clock.now();
     const transitions =
       effect === "none"
         ? this.#shared.breakers.release(model, probe, now, settings)
@@ -383,7 +433,7 @@ export class FailoverRequest {
             now,
             settings,
           );
-    this.#writeTransitions(model, transitions);
+    this.#writeTransitions(model, transitions, now);
   }
 
   async #wait(delayMs: number, classification: Classification): Promise<void> {
@@ -401,30 +451,36 @@ export class FailoverRequest {
     return hook({ model, prompt: this.#prompt });
   }
 
-  #exhaust(reason: ExhaustedReason, classification: Classification | null): void {
-    this.#write("fallback_exhausted", {
-      attempts: this.#attempts,
-      error_type: classification?.type ?? null,
-      reason,
-    });
+  /** `now`: the clock as read in this synchronous step, if it was (else the writer reads it). */
+  #exhaust(reason: ExhaustedReason, classification: Classification | null, now?: number): void {
+    this.#write(
+      "fallback_exhausted",
+      { attempts: this.#attempts, error_type: classification?.type ?? null, reason },
+      now,
+    );
   }
 
-  #writeTransitions(model: ModelId, transitions: readonly CircuitTransition[]): void {
+  #writeTransitions(model: ModelId, transitions: readonly CircuitTransition[], now: number): void {
+    if (this.#audit === undefined) return;
     for (const t of transitions) {
-      this.#write("circuit_transition", {
-        model,
-        from: t.from,
-        to: t.to,
-        failures: t.failures,
-        cooldown_until: t.cooldownUntil === null ? null : new Date(t.cooldownUntil).toISOString(),
-        cause: t.cause,
-      });
+      this.#write(
+        "circuit_transition",
+        {
+          model,
+          from: t.from,
+          to: t.to,
+          failures: t.failures,
+          cooldown_until: t.cooldownUntil === null ? null : new Date(t.cooldownUntil).toISOString(),
+          cause: t.cause,
+        },
+        now,
+      );
     }
   }
 
   /** One audit line of this request; `fields` in schema order (the writer serialises them as given). */
-  #write<E extends AuditEventName>(event: E, fields: EventFields<E>): void {
-    this.#shared.audit.writeEvent(event, this.#members, fields);
+  #write<E extends AuditEventName>(event: E, fields: EventFields<E>, now?: number): void {
+    this.#audit?.writeEvent(event, this.#members, fields, now);
   }
 }
 

@@ -1,3 +1,4 @@
+import { requestTail } from "../audit/fragments.ts";
 import { resolveChain, type ResolvedChain } from "../chain/resolve-chain.ts";
 import type { EngineConfig, FallbackSettings } from "../config/settings.ts";
 import { settingsFor } from "../config/settings-for.ts";
@@ -7,6 +8,8 @@ import type { ModelId } from "../core/model-id.ts";
 export interface RequestPlan {
   readonly settings: FallbackSettings;
   readonly resolved: ResolvedChain | { readonly error: string };
+  /** The `fallback_request` line's fields for the configured chain, serialised once (`undefined` on an error). */
+  readonly requestTail: string | undefined;
 }
 
 /** Beyond this many distinct (agent, model) pairs the cache starts over, so odd callers cannot grow it forever. */
@@ -22,17 +25,27 @@ export class RequestPlans {
   /** Agent → explicit model (or undefined) → plan. */
   readonly #plans = new Map<string, Map<ModelId | undefined, RequestPlan>>();
   #size = 0;
+  /** The last plan handed out and its key: most engines serve one (agent, model) pair over and over. */
+  #last:
+    { readonly agent: string; readonly model: ModelId | undefined; readonly plan: RequestPlan } | undefined;
 
   constructor(config: EngineConfig) {
     this.#config = config;
   }
 
   planFor(agent: string, model: ModelId | undefined): RequestPlan {
+    const last = this.#last;
+    if (last !== undefined && last.agent === agent && last.model === model) return last.plan;
     const cached = this.#plans.get(agent)?.get(model);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) {
+      this.#last = { agent, model, plan: cached };
+      return cached;
+    }
+    const resolved = resolveChain(this.#config, model === undefined ? { agent } : { agent, model });
     const plan: RequestPlan = {
       settings: settingsFor(this.#config, agent),
-      resolved: resolveChain(this.#config, model === undefined ? { agent } : { agent, model }),
+      resolved,
+      requestTail: "error" in resolved ? undefined : requestTail(resolved.chain, resolved.primary),
     };
     if (this.#size >= MAX_PLANS) {
       this.#plans.clear();
@@ -45,6 +58,7 @@ export class RequestPlans {
     }
     byModel.set(model, plan);
     this.#size++;
+    this.#last = { agent, model, plan };
     return plan;
   }
 }

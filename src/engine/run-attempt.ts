@@ -1,8 +1,9 @@
-import type { Clock, ClockTimer } from "../core/clock.ts";
+import type { Clock } from "../core/clock.ts";
 import type { ModelId } from "../core/model-id.ts";
 import { StreamFailureError } from "../classify/stream-failure.ts";
 import type { ModelCaller, ModelCallPart, Prompt } from "./ports.ts";
 import { AttemptRequest, ProviderSignal } from "./provider-signal.ts";
+import { watchdogHubOf, type TimerClock, type Watch, type WatchdogHub } from "./watchdog-hub.ts";
 
 /** One attempt's inputs. */
 export interface AttemptInput {
@@ -21,6 +22,8 @@ export interface AttemptInput {
   readonly onText: ((text: string) => void) | undefined;
   /** Where the provider's signal comes from; omitted = a fresh one. A request passes one to all its attempts. */
   readonly providerSignal?: ProviderSignal;
+  /** The clock as the caller read it just now, in this synchronous step; omitted = read it here. */
+  readonly now?: number;
 }
 
 /** Who ended a failed attempt. */
@@ -63,7 +66,8 @@ async function nextStep(
   callerSignal: AbortSignal | undefined,
 ): Promise<Step> {
   const timer = new AbortController();
-  const onAbort = (): void => timer.abort(STEP_DONE);
+  // A bound function, not an arrow in a const: tsx's keepNames would wrap that in a `__name` call per step.
+  const onAbort = timer.abort.bind(timer, STEP_DONE);
   callerSignal?.addEventListener("abort", onAbort, { once: true });
   try {
     return await Promise.race<Step>([
@@ -112,59 +116,98 @@ const TIMEOUT: Step = { kind: "timeout" };
 const CALLER_ABORT: Step = { kind: "caller_abort" };
 
 /**
- * The watchdog as ONE timer per attempt, on clocks with `timer` (the real clock): armed at the first limit
- * and left alone while later limits are no earlier, which is every step of a stream but the first. When it
- * fires before the current limit (the stall limit moved on with each part) it re-arms for the rest; a
- * limit that moves earlier re-arms at once. No AbortController, listener or sleep promise per step.
+ * The watchdog on clocks with `timer` (the real clock): the attempt's current limit held by the clock's
+ * {@link WatchdogHub}, which times every attempt on that clock with one timer. The hub holds the first limit
+ * and leaves it alone while later limits are no earlier, which is every step of a stream but the first;
+ * when it comes due before the current limit (the stall limit moved on with each part) the hub holds the
+ * rest, and a limit that moves earlier is passed on at once. No AbortController, listener, sleep or timer
+ * per step, and no closure per step either: the handlers are made once per attempt (steps never overlap:
+ * each starts after the previous one settled, and a timeout or an abort ends the attempt). They are
+ * assigned in the constructor, not declared as arrow fields, which tsx's keepNames would wrap in a
+ * `__name` call each.
  */
-class TimerStepWaiter implements StepWaiter {
-  readonly #clock: Clock & Required<Pick<Clock, "timer">>;
+class TimerStepWaiter implements StepWaiter, Watch {
+  limitAt = Number.POSITIVE_INFINITY;
+  armedAt = Number.POSITIVE_INFINITY;
+  readonly #hub: WatchdogHub;
   readonly #callerSignal: AbortSignal | undefined;
-  #timer: ClockTimer | undefined;
-  #armedAt = Number.POSITIVE_INFINITY;
-  #limitAt = Number.POSITIVE_INFINITY;
+  #held = false;
   #settle: ((step: Step) => void) | undefined;
+  readonly #capture: (resolve: (step: Step) => void) => void;
+  readonly #onPart: (result: IteratorResult<ModelCallPart>) => void;
+  readonly #onThrew: (error: unknown) => void;
+  readonly #onCallerAbort: (() => void) | undefined;
 
-  constructor(clock: Clock & Required<Pick<Clock, "timer">>, callerSignal: AbortSignal | undefined) {
-    this.#clock = clock;
+  /** `provider`: the attempt's provider signal, aborted (first) when the caller aborts. */
+  constructor(clock: TimerClock, callerSignal: AbortSignal | undefined, provider: ProviderSignal) {
+    this.#hub = watchdogHubOf(clock);
     this.#callerSignal = callerSignal;
-    callerSignal?.addEventListener("abort", this.#onCallerAbort, { once: true });
+    this.#capture = (resolve) => {
+      this.#settle = resolve;
+    };
+    this.#onPart = (result) => this.#settle?.({ kind: "part", result });
+    this.#onThrew = (error) => this.#settle?.({ kind: "threw", error });
+    if (callerSignal !== undefined) {
+      // One listener for both jobs, in the order two used to run: the provider's signal aborts first.
+      this.#onCallerAbort = () => {
+        provider.abort(callerSignal.reason);
+        this.#settle?.(CALLER_ABORT);
+      };
+      callerSignal.addEventListener("abort", this.#onCallerAbort, { once: true });
+    }
   }
 
   wait(next: Promise<IteratorResult<ModelCallPart>>, limitAt: number, now: number): Promise<Step> {
-    this.#limitAt = limitAt;
-    if (this.#timer === undefined || limitAt < this.#armedAt) this.#arm(limitAt, now);
-    return new Promise<Step>((resolve) => {
-      this.#settle = resolve;
-      next.then(
-        (result) => resolve({ kind: "part", result }),
-        (error: unknown) => resolve({ kind: "threw", error }),
-      );
-    });
+    this.limitAt = limitAt;
+    if (!this.#held) {
+      this.#held = true;
+      this.armedAt = limitAt;
+      this.#hub.add(this, now);
+    } else if (limitAt < this.armedAt) {
+      this.armedAt = limitAt;
+      this.#hub.earlier(this, now);
+    }
+    const step = new Promise<Step>(this.#capture);
+    next.then(this.#onPart, this.#onThrew);
+    return step;
+  }
+
+  /** The hub found the current limit passed (it has already let go of this watch). */
+  expire(): void {
+    this.#held = false;
+    this.#settle?.(TIMEOUT);
   }
 
   close(): void {
-    this.#timer?.cancel();
-    this.#timer = undefined;
+    if (this.#held) {
+      this.#held = false;
+      this.#hub.remove(this);
+    }
     this.#settle = undefined;
-    this.#callerSignal?.removeEventListener("abort", this.#onCallerAbort);
+    if (this.#onCallerAbort !== undefined)
+      this.#callerSignal?.removeEventListener("abort", this.#onCallerAbort);
+  }
+}
+
+/**
+ * One attempt's moving parts, so that ending it is a method (`fail`) rather than a closure made per attempt.
+ */
+class AttemptState {
+  readonly provider: ProviderSignal;
+  iterator: AsyncIterator<ModelCallPart> | undefined;
+  text = "";
+  firstToken = false;
+
+  constructor(provider: ProviderSignal) {
+    this.provider = provider;
   }
 
-  #arm(at: number, now: number): void {
-    this.#timer?.cancel();
-    this.#armedAt = at;
-    this.#timer = this.#clock.timer(Math.max(0, at - now), this.#onTimer);
+  /** Ends the attempt as failed: aborts the provider's signal unless the provider failed, closes its stream. */
+  fail(error: unknown, source: FailureSource): AttemptOutcome {
+    if (source !== "provider") this.provider.abort(error);
+    void Promise.resolve(this.iterator?.return?.()).catch(() => undefined);
+    return { ok: false, error, source, afterFirstToken: this.firstToken };
   }
-
-  readonly #onTimer = (): void => {
-    this.#timer = undefined;
-    if (this.#limitAt > this.#armedAt) this.#arm(this.#limitAt, this.#clock.now());
-    else this.#settle?.(TIMEOUT);
-  };
-
-  readonly #onCallerAbort = (): void => {
-    this.#settle?.(CALLER_ABORT);
-  };
 }
 
 /**
@@ -179,51 +222,46 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   const provider = input.providerSignal ?? new ProviderSignal();
   provider.renew();
   const { callerSignal } = input;
+  // On the sleep path the caller's abort is forwarded by its own listener, registered before the per-step
+  // one so the provider's signal aborts first; the timer path's single listener does both in that order.
+  const sleeps = clock.timer === undefined;
   const forwardAbort =
-    callerSignal === undefined ? undefined : (): void => provider.abort(callerSignal.reason);
+    callerSignal === undefined || !sleeps ? undefined : (): void => provider.abort(callerSignal.reason);
   if (forwardAbort !== undefined) callerSignal?.addEventListener("abort", forwardAbort, { once: true });
-  // Registered after forwardAbort, as the per-step listener always was: the provider's signal aborts first.
-  const waiter: StepWaiter =
-    clock.timer === undefined
-      ? new SleepStepWaiter(clock, input.callerSignal)
-      : new TimerStepWaiter(clock as Clock & Required<Pick<Clock, "timer">>, input.callerSignal);
-  const start = clock.now();
-  let iterator: AsyncIterator<ModelCallPart> | undefined;
-  let text = "";
-  let firstToken = false;
-
-  function fail(error: unknown, source: FailureSource): AttemptOutcome {
-    if (source !== "provider") provider.abort(error);
-    void Promise.resolve(iterator?.return?.()).catch(() => undefined);
-    return { ok: false, error, source, afterFirstToken: firstToken };
-  }
+  const waiter: StepWaiter = sleeps
+    ? new SleepStepWaiter(clock, callerSignal)
+    : new TimerStepWaiter(clock as TimerClock, callerSignal, provider);
+  // One clock read per step (see FailoverRequest.#walk): the attempt starts at the caller's reading.
+  const start = input.now ?? clock.now();
+  let now = start;
+  const attempt = new AttemptState(provider);
 
   try {
     const parts = input.caller.call(new AttemptRequest(input.model, input.prompt, input.stream, provider));
-    iterator = parts[Symbol.asyncIterator]();
+    const iterator = parts[Symbol.asyncIterator]();
+    attempt.iterator = iterator;
     for (;;) {
-      const now = clock.now();
-      const watchdogAt = firstToken ? now + input.stallTimeoutMs : start + input.ttftTimeoutMs;
+      const watchdogAt = attempt.firstToken ? now + input.stallTimeoutMs : start + input.ttftTimeoutMs;
       const limitAt = Math.min(watchdogAt, input.deadlineAt);
       const step = await waiter.wait(iterator.next(), limitAt, now);
       switch (step.kind) {
         case "caller_abort":
-          return fail(input.callerSignal?.reason, "caller");
+          return attempt.fail(input.callerSignal?.reason, "caller");
         case "timeout":
           if (limitAt === input.deadlineAt && input.deadlineAt < watchdogAt) {
-            return fail(deadlineError(), "deadline");
+            return attempt.fail(deadlineError(), "deadline");
           }
-          return fail(
-            firstToken
+          return attempt.fail(
+            attempt.firstToken
               ? new StreamFailureError("stream_stall", `No data for ${input.stallTimeoutMs} ms mid-stream.`)
               : new StreamFailureError("ttft_timeout", `No first token within ${input.ttftTimeoutMs} ms.`),
             "watchdog",
           );
         case "threw":
-          return fail(step.error, input.callerSignal?.aborted ? "caller" : "provider");
+          return attempt.fail(step.error, input.callerSignal?.aborted ? "caller" : "provider");
         case "part": {
           if (step.result.done) {
-            return fail(
+            return attempt.fail(
               new StreamFailureError("stream_incomplete", "The stream ended without its end marker."),
               "provider",
             );
@@ -232,28 +270,28 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
           switch (part.type) {
             case "text":
               if (part.text.length === 0) break;
-              firstToken = true;
-              text += part.text;
+              attempt.firstToken = true;
+              attempt.text += part.text;
               if (input.stream) input.onText?.(part.text);
               break;
             case "error":
-              return fail(part.error, "provider");
+              return attempt.fail(part.error, "provider");
             case "finish":
               switch (part.finishReason) {
                 case "stop":
                 case "length":
                 case "tool-calls":
-                  return { ok: true, text };
+                  return { ok: true, text: attempt.text };
                 case "content-filter":
-                  return fail({ finishReason: "content-filter" }, "provider");
+                  return attempt.fail({ finishReason: "content-filter" }, "provider");
                 case "error":
-                  return fail(
+                  return attempt.fail(
                     new StreamFailureError("stream_cut", "The stream finished with an error."),
                     "provider",
                   );
                 case "other":
                 case "unknown":
-                  return fail(
+                  return attempt.fail(
                     new StreamFailureError("stream_incomplete", "The stream ended without its end marker."),
                     "provider",
                   );
@@ -274,9 +312,10 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
           return unreachable;
         }
       }
+      now = clock.now();
     }
   } catch (error) {
-    return fail(error, input.callerSignal?.aborted ? "caller" : "provider");
+    return attempt.fail(error, input.callerSignal?.aborted ? "caller" : "provider");
   } finally {
     waiter.close();
     if (forwardAbort !== undefined) callerSignal?.removeEventListener("abort", forwardAbort);

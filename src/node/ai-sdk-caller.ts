@@ -2,8 +2,14 @@ import { createAnthropic } from "@ai-sdk/anthropic";
 import { createGoogleGenerativeAI } from "@ai-sdk/google";
 import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import { LoadAPIKeyError, type LanguageModelV3 } from "@ai-sdk/provider";
-import { generateText, streamText, type ModelMessage } from "ai";
+import {
+  LoadAPIKeyError,
+  type LanguageModelV3,
+  type LanguageModelV3Prompt,
+  type LanguageModelV3StreamResult,
+} from "@ai-sdk/provider";
+import { generateText, NoOutputGeneratedError, streamText, type ModelMessage } from "ai";
+import { createRequire } from "node:module";
 import { abortReason } from "../core/clock.ts";
 import { splitModelId } from "../core/model-id.ts";
 import type { FinishReason, ModelCallPart, ModelCallRequest, ModelCaller, Prompt } from "../engine/ports.ts";
@@ -100,13 +106,30 @@ export function createAiSdkCaller(options: AiSdkCallerOptions): ModelCaller {
         yield { type: "error", error: missingEndpoint(provider) };
         return;
       }
-      const model = factory(modelId);
-      yield* request.stream ? streamCall(model, request) : generateCall(model, request);
+      yield* request.stream ? streamCall(factory(modelId), request) : generateCall(factory(modelId), request);
     },
   };
 }
 
 function createFactory(
+  provider: string,
+  endpoint: ProviderEndpoint,
+  options: AiSdkCallerOptions,
+): ModelFactory {
+  const build = createModelBuilder(provider, endpoint, options);
+  // One model instance per model id: a model holds only its settings, and building one per attempt is
+  // allocation on the failover path.
+  const models = new Map<string, LanguageModelV3>();
+  return (id) => {
+    const cached = models.get(id);
+    if (cached !== undefined) return cached;
+    const built = build(id);
+    models.set(id, built);
+    return built;
+  };
+}
+
+function createModelBuilder(
   provider: string,
   endpoint: ProviderEndpoint,
   options: AiSdkCallerOptions,
@@ -158,6 +181,101 @@ function missingEndpoint(provider: string): LoadAPIKeyError {
 }
 
 async function* streamCall(model: LanguageModelV3, request: ModelCallRequest): AsyncGenerator<ModelCallPart> {
+  const prompt = providerPrompt(request.prompt);
+  yield* prompt === undefined ? sdkStreamCall(model, request) : directStreamCall(model, prompt, request);
+}
+
+/**
+ * What `streamText` with `maxRetries: 0` makes of a text prompt's `doStream`, without its prompt validation,
+ * telemetry and step machinery: the same call options; a `doStream` that throws is an `error` part; the
+ * provider's `error` parts pass through unchanged; its finish reason is reported when the stream ends (as
+ * `streamText` does); a stream with output but no finish chunk finishes `other`, and one with neither is
+ * the SDK's `NoOutputGeneratedError`. Errors thrown while reading propagate, as they do through `streamText`.
+ */
+async function* directStreamCall(
+  model: LanguageModelV3,
+  prompt: LanguageModelV3Prompt,
+  request: ModelCallRequest,
+): AsyncGenerator<ModelCallPart> {
+  const { signal } = request;
+  let opening: PromiseLike<LanguageModelV3StreamResult>;
+  try {
+    // No `ai/<version>` user-agent here: unlike `generateText`, `streamText` adds none.
+    opening = model.doStream({ prompt, abortSignal: signal });
+  } catch (error) {
+    yield { type: "error", error };
+    return;
+  }
+  const opened = await untilAborted(
+    opening.then(
+      (result) => ({ ok: true as const, stream: result.stream }),
+      (error: unknown) => ({ ok: false as const, error }),
+    ),
+    signal,
+  );
+  if (!opened.ok) {
+    yield { type: "error", error: opened.error };
+    return;
+  }
+  const reader = opened.stream.getReader();
+  let finishReason: FinishReason = "other";
+  let output = false;
+  let terminal = false;
+  try {
+    for (;;) {
+      const next = await untilAborted(reader.read(), signal);
+      if (next.done) break;
+      const part = next.value;
+      if (part.type === "text-delta") {
+        output = true;
+        if (part.delta.length > 0) yield { type: "text", text: part.delta };
+      } else if (part.type === "error") {
+        terminal = true;
+        finishReason = "error";
+        yield { type: "error", error: part.error };
+      } else if (part.type === "finish") {
+        terminal = true;
+        finishReason = part.finishReason.unified;
+      } else if (OUTPUT_PART_TYPES.has(part.type)) output = true;
+    }
+  } finally {
+    // Also runs when the engine stops reading early; not awaited, as in sdkStreamCall.
+    reader.cancel().catch(() => undefined);
+  }
+  if (!terminal && !output) {
+    yield {
+      type: "error",
+      error: new NoOutputGeneratedError({
+        message: "No output generated. The model stream ended without a finish chunk.",
+      }),
+    };
+    return;
+  }
+  yield { type: "finish", finishReason };
+}
+
+/** Provider stream parts `streamText` counts as output (its `isOutputChunkType`), text deltas aside. */
+const OUTPUT_PART_TYPES: ReadonlySet<string> = new Set([
+  "file",
+  "source",
+  "text-start",
+  "text-end",
+  "reasoning-start",
+  "reasoning-end",
+  "reasoning-delta",
+  "tool-input-start",
+  "tool-input-end",
+  "tool-input-delta",
+  "tool-approval-request",
+  "tool-call",
+  "tool-result",
+  "tool-error",
+]);
+
+async function* sdkStreamCall(
+  model: LanguageModelV3,
+  request: ModelCallRequest,
+): AsyncGenerator<ModelCallPart> {
   const { signal } = request;
   const result = streamText({
     model,
@@ -192,12 +310,60 @@ async function* generateCall(
   request: ModelCallRequest,
 ): AsyncGenerator<ModelCallPart> {
   const { signal } = request;
+  const prompt = providerPrompt(request.prompt);
+  if (prompt === undefined) {
+    // A prompt the SDK would reject (no messages, a non-string content): let it raise its own error.
+    const result = await untilAborted(
+      generateText({ model, ...promptInput(request.prompt), maxRetries: 0, abortSignal: signal }),
+      signal,
+    );
+    yield { type: "text", text: result.text };
+    yield { type: "finish", finishReason: result.finishReason satisfies FinishReason };
+    return;
+  }
+  // What `generateText` with `maxRetries: 0` does for a text prompt, minus its prompt validation, telemetry
+  // spans and step bookkeeping (most of its cost, which is most of a mocked call): the same call options,
+  // so the provider sends the same request, and the provider's own error, which `generateText` rethrows
+  // unchanged when it may not retry.
   const result = await untilAborted(
-    generateText({ model, ...promptInput(request.prompt), maxRetries: 0, abortSignal: signal }),
+    model.doGenerate({ prompt, abortSignal: signal, headers: { "user-agent": AI_USER_AGENT } }),
     signal,
   );
-  yield { type: "text", text: result.text };
-  yield { type: "finish", finishReason: result.finishReason satisfies FinishReason };
+  let text = "";
+  for (const part of result.content) if (part.type === "text") text += part.text;
+  yield { type: "text", text };
+  yield { type: "finish", finishReason: result.finishReason.unified satisfies FinishReason };
+}
+
+/** The `user-agent` suffix `generateText` adds to every call, read from the installed `ai` package. */
+const AI_USER_AGENT = `ai/${readAiVersion()}`;
+
+function readAiVersion(): string {
+  const manifest: unknown = createRequire(import.meta.url)("ai/package.json");
+  if (typeof manifest === "object" && manifest !== null && "version" in manifest) {
+    const { version } = manifest;
+    if (typeof version === "string") return version;
+  }
+  throw new Error('Failed to read the version of the "ai" package: its package.json has none. Reinstall it.');
+}
+
+/**
+ * The prompt as `generateText` hands it to the provider (`standardizePrompt` then
+ * `convertToLanguageModelPrompt`, text only), or undefined for a prompt it would reject.
+ */
+function providerPrompt(prompt: Prompt): LanguageModelV3Prompt | undefined {
+  if (typeof prompt === "string") return [{ role: "user", content: [{ type: "text", text: prompt }] }];
+  if (prompt.length === 0) return undefined;
+  const out: LanguageModelV3Prompt = [];
+  for (const message of prompt) {
+    const { role, content } = message;
+    if (typeof content !== "string") return undefined;
+    if (role === "system") out.push({ role, content });
+    else if (role === "user" || role === "assistant")
+      out.push({ role, content: [{ type: "text", text: content }] });
+    else return undefined;
+  }
+  return out;
 }
 
 /** A 200 response whose JSON body is a provider error (`{ "error": { … } }`). */
@@ -263,7 +429,7 @@ const ABORTED: unique symbol = Symbol("aborted");
  * body when the signal fires only if the transport errors that body; an in-process mock (msw) leaves it
  * open, and so might a proxy that stalls, so an aborted attempt would otherwise hang on its next read.
  */
-async function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+async function untilAborted<T>(promise: PromiseLike<T>, signal: AbortSignal): Promise<T> {
   let onAbort = (): void => undefined;
   const aborted = new Promise<typeof ABORTED>((resolve) => {
     onAbort = () => resolve(ABORTED);

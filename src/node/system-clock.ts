@@ -1,6 +1,6 @@
 import { abortReason, type Clock, type ClockTimer } from "../core/clock.ts";
 
-/** A watchdog's timer: a class, not a closure per arm, since one is armed per attempt. */
+/** A watchdog's timer: a class, not a closure per arm. */
 class SystemTimer implements ClockTimer {
   readonly #timeout: NodeJS.Timeout;
 
@@ -10,6 +10,15 @@ class SystemTimer implements ClockTimer {
 
   cancel(): void {
     clearTimeout(this.#timeout);
+  }
+
+  // The engine's one watchdog timer stays armed between attempts, unref'd (engine/watchdog-hub.ts).
+  unref(): void {
+    this.#timeout.unref();
+  }
+
+  ref(): void {
+    this.#timeout.ref();
   }
 }
 

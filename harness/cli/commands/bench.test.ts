@@ -161,15 +161,17 @@ describe("bench --quick", () => {
     expect(report.simulation.requests).toBeGreaterThan(0);
     expect(report.scale.lostAuditLines).toBe(0);
     // The gate holds the reference engine's ratios only: 2 overhead paths + 2 transports × 4 cases, the
-    // checker against read + JSON.parse, and the suite's wall time per scenario against a bare worker start.
-    expect(Object.keys(report.ratios)).toHaveLength(12);
+    // checker and the incident reader against read + JSON.parse, and the suite's wall time per scenario
+    // against a bare worker start.
+    expect(Object.keys(report.ratios)).toHaveLength(13);
     expect(Object.keys(report.ratios)).toEqual(
       expect.arrayContaining([
         "check.time-per-read-and-json-parse",
+        "replay.time-per-read-and-json-parse",
         "suite.wall-per-scenario-per-bare-worker-start",
       ]),
     );
-    const engineRatios = Object.keys(report.ratios).filter((k) => !/^(check|suite)\./.test(k));
+    const engineRatios = Object.keys(report.ratios).filter((k) => !/^(check|replay|suite)\./.test(k));
     expect(engineRatios.every((k) => k.endsWith(".reference"))).toBe(true);
     expect(Object.keys(report.peerRatios).length).toBeGreaterThan(0);
     expect(report.goals.map((g) => g.id)).toEqual(

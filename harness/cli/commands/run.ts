@@ -211,7 +211,8 @@ export async function runCommand(args: RunArgs, io: CliIo, deps: RunDeps): Promi
         shard: args.shard,
         selection: suite.selection,
         inputs,
-        settings: resultSettings(args),
+        // The clock it really ran on (a process engine forces real time), for merge-reports to compare.
+        settings: { ...resultSettings(args), ...(clock ? { clock } : {}) },
         skipped: skipped.map((s) => ({ id: s.id, reason: s.reason })),
       },
       suite.outcomes,

@@ -27,6 +27,7 @@ function targetIndex(response: Response): number | null {
 
 const portkeyEngine: EngineUnderTest = {
   name: `portkey ${PORTKEY_VERSION}${loopbackOnlyNetwork() ? " (loopback-only netns)" : ""}`,
+  cannotExpress: { breaker: "Portkey has no circuit breaker" },
   async create(ctx) {
     const server = portkeyServer(portkeyDir());
     if (!existsSync(server)) {

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { appendFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { networkInterfaces } from "node:os";
+import { join } from "node:path";
 import { isolateHooks } from "./isolate-hooks.ts";
 
 /** A gateway or agent process an adapter started for one scenario. */
@@ -57,6 +59,17 @@ export function startEngineProcess(
   };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
+  // `npm run scorecard` keeps what each engine process said as evidence for its FAIL cells.
+  const outputDir = process.env.FH_ENGINE_OUTPUT_DIR;
+  if (outputDir)
+    // `close`, not `exit`: the last of its output may arrive after it exited.
+    child.once("close", () => {
+      try {
+        appendFileSync(join(outputDir, `${pid}.log`), `$ ${[command, ...args].join(" ")}\n${output}`);
+      } catch {
+        // Evidence is best effort: a folder that vanished must not fail the engine's run.
+      }
+    });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return {
     pid,

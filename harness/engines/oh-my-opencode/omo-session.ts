@@ -1,0 +1,63 @@
+import type { EngineUnderTestResult } from "../../../src/index.ts";
+
+/**
+ * Where a request stands, read from its session's messages (`GET /session/{id}/message`; pure). With
+ * runtime_fallback a request is not one assistant message: when it falls back it aborts the message in
+ * flight (which then ends with neither `finish` nor `error`) or lets it end with an error, and re-sends the
+ * user's message on the next model, which adds another assistant message to the same session (recorded from
+ * 1.18.33 + 4.19.4 in `fixtures/`). So a stopped message is an answer only when nothing follows it.
+ */
+export type SessionState =
+  | { readonly kind: "pending" }
+  | { readonly kind: "answered"; readonly result: EngineUnderTestResult }
+  /** The last assistant message ended without an answer; `error` is OpenCode's, when it gave one. */
+  | {
+      readonly kind: "stopped";
+      readonly messageID: string;
+      readonly error: unknown;
+      readonly model: string;
+      readonly attempts: number;
+    };
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** The visible text of message parts: `text` parts that are not synthetic or ignored, in order. */
+function partsText(parts: unknown): string {
+  if (!Array.isArray(parts)) return "";
+  return parts
+    .filter((p): p is Record<string, unknown> => isRecord(p) && p.type === "text")
+    .filter((p) => p.synthetic !== true && p.ignored !== true)
+    .map((p) => (typeof p.text === "string" ? p.text : ""))
+    .join("");
+}
+
+function modelOf(info: Record<string, unknown>): string {
+  return typeof info.providerID === "string" && typeof info.modelID === "string"
+    ? `${info.providerID}/${info.modelID}`
+    : "(OpenCode named no model)";
+}
+
+export function sessionState(messages: unknown): SessionState {
+  if (!Array.isArray(messages)) return { kind: "pending" };
+  const assistants = messages.filter(
+    (m): m is { info: Record<string, unknown>; parts?: unknown } =>
+      isRecord(m) && isRecord(m.info) && m.info.role === "assistant",
+  );
+  const last = assistants.at(-1);
+  if (last === undefined) return { kind: "pending" };
+  const { info } = last;
+  const completed = isRecord(info.time) && typeof info.time.completed === "number";
+  if (!completed) return { kind: "pending" };
+  // Each assistant message is at least one provider call (OpenCode's own retries inside one are not seen).
+  const attempts = assistants.length;
+  if (info.error === undefined && typeof info.finish === "string")
+    return { kind: "answered", result: { model: modelOf(info), text: partsText(last.parts), attempts } };
+  return {
+    kind: "stopped",
+    messageID: typeof info.id === "string" ? info.id : `#${assistants.length}`,
+    error: info.error,
+    model: modelOf(info),
+    attempts,
+  };
+}

@@ -1,0 +1,61 @@
+/** What {@link directFetch} needs from the fleet. */
+export interface DirectFetchDeps {
+  /** True when the fleet serves this URL (the catch-all handler's predicate). */
+  readonly owns: (url: string) => boolean;
+  /** The fleet's handler: the same function msw's catch-all resolver runs. It must never reject. */
+  readonly serve: (request: Request) => Promise<Response>;
+  /** Everything the fleet does not own goes here (the msw-patched global fetch, which refuses it). */
+  readonly fallback: typeof fetch;
+}
+
+function urlOf(input: Parameters<typeof fetch>[0]): string {
+  if (typeof input === "string") return input;
+  return input instanceof URL ? input.href : input.url;
+}
+
+/**
+ * A fetch that calls the fleet's handler directly: no global patch, no handler matching, no interceptor
+ * bookkeeping. It keeps what an engine can observe of msw's fetch interception (@mswjs/interceptors'
+ * FetchInterceptor), so the audit an engine writes is the same on both paths:
+ * - a signal already aborted rejects with its reason before the fleet sees the request (no log entry);
+ * - a signal aborted before the answer rejects with its reason at once (the handler goes on, as in msw, and
+ *   logs the call as aborted);
+ * - `Response.error()` (the in-process socket faults) rejects with `TypeError("Failed to fetch")` whose
+ *   `cause` is that error response, msw's `createNetworkError`;
+ * - an answer carries the request's URL as `response.url`.
+ * The fleet sends no redirect and no `content-encoding`, so msw's redirect following and decompression have
+ * nothing to do here. A URL the fleet does not own goes to `fallback`, so a stray request is refused and
+ * reported exactly as msw does it.
+ */
+export function directFetch(deps: DirectFetchDeps): typeof fetch {
+  return async (input, init) => {
+    if (!deps.owns(urlOf(input))) return deps.fallback(input, init);
+    const request = new Request(input, init);
+    const { signal } = request;
+    if (signal.aborted) throw signal.reason;
+    const response = await untilAborted(deps.serve(request), signal);
+    if (response.type === "error") throw Object.assign(new TypeError("Failed to fetch"), { cause: response });
+    // A Response made by the handler has an empty url; msw's FetchResponse sets the request's.
+    Object.defineProperty(response, "url", { value: request.url, enumerable: true, configurable: true });
+    return response;
+  };
+}
+
+/** `work`, or a rejection with the signal's reason if it aborts first. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    // As msw: the reason as given (an AbortError by default, or whatever the caller passed to abort()).
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}

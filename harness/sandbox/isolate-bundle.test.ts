@@ -1,0 +1,25 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { bundleKey } from "./isolate-bundle.ts";
+
+describe("the isolate bundle's content key", () => {
+  const root = mkdtempSync(join(tmpdir(), "fh-bundle-key-"));
+  writeFileSync(join(root, "a.ts"), "export const a = 1;\n");
+  writeFileSync(join(root, "b.ts"), "export const b = 2;\n");
+
+  it("is stable for the same bytes and builder, and changes with any input byte, the list or the builder", () => {
+    const key = bundleKey(root, ["a.ts", "b.ts"], "0.28.2");
+    expect(key).toMatch(/^[0-9a-f]{32}$/);
+    expect(bundleKey(root, ["a.ts", "b.ts"], "0.28.2")).toBe(key);
+    expect(bundleKey(root, ["a.ts", "b.ts"], "0.28.3")).not.toBe(key);
+    expect(bundleKey(root, ["a.ts"], "0.28.2")).not.toBe(key);
+    writeFileSync(join(root, "b.ts"), "export const b = 3;\n");
+    expect(bundleKey(root, ["a.ts", "b.ts"], "0.28.2")).not.toBe(key);
+  });
+
+  it("is null when an input is gone, so a stale manifest never names a bundle", () => {
+    expect(bundleKey(root, ["a.ts", "gone.ts"], "0.28.2")).toBeNull();
+  });
+});

@@ -1,0 +1,145 @@
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+// Starting an isolate through tsx costs about 3 s of CPU: tsx's loader thread transforms and resolves each of
+// the ~600 modules of the isolate's graph (the harness, src/, msw, zod, the AI SDK). The same graph as one
+// pre-built ES module set loads in about 0.35 s. So the isolate and the reference engine are bundled once
+// with esbuild and cached by the content hash of every input; a changed source file means a new bundle.
+// Only the reference engine runs from the bundle: it is our own code, and bundled together with the isolate
+// its modules are shared with the harness's copy of src/ exactly as under tsx (same module instances, loaded
+// lazily after the virtual timers are installed). Any other engine keeps the tsx path, so a user's module
+// sees the same module graph it always did. Each scenario still gets a fresh worker: nothing is reused.
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** The reference engine's module, as engine-source.ts names it. */
+const REFERENCE_MODULE = new URL("../../src/node/reference-eut.ts", import.meta.url).href;
+const ENTRIES = {
+  "scenario-isolate": "harness/sandbox/scenario-isolate.ts",
+  "reference-eut": "src/node/reference-eut.ts",
+} as const;
+/** Part of the key: a change here must not reuse an old bundle. */
+const FORMAT_VERSION = "1";
+
+/** File URLs of a built bundle: the isolate to run, and the engine module it loads instead of the TS one. */
+export interface IsolateBundle {
+  readonly isolate: string;
+  readonly engine: string;
+}
+
+interface Manifest {
+  readonly key: string;
+  /** Input files relative to the package root, as esbuild's metafile lists them. */
+  readonly inputs: readonly string[];
+}
+
+/** The content key of a bundle: the builder's version and every input's bytes, in order. */
+export function bundleKey(root: string, inputs: readonly string[], builderVersion: string): string | null {
+  const hash = createHash("sha256").update(`${FORMAT_VERSION}\0${builderVersion}\0`);
+  for (const input of inputs) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(resolve(root, input));
+    } catch {
+      return null;
+    }
+    hash.update(`${input}\0${bytes.length}\0`).update(bytes);
+  }
+  return hash.digest("hex").slice(0, 32);
+}
+
+/** node_modules/.cache of the package when writable (bare requires in the bundle resolve from there). */
+function cacheDir(): string {
+  for (const dir of [
+    join(ROOT, "node_modules", ".cache", "fallback-harness-isolate"),
+    join(tmpdir(), "fallback-harness-isolate"),
+  ]) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      return dir;
+    } catch {
+      // Read-only install: try the next place.
+    }
+  }
+  throw new Error("no writable cache directory");
+}
+
+function bundleAt(dir: string, key: string): IsolateBundle | null {
+  const isolate = join(dir, key, "scenario-isolate.mjs");
+  const engine = join(dir, key, "reference-eut.mjs");
+  if (!existsSync(isolate) || !existsSync(engine)) return null;
+  return { isolate: pathToFileURL(isolate).href, engine: pathToFileURL(engine).href };
+}
+
+function cached(dir: string, builderVersion: string): IsolateBundle | null {
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as Manifest;
+  } catch {
+    return null;
+  }
+  const key = bundleKey(ROOT, manifest.inputs, builderVersion);
+  return key === manifest.key ? bundleAt(dir, key) : null;
+}
+
+async function build(dir: string): Promise<IsolateBundle> {
+  const esbuild = await import("esbuild");
+  const scratch = join(dir, `tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
+  const result = await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: ENTRIES,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    // ESM builds first: jsonc-parser's UMD build requires its own files at run time, which a bundle lacks.
+    mainFields: ["module", "main"],
+    outdir: scratch,
+    outExtension: { ".js": ".mjs" },
+    // CommonJS dependencies call require(); in an ES module it has to be made.
+    banner: {
+      js: 'import { createRequire as __fhCreateRequire } from "node:module"; const require = __fhCreateRequire(import.meta.url);',
+    },
+    metafile: true,
+    logLevel: "silent",
+  });
+  const inputs = Object.keys(result.metafile.inputs).sort();
+  const key = bundleKey(ROOT, inputs, esbuild.version);
+  if (key === null) throw new Error("an input changed while it was bundled");
+  try {
+    renameSync(scratch, join(dir, key));
+  } catch {
+    // Another run built the same bundle first: use theirs.
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  const manifest = join(dir, `manifest.json.${process.pid}`);
+  writeFileSync(manifest, JSON.stringify({ key, inputs } satisfies Manifest));
+  renameSync(manifest, join(dir, "manifest.json"));
+  const bundle = bundleAt(dir, key);
+  if (bundle === null) throw new Error("the bundle vanished after it was built");
+  return bundle;
+}
+
+let pending: Promise<IsolateBundle | null> | undefined;
+
+/**
+ * The bundled isolate for `engineModule`, or null: the engine is not the reference engine, bundling is off
+ * (`FH_ISOLATE_BUNDLE=0`), or it failed (then the tsx path runs, slower but the same).
+ */
+export function isolateBundleFor(engineModule: string): Promise<IsolateBundle | null> {
+  if (engineModule !== REFERENCE_MODULE || process.env["FH_ISOLATE_BUNDLE"] === "0")
+    return Promise.resolve(null);
+  pending ??= (async () => {
+    try {
+      const dir = cacheDir();
+      const { version } = (await import("esbuild")) as { version: string };
+      return cached(dir, version) ?? (await build(dir));
+    } catch {
+      return null;
+    }
+  })();
+  return pending;
+}
