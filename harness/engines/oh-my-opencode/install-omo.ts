@@ -1,8 +1,7 @@
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { npmInstallPinned, npmOutputTail } from "../process/npm-install.ts";
 import { pathToFileURL } from "node:url";
 import { OPENCODE_VERSION } from "../opencode/install-opencode.ts";
 
@@ -39,25 +38,6 @@ export function configSeedDir(dir: string): string {
 /** The `package.json` OpenCode 1.18.33 writes into its config dir (checked: it is exactly this). */
 export const CONFIG_SEED_MANIFEST = { dependencies: { "@opencode-ai/plugin": OPENCODE_VERSION } } as const;
 
-function npmInstall(cwd: string): Promise<{ code: number | null; output: string }> {
-  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  return new Promise((resolve) => {
-    const child = spawn(npm, ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--omit=dev"], {
-      cwd,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-4000)));
-    child.stderr.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-4000)));
-    child.on("error", (error) => resolve({ code: null, output: error.message }));
-    child.on("exit", (code) => resolve({ code, output }));
-  });
-}
-
-function lastLines(output: string): string {
-  return output.trim().split("\n").slice(-3).join(" ");
-}
-
 /**
  * Installs the pinned plugin (~480 MB) and the config-dir seed with npm (the registry only; no install
  * scripts), unless they are already there. Returns the plugin's directory, or why it could not be installed.
@@ -68,35 +48,31 @@ export async function ensureOmo(
 ): Promise<{ ok: true; plugin: string } | { ok: false; message: string }> {
   const plugin = omoPackage(dir);
   if (!existsSync(join(plugin, "dist", "index.js"))) {
-    await mkdir(dir, { recursive: true });
     const manifest = {
       name: "fallback-harness-oh-my-opencode",
       private: true,
       dependencies: { "oh-my-opencode": OMO_VERSION },
     };
-    await writeFile(join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
     log(
       `installing oh-my-opencode@${OMO_VERSION} into ${dir} (npm, pinned, ~480 MB; once; FH_OMO_DIR overrides)…`,
     );
-    const result = await npmInstall(dir);
+    const result = await npmInstallPinned(dir, manifest);
     if (result.code !== 0 || !existsSync(join(plugin, "dist", "index.js")))
       return {
         ok: false,
-        message: `could not install oh-my-opencode@${OMO_VERSION} into ${dir} (npm exit ${String(result.code)}): ${lastLines(result.output)}. Set FH_OMO_DIR to a directory holding an install.`,
+        message: `could not install oh-my-opencode@${OMO_VERSION} into ${dir} (npm exit ${String(result.code)}): ${npmOutputTail(result)}. Set FH_OMO_DIR to a directory holding an install.`,
       };
   }
   const seed = configSeedDir(dir);
   if (!existsSync(join(seed, "node_modules", "@opencode-ai", "plugin", "package.json"))) {
-    await mkdir(seed, { recursive: true });
-    await writeFile(join(seed, "package.json"), `${JSON.stringify(CONFIG_SEED_MANIFEST)}\n`);
     log(
       `installing @opencode-ai/plugin@${OPENCODE_VERSION} into ${seed} (OpenCode's config-dir seed; once)…`,
     );
-    const result = await npmInstall(seed);
+    const result = await npmInstallPinned(seed, CONFIG_SEED_MANIFEST);
     if (result.code !== 0)
       return {
         ok: false,
-        message: `could not install @opencode-ai/plugin@${OPENCODE_VERSION} into ${seed} (npm exit ${String(result.code)}): ${lastLines(result.output)}.`,
+        message: `could not install @opencode-ai/plugin@${OPENCODE_VERSION} into ${seed} (npm exit ${String(result.code)}): ${npmOutputTail(result)}.`,
       };
   }
   log(`oh-my-opencode ${OMO_VERSION}: ${plugin} (FH_OMO_DIR overrides the directory)`);

@@ -1,8 +1,9 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { npmInstallPinned, npmOutputTail } from "../process/npm-install.ts";
 
 /** The pinned agent: `opencode-ai` from npm, judged as published. */
 export const OPENCODE_VERSION = "1.18.33";
@@ -74,33 +75,20 @@ export async function ensureOpencode(
     log(`OpenCode ${OPENCODE_VERSION}: ${present} (FH_OPENCODE_DIR overrides the directory)`);
     return { ok: true, binary: present };
   }
-  await mkdir(dir, { recursive: true });
   const manifest = {
     name: "fallback-harness-opencode",
     private: true,
     dependencies: { "opencode-ai": OPENCODE_VERSION },
   };
-  await writeFile(join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   log(
     `installing opencode-ai@${OPENCODE_VERSION} into ${dir} (npm, pinned, ~350 MB; once; FH_OPENCODE_DIR overrides)…`,
   );
-  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  const result = await new Promise<{ code: number | null; output: string }>((resolve) => {
-    const child = spawn(npm, ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--omit=dev"], {
-      cwd: dir,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-4000)));
-    child.stderr.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-4000)));
-    child.on("error", (error) => resolve({ code: null, output: error.message }));
-    child.on("exit", (code) => resolve({ code, output }));
-  });
+  const result = await npmInstallPinned(dir, manifest);
   const binary = opencodeBinary(dir);
   if (result.code !== 0 || binary === null) {
     return {
       ok: false,
-      message: `could not install opencode-ai@${OPENCODE_VERSION} into ${dir} (npm exit ${String(result.code)}; no runnable binary among ${binaryPackages(process.platform, process.arch).join(", ")}): ${result.output.trim().split("\n").slice(-3).join(" ")}. Set FH_OPENCODE_DIR to a directory holding an install.`,
+      message: `could not install opencode-ai@${OPENCODE_VERSION} into ${dir} (npm exit ${String(result.code)}; no runnable binary among ${binaryPackages(process.platform, process.arch).join(", ")}): ${npmOutputTail(result)}. Set FH_OPENCODE_DIR to a directory holding an install.`,
     };
   }
   await writeFile(join(dir, VERIFIED), `${binary}\n`);

@@ -1,8 +1,7 @@
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { npmInstallPinned, npmOutputTail } from "../process/npm-install.ts";
 
 /** The pinned gateway: `@portkey-ai/gateway`, judged as published. */
 export const PORTKEY_VERSION = "1.15.2";
@@ -33,31 +32,18 @@ export async function ensurePortkey(
 ): Promise<{ ok: true; server: string } | { ok: false; message: string }> {
   const server = portkeyServer(dir);
   if (existsSync(server)) return { ok: true, server };
-  await mkdir(dir, { recursive: true });
   const manifest = {
     name: "fallback-harness-portkey",
     private: true,
     dependencies: { "@portkey-ai/gateway": PORTKEY_VERSION },
     overrides: { "@hono/node-server": HONO_NODE_SERVER },
   };
-  await writeFile(join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   log(`installing @portkey-ai/gateway@${PORTKEY_VERSION} into ${dir} (npm, pinned; once)…`);
-  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  const result = await new Promise<{ code: number | null; output: string }>((resolve) => {
-    const child = spawn(npm, ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--omit=dev"], {
-      cwd: dir,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-4000)));
-    child.stderr.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-4000)));
-    child.on("error", (error) => resolve({ code: null, output: error.message }));
-    child.on("exit", (code) => resolve({ code, output }));
-  });
+  const result = await npmInstallPinned(dir, manifest);
   if (result.code !== 0 || !existsSync(server)) {
     return {
       ok: false,
-      message: `could not install @portkey-ai/gateway@${PORTKEY_VERSION} into ${dir} (npm exit ${String(result.code)}): ${result.output.trim().split("\n").slice(-3).join(" ")}. Set FH_PORTKEY_DIR to a directory holding an install.`,
+      message: `could not install @portkey-ai/gateway@${PORTKEY_VERSION} into ${dir} (npm exit ${String(result.code)}): ${npmOutputTail(result)}. Set FH_PORTKEY_DIR to a directory holding an install.`,
     };
   }
   return { ok: true, server };
