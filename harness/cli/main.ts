@@ -227,10 +227,14 @@ export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = 
     .option("--budget <s>", "wall-time budget of each engine's run, seconds (default 300)", parsePositive)
     .option("--report-dir <dir>", "where the scorecard goes (default: reports/scorecard)")
     .option("--seed <n>", "override every scenario's seed", parseSeed)
+    .option(
+      "--keep",
+      "keep the columns an earlier scorecard left in the report folder for engines not run now (each states its own date and commit)",
+    )
     .action(
       async (
         paths: string[],
-        options: { engine?: string[]; budget?: number; reportDir?: string; seed?: number },
+        options: { engine?: string[]; budget?: number; reportDir?: string; seed?: number; keep?: boolean },
       ) => {
         const [{ scorecardCommand }, { htmlReport }] = await Promise.all([
           import("./commands/scorecard.ts"),
@@ -243,6 +247,7 @@ export async function main(argv: readonly string[], io: CliIo, deps: MainDeps = 
             ...(options.budget !== undefined ? { budgetS: options.budget } : {}),
             ...(options.reportDir !== undefined ? { reportDir: options.reportDir } : {}),
             ...(options.seed !== undefined ? { seed: options.seed } : {}),
+            ...(options.keep === true ? { keep: true } : {}),
           },
           scrubbed,
           {

@@ -1,5 +1,5 @@
 import { clip, esc } from "./html/escape.ts";
-import type { CellKind, ScoreCell, ScoreTable } from "./engine-scorecard.ts";
+import type { CellKind, ScoreCell, ScoreColumn, ScoreTable } from "./engine-scorecard.ts";
 
 const REASON_MAX = 160;
 const SKIP_MAX = 90;
@@ -41,7 +41,7 @@ const LEGEND =
 function headerLines(table: ScoreTable): string[] {
   const { header } = table;
   return [
-    `- Date: ${header.date}`,
+    `- Date: ${header.date} (each engine's own run: the "run" column below)`,
     `- Harness: ${header.commit}`,
     `- Machine: ${header.machine}`,
     `- Network: ${header.namespace}`,
@@ -50,13 +50,17 @@ function headerLines(table: ScoreTable): string[] {
   ];
 }
 
+/** When, at which commit and at what load a column ran (columns kept with `--keep` come from other runs). */
+const runOf = (c: ScoreColumn): string =>
+  `${c.ran.date.slice(0, 16).replace("T", " ")} UTC · ${c.ran.commit} · load ${c.ran.load}`;
+
 /** scorecard.md: the header, one row per engine, then the engine × scenario table. */
 export function engineScorecardMarkdown(table: ScoreTable): string {
   const out = ["# fallback-harness scorecard (real time)", "", ...headerLines(table), "", LEGEND, ""];
-  out.push("| engine | version | ran | median / request | cells |", "|---|---|---|---|---|");
+  out.push("| engine | version | ran | median / request | cells | run |", "|---|---|---|---|---|---|");
   table.columns.forEach((c, i) =>
     out.push(
-      `| \`${md(c.given)}\` | ${md(c.version)} | ${c.notRun === null ? `${formatMs(c.wallMs)} ([report](${c.dir}/summary.md))` : `not run: ${md(c.notRun)}`} | ${formatMs(c.medianMs)} | ${tally(table, i)} |`,
+      `| \`${md(c.given)}\` | ${md(c.version)} | ${c.notRun === null ? `${formatMs(c.wallMs)} ([report](${c.dir}/summary.md))` : `not run: ${md(c.notRun)}`} | ${formatMs(c.medianMs)} | ${tally(table, i)} | ${md(runOf(c))} |`,
     ),
   );
   out.push("", `| scenario | ${table.columns.map((c) => `\`${md(c.given)}\``).join(" | ")} |`);
@@ -102,7 +106,7 @@ export function engineScorecardHtml(table: ScoreTable): string {
   const engines = table.columns
     .map(
       (c, i) =>
-        `<tr><td><code>${esc(c.given)}</code></td><td>${esc(c.version)}</td><td>${c.notRun === null ? `${esc(formatMs(c.wallMs))} (<a href="${esc(c.dir)}/summary.md">report</a>)` : `not run: ${esc(c.notRun)}`}</td><td>${esc(formatMs(c.medianMs))}</td><td>${esc(tally(table, i))}</td></tr>`,
+        `<tr><td><code>${esc(c.given)}</code></td><td>${esc(c.version)}</td><td>${c.notRun === null ? `${esc(formatMs(c.wallMs))} (<a href="${esc(c.dir)}/summary.md">report</a>)` : `not run: ${esc(c.notRun)}`}</td><td>${esc(formatMs(c.medianMs))}</td><td>${esc(tally(table, i))}</td><td>${esc(runOf(c))}</td></tr>`,
     )
     .join("\n");
   const head = table.columns.map((c) => `<th><code>${esc(c.given)}</code></th>`).join("");
@@ -134,7 +138,7 @@ export function engineScorecardHtml(table: ScoreTable): string {
     .map((l) => `<li>${esc(l.slice(2))}</li>`)
     .join("")}</ul>
 <p>${esc(LEGEND.replaceAll("**", "").replaceAll("`", ""))}</p>
-<table><thead><tr><th>engine</th><th>version</th><th>ran</th><th>median / request</th><th>cells</th></tr></thead><tbody>
+<table><thead><tr><th>engine</th><th>version</th><th>ran</th><th>median / request</th><th>cells</th><th>run</th></tr></thead><tbody>
 ${engines}
 </tbody></table>
 <table><thead><tr><th>scenario</th>${head}</tr></thead><tbody>

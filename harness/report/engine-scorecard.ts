@@ -40,6 +40,32 @@ export interface ScoreColumn {
   readonly wallMs: number | null;
   /** Median time per request over every scenario it ran, wall ms. */
   readonly medianMs: number | null;
+  /** When, at which commit and on how busy a machine this column ran: a kept column may be from another run. */
+  readonly ran: ColumnRun;
+}
+
+/** The facts of one engine's run, stated per column because `--keep` puts columns of several runs side by side. */
+export interface ColumnRun {
+  readonly date: string;
+  readonly commit: string;
+  /** Load averages at its start and end. */
+  readonly load: string;
+}
+
+/** A scenario's row label. */
+export interface ScenarioRow {
+  readonly id: string;
+  readonly title: string;
+  readonly file: string;
+}
+
+/**
+ * One engine's column as the table needs it, and as `<engine>/column.json` keeps it: its cells in the order
+ * its scenarios ran. A scenario missing from `rows` was not in that engine's run.
+ */
+export interface ColumnResult {
+  readonly column: ScoreColumn;
+  readonly rows: readonly (ScenarioRow & { readonly cell: ScoreCell })[];
 }
 
 /** The facts the header states; each may differ between runs (the table below them is deterministic). */
@@ -121,31 +147,43 @@ const absent = (kind: "skipped" | "not-run", reason: string): ScoreCell => ({
   evidence: null,
 });
 
+/** An engine run's column and cells: the outcomes summarised to what the table shows. */
+export function columnResult(run: EngineRun): ColumnResult {
+  if (run.kind === "not-run") return { column: run.column, rows: [] };
+  const rows = run.outcomes.map((o) => ({
+    id: o.scenario.id,
+    title: o.scenario.title,
+    file: o.file,
+    cell: cellOf(o, run.evidence.get(o.scenario.id) ?? null),
+  }));
+  const skips = run.skipped
+    .filter((s) => !rows.some((r) => r.id === s.id))
+    .map((s) => ({ id: s.id, title: "", file: s.file, cell: absent("skipped", s.reason) }));
+  return { column: run.column, rows: [...rows, ...skips] };
+}
+
 /**
  * Builds the table: scenarios in the order they first appear (each engine runs the same selection in the
- * same order, so the order does not depend on which engine ran), engines in the order asked for.
+ * same order, so the order does not depend on which engine ran), engines in the order given.
  */
-export function buildScoreTable(header: ScoreHeader, runs: readonly EngineRun[]): ScoreTable {
-  const scenarios: { id: string; title: string; file: string }[] = [];
-  const seen = new Set<string>();
-  const add = (id: string, title: string, file: string): void => {
-    if (seen.has(id)) return;
-    seen.add(id);
-    scenarios.push({ id, title, file });
-  };
-  for (const run of runs) {
-    if (run.kind !== "ran") continue;
-    for (const o of run.outcomes) add(o.scenario.id, o.scenario.title, o.file);
-    for (const s of run.skipped) add(s.id, "", s.file);
-  }
+export function buildScoreTable(header: ScoreHeader, results: readonly ColumnResult[]): ScoreTable {
+  const scenarios: ScenarioRow[] = [];
+  const at = new Map<string, number>();
+  for (const { rows } of results)
+    for (const { id, title, file } of rows) {
+      const known = at.get(id);
+      if (known === undefined) {
+        at.set(id, scenarios.length);
+        scenarios.push({ id, title, file });
+      }
+      // A skipped scenario has no title; a column that ran it supplies one.
+      else if (scenarios[known]?.title === "" && title !== "") scenarios[known] = { id, title, file };
+    }
   const cells = scenarios.map(({ id }) =>
-    runs.map((run): ScoreCell => {
-      if (run.kind === "not-run") return absent("not-run", run.column.notRun ?? "not run");
-      const outcome = run.outcomes.find((o) => o.scenario.id === id);
-      if (outcome) return cellOf(outcome, run.evidence.get(id) ?? null);
-      const skip = run.skipped.find((s) => s.id === id);
-      return absent("skipped", skip?.reason ?? "not in this engine's run");
+    results.map(({ column, rows }): ScoreCell => {
+      if (column.notRun !== null) return absent("not-run", column.notRun);
+      return rows.find((r) => r.id === id)?.cell ?? absent("skipped", "not in this engine's run");
     }),
   );
-  return { header, columns: runs.map((r) => r.column), scenarios, cells };
+  return { header, columns: results.map((r) => r.column), scenarios, cells };
 }

@@ -63,6 +63,8 @@ describe("engines that cannot express a policy (SPEC §10.3)", () => {
     expect(Object.fromEntries(policies)).toEqual({
       // served_by names the fallback: only an engine that falls back can pass it.
       "expect.requests[0].served_by": "fallback",
+      // …and so does the success it owes: the primary never answers
+      "expect.requests[0].outcome": "fallback",
       "expect.no_hammer[0]": "retries",
       // the scenario says `policy: breaker` where a count is the breaker's threshold
       "expect.calls[0]": "breaker",

@@ -59,7 +59,12 @@ export function expectationPolicies(
     // Same-model attempts are the retry policy's count (and its backoff's); whether a fallback served is
     // only a fallback question when the model is not where every request starts.
     if (rule.attempts !== undefined) set(`${path}.attempts`, "retries");
-    if (rule.served_by !== undefined && !heads.has(rule.served_by)) set(`${path}.served_by`, "fallback");
+    if (rule.served_by !== undefined && !heads.has(rule.served_by)) {
+      set(`${path}.served_by`, "fallback");
+      // A success owed by a model no request starts at can only come from falling back to it: for an
+      // engine that cannot fall back, "expected success, got error" is the same question as served_by.
+      if (rule.outcome === "success") set(`${path}.outcome`, "fallback");
+    }
   });
   expect.audit?.present.forEach((match, i) => set(`expect.audit.present[${i}]`, auditPolicy(match)));
   expect.audit?.absent.forEach((match, i) => set(`expect.audit.absent[${i}]`, auditPolicy(match)));

@@ -31,6 +31,14 @@ with oh-my-opencode), each on the wall clock with the mocked provider fleet on 1
 not registered or whose install fails is a "not run" column with the reason. Progress lines are printed on
 a terminal; with \`CI=true\` only one line per engine.
 
+Slow engines can run at another time, on a quieter machine, and join the table:
+
+    npm run scorecard -- --engine opencode --budget 3600 --keep
+
+\`--keep\` keeps the columns an earlier scorecard left in the folder (\`<engine>/column.json\`) for the
+engines not run now. Each column states its own run (date, harness commit, load at its start and end), so
+columns of several runs are never passed off as one.
+
 ## Re-run one cell
 
 Each FAIL's \`checks.md\` prints its command. In general:

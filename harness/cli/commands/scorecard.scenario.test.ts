@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -97,5 +97,58 @@ describe("npm run scorecard (in-process engines)", () => {
     );
     const row = written.md.split("\n").find((l) => l.startsWith("| `s03-server-error-once` |")) ?? "";
     expect(row.split(" | ").at(-1)).toMatch(/^\*\*NOT RUN\*\*/);
+  });
+});
+
+describe("npm run scorecard --keep", () => {
+  /** A copy of the first scorecard's folder, then `--engine reference` run again into it. */
+  async function again(keep: boolean, corrupt?: (root: string) => Promise<void>) {
+    const root = await mkdtemp(join(tmpdir(), "fh-scorecard-keep-"));
+    await cp(written.root, root, { recursive: true });
+    await corrupt?.(root);
+    const io = recordingIo({ CI: "true" }, here);
+    const code = await scorecardCommand(
+      { engines: ["reference"], paths: [SCENARIOS[0] ?? ""], reportDir: root, budgetS: 120, keep },
+      io,
+      { cores: 2, wallNow: () => Date.now() },
+    );
+    const md = code === 0 ? await readFile(join(root, "scorecard.md"), "utf8") : "";
+    return { code, md, root, err: io.err() };
+  }
+
+  it("keeps the other engines' columns, their cells and their evidence, and says when each ran", async () => {
+    const { code, md, root } = await again(true);
+    expect(code).toBe(0);
+    const header = md.split("\n").find((l) => l.startsWith("| scenario |")) ?? "";
+    expect(header).toBe("| scenario | `reference` | `plain-fetch-loop` | `./no-such-engine.ts` |");
+    const row = md.split("\n").find((l) => l.startsWith("| `s13-content-policy` |")) ?? "";
+    const [, reference, plain] = row.split(" | ");
+    // The reference ran s03 only this time; the kept plain loop still shows its s13 FAIL and its evidence.
+    expect(reference).toMatch(/^\*\*SKIPPED\*\* · not in this engine's run/);
+    expect(plain).toContain("(plain-fetch-loop/evidence/s13-content-policy/checks.md)");
+    expect(existsSync(join(root, "plain-fetch-loop/evidence/s13-content-policy/checks.md"))).toBe(true);
+    expect(md).toMatch(
+      /\| `plain-fetch-loop` \|.*\| \d{4}-\d\d-\d\d \d\d:\d\d UTC · fallback-harness .* · load /,
+    );
+  });
+
+  it("without --keep, writes only the engines it ran", async () => {
+    const { code, md } = await again(false);
+    expect(code).toBe(0);
+    expect(md).toContain("| scenario | `reference` |\n");
+  });
+
+  it("refuses a kept column.json it cannot read, naming the file and the field", async () => {
+    const { code, err } = await again(true, async (root) => {
+      const file = join(root, "plain-fetch-loop", "column.json");
+      const column = JSON.parse(await readFile(file, "utf8")) as { rows: { cell: { kind: string } }[] };
+      const first = column.rows[0];
+      if (first) first.cell.kind = "green";
+      await writeFile(file, JSON.stringify(column));
+    });
+    expect(code).toBe(2);
+    expect(err).toMatch(
+      /plain-fetch-loop\/column\.json: not a scorecard column of this version: rows\.0\.cell\.kind: /,
+    );
   });
 });

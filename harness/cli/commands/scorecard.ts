@@ -7,12 +7,16 @@ import { REALTIME_LATE_TOLERANCE_MS } from "../../oracle/fleet-safety.ts";
 import { assembleReport } from "../../report/assemble-report.ts";
 import {
   buildScoreTable,
+  columnResult,
   median,
   requestTimes,
+  type ColumnResult,
+  type ColumnRun,
   type EngineRun,
   type ScoreColumn,
   type ScoreHeader,
 } from "../../report/engine-scorecard.ts";
+import { readKeptColumns, writeColumn } from "../../report/scorecard-columns.ts";
 import { engineScorecardHtml, engineScorecardMarkdown } from "../../report/engine-scorecard-render.ts";
 import { writeCellEvidence } from "../../report/scorecard-evidence.ts";
 import { scrubText } from "../../report/scrub.ts";
@@ -46,6 +50,8 @@ export interface ScorecardArgs {
   readonly seed?: number;
   /** Scenarios at once for in-process engines (a process engine always runs one at a time). */
   readonly jobs?: number;
+  /** Keep the columns an earlier scorecard left in the report folder for engines not run this time. */
+  readonly keep?: boolean;
 }
 
 /** What the command needs beyond its arguments, injected so tests can run it in-process. */
@@ -107,6 +113,8 @@ function takeOutput(dir: string): string | null {
 
 interface EngineContext {
   readonly given: string;
+  /** Filled in when the engine's run starts; its load line is completed at the end. */
+  readonly ran: { date: string; commit: string; loadAtStart: string };
   readonly dir: string;
   readonly root: string;
   readonly args: ScorecardArgs;
@@ -115,6 +123,18 @@ interface EngineContext {
   readonly say: (line: string) => void;
   readonly progress: boolean;
 }
+
+const loadLine = (): string =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(" ");
+
+/** The column's run facts, its load taken now (at its end). */
+const columnRun = (ctx: EngineContext): ColumnRun => ({
+  date: ctx.ran.date,
+  commit: ctx.ran.commit,
+  load: `${ctx.ran.loadAtStart} at its start, ${loadLine()} at its end (1/5/15 min)`,
+});
 
 function notRun(ctx: EngineContext, reason: string, version = "–"): EngineRun {
   ctx.say(`${ctx.given}: not run: ${reason}`);
@@ -126,6 +146,7 @@ function notRun(ctx: EngineContext, reason: string, version = "–"): EngineRun 
     notRun: firstLine(reason),
     wallMs: null,
     medianMs: null,
+    ran: columnRun(ctx),
   };
   return { kind: "not-run", column };
 }
@@ -211,8 +232,18 @@ async function runEngine(ctx: EngineContext): Promise<EngineRun> {
     notRun: null,
     wallMs,
     medianMs: median(suite.outcomes.flatMap(requestTimes)),
+    ran: columnRun(ctx),
   };
   return { kind: "ran", column, outcomes: suite.outcomes, skipped, evidence };
+}
+
+/** Issue 14's engines in their order, any other engine after them in the order it came. */
+function inTableOrder(results: readonly ColumnResult[]): ColumnResult[] {
+  const rank = (given: string): number => {
+    const at = (SCORECARD_ENGINES as readonly string[]).indexOf(given);
+    return at < 0 ? SCORECARD_ENGINES.length : at;
+  };
+  return [...results].sort((a, b) => rank(a.column.given) - rank(b.column.given));
 }
 
 /**
@@ -242,9 +273,26 @@ export async function scorecardCommand(
   const machineAtStart = machineLine();
   const date = new Date(deps.wallNow()).toISOString();
   const used = new Set<string>(["evidence"]);
-  const runs: EngineRun[] = [];
-  for (const given of engines)
-    runs.push(await runEngine({ given, dir: dirName(given, used), root, args, io, deps, say, progress }));
+  const fresh: ColumnResult[] = [];
+  for (const given of engines) {
+    const dir = dirName(given, used);
+    const ran = {
+      date: new Date(deps.wallNow()).toISOString(),
+      commit: harnessCommit(),
+      loadAtStart: loadLine(),
+    };
+    const result = columnResult(await runEngine({ given, dir, ran, root, args, io, deps, say, progress }));
+    await mkdir(join(root, dir), { recursive: true });
+    await writeColumn(join(root, dir), result);
+    fresh.push(result);
+  }
+  const kept = args.keep ? await readKeptColumns(root, used) : { ok: true as const, columns: [] };
+  if (!kept.ok) {
+    io.stderr.write(`fallback-harness scorecard: cannot keep the earlier columns: ${kept.message}\n`);
+    return EXIT.badInput;
+  }
+  for (const k of kept.columns)
+    say(`${k.column.given}: kept from ${k.column.ran.date} (${k.column.ran.commit})`);
   const header: ScoreHeader = {
     date,
     machine: `${machineAtStart}; load ${loadavg()
@@ -258,7 +306,7 @@ export async function scorecardCommand(
       `a provider call up to ${REALTIME_LATE_TOLERANCE_MS} ms after its request ended is not a \`safety.no-call-after-end\` violation (the end is read in another thread than the fleet's clock)`,
     ],
   };
-  const table = buildScoreTable(header, runs);
+  const table = buildScoreTable(header, inTableOrder([...fresh, ...kept.columns]));
   await mkdir(root, { recursive: true });
   // Reasons quote engine messages: scrubbed like every report file.
   await writeFile(join(root, "scorecard.md"), scrubText(engineScorecardMarkdown(table)));
