@@ -2,6 +2,7 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import type { ColumnResult } from "./engine-scorecard.ts";
+import { parseJsonFile } from "./parse-json-file.ts";
 
 /**
  * Each engine's scorecard column is kept beside its report as `column.json`, so that `scorecard --keep`
@@ -73,20 +74,8 @@ export async function readKeptColumns(root: string, replaced: ReadonlySet<string
     } catch {
       continue;
     }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch (error) {
-      return { ok: false, message: `${file}: not readable JSON (${(error as Error).message})` };
-    }
-    const parsed = columnSchema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return {
-        ok: false,
-        message: `${file}: not a scorecard column of this version: ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}`,
-      };
-    }
+    const parsed = parseJsonFile(file, text, columnSchema, "a scorecard column");
+    if (!parsed.ok) return parsed;
     if (parsed.data.column.dir !== dir)
       return {
         ok: false,

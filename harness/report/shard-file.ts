@@ -1,6 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { z } from "zod";
+import { parseJsonFile } from "./parse-json-file.ts";
 import type { ScenarioOutcome } from "../runner/run-suite.ts";
 import type { Shard } from "../runner/shard.ts";
 import type { ReportInputs } from "./assemble-report.ts";
@@ -156,20 +157,9 @@ export async function readShardFile(
       message: `${dir}: no ${SHARD_FILE} here — not the report folder of a sharded run (run --shard i/n writes it)`,
     };
   }
-  let raw: unknown;
-  try {
-    raw = decode(JSON.parse(text));
-  } catch (error) {
-    return { ok: false, message: `${path}: not readable JSON (${(error as Error).message})` };
-  }
-  const parsed = HeaderSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return {
-      ok: false,
-      message: `${path}: not a shard file of this version: ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}`,
-    };
-  }
+  const parsed = parseJsonFile(path, text, HeaderSchema, "a shard file", decode);
+  if (!parsed.ok) return parsed;
+  const { raw } = parsed;
   // The schema checked the frame; the outcomes inside are this program's own data, written above.
   const {
     format: _format,
