@@ -1,5 +1,6 @@
 import { clip, esc } from "./html/escape.ts";
 import type { CellKind, ScoreCell, ScoreColumn, ScoreTable } from "./engine-scorecard.ts";
+import { htmlPage } from "./html/page.ts";
 
 const REASON_MAX = 160;
 const SKIP_MAX = 90;
@@ -124,19 +125,13 @@ export function engineScorecardHtml(table: ScoreTable): string {
     });
     return `<tr><th><code>${esc(s.id)}</code><br><span class="small">${esc(s.title)}</span></th>${cells.join("")}</tr>`;
   });
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>fallback-harness scorecard · ${table.columns.length} engines</title>
-<style>${STYLES}</style>
-</head>
-<body>
-<h1>fallback-harness scorecard (real time)</h1>
+  return htmlPage(
+    `fallback-harness scorecard · ${table.columns.length} engines`,
+    STYLES,
+    `<h1>fallback-harness scorecard (real time)</h1>
 <ul>${headerLines(table)
-    .map((l) => `<li>${esc(l.slice(2))}</li>`)
-    .join("")}</ul>
+      .map((l) => `<li>${esc(l.slice(2))}</li>`)
+      .join("")}</ul>
 <p>${esc(LEGEND.replaceAll("**", "").replaceAll("`", ""))}</p>
 <table><thead><tr><th>engine</th><th>version</th><th>ran</th><th>median / request</th><th>cells</th><th>run</th></tr></thead><tbody>
 ${engines}
@@ -144,8 +139,6 @@ ${engines}
 <table><thead><tr><th>scenario</th>${head}</tr></thead><tbody>
 ${rows.join("\n")}
 </tbody></table>
-<p>Re-run one cell: see README.md in this folder.</p>
-</body>
-</html>
-`;
+<p>Re-run one cell: see README.md in this folder.</p>`,
+  );
 }

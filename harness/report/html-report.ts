@@ -5,6 +5,7 @@ import { scenarioSection } from "./html/scenario-section.ts";
 import { STYLES } from "./html/styles.ts";
 import type { RunReport } from "./report-schema.ts";
 import type { ExtraRenderer } from "./write-report.ts";
+import { htmlPage } from "./html/page.ts";
 
 function header(report: RunReport): string {
   const v = report.verdict;
@@ -65,25 +66,17 @@ export const htmlReport: ExtraRenderer = (report, outcomes) => {
     .map(({ scenario, index }) => scenarioSection(scenario, byId.get(scenario.id), index, palette))
     .join("\n");
   const title = `${report.verdict === "pass" ? "PASS" : "FAIL"} · fallback-harness · ${report.engine}`;
-  const content = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title>
-<style>${STYLES}</style>
-</head>
-<body>
-<main>
+  const content = htmlPage(
+    title,
+    STYLES,
+    `<main>
 ${header(report)}
 ${parityTable(report)}
 <h2>Scenarios</h2>
 <div class="chips">${chips}</div>
 ${sections}
 <footer>report.json version ${report.version} · the timelines are drawn from each scenario's audit log; times are since the scenario's start on its own clock.</footer>
-</main>
-</body>
-</html>
-`;
+</main>`,
+  );
   return { file: "index.html", content };
 };

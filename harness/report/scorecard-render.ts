@@ -1,5 +1,6 @@
 import { clip, esc } from "./html/escape.ts";
 import { isNoReport, type Cell, type CellStatus, type Scorecard } from "./scorecard.ts";
+import { htmlPage } from "./html/page.ts";
 
 const REASON_MAX = 140;
 
@@ -87,21 +88,13 @@ export function scorecardHtml(card: Scorecard): string {
     });
     return `<tr><th><code>${esc(s.id)}</code><br><span class="reason">${esc(s.title)}</span></th>${cells.join("")}</tr>`;
   });
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>fallback-harness scorecard · ${card.engines.length} engines</title>
-<style>${STYLES}</style>
-</head>
-<body>
-<h1>fallback-harness scorecard</h1>
+  return htmlPage(
+    `fallback-harness scorecard · ${card.engines.length} engines`,
+    STYLES,
+    `<h1>fallback-harness scorecard</h1>
 <p>${card.engines.length} engines × ${card.scenarios.length} scenarios · exit code ${card.exitCode}. FAIL (safety): what every caller is owed; FAIL (conformance): this SPEC's policy; PARTIAL: nothing failed, some check could not be made.</p>
 <table><thead><tr><th>scenario</th>${head}</tr></thead><tbody>
 ${rows.join("\n")}
-</tbody></table>
-</body>
-</html>
-`;
+</tbody></table>`,
+  );
 }

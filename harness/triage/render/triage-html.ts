@@ -19,6 +19,7 @@ import {
   statsCells,
   summaryLine,
 } from "./triage-text.ts";
+import { htmlPage } from "../../report/html/page.ts";
 
 /** What the triage page adds to the run report's stylesheet. */
 const TRIAGE_STYLES = `
@@ -277,21 +278,13 @@ function sections(f: TriageFindings): string[] {
  * time, and waiting over time. Every string from the log is escaped. Deterministic.
  */
 export function triageHtml(f: TriageFindings): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(`Triage · ${f.file ?? "audit log"}`)}</title>
-<style>${STYLES}${TRIAGE_STYLES}</style>
-</head>
-<body>
-<main>
+  return htmlPage(
+    `Triage · ${f.file ?? "audit log"}`,
+    `${STYLES}${TRIAGE_STYLES}`,
+    `<main>
 ${header(f)}
 ${sections(f).join("\n")}
 <footer>fallback-harness triage · the DECISION_141 Triage and Repair runbook · times are the log's own; charts share one time axis in ${esc(duration(f.timeline.bucketMs))} buckets.</footer>
-</main>
-</body>
-</html>
-`;
+</main>`,
+  );
 }
