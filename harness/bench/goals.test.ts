@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { AuditSection, SuiteSection } from "./bench-report.ts";
+import type { AuditSection, ScaleSection, SimulationSection, SuiteSection } from "./bench-report.ts";
 import { compareRatios } from "./compare.ts";
-import { collectRatios } from "./goals.ts";
+import { CHECK_LINES_PER_SEC_GOAL, collectRatios, evaluateGoals, VIRTUAL_DAY_GOAL } from "./goals.ts";
 
 const audit = (checkPerParse: number): AuditSection => ({
   lines: 1_000_000,
@@ -49,5 +49,59 @@ describe("collectRatios for the harness's own speed (issue 15 §6)", () => {
   it("leaves out a suite that ran no scenario instead of gating a meaningless ratio", () => {
     const { gated } = collectRatios([], [], { suite: suite(0, 0) });
     expect(gated).toEqual({});
+  });
+});
+
+describe("evaluateGoals holds the checker and the virtual day to issue 15's rates", () => {
+  const day = (rate: number): SimulationSection => ({
+    requests: 10_000,
+    requestsSimulated: 10_000,
+    capped: false,
+    virtualSeconds: 86_400,
+    wallSeconds: 86_400 / rate,
+    virtualSecondsPerWallSecond: rate,
+    servedRate: 1,
+    propertyCases: 0,
+    propertyCasesPerSec: 0,
+  });
+  const scale: ScaleSection = {
+    requests: 10_000,
+    wallMs: 1,
+    served: 10_000,
+    aborted: 0,
+    failed: 0,
+    auditLines: 40_000,
+    lostAuditLines: 0,
+    checkOk: true,
+    checkViolations: 0,
+    firstViolation: null,
+    peakHeapMb: 100,
+    liveHeapMb: 50,
+    peakRssMb: 150,
+  };
+  const met = (checkRate: number, dayRate: number): Record<string, boolean> => {
+    const rows = evaluateGoals({
+      overhead: [],
+      failover: [],
+      audit: { ...audit(1), checkLinesPerSec: checkRate },
+      simulation: day(dayRate),
+      scale,
+      bareMockedCallMs: 1,
+      targetAuditLines: 1_000_000,
+      targetSimRequests: 10_000,
+      targetScaleRequests: 10_000,
+    });
+    return Object.fromEntries(rows.filter((r) => /^[45]-/.test(r.id)).map((r) => [r.id, r.met]));
+  };
+
+  it("is not met below 500,000 lines/s or 20,000 virtual s per wall s, and met at them", () => {
+    expect(met(CHECK_LINES_PER_SEC_GOAL - 1, VIRTUAL_DAY_GOAL - 1)).toEqual({
+      "4-audit": false,
+      "5-simulation": false,
+    });
+    expect(met(CHECK_LINES_PER_SEC_GOAL, VIRTUAL_DAY_GOAL)).toEqual({
+      "4-audit": true,
+      "5-simulation": true,
+    });
   });
 });

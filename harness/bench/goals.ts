@@ -16,6 +16,10 @@ const SCALE_HEAP_MB = 200;
 export const OVERHEAD_GOAL = 0.02;
 /** Issue 8 §2: failover latency at most 5 % over two sequential bare calls. */
 export const FAILOVER_GOAL = 1.05;
+/** Issue 15 §4: `check` reads at least this many lines per second. */
+export const CHECK_LINES_PER_SEC_GOAL = 500_000;
+/** Issue 15 §3: the 10,000-request day runs at least this many virtual seconds per wall second. */
+export const VIRTUAL_DAY_GOAL = 20_000;
 
 /**
  * The run's ratios, flat and keyed for `--compare`, lower is better for all: `gated` holds the reference
@@ -129,15 +133,21 @@ export function evaluateGoals(input: {
   });
   goals.push({
     id: "4-audit",
-    goal: `audit write and check on a ${input.targetAuditLines.toLocaleString("en-US")}-line log, checker clean`,
+    goal: `audit write and check on a ${input.targetAuditLines.toLocaleString("en-US")}-line log, checker clean, check ≥ ${CHECK_LINES_PER_SEC_GOAL.toLocaleString("en-US")} lines/s`,
     value: `${input.audit.lines.toLocaleString("en-US")} lines; write ${input.audit.sinkWriteLinesPerSec.toLocaleString("en-US")}/s; check ${input.audit.checkLinesPerSec.toLocaleString("en-US")}/s (${input.audit.checkPerParse.toFixed(2)} × the time of read + JSON.parse at ${input.audit.parseLinesPerSec.toLocaleString("en-US")}/s); peak heap ${input.audit.peakHeapMb} MB; ${input.audit.checkViolations} violations`,
-    met: input.audit.checkOk && input.audit.lines >= input.targetAuditLines,
+    met:
+      input.audit.checkOk &&
+      input.audit.lines >= input.targetAuditLines &&
+      input.audit.checkLinesPerSec >= CHECK_LINES_PER_SEC_GOAL,
   });
   goals.push({
     id: "5-simulation",
-    goal: `24 h, ${input.targetSimRequests.toLocaleString("en-US")}-request day on the virtual clock within the wall cap`,
+    goal: `24 h, ${input.targetSimRequests.toLocaleString("en-US")}-request day on the virtual clock within the wall cap, ≥ ${VIRTUAL_DAY_GOAL.toLocaleString("en-US")} virtual s per wall s`,
     value: `${Math.round(input.simulation.virtualSecondsPerWallSecond).toLocaleString("en-US")} virtual s per wall s; ${input.simulation.requestsSimulated}/${input.simulation.requests} requests${input.simulation.capped ? " (capped)" : ""}`,
-    met: !input.simulation.capped && input.simulation.requests >= input.targetSimRequests,
+    met:
+      !input.simulation.capped &&
+      input.simulation.requests >= input.targetSimRequests &&
+      input.simulation.virtualSecondsPerWallSecond >= VIRTUAL_DAY_GOAL,
   });
   goals.push({
     id: "6-scale",

@@ -2,36 +2,14 @@ import { setMaxListeners } from "node:events";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  createAiSdkCaller,
-  createEngine,
-  createRandom,
-  JsonlFileSink,
-  parseConfig,
-  settingsFor,
-  systemClock,
-  type EngineConfig,
-} from "../../src/index.ts";
+import { JsonlFileSink, settingsFor, systemClock } from "../../src/index.ts";
 import { checkAuditFile } from "../check/check-audit.ts";
 import { DEFAULT_CANONICAL_TEXT } from "../fleet/content.ts";
-import { createFleet } from "../fleet/fleet.ts";
 import type { ScaleSection } from "./bench-report.ts";
-import { FALLBACK, PRIMARY, PROMPT } from "./chain-calls.ts";
+import { PROMPT } from "./chain-calls.ts";
 import { startMemorySampler } from "./memory-sampler.ts";
 import { forkScaleProbe } from "./scale-probe.ts";
-
-/** Default breakers (3 failures in an hour open for an hour) shared by every request; no retries. */
-export function scaleConfig(): EngineConfig {
-  const parsed = parseConfig({
-    model: PRIMARY,
-    fallback: { chains: { default: [PRIMARY, FALLBACK] }, max_retries: 0 },
-  });
-  if (!parsed.ok)
-    throw new Error(
-      `Failed to build the scale config: ${parsed.problems.map((p) => p.message).join("; ")}. Fix scaleConfig.`,
-    );
-  return parsed.config;
-}
+import { createScaleEngine, createScaleFleet, scaleConfig } from "./scale-setup.ts";
 
 /**
  * Counts audit lines lost: requests the engine returned or threw for that lack exactly one
@@ -78,33 +56,15 @@ export async function benchScale(
   progress: (line: string) => void,
 ): Promise<ScaleSection> {
   const dir = mkdtempSync(join(tmpdir(), "fallback-bench-scale-"));
-  const fleet = await createFleet({
-    clock: systemClock,
-    seed: 8,
-    transport: "inproc",
-    content: "canonical",
-    canonicalText: DEFAULT_CANONICAL_TEXT,
-    faults: [
-      // A real wait (a timer) before every answer keeps all requests in flight at once and lets the event
-      // loop turn: in-process msw otherwise settles a request in microtasks, before any timer (the memory
-      // sampler, the wall cap) could run.
-      { target: "*", fault: { kind: "latency", distribution: { type: "fixed", ms: 100 } } },
-      { target: PRIMARY, fault: { kind: "http_error", reason: "server_error" }, when: { probability: 0.3 } },
-    ],
-  });
+  // A real wait (a timer) before every answer keeps all requests in flight at once and lets the event loop
+  // turn: the in-process fleet otherwise settles a request in microtasks, before any timer (the memory
+  // sampler, the wall cap) could run.
+  const fleet = await createScaleFleet(systemClock, 100);
   try {
     const path = join(dir, "audit.jsonl");
     const sink = JsonlFileSink.open(path);
     const config = scaleConfig();
-    const engine = createEngine(config, {
-      clock: systemClock,
-      random: createRandom(8),
-      caller: createAiSdkCaller({
-        endpoints: { openai: fleet.endpoints.openai, anthropic: fleet.endpoints.anthropic },
-        fetch: fleet.fetch,
-      }),
-      audit: sink,
-    });
+    const engine = createScaleEngine(config, fleet, sink);
     progress(`scale: ${requests} concurrent requests`);
     // Peak heap is exact (V8's record of every collection); RSS is sampled every 10 ms between turns.
     const sampler = startMemorySampler(10);

@@ -3,19 +3,13 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  createAiSdkCaller,
-  createEngine,
-  createRandom,
-  JsonlFileSink,
-  systemClock,
-  type Engine,
-} from "../../src/index.ts";
+import { JsonlFileSink, type Engine } from "../../src/index.ts";
 import { DEFAULT_CANONICAL_TEXT } from "../fleet/content.ts";
-import { createFleet, type Fleet } from "../fleet/fleet.ts";
-import { PRIMARY, PROMPT } from "./chain-calls.ts";
+import type { Fleet } from "../fleet/fleet.ts";
+import { PROMPT } from "./chain-calls.ts";
 import { createHeldClock, type HeldClock } from "./held-clock.ts";
-import { countLostLines, scaleConfig } from "./scale-bench.ts";
+import { countLostLines } from "./scale-bench.ts";
+import { createScaleEngine, createScaleFleet, scaleConfig } from "./scale-setup.ts";
 
 /** What one probe measured; heap figures are after two full collections, so they count live objects only. */
 export interface ScaleProbeResult {
@@ -56,29 +50,11 @@ export async function probeScaleMemory(requests: number): Promise<ScaleProbeResu
   };
   const clock = createHeldClock();
   const dir = mkdtempSync(join(tmpdir(), "fallback-scale-probe-"));
-  const fleet = await createFleet({
-    clock,
-    seed: 8,
-    transport: "inproc",
-    content: "canonical",
-    canonicalText: DEFAULT_CANONICAL_TEXT,
-    faults: [
-      { target: "*", fault: { kind: "latency", distribution: { type: "fixed", ms: 1 } } },
-      { target: PRIMARY, fault: { kind: "http_error", reason: "server_error" }, when: { probability: 0.3 } },
-    ],
-  });
+  const fleet = await createScaleFleet(clock, 1);
   try {
     const path = join(dir, "audit.jsonl");
     const sink = JsonlFileSink.open(path);
-    const engine = createEngine(scaleConfig(), {
-      clock: systemClock,
-      random: createRandom(8),
-      caller: createAiSdkCaller({
-        endpoints: { openai: fleet.endpoints.openai, anthropic: fleet.endpoints.anthropic },
-        fetch: fleet.fetch,
-      }),
-      audit: sink,
-    });
+    const engine = createScaleEngine(scaleConfig(), fleet, sink);
     // Compiles and caches what the first requests create once (lazy modules, shapes, breakers).
     const warm = await wave(engine, fleet, clock, WARM_UP);
     clock.release();

@@ -39,8 +39,9 @@ function median(values: readonly number[]): number {
 }
 
 /**
- * The suite's wall time per scenario (issue 15 §6), as `run` spends it: each scenario in a fresh isolate
- * with the reference engine, one at a time, judged. Its unit is one bare worker start timed in the same
+ * The suite's wall time per scenario (issue 15 §6), as `run` spends it: each scenario isolated with the
+ * reference engine (warm workers, a fresh engine module per scenario: supervise-isolate.ts), one at a time,
+ * judged. Its unit is one bare worker start timed in the same
  * run, so the ratio follows the harness's own cost (isolation, fleet, judging) while a slower or busier
  * machine, which slows both, cancels out. The same scenarios in process would not do as the unit: they
  * share the fleet and the judge with the isolated run, so a regression there would cancel out too.
@@ -54,7 +55,7 @@ export async function benchSuite(
   progress(`suite: ${options.workerStarts} bare worker starts`);
   const starts: number[] = [];
   for (let i = 0; i < options.workerStarts; i++) starts.push(await bareWorkerStartMs());
-  progress(`suite: ${chosen.length} scenarios of scenarios/${options.folder}, each in its own isolate`);
+  progress(`suite: ${chosen.length} scenarios of scenarios/${options.folder}, isolated`);
   const started = performance.now();
   const result = await runSuite({
     paths: chosen,

@@ -3,9 +3,10 @@ import { parseAuditLine, type AuditLine, type SchemaProblem } from "../oracle/au
 import { BreakerOracle } from "../oracle/breaker-oracle.ts";
 import { PromotionOracle } from "../oracle/chain-oracle.ts";
 import { onAttempt, onSkip } from "./attempt-lines.ts";
+import { ClosedRequests } from "../incident/closed-requests.ts";
 import { fastAuditLine } from "./fast-audit-line.ts";
 import { isoMillis } from "./iso-millis.ts";
-import { scanAuditLine, scanMayHoldSecret } from "./scan-audit-line.ts";
+import { scanAuditLine, scanMayHoldSecret, scannedTsMs } from "./scan-audit-line.ts";
 import type { OverlongLine } from "./line-splitter.ts";
 import { findSecretFast } from "./secret-prefilter.ts";
 import { onFailure, onSuccess } from "./outcome-lines.ts";
@@ -61,7 +62,7 @@ export interface CheckResult {
 const CONTEXT_LINES = 8;
 const TEXT_LIMIT = 240;
 /** Finished request ids remembered to tell "after its terminal line" from "never started"; FIFO-bounded. */
-const FINISHED_MEMORY = 50_000;
+const FINISHED_MEMORY = 100_000;
 
 function shorten(text: string): string {
   return text.length > TEXT_LIMIT ? `${text.slice(0, TEXT_LIMIT)}…` : text;
@@ -80,8 +81,8 @@ export class AuditChecker {
   readonly #violations: ViolationCollector;
   readonly #warnings: CheckWarning[] = [];
   readonly #requests = new Map<string, RequestState>();
-  /** Finished request ids, oldest first (a Set iterates in insertion order, so it is its own FIFO). */
-  readonly #finished = new Set<string>();
+  /** The last {@link FINISHED_MEMORY} finished request ids (a ring: no allocation per request, no trimming). */
+  readonly #finished = new ClosedRequests<true>(FINISHED_MEMORY);
   readonly #modelRings = new Map<string, ContextRing>();
   readonly #settings = new Map<string, OracleSettings>();
   readonly #ctx: CheckContext;
@@ -143,55 +144,66 @@ export class AuditChecker {
     this.#lineNo += 1;
     this.#at = { line: this.#lineNo, text: shorten(text) };
     // Lines in the writers' layout are read and tested in one pass (scan-audit-line.ts); any other line is
-    // decoded by JSON.parse and tested by the hand-written test, then the schema, which words its problem.
-    let line: AuditLine | undefined = scanAuditLine(text);
+    // decoded by JSON.parse.
+    const scanned = scanAuditLine(text);
+    if (scanned === undefined) this.#feedDecoded(text, mayBePartial);
+    else this.#feedScanned(text, scanned);
+  }
+
+  /** A line the scanner accepted: valid as it stands, with its time already read. */
+  #feedScanned(text: string, line: AuditLine): void {
+    this.#readable += 1;
+    this.#checkSeq(line.seq);
+    const ts = scannedTsMs();
+    this.#checkTs(ts, line.ts);
     // A scanned line whose free strings hold no secret anchor holds no credential (scan-audit-line.ts).
-    const mayHoldSecret = line === undefined || scanMayHoldSecret();
-    let raw: unknown = line;
-    if (raw === undefined)
-      try {
-        raw = JSON.parse(text) as unknown;
-      } catch {
-        if (mayBePartial) {
-          this.#cut = true;
-          // An audit line cut mid-write still shows the log is one; a cut line of anything else does not.
-          if (text.trimStart().startsWith("{")) this.#readable += 1;
-          this.#warnings.push({
-            kind: "partial-last-line",
-            line: this.#lineNo,
-            message: `line ${this.#lineNo} is cut short (no newline, not JSON): the writer stopped mid-line`,
-          });
-        } else {
-          this.#report(
-            "line-not-json",
-            text.trim() === "" ? "the line is empty" : "the line is not valid JSON",
-            null,
-            null,
-          );
-        }
-        return;
+    const secret = scanMayHoldSecret() ? findSecretFast(text) : undefined;
+    if (secret !== undefined) this.#reportSecret(secret, this.#requests.get(line.request_id));
+    this.#route(line, { line: this.#lineNo, ts });
+  }
+
+  /** Any other line: JSON.parse, then the hand-written test, then the schema, which words the problem. */
+  #feedDecoded(text: string, mayBePartial: boolean): void {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text) as unknown;
+    } catch {
+      if (mayBePartial) {
+        this.#cut = true;
+        // An audit line cut mid-write still shows the log is one; a cut line of anything else does not.
+        if (text.trimStart().startsWith("{")) this.#readable += 1;
+        this.#warnings.push({
+          kind: "partial-last-line",
+          line: this.#lineNo,
+          message: `line ${this.#lineNo} is cut short (no newline, not JSON): the writer stopped mid-line`,
+        });
+      } else {
+        this.#report(
+          "line-not-json",
+          text.trim() === "" ? "the line is empty" : "the line is not valid JSON",
+          null,
+          null,
+        );
       }
+      return;
+    }
     this.#readable += 1;
     const record = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
-    const ts = this.#checkOrder(record);
+    this.#checkSeq(record.seq);
+    const ts = isoMillis(record.ts);
+    if (ts !== undefined) this.#checkTs(ts, record.ts);
     // The hand-written test passes nearly every line; the schema judges the rest and words their problem.
-    line ??= fastAuditLine(raw);
+    let line = fastAuditLine(raw);
     let problem: SchemaProblem | undefined;
     if (line === undefined) {
       const parsed = parseAuditLine(raw);
       if (parsed.ok) line = parsed.line;
       else problem = parsed.problem;
     }
-    const secret = mayHoldSecret ? findSecretFast(text) : undefined;
+    const secret = findSecretFast(text);
     if (secret !== undefined || problem !== undefined) {
       const known = typeof record.request_id === "string" ? this.#requests.get(record.request_id) : undefined;
-      if (secret !== undefined)
-        this.#report(
-          "secret-in-log",
-          `the line holds ${secret}; the audit log never holds a credential (SPEC §8)`,
-          known ?? null,
-          null,
-        );
+      if (secret !== undefined) this.#reportSecret(secret, known);
       if (problem !== undefined) {
         this.#report(problem.rule, problem.message, known ?? null, null);
         return;
@@ -212,12 +224,17 @@ export class AuditChecker {
     );
   }
 
-  /**
-   * `seq` runs 1, 2, 3 …; `ts` never goes back. Read from the raw line so one bad field does not cascade.
-   * Returns the line's time, if it has a valid one.
-   */
-  #checkOrder(record: Record<string, unknown>): number | undefined {
-    const seq = record.seq;
+  #reportSecret(secret: string, request: RequestState | undefined): void {
+    this.#report(
+      "secret-in-log",
+      `the line holds ${secret}; the audit log never holds a credential (SPEC §8)`,
+      request ?? null,
+      null,
+    );
+  }
+
+  /** `seq` runs 1, 2, 3 …: read from the raw line so one bad field does not cascade. */
+  #checkSeq(seq: unknown): void {
     if (typeof seq === "number" && Number.isInteger(seq) && seq > 0) {
       if (seq !== this.#expectedSeq)
         this.#report(
@@ -230,18 +247,18 @@ export class AuditChecker {
     } else {
       this.#expectedSeq += 1;
     }
-    const ts = isoMillis(record.ts);
-    if (ts !== undefined) {
-      if (ts < this.#lastTs)
-        this.#report(
-          "ts-decreasing",
-          `ts ${String(record.ts)} is earlier than ${new Date(this.#lastTs).toISOString()} on an earlier line`,
-          null,
-          null,
-        );
-      this.#lastTs = Math.max(this.#lastTs, ts);
-    }
-    return ts;
+  }
+
+  /** `ts` never goes back; `text` is the line's `ts` as written, `ts` its valid value. */
+  #checkTs(ts: number, text: unknown): void {
+    if (ts < this.#lastTs)
+      this.#report(
+        "ts-decreasing",
+        `ts ${String(text)} is earlier than ${new Date(this.#lastTs).toISOString()} on an earlier line`,
+        null,
+        null,
+      );
+    this.#lastTs = Math.max(this.#lastTs, ts);
   }
 
   #route(line: AuditLine, at: LineRef): void {
@@ -251,7 +268,7 @@ export class AuditChecker {
     }
     const request = this.#requests.get(line.request_id);
     if (request === undefined) {
-      if (this.#finished.has(line.request_id)) {
+      if (this.#finished.get(line.request_id) !== undefined) {
         this.#report(
           "terminal-not-last",
           `${line.event} for ${line.request_id} after its terminal event; the terminal event is the request's last line`,
@@ -278,7 +295,7 @@ export class AuditChecker {
   #startRequest(line: Extract<AuditLine, { event: "fallback_request" }>, at: LineRef): void {
     this.#requestCount += 1;
     const open = this.#requests.get(line.request_id);
-    if (open !== undefined || this.#finished.has(line.request_id)) {
+    if (open !== undefined || this.#finished.get(line.request_id) !== undefined) {
       this.#report(
         "request-duplicate",
         `a second fallback_request for ${line.request_id}`,
@@ -402,15 +419,7 @@ export class AuditChecker {
 
   #finishRequest(request: RequestState): void {
     this.#requests.delete(request.id);
-    this.#finished.add(request.id);
-    if (this.#finished.size > FINISHED_MEMORY * 2) {
-      // Trim the oldest half in one go: the same ids the earlier order array forgot, with no array to keep.
-      let left = FINISHED_MEMORY;
-      for (const id of this.#finished) {
-        if (left-- === 0) break;
-        this.#finished.delete(id);
-      }
-    }
+    this.#finished.set(request.id, true);
   }
 
   /** Ends the check: open requests are violations, unless a crash cut the log (then one warning). */

@@ -2,7 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { LineSplitter, type LogLine } from "./line-splitter.ts";
 
-/** Splits `bytes` fed in pieces cut at `cuts`, as the file reader would. */
+/**
+ * Splits `bytes` fed in pieces cut at `cuts`, as the file reader would: each piece in the same buffer,
+ * scribbled over once pushed, since the reader reuses its buffer for the next chunk.
+ */
 function split(
   bytes: Buffer,
   cuts: readonly number[],
@@ -10,12 +13,18 @@ function split(
 ): { lines: LogLine[]; endedWithNewline: boolean } {
   const splitter = new LineSplitter(max);
   const lines: LogLine[] = [];
+  const scratch = Buffer.alloc(bytes.length);
+  const push = (piece: Buffer): void => {
+    piece.copy(scratch);
+    splitter.push(scratch.subarray(0, piece.length), lines);
+    scratch.fill(0x78);
+  };
   let from = 0;
   for (const cut of [...cuts].sort((a, b) => a - b)) {
-    splitter.push(bytes.subarray(from, cut), lines);
+    push(bytes.subarray(from, cut));
     from = cut;
   }
-  splitter.push(bytes.subarray(from), lines);
+  push(bytes.subarray(from));
   splitter.end(lines);
   return { lines, endedWithNewline: splitter.endedWithNewline };
 }

@@ -78,7 +78,8 @@ export class LineSplitter {
       this.#parts = [];
       this.#partBytes = 0;
     } else {
-      this.#parts.push(chunk.subarray(start));
+      // A copy: the reader may reuse the chunk's memory for the next one.
+      this.#parts.push(Buffer.from(chunk.subarray(start)));
       this.#partBytes += bytes;
     }
   }

@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type LogLine } from "./line-splitter.ts";
@@ -61,6 +61,40 @@ export function unreadable(path: string, error: unknown): AuditInputError {
 }
 
 /**
+ * The bytes of a plain file, read into one buffer over and over: a fresh buffer per chunk cost a page fault
+ * per 4 KiB and kept RSS growing with the file. Each chunk is valid until the next is asked for, which suits
+ * {@link LineSplitter} (it decodes lines at once and copies what it holds across chunks).
+ */
+async function* fileChunks(path: string): AsyncGenerator<Buffer, void, undefined> {
+  const handle = await open(path, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The gunzipped bytes of a `.gz` file, as a stream gives them. */
+async function* gunzippedChunks(path: string): AsyncGenerator<Buffer, void, undefined> {
+  const file = createReadStream(path, { highWaterMark: CHUNK_BYTES });
+  const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
+  // pipe() does not forward errors: a file that fails mid-read must end the gunzip's iteration too.
+  file.on("error", (error) => gunzip.destroy(error));
+  const source: Readable = file.pipe(gunzip);
+  try {
+    yield* source as AsyncIterable<Buffer>;
+  } finally {
+    source.destroy();
+    file.destroy();
+  }
+}
+
+/**
  * Streams a JSONL file (gunzipped when the name ends in `.gz`) in batches of lines, split by
  * {@link LineSplitter}: memory stays bounded by the longest allowed line, whatever the file holds. Throws
  * {@link AuditInputError} for a file that cannot be opened; a read error mid-stream ends the iteration with
@@ -74,17 +108,10 @@ export async function readAuditLines(path: string, options: ReadLinesOptions = {
     throw unreadable(path, error);
   }
   const splitter = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
-  const file = createReadStream(path, { highWaterMark: CHUNK_BYTES });
-  let source: Readable = file;
-  if (path.endsWith(".gz")) {
-    const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
-    // pipe() does not forward errors: a file that fails mid-read must end the gunzip's iteration too.
-    file.on("error", (error) => gunzip.destroy(error));
-    source = file.pipe(gunzip);
-  }
+  const chunks = path.endsWith(".gz") ? gunzippedChunks(path) : fileChunks(path);
   async function* batches(): AsyncGenerator<readonly LogLine[]> {
     try {
-      for await (const chunk of source as AsyncIterable<Buffer>) {
+      for await (const chunk of chunks) {
         const out: LogLine[] = [];
         splitter.push(chunk, out);
         if (out.length > 0) yield out;
@@ -92,8 +119,7 @@ export async function readAuditLines(path: string, options: ReadLinesOptions = {
     } catch (error) {
       throw unreadable(path, error);
     } finally {
-      source.destroy();
-      file.destroy();
+      await chunks.return(undefined);
     }
     const out: LogLine[] = [];
     splitter.end(out);

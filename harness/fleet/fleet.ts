@@ -9,6 +9,7 @@ import {
   type FaultBindingInput,
 } from "./faults.ts";
 import { directFetch } from "./direct-fetch.ts";
+import type { FleetRequest } from "./fleet-request.ts";
 import { startLoopbackServer, type LoopbackServer } from "./loopback-server.ts";
 import { PROVIDER_PROFILES } from "./providers/catalog.ts";
 import { FLEET_PROVIDERS, isFleetProvider, type FleetProvider } from "./providers/types.ts";
@@ -122,7 +123,7 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
     locate,
     record: (entry) => log.push(entry),
   });
-  const serve = async (request: Request): Promise<Response> =>
+  const serve = async (request: FleetRequest): Promise<Response> =>
     respond(await router.handle(request), options.transport, options.clock, request.signal);
   const handler: HttpHandler = http.all(
     ({ request }) => router.owns(request.url),

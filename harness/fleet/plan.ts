@@ -2,10 +2,11 @@ import type { Random } from "../../src/index.ts";
 import type { BodyStep } from "./body-stream.ts";
 import type { Fault } from "./faults.ts";
 import { cloudflarePage } from "./providers/html-pages.ts";
-import { goDuration, type ProviderProfile } from "./providers/catalog.ts";
-import type { ErrorParams, WireResponse } from "./providers/types.ts";
+import type { ProviderProfile } from "./providers/catalog.ts";
+import type { WireResponse } from "./providers/types.ts";
 import { statusText } from "./providers/types.ts";
-import type { BucketVerdict, Selection } from "./schedule.ts";
+import { bucketResponse, errorParams, httpErrorParams } from "./retry-after.ts";
+import type { Selection } from "./schedule.ts";
 import type { Finish, ReplyContext, WireFormat } from "./wire/types.ts";
 
 /** Connection-level failures: no HTTP response at all. */
@@ -151,26 +152,13 @@ function decide(input: PlanInput): HttpBase | NetworkBase {
     case "http_error":
       return errorBase(
         input,
-        profile.errorResponse(fault.reason, {
-          ...params,
-          ...(fault.status === undefined ? {} : { status: fault.status }),
-          ...(fault.retry_after === undefined ? {} : { retryAfterS: fault.retry_after }),
-          ...(fault.retry_after_ms === undefined ? {} : { retryAfterMs: fault.retry_after_ms }),
-          ...(fault.retry_after_date === undefined
-            ? {}
-            : { retryAfterAtMs: ctx.nowMs + fault.retry_after_date }),
-          ...(fault.body === undefined ? {} : { body: fault.body }),
-          ...(fault.retry_after_in_body === undefined ? {} : { retryAfterInBody: fault.retry_after_in_body }),
-          ...(fault.retry_after_in_headers === undefined
-            ? {}
-            : { retryAfterInHeaders: fault.retry_after_in_headers }),
-        }),
+        profile.errorResponse(fault.reason, httpErrorParams(fault, ctx)),
         fault.reason === "content_filter" ? "content_filter" : "error",
       );
     case "token_bucket":
       return errorBase(
         input,
-        bucketResponse(input, primary.bucket ?? { limit: fault.limit, retryAfterMs: fault.per }),
+        bucketResponse(profile, ctx, primary.bucket ?? { limit: fault.limit, retryAfterMs: fault.per }),
         "error",
       );
     case "auth_revoked":
@@ -271,10 +259,6 @@ function decide(input: PlanInput): HttpBase | NetworkBase {
       );
     }
   }
-}
-
-function errorParams(ctx: ReplyContext): ErrorParams {
-  return { model: ctx.model, requestId: ctx.requestId, nowMs: ctx.nowMs };
 }
 
 /** A success (or a filtered answer) with the first `tokens` tokens of the text. */
@@ -442,32 +426,6 @@ function resplit(steps: readonly BodyStep[], max: number, random: Random): BodyS
   }
   flush();
   return out;
-}
-
-/** The 429 of an empty token bucket, with Retry-After and the provider's rate-limit headers. */
-function bucketResponse(input: PlanInput, bucket: BucketVerdict): WireResponse {
-  const { ctx, profile } = input;
-  const response = profile.errorResponse("rate_limit", {
-    ...errorParams(ctx),
-    retryAfterMs: bucket.retryAfterMs,
-    retryAfterS: Math.ceil(bucket.retryAfterMs / 1000),
-  });
-  const reset = ctx.nowMs + bucket.retryAfterMs;
-  const limits: Record<string, string> =
-    profile.name === "anthropic"
-      ? {
-          "anthropic-ratelimit-requests-limit": String(bucket.limit),
-          "anthropic-ratelimit-requests-remaining": "0",
-          "anthropic-ratelimit-requests-reset": new Date(reset).toISOString(),
-        }
-      : profile.name === "google"
-        ? {}
-        : {
-            "x-ratelimit-limit-requests": String(bucket.limit),
-            "x-ratelimit-remaining-requests": "0",
-            "x-ratelimit-reset-requests": goDuration(bucket.retryAfterMs),
-          };
-  return { ...response, headers: { ...response.headers, ...limits } };
 }
 
 /**

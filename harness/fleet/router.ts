@@ -3,6 +3,7 @@ import { writesAnswer } from "./answer-written.ts";
 import type { ContentSource } from "./content.ts";
 import { estimateTokens, tokenize } from "./content.ts";
 import type { HttpReason } from "./faults.ts";
+import type { FleetRequest } from "./fleet-request.ts";
 import { injectedReason, NO_RETRY_AFTER, retryAfterSent } from "./injection.ts";
 import { planReply, type Reply } from "./plan.ts";
 import { PROVIDER_PROFILES } from "./providers/catalog.ts";
@@ -57,7 +58,7 @@ export interface FleetRouter {
   /** True when the fleet serves this URL (the msw handler's predicate). */
   owns(url: string): boolean;
   /** Answers one request; never throws (a thrown resolver would become msw's own 500). */
-  handle(request: Request): Promise<Routed>;
+  handle(request: FleetRequest): Promise<Routed>;
 }
 
 /**

@@ -1,35 +1,39 @@
 /**
  * A FIFO-bounded memory of closed requests by slot. A plain Map that drops its oldest key by iteration
- * slows down as deletions leave holes at its front, so the insertion order lives in a ring of stamps
- * instead: the ring's slot is reused, and the key it names is dropped unless it was stored again since.
+ * slows down as deletions leave holes at its front, so the insertion order lives in a ring instead: the
+ * Map names each key's ring slot, and a reused slot drops the key it held unless the key was stored again
+ * since (then the Map names a later slot). Keys and values sit in two arrays and the Map holds small
+ * integers, so storing allocates nothing: it runs once per request of a log of millions of lines.
  */
 export class ClosedRequests<T> {
   readonly #capacity: number;
-  readonly #entries = new Map<string, { readonly stamp: number; readonly value: T }>();
-  readonly #ring: ({ readonly key: string; readonly stamp: number } | undefined)[];
+  readonly #slots = new Map<string, number>();
+  readonly #keys: (string | undefined)[];
+  readonly #values: (T | undefined)[];
   #next = 0;
-  #stamp = 0;
 
   constructor(capacity: number) {
     this.#capacity = Math.max(1, capacity);
-    this.#ring = new Array<{ key: string; stamp: number } | undefined>(this.#capacity).fill(undefined);
+    this.#keys = new Array<string | undefined>(this.#capacity).fill(undefined);
+    this.#values = new Array<T | undefined>(this.#capacity).fill(undefined);
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#slots.size;
   }
 
   get(key: string): T | undefined {
-    return this.#entries.get(key)?.value;
+    const slot = this.#slots.get(key);
+    return slot === undefined ? undefined : this.#values[slot];
   }
 
   set(key: string, value: T): void {
-    const evicted = this.#ring[this.#next];
-    if (evicted !== undefined && this.#entries.get(evicted.key)?.stamp === evicted.stamp)
-      this.#entries.delete(evicted.key);
-    this.#stamp += 1;
-    this.#ring[this.#next] = { key, stamp: this.#stamp };
-    this.#next = (this.#next + 1) % this.#capacity;
-    this.#entries.set(key, { stamp: this.#stamp, value });
+    const slot = this.#next;
+    const evicted = this.#keys[slot];
+    if (evicted !== undefined && this.#slots.get(evicted) === slot) this.#slots.delete(evicted);
+    this.#keys[slot] = key;
+    this.#values[slot] = value;
+    this.#slots.set(key, slot);
+    this.#next = slot + 1 === this.#capacity ? 0 : slot + 1;
   }
 }

@@ -582,6 +582,23 @@ describe("bounds on what the reader holds", () => {
     expect(events(lines).slice(0, 2)).toEqual(["a fallback_request", "a fallback_attempt"]);
   });
 
+  it("counts a line of an open request as activity: the request touched last is not the one closed", async () => {
+    const { summary } = await readAll(
+      [
+        { ts: at(0), requestID: "a", event: "fallback_attempt", model: A },
+        { ts: at(1), requestID: "b", event: "fallback_attempt", model: A },
+        { ts: at(2), requestID: "b", event: "fallback_failure", model: A, reason: "server_error" },
+        { ts: at(3), requestID: "a", event: "fallback_failure", model: A, reason: "server_error" },
+        { ts: at(4), requestID: "c", event: "fallback_attempt", model: A },
+      ],
+      { maxOpenRequests: 2, endedWithNewline: () => true },
+    );
+    const evicted = summary.problems.filter((problem) => problem.kind === "request-evicted");
+    expect(evicted).toEqual([
+      expect.objectContaining({ line: 5, message: expect.stringMatching(/^request b /) }),
+    ]);
+  });
+
   it("writes a request's synthesized chain early beyond maxBufferedLines, and warns when it grows after", async () => {
     const { lines, summary } = await readAll(
       [

@@ -1,6 +1,6 @@
 import { fastAuditLine } from "../check/fast-audit-line.ts";
 import type { OverlongLine } from "../check/line-splitter.ts";
-import { scanAuditLine } from "../check/scan-audit-line.ts";
+import { scanAuditLine, scannedTsMs } from "../check/scan-audit-line.ts";
 import {
   parseAuditLine,
   type AuditEventName,
@@ -166,7 +166,7 @@ export class IncidentReader {
     const scanned = scanAuditLine(text);
     if (scanned !== undefined) {
       this.#formats.spec += 1;
-      this.#readSpec(scanned, scanned);
+      this.#readSpec(scanned, scanned, scannedTsMs());
       return;
     }
     if (text.trim() === "") return;
@@ -205,12 +205,19 @@ export class IncidentReader {
     // SPEC §8 lines carry `v` and `seq`; nothing else in the OpenCode-style format does.
     const format: IncidentFormat = "v" in value && "seq" in value ? "spec" : "opencode";
     this.#formats[format] += 1;
-    if (format === "spec") this.#readSpec(value, fastAuditLine(value));
+    if (format === "spec") this.#readSpec(value, fastAuditLine(value), undefined);
     else this.#readLenient(value, "opencode", undefined);
   }
 
-  /** A SPEC line; `audit` is it when the checker's fast test accepted it, else the schema judges it. */
-  #readSpec(record: Record<string, unknown>, fast: AuditLine | undefined): void {
+  /**
+   * A SPEC line; `audit` is it when the checker's fast test accepted it, else the schema judges it. `scannedMs`
+   * is its time when the scanner read it.
+   */
+  #readSpec(
+    record: Record<string, unknown>,
+    fast: AuditLine | undefined,
+    scannedMs: number | undefined,
+  ): void {
     let audit = fast;
     if (audit === undefined) {
       const strict = parseAuditLine(record);
@@ -222,7 +229,7 @@ export class IncidentReader {
       audit = strict.line;
     }
     // parseAuditLine has checked the form; Date.parse of it is exact and cheaper than checking again.
-    const tsMs = Date.parse(audit.ts);
+    const tsMs = scannedMs ?? Date.parse(audit.ts);
     const resolution = this.#tracker.resolve(
       audit.request_id,
       audit.event,

@@ -49,7 +49,8 @@ interface PendingHead {
 
 class RequestState implements RequestView {
   readonly models: ModelId[] = [];
-  readonly #modelAttempts = new Map<string, number>();
+  /** Made on the first attempt number: most requests are read and closed in a few lines, a Map each was garbage. */
+  #modelAttempts: Map<string, number> | null = null;
   attempts = 0;
   openAttempt: OpenAttempt | null = null;
   lastFailure: { errorType: OracleErrorType; reason: OracleReason } | null = null;
@@ -70,7 +71,7 @@ class RequestState implements RequestView {
   ) {}
 
   modelAttempts(model: string): number {
-    return this.#modelAttempts.get(model) ?? 0;
+    return this.#modelAttempts?.get(model) ?? 0;
   }
 
   get firstModel(): ModelId | undefined {
@@ -82,8 +83,10 @@ class RequestState implements RequestView {
       if (this.models.length >= MAX_MODELS_PER_REQUEST) return;
       this.models.push(model);
     }
-    if (modelAttempt !== undefined)
+    if (modelAttempt !== undefined) {
+      this.#modelAttempts ??= new Map();
       this.#modelAttempts.set(model, Math.max(modelAttempt, this.#modelAttempts.get(model) ?? 0));
+    }
   }
 
   /** Takes a line into the request's state; true when it ends the request. */
@@ -211,6 +214,8 @@ export class RequestTracker implements TrackerCounts {
   readonly #report: (line: number, problem: ProblemDraft) => void;
   /** Open requests by slot, least recently active first. */
   readonly #open = new Map<string, RequestState>();
+  /** The request last put at the end of `#open` (it may have closed since). */
+  #newest: RequestState | null = null;
   /** Closed slots: how many requests used the key, and the last one's id. */
   readonly #closed: ClosedRequests<ClosedRequest>;
   #buffered = 0;
@@ -352,9 +357,13 @@ export class RequestTracker implements TrackerCounts {
       case "ended":
         return null;
       case "existing":
-        // Re-inserting keeps the map in least-recently-active order for eviction.
-        this.#open.delete(resolution.state.slot);
-        this.#open.set(resolution.state.slot, resolution.state);
+        // Re-inserting keeps the map in least-recently-active order for eviction; the request of the line
+        // before, most often the same, is last already.
+        if (resolution.state !== this.#newest) {
+          this.#open.delete(resolution.state.slot);
+          this.#open.set(resolution.state.slot, resolution.state);
+          this.#newest = resolution.state;
+        }
         return resolution.state;
       case "new":
         return this.#start(resolution, input);
@@ -388,6 +397,7 @@ export class RequestTracker implements TrackerCounts {
       input.line,
     );
     this.#open.set(resolution.slot, state);
+    this.#newest = state;
     const { built } = input;
     if (built.kind === "line" && built.audit.event !== "fallback_request") {
       const audit = built.audit;

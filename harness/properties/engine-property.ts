@@ -74,6 +74,19 @@ class LawsBroken extends Error {
 }
 
 /**
+ * Why fast-check failed with no counterexample. Interrupted by the time limit before any run passed, it
+ * fails even with `markInterruptAsFailure: false` (zero runs prove nothing) and has no error to show.
+ */
+export function noCounterexample(
+  details: Pick<fc.RunDetails<unknown>, "interrupted" | "numRuns" | "numSkips" | "errorInstance">,
+  options: Pick<EnginePropertyOptions, "timeLimitMs" | "numRuns">,
+): string {
+  if (details.interrupted)
+    return `The engine property was interrupted by its time limit (${String(options.timeLimitMs)} ms) before any of its ${options.numRuns} runs passed (${details.numRuns} passed, ${details.numSkips} skipped): nothing was checked. Give it more time (timeLimitMs) or an engine that answers sooner.`;
+  return `Failed to run the engine property: ${String(details.errorInstance)}. Fix the harness; no counterexample was produced.`;
+}
+
+/**
  * The engine under random fault schedules: random configs × fault bindings × traffic, each run on the
  * virtual clock and judged by {@link engineLawViolations}. A failure is shrunk, re-run once to write its
  * scenario file (with the broken laws as expectations) and reported with its seed and replay command.
@@ -101,10 +114,7 @@ export async function checkEngineUnderFaults(options: EnginePropertyOptions): Pr
   await Promise.allSettled(inFlight);
   if (!details.failed) return { ok: true, numRuns: details.numRuns };
   const scenario = details.counterexample?.[0];
-  if (scenario === undefined)
-    throw new Error(
-      `Failed to run the engine property: ${String(details.errorInstance)}. Fix the harness; no counterexample was produced.`,
-    );
+  if (scenario === undefined) throw new Error(noCounterexample(details, options));
   const { run, violations } = await runAndJudge(scenario, options.engine, options.cwd);
   const path = details.counterexamplePath ?? "";
   const file = await writeCounterexample(

@@ -13,14 +13,18 @@ import { exemptInexpressible, expectationPolicies, readCannotExpress } from "./e
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const S02 = join(here, "..", "..", "scenarios", "failoverbench", "s02-rate-limit-no-header.yaml");
+const AUTH_401 = join(here, "..", "..", "scenarios", "errors", "auth-401-trips-breaker.yaml");
 const PRIMARY = "openai/gpt-4.1";
 
-async function runS02(engine: EngineUnderTest) {
-  const loaded = await loadScenarioFile(S02, scenarioSchema);
-  if (!loaded.ok) throw new Error(`Failed to load s02: ${loaded.problems.map((p) => p.message).join("; ")}`);
-  const run = await runScenario(loaded.value, { engine, fleet: createFleetFactory(), file: S02 });
+async function runFile(file: string, engine: EngineUnderTest) {
+  const loaded = await loadScenarioFile(file, scenarioSchema);
+  if (!loaded.ok)
+    throw new Error(`Failed to load ${file}: ${loaded.problems.map((p) => p.message).join("; ")}`);
+  const run = await runScenario(loaded.value, { engine, fleet: createFleetFactory(), file });
   return { scenario: loaded.value, verdict: await judgeRun(run) };
 }
+
+const runS02 = (engine: EngineUnderTest) => runFile(S02, engine);
 
 // The plain loop calls the primary once and moves on: s02's breaker-bound `calls` (exactly 3 calls, the
 // threshold opening the circuit before a fourth) fails for it unless it says it has no breaker.
@@ -71,6 +75,38 @@ describe("engines that cannot express a policy (SPEC §10.3)", () => {
       "expect.audit.present[0]": "retries",
       "expect.audit.present[1]": "breaker",
       "expect.audit.present[2]": "breaker",
+    });
+  });
+
+  // auth-401's first 401 must open the circuit: the head's one call over three requests and the later
+  // requests' single attempt are breaker questions, not retry ones (a breaker-less loop calls the head again).
+  const AUTH_401_BREAKER_CHECKS = ["expect.requests[1].attempts", "expect.calls[0]"];
+
+  it("fails auth-401's breaker checks for a breaker-less engine that declares nothing", async () => {
+    const { verdict } = await runFile(AUTH_401, withoutDeclaration);
+    for (const id of AUTH_401_BREAKER_CHECKS)
+      expect(verdict.checks.find((c) => c.id === id)?.outcome, id).toMatchObject({ kind: "fail" });
+  });
+
+  it("says NOT CHECKED, not FAIL, for auth-401's breaker checks when the engine declares no breaker", async () => {
+    const { verdict } = await runFile(AUTH_401, plainFetchLoop);
+    const reason = `the engine cannot express the breaker policy: ${plainFetchLoop.cannotExpress?.breaker}`;
+    for (const id of AUTH_401_BREAKER_CHECKS)
+      expect(verdict.checks.find((c) => c.id === id)?.outcome, id).toEqual({ kind: "not-checked", reason });
+    // The first request's two attempts (head, then fallback) are still a retry question, judged and passed.
+    expect(verdict.checks.find((c) => c.id === "expect.requests[0].attempts")?.outcome.kind).toBe("pass");
+  });
+
+  it("maps a request rule's attempts to its own policy, and leaves its served_by and outcome alone", async () => {
+    const loaded = await loadScenarioFile(AUTH_401, scenarioSchema);
+    if (!loaded.ok) throw new Error("auth-401 did not load");
+    const policies = Object.fromEntries(expectationPolicies(loaded.value.expect, new Set([PRIMARY])));
+    expect(policies).toMatchObject({
+      "expect.requests[0].attempts": "retries",
+      "expect.requests[1].attempts": "breaker",
+      "expect.requests[1].served_by": "fallback",
+      "expect.requests[1].outcome": "fallback",
+      "expect.calls[0]": "breaker",
     });
   });
 

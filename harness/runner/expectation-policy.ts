@@ -58,7 +58,8 @@ export function expectationPolicies(
     const path = `expect.requests[${i}]`;
     // Same-model attempts are the retry policy's count (and its backoff's); whether a fallback served is
     // only a fallback question when the model is not where every request starts.
-    if (rule.attempts !== undefined) set(`${path}.attempts`, "retries");
+    // A rule's `policy:` is about its attempts only: on later requests a bound of 1 can be the open circuit's.
+    if (rule.attempts !== undefined) set(`${path}.attempts`, rule.policy ?? "retries");
     if (rule.served_by !== undefined && !heads.has(rule.served_by)) {
       set(`${path}.served_by`, "fallback");
       // A success owed by a model no request starts at can only come from falling back to it: for an

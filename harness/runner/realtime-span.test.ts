@@ -27,6 +27,17 @@ describe("real-time span and budget", () => {
     expect(s09.span).toBeGreaterThan(s01.span);
   });
 
+  it("charges a process engine's start-up once per scenario, and names it in the basis", async () => {
+    const s01 = await load("s01-rate-limit-retry-after");
+    const loaded = await loadScenarioFile(file("s01-rate-limit-retry-after"), scenarioSchema);
+    if (!loaded.ok) throw new Error("s01 does not load");
+    const { judgeConfig } = await prepareScenario(loaded.value, file("s01-rate-limit-retry-after"));
+    const started = estimateSpan(loaded.value, judgeConfig, 9_000);
+    expect(started.ms).toBe(s01.span + 9_000);
+    expect(started.basis).toMatch(/^engine start-up 9000 ms, /);
+    expect(s01.basis).not.toMatch(/start-up/);
+  });
+
   it("adds the stated tolerance to elapsed-time bounds only, and forces the wall clock on loopback", async () => {
     const { scenario } = await load("s01-rate-limit-retry-after");
     const real = realtimeScenario(scenario);
@@ -49,6 +60,23 @@ describe("real-time span and budget", () => {
     expect(suite.skipped?.map((s) => s.id)).toEqual(["s01-rate-limit-retry-after", "s09-stall-mid-stream"]);
     expect(suite.skipped?.[0]?.reason).toMatch(
       /estimated span \d+ ms .* exceeds the \d+ ms left of the 1000 ms budget/,
+    );
+  });
+
+  it("skips a scenario that fits the budget only without the engine's start-up, and says so", async () => {
+    const s01 = await load("s01-rate-limit-retry-after");
+    const suite = await runSuite({
+      paths: [file("s01-rate-limit-retry-after")],
+      cwd: root,
+      // Were the start-up not charged, s01 would fit and this engine, which does not exist, would be loaded.
+      engine: { kind: "isolated", module: "file:///nonexistent-engine.ts", name: null, startupMs: 5_000 },
+      clock: "real",
+      realtimeBudgetMs: s01.span + 1_000,
+    });
+    if (!suite.ok) throw new Error(suite.problems.join("\n"));
+    expect(suite.skipped?.map((s) => s.id)).toEqual(["s01-rate-limit-retry-after"]);
+    expect(suite.skipped?.[0]?.reason).toContain(
+      `estimated span ${s01.span + 5_000} ms (engine start-up 5000 ms, `,
     );
   });
 });

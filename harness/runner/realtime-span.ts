@@ -19,7 +19,7 @@ export interface RealtimeSpan {
   readonly basis: string;
 }
 
-/** Added slack of a fault-free request on loopback (a process engine's own start is not in it). */
+/** Added slack of a fault-free request on loopback (a process engine's own start is added apart). */
 const REQUEST_BASE_MS = 1_000;
 
 /** The longest wait one firing of a fault imposes, ms; `null` for a wait with no end. */
@@ -52,7 +52,11 @@ function firings(binding: FaultBinding): number {
   return binding.when?.times ?? 3;
 }
 
-export function estimateSpan(scenario: Scenario, config: OracleConfig): RealtimeSpan {
+/**
+ * `startupMs`: what a process engine costs once per scenario beyond its requests (its process started in
+ * `create`, a cold first request, stopped in `close`; `ProcessEngine.startupMs`), 0 for an in-process one.
+ */
+export function estimateSpan(scenario: Scenario, config: OracleConfig, startupMs = 0): RealtimeSpan {
   const lastSend = Math.max(...scenario.traffic.map((t) => t.at + (t.count - 1) * t.every));
   const deadline = Math.max(
     ...scenario.traffic.map((t) => oracleSettingsFor(config, t.agent).deadline_ms + HANG_GRACE_MS),
@@ -74,8 +78,11 @@ export function estimateSpan(scenario: Scenario, config: OracleConfig): Realtime
     ...expect.no_hammer.map((n) => n.from + n.within),
     expect.return_to_primary ? expect.return_to_primary.recovered_at + expect.return_to_primary.within : 0,
   );
-  const ms = Math.max(lastSend + perRequest, windowEnd, named);
+  // Charged whole: a start that overlaps the first sends' wait is over-counted, which only skips sooner; the
+  // close and a cold first request, which no scenario time covers, are in it too.
+  const ms = startupMs + Math.max(lastSend + perRequest, windowEnd, named);
   const parts = [
+    ...(startupMs > 0 ? [`engine start-up ${startupMs} ms`] : []),
     `last send at ${lastSend} ms`,
     unbounded ? `a wait with no end, bounded by the deadline (${deadline} ms)` : `fault waits ${waits} ms`,
     ...(windowEnd > 0 ? [`fault windows to ${windowEnd} ms`] : []),

@@ -1,7 +1,7 @@
 import type { EngineUnderTest } from "../../src/index.ts";
 import { mapPool } from "../sandbox/pool.ts";
 import { EngineLoadError, runIsolated } from "../sandbox/run-isolated.ts";
-import type { IsolateLimits } from "../sandbox/supervise-isolate.ts";
+import { WarmIsolates, type IsolateLimits } from "../sandbox/supervise-isolate.ts";
 import { formatScenarioProblems, loadScenarioFile, type ScenarioProblem } from "../scenario/load-scenario.ts";
 import { scenarioSchema, type Scenario } from "../scenario/schema.ts";
 import { srcConfigReading } from "../scenario/scenario-config-reading.ts";
@@ -68,11 +68,17 @@ export interface SuiteOptions {
 }
 
 /**
- * The engine a suite runs: a module loaded in a fresh isolate per scenario (the gate: the engine is
+ * The engine a suite runs: a module loaded afresh in an isolate per scenario (the gate: the engine is
  * untrusted), or an engine object run in this process (trusted code: the harness's own tests, benchmarks).
  */
 export type EngineSource =
-  | { readonly kind: "isolated"; readonly module: string; readonly name: string | null }
+  | {
+      readonly kind: "isolated";
+      readonly module: string;
+      readonly name: string | null;
+      /** A process engine's cost once per scenario (start, cold first request, stop), ms, for the budget. */
+      readonly startupMs?: number;
+    }
   | { readonly kind: "inline"; readonly engine: EngineUnderTest; readonly fleet: FleetFactory };
 
 interface Prepared {
@@ -113,9 +119,11 @@ export interface SourcedRun {
   readonly clock?: "virtual" | "real";
   readonly engineEnv?: Readonly<Record<string, string>>;
   readonly fleetPort?: number;
+  /** Warm workers shared by a suite's scenarios (isolated engines only). */
+  readonly warm?: WarmIsolates;
 }
 
-/** Runs one scenario against an engine source: isolated in a fresh worker, or inline for trusted code. */
+/** Runs one scenario against an engine source: isolated (fresh or warm worker), or inline for trusted code. */
 export async function runFromSource(source: EngineSource, item: SourcedRun): Promise<ScenarioRun> {
   const { scenario, file, configs, seed, transport } = item;
   if (source.kind === "isolated") {
@@ -131,6 +139,7 @@ export async function runFromSource(source: EngineSource, item: SourcedRun): Pro
       ...(item.clock ? { clock: item.clock } : {}),
       ...(item.engineEnv ? { engineEnv: item.engineEnv } : {}),
       ...(item.fleetPort !== undefined ? { fleetPort: item.fleetPort } : {}),
+      ...(item.warm ? { warm: item.warm } : {}),
     });
   }
   const records = await executeScenario(item.clock ? { ...scenario, clock: item.clock } : scenario, {
@@ -147,6 +156,7 @@ async function runOnce(
   source: EngineSource,
   item: Prepared,
   options: SuiteOptions,
+  warm: WarmIsolates,
 ): Promise<{ run: ScenarioRun; verdict: ScenarioVerdict }> {
   const realtime = (options.clock ?? item.scenario.clock) === "real";
   const run = await runFromSource(source, {
@@ -158,6 +168,7 @@ async function runOnce(
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.engineEnv ? { engineEnv: options.engineEnv } : {}),
     ...(options.fleetPort !== undefined ? { fleetPort: options.fleetPort } : {}),
+    warm,
   });
   return { run, verdict: await judgeRun(run) };
 }
@@ -168,13 +179,14 @@ async function runWithReaudit(
   item: Prepared,
   options: SuiteOptions,
   wallNow: () => number,
+  warm: WarmIsolates,
 ): Promise<ScenarioOutcome> {
   const started = wallNow();
-  const first = await runOnce(source, item, options);
+  const first = await runOnce(source, item, options, warm);
   const wallMs = Math.round(wallNow() - started);
   let reaudit: ScenarioOutcome["reaudit"] = null;
   if (first.verdict.verdict === "fail") {
-    const again = await runOnce(source, item, options);
+    const again = await runOnce(source, item, options, warm);
     const sameBytes =
       again.run.auditText === first.run.auditText && again.run.fleetLogText === first.run.fleetLogText;
     const deterministic = again.verdict.verdict === first.verdict.verdict && sameBytes;
@@ -269,6 +281,9 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
 
   let done = 0;
   const budget = realtimeBudget(options, wallNow);
+  // One scenario after another in the same worker where that is safe (supervise-isolate.ts, WarmIsolates):
+  // a worker start per scenario was most of the shipped library's time.
+  const warm = new WarmIsolates();
   // A module that cannot load fails the same way in every isolate: unusable input, reported once.
   const results = await mapPool(
     mine,
@@ -276,7 +291,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     (item): Promise<ScenarioOutcome | EngineLoadError | SkippedScenario> => {
       const skip = budget.skip(item);
       if (skip !== null) return Promise.resolve(skip);
-      return runWithReaudit(options.engine, item, options, wallNow).catch((error: unknown) => {
+      return runWithReaudit(options.engine, item, options, wallNow, warm).catch((error: unknown) => {
         if (error instanceof EngineLoadError) return error;
         throw error;
       });
@@ -285,7 +300,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
       if (!(result instanceof EngineLoadError) && !(result instanceof SkippedScenario))
         options.onScenario?.(++done, mine.length, result);
     },
-  );
+  ).finally(() => warm.close());
   const unloadable = results.find((r) => r instanceof EngineLoadError);
   if (unloadable) return { ok: false, problems: [unloadable.message] };
   return {
@@ -321,7 +336,8 @@ function realtimeBudget(
   return {
     skip(item) {
       if ((options.clock ?? item.scenario.clock) !== "real") return null;
-      const span = estimateSpan(item.scenario, item.configs.judgeConfig);
+      const startupMs = options.engine.kind === "isolated" ? (options.engine.startupMs ?? 0) : 0;
+      const span = estimateSpan(item.scenario, item.configs.judgeConfig, startupMs);
       const left = total - Math.max(committed, wallNow() - started);
       if (span.ms > left) {
         return new SkippedScenario(

@@ -21,7 +21,9 @@ function onExit(): void {
 }
 
 function hold(): void {
-  for (const signal of STOP_SIGNALS) process.on(signal, onStopSignal);
+  // First in line: a `once` listener (serve's graceful stop) drops itself before it runs, so one that ran
+  // before ours would look absent and the re-raise would cut its stop short.
+  for (const signal of STOP_SIGNALS) process.prependListener(signal, onStopSignal);
   process.on("exit", onExit);
 }
 

@@ -32,7 +32,12 @@ export async function resolveEngineSource(
     if ("error" in named) return { ok: false, message: named.error };
     return {
       ok: true,
-      source: { kind: "isolated", module: named.module, name: null },
+      source: {
+        kind: "isolated",
+        module: named.module,
+        name: null,
+        ...(named.startupMs ? { startupMs: named.startupMs } : {}),
+      },
       reference: false,
       process: named,
     };

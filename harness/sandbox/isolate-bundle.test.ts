@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { bundleKey } from "./isolate-bundle.ts";
+import { bundleKey, pruneStale } from "./isolate-bundle.ts";
 
 describe("the isolate bundle's content key", () => {
   const root = mkdtempSync(join(tmpdir(), "fh-bundle-key-"));
@@ -21,5 +21,28 @@ describe("the isolate bundle's content key", () => {
 
   it("is null when an input is gone, so a stale manifest never names a bundle", () => {
     expect(bundleKey(root, ["a.ts", "gone.ts"], "0.28.2")).toBeNull();
+  });
+});
+
+describe("pruning the bundle cache", () => {
+  it("deletes other keys' bundles unused for 10 minutes, and keeps the current one and recent ones", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fh-bundle-cache-"));
+    const now = Date.now();
+    const folder = (name: string, ageMs: number): void => {
+      mkdirSync(join(dir, name));
+      writeFileSync(join(dir, name, "scenario-isolate.mjs"), "");
+      utimesSync(join(dir, name), (now - ageMs) / 1000, (now - ageMs) / 1000);
+    };
+    folder("current", 3_600_000);
+    folder("old", 3_600_000);
+    folder("tmp-1-abandoned", 3_600_000);
+    folder("in-use-elsewhere", 60_000);
+    writeFileSync(join(dir, "manifest.json"), "{}");
+    pruneStale(dir, "current", now);
+    expect(existsSync(join(dir, "current"))).toBe(true);
+    expect(existsSync(join(dir, "old"))).toBe(false);
+    expect(existsSync(join(dir, "tmp-1-abandoned"))).toBe(false);
+    expect(existsSync(join(dir, "in-use-elsewhere"))).toBe(true);
+    expect(existsSync(join(dir, "manifest.json"))).toBe(true);
   });
 });

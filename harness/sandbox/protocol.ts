@@ -28,7 +28,15 @@ export type IsolateMessage =
   | { readonly type: "event"; readonly event: ExecutionEvent }
   /** Misbehaviour outside any request: an escaped exception, a stray connection, a kill attempt. */
   | { readonly type: "fault"; readonly message: string }
-  | { readonly type: "done"; readonly records: ExecutionRecords }
+  | {
+      readonly type: "done";
+      readonly records: ExecutionRecords;
+      /**
+       * Warm isolates: false when the scenario left the thread unlike it found it (changed globals, leaked
+       * handles or timers, a fault), so the supervisor ends the worker instead of giving it another scenario.
+       */
+      readonly reusable?: boolean;
+    }
   /** A heartbeat from the isolate's event loop: silence means the engine is blocking it. */
   | { readonly type: "alive" }
   /**
@@ -47,4 +55,15 @@ export interface IsolateData {
    * isolate loads `engine` in place of the reference engine's TypeScript module. Null: the tsx path.
    */
   readonly bundle?: { readonly isolate: string; readonly engine: string } | null;
+  /**
+   * A warm isolate: with no task up front, it runs one {@link WarmTask} after another as the supervisor
+   * sends them, each with a freshly evaluated engine module on its own clock (supervise-isolate.ts).
+   */
+  readonly warm?: boolean;
+}
+
+/** What a warm isolate's supervisor sends it: the next scenario, sent only once the previous one is done. */
+export interface WarmTask {
+  readonly type: "task";
+  readonly task: IsolatedTask;
 }

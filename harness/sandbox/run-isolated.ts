@@ -2,7 +2,12 @@ import type { OracleConfig } from "../oracle/config-types.ts";
 import type { ExecutionRecords } from "../runner/execute-scenario.ts";
 import { finishRun, type ScenarioRun } from "../runner/run-scenario.ts";
 import type { Scenario } from "../scenario/schema.ts";
-import { DEFAULT_LIMITS, superviseIsolate, type IsolateLimits } from "./supervise-isolate.ts";
+import {
+  DEFAULT_LIMITS,
+  superviseIsolate,
+  type IsolateLimits,
+  type WarmIsolates,
+} from "./supervise-isolate.ts";
 
 /** One scenario to run in an isolate, with the judge's own reading of its config. */
 export interface IsolatedRunOptions {
@@ -20,6 +25,8 @@ export interface IsolatedRunOptions {
   readonly clock?: "virtual" | "real";
   readonly engineEnv?: Readonly<Record<string, string>>;
   readonly fleetPort?: number;
+  /** A suite's warm workers: an eligible scenario runs in one (supervise-isolate.ts); else a fresh worker. */
+  readonly warm?: WarmIsolates;
 }
 
 /** The engine's module could not be loaded at all: unusable input (exit 2), not a verdict on the engine. */
@@ -42,7 +49,7 @@ function emptyRecords(reason: string, faults: readonly string[]): ExecutionRecor
 }
 
 /**
- * Runs a scenario's engine and fleet in a fresh isolate and judges what came back. An isolate that died
+ * Runs a scenario's engine and fleet in an isolate (fresh, or warm with `warm`) and judges what came back. An isolate that died
  * (exited, ran out of memory, spun past the watchdog, flooded its output) gives an incomplete run whose
  * only verdict is the reason it died. A module that cannot be loaded throws {@link EngineLoadError}.
  */
@@ -59,6 +66,7 @@ export async function runIsolated(options: IsolatedRunOptions): Promise<Scenario
       ...(options.fleetPort !== undefined ? { fleetPort: options.fleetPort } : {}),
     },
     options.limits ?? DEFAULT_LIMITS,
+    options.warm,
   );
   const engine =
     (outcome.kind === "load-failed" ? null : outcome.engineName) ?? options.engineName ?? "(unnamed engine)";

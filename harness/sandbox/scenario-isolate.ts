@@ -6,10 +6,16 @@ import { createFleetFactory } from "../runner/fleet-adapter.ts";
 import type { FleetFactory } from "../runner/fleet-port.ts";
 import { scenarioConfig } from "../runner/run-scenario.ts";
 import { ISOLATE_HOOKS, type IsolateHooks } from "../engines/process/isolate-hooks.ts";
-import { installVirtualGlobals, type VirtualGlobals } from "../sim/virtual-globals.ts";
+import {
+  installSwitchableVirtualGlobals,
+  installVirtualGlobals,
+  type SwitchableVirtualGlobals,
+  type VirtualGlobals,
+} from "../sim/virtual-globals.ts";
 import { importEngine } from "./import-engine.mjs";
 import { installNetworkGuard, type NetworkGuard } from "./network-guard.ts";
-import type { IsolateData, IsolateMessage, IsolatedTask } from "./protocol.ts";
+import type { IsolateData, IsolateMessage, IsolatedTask, WarmTask } from "./protocol.ts";
+import { threadSnapshot, threadChanges, type ThreadSnapshot } from "./thread-snapshot.ts";
 
 // One scenario's engine and fleet, apart from the judge (SPEC §10.1). Everything that leaves this thread
 // is a message of plain data; the supervisor decides what a silence, an exit or an error means.
@@ -18,7 +24,11 @@ const port = parentPort;
 const data = workerData as IsolateData;
 if (port === null) throw new Error("scenario-isolate.ts runs only as a worker thread");
 const send = (message: IsolateMessage): void => port.postMessage(message);
-const fault = (message: string): void => send({ type: "fault", message });
+let faultCount = 0;
+const fault = (message: string): void => {
+  faultCount++;
+  send({ type: "fault", message });
+};
 
 process.on("uncaughtException", (error) => {
   const { name, message } = describeThrown(error);
@@ -59,11 +69,17 @@ function isEngineUnderTest(value: unknown): value is EngineUnderTest {
   return typeof candidate.name === "string" && typeof candidate.create === "function";
 }
 
-async function loadEngine(url: string): Promise<EngineUnderTest | string> {
+/**
+ * The engine's module. `fresh` (a warm isolate's scenario number) loads a new instance of it: the query makes
+ * another module URL, so its top-level code runs again and no module state carries over from the previous
+ * scenario. The bundled reference engine is one module (src/ inlined), so all of its state is fresh.
+ */
+async function loadEngine(url: string, fresh?: number): Promise<EngineUnderTest | string> {
   let module: { default?: unknown };
   try {
     // The bundled isolate loads the bundle's copy of the reference engine (messages keep the module's URL).
-    module = await importEngine(data.bundle?.engine ?? url);
+    const base = data.bundle?.engine ?? url;
+    module = await importEngine(fresh === undefined ? base : `${base}?fh-scenario=${fresh}`);
   } catch (error) {
     const { message } = describeThrown(error);
     return `Failed to load the engine module ${url}: ${message}. Check the path and that the module loads under Node (ESM, CommonJS or TypeScript).`;
@@ -109,14 +125,24 @@ function leakedHandles(before: Map<string, number>): string | null {
   return leaked.length === 0 ? null : leaked.join(", ");
 }
 
-async function runTask(task: IsolatedTask): Promise<void> {
+/** A warm isolate's state across its scenarios: one virtual-globals install, the thread as first seen. */
+interface Warm {
+  readonly globals: SwitchableVirtualGlobals;
+  snapshot: ThreadSnapshot | null;
+  scenarios: number;
+}
+
+async function runTask(task: IsolatedTask, warm?: Warm): Promise<void> {
   const before = activeHandles();
   const scenario = task.clock ? { ...task.scenario, clock: task.clock } : task.scenario;
   // The engine's timers and Date go on the scenario's clock before it loads (it may capture setTimeout at
   // import time) and after every harness module is loaded (they keep the real timers they captured).
   const clock = scenario.clock === "virtual" ? new ManualClock(VIRTUAL_START_MS) : undefined;
-  const virtualGlobals: VirtualGlobals | undefined = clock ? installVirtualGlobals(clock) : undefined;
-  const engine = await loadEngine(task.engineModule);
+  const virtualGlobals: VirtualGlobals | undefined = clock
+    ? (warm?.globals.use(clock) ?? installVirtualGlobals(clock))
+    : undefined;
+  const faultsBefore = faultCount;
+  const engine = await loadEngine(task.engineModule, warm ? ++warm.scenarios : undefined);
   if (typeof engine === "string") {
     send({ type: "load-failed", message: engine });
     return;
@@ -139,7 +165,25 @@ async function runTask(task: IsolatedTask): Promise<void> {
     .filter((kind) => kind !== null)
     .join(", ");
   if (leaked !== "") fault(`leaked-handles: after close the engine left ${leaked} running`);
-  send({ type: "done", records });
+  if (!warm) {
+    send({ type: "done", records });
+    return;
+  }
+  // Another scenario runs in this thread only if this one left it as it found it.
+  const changed = warm.snapshot === null ? "no baseline" : threadChanges(warm.snapshot);
+  // A hung request or a failed create/close leaves engine work pending that could still wake (on I/O the
+  // leak check cannot see): that worker ends too.
+  const hung = records.requests.some((request) => request.outcome === "hang");
+  send({
+    type: "done",
+    records,
+    reusable:
+      leaked === "" &&
+      changed === null &&
+      !hung &&
+      records.engineError === null &&
+      faultCount === faultsBefore,
+  });
 }
 
 async function probe(url: string): Promise<void> {
@@ -151,5 +195,39 @@ async function probe(url: string): Promise<void> {
   );
 }
 
+/**
+ * A warm isolate: scenario after scenario as the supervisor sends them. While one runs, the port does not
+ * keep the thread alive, so an engine that leaves nothing scheduled still ends it with exit 13, as in a
+ * one-scenario isolate; between scenarios it waits for the next.
+ */
+async function serveWarm(): Promise<void> {
+  if (port === null) return;
+  const queue: IsolatedTask[] = [];
+  let wake: (() => void) | null = null;
+  port.on("message", (message: WarmTask) => {
+    if (message.type !== "task") return;
+    queue.push(message.task);
+    wake?.();
+  });
+  const warm: Warm = { globals: installSwitchableVirtualGlobals(), snapshot: null, scenarios: 0 };
+  for (;;) {
+    port.ref();
+    while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+    wake = null;
+    port.unref();
+    const task = queue.shift() as IsolatedTask;
+    if (warm.snapshot === null) {
+      // The baseline is taken after one throwaway load of the engine, on a clock never driven: what its
+      // dependencies set up once at import (a library's global registry) is then part of the thread as found,
+      // and only what a scenario changes counts. A module that fails here fails again in the scenario.
+      warm.globals.use(new ManualClock(VIRTUAL_START_MS));
+      await loadEngine(task.engineModule, 0);
+      warm.snapshot = threadSnapshot();
+    }
+    await runTask(task, warm);
+  }
+}
+
 if (data.task !== null) await runTask(data.task);
 else if (data.probe !== null) await probe(data.probe);
+else if (data.warm === true) await serveWarm();

@@ -2,7 +2,7 @@ import { Worker } from "node:worker_threads";
 import type { ExecutionEvent, ExecutionRecords } from "../runner/execute-scenario.ts";
 import { endGroups, trackGroup } from "./engine-groups.ts";
 import { isolateBundleFor } from "./isolate-bundle.ts";
-import type { IsolateData, IsolateMessage, IsolatedTask } from "./protocol.ts";
+import type { IsolateData, IsolateMessage, IsolatedTask, WarmTask } from "./protocol.ts";
 
 /** Real-time and memory bounds of one isolate, so no engine can hold CI or take the machine down. */
 export interface IsolateLimits {
@@ -122,30 +122,135 @@ function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(3))} s`;
 }
 
-function startIsolate(data: IsolateData, limits: IsolateLimits): Worker {
+function startIsolate(
+  data: IsolateData,
+  limits: IsolateLimits,
+  engineEnv?: IsolatedTask["engineEnv"],
+): Worker {
   return new Worker(ENTRY, {
     workerData: data,
     stdout: true,
     stderr: true,
     // The isolate gets its own copy of the environment; nothing it sets reaches the judge.
-    env: { ...process.env, ...(data.task?.engineEnv ?? {}) },
+    env: { ...process.env, ...(engineEnv ?? {}) },
     execArgv: [],
     resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb, maxYoungGenerationSizeMb: 64 },
   });
 }
 
 /**
- * Runs one scenario in a fresh worker thread and watches it: a reply, an exit, an error, a flood of output
- * or a silence each end it with a reason. The worker is always terminated, so whatever the engine left
- * running (timers, sockets, a spinning loop) ends with it.
+ * Warm isolates for a suite: a worker that finished a scenario cleanly runs the next one, instead of every
+ * scenario paying a worker start and a module graph load (about 0.35 s of CPU each, most of a scenario's
+ * cost on the shipped library). Each scenario still gets a freshly evaluated engine module, its own clock,
+ * its own fleet and its own watchdogs; the worker is ended instead of reused after anything unclean: a death
+ * of any kind, a fault, a leaked handle or timer, or a change to the thread's globals (thread-snapshot.ts).
+ * A worker runs one scenario at a time, so a worker that dies takes only the scenario it was running.
+ *
+ * Only engines whose whole module graph is evaluated afresh per scenario run warm: the bundled reference
+ * engine (one module with src/ inlined, isolate-bundle.ts). A user's engine on the tsx path may spread its
+ * state over modules a fresh entry would still share, so it keeps a fresh worker per scenario, unless
+ * `anyEngine` (the sandbox's own tests, whose engines keep their state in `create`). Real-time scenarios and
+ * runs with an engine environment or a fixed fleet port also keep a fresh worker.
+ */
+export class WarmIsolates {
+  /**
+   * Scenarios one worker runs before it is replaced: each fresh engine module stays in the worker's module
+   * map (ES modules are never unloaded), so a long suite must not grow one heap towards its limit.
+   */
+  static readonly MAX_SCENARIOS = 40;
+  readonly #maxScenarios: number;
+  readonly #idle = new Map<string, { worker: Worker; unwatch: () => void }[]>();
+  readonly #runs = new WeakMap<Worker, number>();
+  readonly #anyEngine: boolean;
+  #closed = false;
+
+  constructor(options: { readonly anyEngine?: boolean; readonly maxScenarios?: number } = {}) {
+    this.#anyEngine = options.anyEngine ?? false;
+    this.#maxScenarios = options.maxScenarios ?? WarmIsolates.MAX_SCENARIOS;
+  }
+
+  /** Whether `task` may run in a warm worker. */
+  eligible(task: IsolatedTask, bundled: boolean): boolean {
+    const clock = task.clock ?? task.scenario.clock;
+    return (
+      !this.#closed &&
+      (bundled || this.#anyEngine) &&
+      clock === "virtual" &&
+      task.engineEnv === undefined &&
+      task.fleetPort === undefined
+    );
+  }
+
+  /** An idle worker for the engine, or undefined. */
+  take(engineModule: string): Worker | undefined {
+    const idle = this.#idle.get(engineModule)?.pop();
+    idle?.unwatch();
+    return idle?.worker;
+  }
+
+  /** Keeps a worker that finished a scenario cleanly; one that errs, exits or faults while idle is dropped. */
+  give(engineModule: string, worker: Worker): void {
+    const runs = (this.#runs.get(worker) ?? 0) + 1;
+    this.#runs.set(worker, runs);
+    if (this.#closed || runs >= this.#maxScenarios) {
+      void worker.terminate();
+      return;
+    }
+    const idle = this.#idle.get(engineModule) ?? [];
+    this.#idle.set(engineModule, idle);
+    const onMessage = (message: IsolateMessage): void => {
+      if (message.type === "fault" || message.type === "child") drop();
+    };
+    const unwatch = (): void => {
+      worker.off("error", drop);
+      worker.off("exit", drop);
+      worker.off("message", onMessage);
+    };
+    const entry = { worker, unwatch };
+    function drop(): void {
+      const at = idle.indexOf(entry);
+      if (at >= 0) idle.splice(at, 1);
+      unwatch();
+      void worker.terminate();
+    }
+    worker.on("error", drop);
+    worker.on("exit", drop);
+    worker.on("message", onMessage);
+    idle.push(entry);
+  }
+
+  /** Ends every idle worker; nothing is kept afterwards. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const idle = [...this.#idle.values()].flat();
+    this.#idle.clear();
+    for (const { unwatch } of idle) unwatch();
+    await Promise.all(idle.map(({ worker }) => worker.terminate()));
+  }
+}
+
+/**
+ * Runs one scenario in a worker thread and watches it: a reply, an exit, an error, a flood of output or a
+ * silence each end it with a reason. The worker is a fresh one, or with `warm` a warm one when the task is
+ * eligible. Unless it is handed back to `warm` after a clean finish, the worker is terminated, so whatever
+ * the engine left running (timers, sockets, a spinning loop) ends with it.
  */
 export async function superviseIsolate(
   task: IsolatedTask,
   limits: IsolateLimits = DEFAULT_LIMITS,
+  warm?: WarmIsolates,
 ): Promise<IsolateOutcome> {
   const bundle = await isolateBundleFor(task.engineModule);
+  const reuse = warm !== undefined && warm.eligible(task, bundle !== null);
   return new Promise<IsolateOutcome>((resolve) => {
-    const worker = startIsolate({ task, probe: null, bundle }, limits);
+    let worker: Worker;
+    if (reuse) {
+      worker =
+        warm.take(task.engineModule) ?? startIsolate({ task: null, probe: null, bundle, warm: true }, limits);
+      worker.postMessage({ type: "task", task } satisfies WarmTask);
+    } else {
+      worker = startIsolate({ task, probe: null, bundle }, limits, task.engineEnv);
+    }
     const where = new Whereabouts();
     const faults: string[] = [];
     let engineName: string | null = null;
@@ -154,7 +259,7 @@ export async function superviseIsolate(
     let phaseTimer: NodeJS.Timeout | undefined;
     const children = new Set<number>();
 
-    const finish = (outcome: IsolateOutcome): void => {
+    const finish = (outcome: IsolateOutcome, reusable = false): void => {
       if (settled) return;
       settled = true;
       clearTimeout(scenarioTimer);
@@ -162,7 +267,14 @@ export async function superviseIsolate(
       clearTimeout(phaseTimer);
       endGroups(children);
       resolve(outcome);
-      void worker.terminate();
+      worker.stdout.off("data", onStdout);
+      worker.stderr.off("data", onStderr);
+      worker.off("message", onMessage);
+      worker.off("error", onError);
+      worker.off("exit", onExit);
+      if (reuse && reusable && faults.length === 0 && children.size === 0)
+        warm.give(task.engineModule, worker);
+      else void worker.terminate();
     };
     const die = (reason: string): void => finish({ kind: "died", engineName, reason, faults });
 
@@ -204,10 +316,12 @@ export async function superviseIsolate(
         );
       }
     };
-    worker.stdout.on("data", countOutput("stdout"));
-    worker.stderr.on("data", countOutput("stderr"));
+    const onStdout = countOutput("stdout");
+    const onStderr = countOutput("stderr");
+    worker.stdout.on("data", onStdout);
+    worker.stderr.on("data", onStderr);
 
-    worker.on("message", (message: IsolateMessage) => {
+    const onMessage = (message: IsolateMessage): void => {
       if (scenarioTimer !== undefined) alive();
       switch (message.type) {
         case "alive":
@@ -241,15 +355,18 @@ export async function superviseIsolate(
           return;
         case "done":
           where.finished();
-          finish({ kind: "done", engineName: engineName ?? "(unnamed)", records: message.records, faults });
+          finish(
+            { kind: "done", engineName: engineName ?? "(unnamed)", records: message.records, faults },
+            message.reusable === true,
+          );
           return;
         default: {
           const unreachable: never = message;
           return unreachable;
         }
       }
-    });
-    worker.on("error", (error: Error & { code?: string }) => {
+    };
+    const onError = (error: Error & { code?: string }): void => {
       if (error.code === "ERR_WORKER_OUT_OF_MEMORY") {
         die(`out-of-memory: the engine exhausted its ${limits.memoryMb} MB heap (${where.describe()})`);
         return;
@@ -257,8 +374,8 @@ export async function superviseIsolate(
       die(
         `isolate-error: the engine's isolate failed (${where.describe()}): ${error.name}: ${error.message.split("\n")[0] ?? ""}`,
       );
-    });
-    worker.on("exit", (code) => {
+    };
+    const onExit = (code: number): void => {
       // 13 is Node's "unsettled top-level await": the isolate ran out of work while waiting on the engine,
       // so the engine returned a promise that nothing left scheduled can ever settle.
       if (code === 13 && where.current !== "after") {
@@ -268,7 +385,10 @@ export async function superviseIsolate(
         return;
       }
       die(`exit: the engine exited the worker with code ${code} ${where.describe()}`);
-    });
+    };
+    worker.on("message", onMessage);
+    worker.on("error", onError);
+    worker.on("exit", onExit);
   });
 }
 

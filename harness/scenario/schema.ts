@@ -54,6 +54,11 @@ export const requestExpectationSchema = z.strictObject({
   /** Upper bound on the request's duration, send to outcome. */
   max_elapsed: durationSchema.optional(),
   tier,
+  /**
+   * The policy of this rule's `attempts` bound only (default `retries`): `breaker` where the bound holds on
+   * later requests only because the first failure opened the circuit. `served_by` and `outcome` keep theirs.
+   */
+  policy,
 });
 
 const auditMatch = z.strictObject({

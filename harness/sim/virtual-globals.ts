@@ -222,18 +222,18 @@ function promiseInterval(create: ReturnType<typeof timerFactory>["create"]) {
 }
 
 /** `Date` reading the virtual clock when called with no time; everything else is the real `Date`. */
-function virtualDate(clock: ManualClock): DateConstructor {
+function virtualDate(clockNow: () => ManualClock): DateConstructor {
   const RealDate = Date;
   function VirtualDate(this: unknown, ...args: unknown[]): unknown {
     // Called without `new`, Date ignores its arguments and returns the current time as a string.
-    if (new.target === undefined) return new RealDate(clock.now()).toString();
-    return Reflect.construct(RealDate, args.length === 0 ? [clock.now()] : args, new.target);
+    if (new.target === undefined) return new RealDate(clockNow().now()).toString();
+    return Reflect.construct(RealDate, args.length === 0 ? [clockNow().now()] : args, new.target);
   }
   // One prototype for both, so `instanceof Date` holds for dates made before and after the install.
   VirtualDate.prototype = RealDate.prototype;
   Object.setPrototypeOf(VirtualDate, RealDate);
   Object.defineProperty(VirtualDate, "now", {
-    value: () => clock.now(),
+    value: () => clockNow().now(),
     writable: true,
     configurable: true,
   });
@@ -251,6 +251,16 @@ function describeLeaks(registry: Map<number, VirtualTimer>): string[] {
   return [...counts].map(([kind, n]) => `${n} ${kind}`);
 }
 
+/** Virtual globals installed once in a warm isolate that runs several scenarios, each on its own clock. */
+export interface SwitchableVirtualGlobals {
+  /**
+   * Puts the globals on `clock` from now on (a fresh timer registry, `performance.now` counted from here),
+   * before the next scenario's engine is loaded. Timers armed on an earlier clock never fire again: that
+   * clock is no longer driven.
+   */
+  use(clock: ManualClock): VirtualGlobals;
+}
+
 /**
  * Puts `Date`, `setTimeout`/`clearTimeout`, `setInterval`/`clearInterval`, `performance.now` and the
  * `node:timers` / `node:timers/promises` timers on `clock`. Call it after the harness's own modules are
@@ -258,7 +268,26 @@ function describeLeaks(registry: Map<number, VirtualTimer>): string[] {
  * `setTimeout` at import time). There is no uninstall: the isolate that calls it is discarded afterwards.
  */
 export function installVirtualGlobals(clock: ManualClock): VirtualGlobals {
-  const { registry, create, clear } = timerFactory(clock);
+  return installSwitchableVirtualGlobals().use(clock);
+}
+
+/**
+ * {@link installVirtualGlobals} for a warm isolate: the installed functions read the clock of the scenario
+ * now running, so an engine module evaluated afresh for each scenario captures functions that follow that
+ * scenario's clock. Call `use` before anything reads the globals.
+ */
+export function installSwitchableVirtualGlobals(): SwitchableVirtualGlobals {
+  let current: { clock: ManualClock; timers: ReturnType<typeof timerFactory>; clockBase: number } | null =
+    null;
+  const now = (): ManualClock => {
+    if (current === null) throw new Error("virtual globals read before a clock was chosen");
+    return current.clock;
+  };
+  const create: ReturnType<typeof timerFactory>["create"] = (callback, ms, repeat, args) => {
+    if (current === null) throw new Error("virtual globals read before a clock was chosen");
+    return current.timers.create(callback, ms, repeat, args);
+  };
+  const clear = (timer: unknown): void => current?.timers.clear(timer);
   const setTimeoutV = (callback: unknown, ms?: unknown, ...args: unknown[]) =>
     create(callback, ms, false, args);
   const setIntervalV = (callback: unknown, ms?: unknown, ...args: unknown[]) =>
@@ -271,12 +300,13 @@ export function installVirtualGlobals(clock: ManualClock): VirtualGlobals {
   g.setInterval = setIntervalV;
   g.clearTimeout = clear;
   g.clearInterval = clear;
-  g.Date = virtualDate(clock);
+  g.Date = virtualDate(now);
 
-  const perfBase = performance.now();
-  const clockBase = clock.now();
+  // A whole number: the clock moves in whole ms, and base + elapsed is then exact, so the difference of two
+  // readings is exactly the virtual time between them (a fractional base rounds it to 2500.000000000002).
+  const perfBase = Math.round(performance.now());
   Object.defineProperty(performance, "now", {
-    value: () => perfBase + (clock.now() - clockBase),
+    value: () => perfBase + (now().now() - (current?.clockBase ?? 0)),
     writable: true,
     configurable: true,
   });
@@ -293,5 +323,11 @@ export function installVirtualGlobals(clock: ManualClock): VirtualGlobals {
   // exports only after this.
   syncBuiltinESMExports();
 
-  return { leakedTimers: () => describeLeaks(registry) };
+  return {
+    use(clock) {
+      const installed = { clock, timers: timerFactory(clock), clockBase: clock.now() };
+      current = installed;
+      return { leakedTimers: () => describeLeaks(installed.timers.registry) };
+    },
+  };
 }

@@ -17,23 +17,25 @@ const MAX_HEADERS = 200;
 export function readHeaders(value: unknown): HeaderMap {
   if (!isBag(value)) return NO_HEADERS;
   const out = new Map<string, string>();
-  const put = (name: unknown, v: unknown): void => {
-    if (typeof name !== "string" || out.size >= MAX_HEADERS) return;
-    const text = headerValue(v);
-    if (text !== undefined) out.set(name.toLowerCase(), text);
-  };
   try {
     if (isInstance(value, globalThis.Headers) || isInstance(value, Map)) {
-      (value as Headers | Map<unknown, unknown>).forEach((v: unknown, k: unknown) => put(k, v));
+      (value as Headers | Map<unknown, unknown>).forEach((v: unknown, k: unknown) => put(out, k, v));
     } else if (isArray(value)) {
-      for (const pair of readItems(value, MAX_HEADERS)) put(read(pair, 0), read(pair, 1));
+      for (const pair of readItems(value, MAX_HEADERS)) put(out, read(pair, 0), read(pair, 1));
     } else {
-      for (const key of readKeys(value, MAX_HEADERS)) put(key, read(value, key));
+      for (const key of readKeys(value, MAX_HEADERS)) put(out, key, read(value, key));
     }
   } catch {
     // A hostile Headers look-alike: keep whatever was read before it threw.
   }
   return out;
+}
+
+/** Adds one header, name lower-cased; a module function, not a closure per call (this runs per failure). */
+function put(out: Map<string, string>, name: unknown, v: unknown): void {
+  if (typeof name !== "string" || out.size >= MAX_HEADERS) return;
+  const text = headerValue(v);
+  if (text !== undefined) out.set(name.toLowerCase(), text);
 }
 
 function headerValue(v: unknown): string | undefined {

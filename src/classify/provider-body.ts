@@ -74,15 +74,17 @@ export function readProviderFields(body: unknown): ProviderFields {
 
 function readDetailCodes(inner: unknown, body: unknown): string[] {
   const codes: string[] = [];
-  const push = (v: unknown): void => {
-    if (typeof v === "string" && v.length > 0) codes.push(v);
-  };
   const details = read(inner, "details");
-  push(read(details, "error_code")); // Anthropic: error.details.error_code ("enforced_spend_limit_reached")
-  for (const detail of readItems(details, 20)) push(read(detail, "reason")); // Gemini ErrorInfo.reason
-  push(read(read(inner, "innererror"), "code")); // Azure: "ResponsibleAIPolicyViolation"
-  push(read(body, "failureReason")); // newest AI SDK stream errors: "context-length-exceeded"
+  pushText(codes, read(details, "error_code")); // Anthropic: error.details.error_code ("enforced_spend_limit_reached")
+  for (const detail of readItems(details, 20)) pushText(codes, read(detail, "reason")); // Gemini ErrorInfo.reason
+  pushText(codes, read(read(inner, "innererror"), "code")); // Azure: "ResponsibleAIPolicyViolation"
+  pushText(codes, read(body, "failureReason")); // newest AI SDK stream errors: "context-length-exceeded"
   return codes;
+}
+
+/** Appends `v` when it is a non-empty string (a module function: a closure per call is allocation per failure). */
+function pushText(out: string[], v: unknown): void {
+  if (typeof v === "string" && v.length > 0) out.push(v);
 }
 
 function readQuotaIds(inner: unknown): string[] {
@@ -133,20 +135,17 @@ export function isFilterFinishReason(reason: string): boolean {
  */
 export function readFinishReasons(value: unknown): string[] {
   const out: string[] = [];
-  const push = (v: unknown): void => {
-    if (typeof v === "string" && v.length > 0) out.push(v);
-  };
   const finish = read(value, "finishReason");
-  push(finish);
-  push(read(finish, "raw"));
-  push(read(finish, "unified"));
-  push(read(value, "finish_reason"));
-  push(read(value, "stop_reason"));
-  push(read(read(value, "delta"), "stop_reason")); // Anthropic message_delta
-  push(read(readItems(read(value, "choices"), 1)[0], "finish_reason"));
-  push(read(readItems(read(value, "candidates"), 1)[0], "finishReason"));
-  push(read(read(value, "incomplete_details"), "reason"));
-  push(read(read(read(value, "response"), "incomplete_details"), "reason"));
+  pushText(out, finish);
+  pushText(out, read(finish, "raw"));
+  pushText(out, read(finish, "unified"));
+  pushText(out, read(value, "finish_reason"));
+  pushText(out, read(value, "stop_reason"));
+  pushText(out, read(read(value, "delta"), "stop_reason")); // Anthropic message_delta
+  pushText(out, read(readItems(read(value, "choices"), 1)[0], "finish_reason"));
+  pushText(out, read(readItems(read(value, "candidates"), 1)[0], "finishReason"));
+  pushText(out, read(read(value, "incomplete_details"), "reason"));
+  pushText(out, read(read(read(value, "response"), "incomplete_details"), "reason"));
   const feedbacks = [read(value, "promptFeedback")];
   const metadata = read(value, "providerMetadata");
   for (const key of readKeys(metadata, 10)) feedbacks.push(read(read(metadata, key), "promptFeedback"));

@@ -74,7 +74,19 @@ export function isInstance(value: unknown, ctor: unknown): boolean {
 
 /** True when `value` carries the AI SDK's brand symbol for `name` (what the classes' `isInstance` checks). */
 export function hasAiSdkMarker(value: unknown, name: string): boolean {
-  return read(value, Symbol.for(`vercel.ai.error.${name}`)) === true;
+  return read(value, markerOf(name)) === true;
+}
+
+/** Brand symbols by name: `Symbol.for` builds its key string and searches the registry on every call. */
+const MARKERS = new Map<string, symbol>();
+
+function markerOf(name: string): symbol {
+  let marker = MARKERS.get(name);
+  if (marker === undefined) {
+    marker = Symbol.for(`vercel.ai.error.${name}`);
+    MARKERS.set(name, marker);
+  }
+  return marker;
 }
 
 /** Parses a JSON text, or `undefined` when it is not JSON. Very large texts are not parsed (cost bound). */

@@ -126,59 +126,81 @@ interface Layer {
 export function readSignals(input: unknown): Signals {
   const layers = walk(input).map(readLayer);
   if (typeof input === "string") layers.unshift(stringLayer(input));
-  const bodies = layers.flatMap((l) => l.bodies);
-  const first = <T>(pick: (l: Layer) => T | null): T | null => {
-    for (const layer of layers) {
-      const v = pick(layer);
-      if (v !== null) return v;
-    }
-    return null;
-  };
-  const firstOf = <T>(pick: (b: ProviderFields) => T | null): T | null => {
-    for (const body of bodies) {
-      const v = pick(body);
-      if (v !== null) return v;
-    }
-    return null;
-  };
-
-  const headers = first((l) => (l.headers.size > 0 ? l.headers : null)) ?? NO_HEADERS;
-  const providerStatus = firstOf((b) => b.status);
-  const messages = layers.flatMap((l) => l.messages);
-  const bodyText = first((l) => l.bodyText);
-  const finishReasons = layers.flatMap((l) => l.finishReasons);
-  const errorNames = [...new Set(layers.flatMap((l) => l.names))];
+  // One pass over the layers and one over their bodies, with no closure or intermediate array per field:
+  // this runs on every failed attempt. "First" below means the first non-null value in chain order.
+  let headers: HeaderMap | null = null;
+  let body: unknown = null;
+  let bodyText: string | null = null;
+  let streamFailure: StreamFailureReason | null = null;
+  let retryReason: string | null = null;
+  const bodies: ProviderFields[] = [];
+  const messages: string[] = [];
+  const finishReasons: string[] = [];
+  const errorNames = new Set<string>();
+  const causeCodes = new Set<string>();
+  for (const layer of layers) {
+    if (headers === null && layer.headers.size > 0) headers = layer.headers;
+    if (body === null && layer.parsedBody !== undefined) body = layer.parsedBody;
+    bodyText ??= layer.bodyText;
+    streamFailure ??= layer.streamFailure;
+    retryReason ??= layer.retryReason;
+    for (const fields of layer.bodies) bodies.push(fields);
+    for (const message of layer.messages) messages.push(message);
+    for (const reason of layer.finishReasons) finishReasons.push(reason);
+    for (const name of layer.names) errorNames.add(name);
+    for (const code of layer.systemCodes) causeCodes.add(code);
+  }
+  let providerCode: string | null = null;
+  let providerType: string | null = null;
+  let providerStatus: string | null = null;
+  let moderation = false;
+  const detailCodes: string[] = [];
+  const codes = new Set<string>();
+  const quotaIds: string[] = [];
+  for (const fields of bodies) {
+    providerCode ??= fields.code;
+    providerType ??= fields.type;
+    providerStatus ??= fields.status;
+    if (fields.moderation) moderation = true;
+    for (const detail of fields.detailCodes) detailCodes.push(detail);
+    if (fields.code !== null) codes.add(fields.code.toLowerCase());
+    if (fields.type !== null) codes.add(fields.type.toLowerCase());
+    for (const detail of fields.detailCodes) codes.add(detail.toLowerCase());
+    for (const id of fields.quotaIds) quotaIds.push(id);
+  }
+  const found = headers ?? NO_HEADERS;
+  const texts = messages.map(clip);
+  if (bodyText !== null) texts.push(clip(bodyText));
 
   const status = pickStatus(layers, providerStatus);
   return {
     status,
-    headers,
-    body: first((l) => (l.parsedBody === undefined ? null : l.parsedBody)),
+    headers: found,
+    body,
     bodyText,
-    contentType: headers.get("content-type")?.toLowerCase() ?? null,
-    providerCode: firstOf((b) => b.code),
-    providerType: firstOf((b) => b.type),
+    contentType: found.get("content-type")?.toLowerCase() ?? null,
+    providerCode,
+    providerType,
     providerStatus,
-    detailCodes: bodies.flatMap((b) => b.detailCodes),
-    codes: [
-      ...new Set(
-        bodies
-          .flatMap((b) => [b.code, b.type, ...b.detailCodes])
-          .flatMap((c) => (c === null ? [] : [c.toLowerCase()])),
-      ),
-    ],
-    quotaIds: bodies.flatMap((b) => b.quotaIds),
-    moderation: bodies.some((b) => b.moderation),
+    detailCodes,
+    codes: [...codes],
+    quotaIds,
+    moderation,
     errorName: layers[0]?.names[0] ?? null,
-    errorNames,
-    causeCodes: [...new Set(layers.flatMap((l) => l.systemCodes))],
+    errorNames: [...errorNames],
+    causeCodes: [...causeCodes],
     message: messages[0] ?? fallbackMessage(input, status),
-    texts: [...messages, ...(bodyText === null ? [] : [bodyText])].map((t) => t.slice(0, MAX_TEXT_CHARS)),
+    texts,
     finishReason: finishReasons[0] ?? null,
     finishReasons,
-    streamFailure: first((l) => l.streamFailure),
-    retryReason: first((l) => l.retryReason),
+    streamFailure,
+    retryReason,
   };
+}
+
+/** The part of a text the text patterns read. */
+function clip(text: string): string {
+  return text.slice(0, MAX_TEXT_CHARS);
 }
 
 /**

@@ -7,6 +7,7 @@ import { generateText, streamText } from "ai";
 import { describe, expect, it } from "vitest";
 import type { ModelCallPart, Prompt } from "../engine/ports.ts";
 import { createAiSdkCaller } from "./ai-sdk-caller.ts";
+import { ANTHROPIC_START, named } from "./ai-sdk-caller.fixtures.ts";
 
 // The caller calls `doGenerate` / `doStream` itself instead of going through `generateText` / `streamText`;
 // these tests hold it to sending the very request the SDK functions send and ending streams as they do.
@@ -160,4 +161,31 @@ describe("the caller's direct provider calls", () => {
       expect(direct.length).toBeGreaterThan(0);
       expect(direct).toEqual(sdk);
     });
+
+  it("finishes a stream whose provider sent an error part and no finish chunk as `error`", async () => {
+    // Anthropic's provider emits `finish` only on message_stop, so an `error` event followed by the end of
+    // the body leaves the error part as the stream's last word: the finish reason must say so, not `other`.
+    const frames = [
+      ...ANTHROPIC_START,
+      named("error", { type: "error", error: { type: "overloaded_error", message: "Overloaded" } }),
+    ];
+    const caller = createAiSdkCaller({
+      endpoints: { p: { baseURL: BASE, apiKey: KEY, api: "anthropic" } },
+      fetch: () =>
+        Promise.resolve(
+          new Response(frames.join(""), { status: 200, headers: { "content-type": "text/event-stream" } }),
+        ),
+    });
+    const parts: ModelCallPart[] = [];
+    // Read past the error part, as a consumer that does not stop at the first error would.
+    for await (const part of caller.call({
+      model: "p/m" as never,
+      prompt: "hi",
+      stream: true,
+      signal: new AbortController().signal,
+    }))
+      parts.push(part);
+    expect(parts.map((part) => part.type)).toEqual(["text", "error", "finish"]);
+    expect(parts.at(-1)).toEqual({ type: "finish", finishReason: "error" });
+  });
 });

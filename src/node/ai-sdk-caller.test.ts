@@ -536,3 +536,28 @@ describe("createAiSdkCaller: a 200 whose JSON body is an error", () => {
     expect(text(outcome.parts)).toBe("Hello");
   });
 });
+
+describe("createAiSdkCaller: a 200 JSON body cut mid-way", () => {
+  it("fails the SDK's own read with the transport's error, not as a failed connection", async () => {
+    const reset = Object.assign(new TypeError("terminated"), { code: "ECONNRESET" });
+    const cutFetch: typeof fetch = () => {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(encoder.encode(JSON.stringify(ANTHROPIC_JSON).slice(0, 40)));
+          controller.error(reset);
+        },
+      });
+      return Promise.resolve(
+        new Response(body, { status: 200, headers: { "content-type": "application/json" } }),
+      );
+    };
+    const { parts, thrown } = await collect("anthropic/claude-sonnet-4-6", false, {
+      with: caller({ fetch: cutFetch }),
+    });
+    expect(parts).toEqual([]);
+    // What the SDK makes of a success body it could not read: its own wrapper, the reset as the cause.
+    expect(APICallError.isInstance(thrown)).toBe(true);
+    expect(thrown).toMatchObject({ message: "Failed to process successful response", statusCode: 200 });
+    expect((thrown as APICallError).cause).toBe(reset);
+  });
+});

@@ -99,14 +99,16 @@ export function createAiSdkCaller(options: AiSdkCallerOptions): ModelCaller {
   };
 
   return {
-    async *call(request: ModelCallRequest): AsyncGenerator<ModelCallPart> {
+    // Not itself a generator: it hands back the one that does the call, so each part crosses one async
+    // generator rather than two or three (each `yield*` layer costs promises and microtask hops per part).
+    call(request: ModelCallRequest): AsyncGenerator<ModelCallPart> {
       const { provider, model: modelId } = splitModelId(request.model);
       const factory = factoryFor(provider);
-      if (factory === undefined) {
-        yield { type: "error", error: missingEndpoint(provider) };
-        return;
-      }
-      yield* request.stream ? streamCall(factory(modelId), request) : generateCall(factory(modelId), request);
+      if (factory === undefined) return missingEndpointCall(provider);
+      const model = factory(modelId);
+      if (!request.stream) return generateCall(model, request);
+      const prompt = providerPrompt(request.prompt);
+      return prompt === undefined ? sdkStreamCall(model, request) : directStreamCall(model, prompt, request);
     },
   };
 }
@@ -180,9 +182,10 @@ function missingEndpoint(provider: string): LoadAPIKeyError {
   });
 }
 
-async function* streamCall(model: LanguageModelV3, request: ModelCallRequest): AsyncGenerator<ModelCallPart> {
-  const prompt = providerPrompt(request.prompt);
-  yield* prompt === undefined ? sdkStreamCall(model, request) : directStreamCall(model, prompt, request);
+/** The call of a provider without an endpoint: one error part, as the SDK reports a missing key. */
+// eslint-disable-next-line @typescript-eslint/require-await -- a generator by contract (the caller port), with nothing to wait for.
+async function* missingEndpointCall(provider: string): AsyncGenerator<ModelCallPart> {
+  yield { type: "error", error: missingEndpoint(provider) };
 }
 
 /**
@@ -386,20 +389,48 @@ function errorBodyFetch(inner: typeof fetch): typeof fetch {
     const response = await inner(input, init);
     const json = response.headers.get("content-type")?.includes("application/json") ?? false;
     if (response.status !== 200 || !json) return response;
-    let text: string;
+    // Every non-streaming success passes here, so the body is read once and handed on as a fresh response,
+    // not cloned: a clone tees the body into two streams and pumps every chunk through both.
+    let bytes: ArrayBuffer;
     try {
-      text = await response.clone().text();
-    } catch {
-      // A body cut mid-way fails the SDK's own read the same way, where it is classified as a cut stream,
-      // not as a failed connection.
-      return response;
+      bytes = await response.arrayBuffer();
+    } catch (error) {
+      // A body cut mid-way must fail the SDK's own read with the same error, where it is classified as a
+      // cut stream, not as a failed connection.
+      return relay(response, erroredBody(error));
     }
-    // Every non-streaming success passes here: parse a second time only a body that can hold an error.
-    if (!text.includes('"error"')) return response;
-    const body = safeJson(text);
-    if (isErrorBody(body)) throw new ErrorBodyIn200(body);
-    return response;
+    const text = UTF8.decode(bytes);
+    // Parse a second time only a body that can hold an error.
+    if (text.includes('"error"')) {
+      const body = safeJson(text);
+      if (isErrorBody(body)) throw new ErrorBodyIn200(body);
+    }
+    return relay(response, bytes);
   };
+}
+
+/** Decodes as `Response.text()` does (UTF-8, a leading BOM dropped, bad bytes replaced). */
+const UTF8 = new TextDecoder();
+
+/** `response` with its body replaced: same status, status text, headers and URL. */
+function relay(response: Response, body: BodyInit): Response {
+  const copy = new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  // `url` is a getter on Response (empty for a constructed one); keep what the transport reported.
+  if (response.url !== "") Object.defineProperty(copy, "url", { value: response.url, enumerable: true });
+  return copy;
+}
+
+/** A body whose first read fails with `error`, as the original body's read did. */
+function erroredBody(error: unknown): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      controller.error(error);
+    },
+  });
 }
 
 function isErrorBody(body: unknown): boolean {
@@ -422,29 +453,49 @@ function safeJson(text: string): unknown {
   }
 }
 
-const ABORTED: unique symbol = Symbol("aborted");
-
 /**
  * Settles like `promise`, or rejects with the signal's reason as soon as it aborts. The SDK stops reading a
  * body when the signal fires only if the transport errors that body; an in-process mock (msw) leaves it
  * open, and so might a proxy that stalls, so an aborted attempt would otherwise hang on its next read.
+ * An abort wins over data that is ready but not yet delivered. One promise and one listener per wait, no
+ * `Promise.race` and no async frame: a stream waits here once per part.
  */
-async function untilAborted<T>(promise: PromiseLike<T>, signal: AbortSignal): Promise<T> {
-  let onAbort = (): void => undefined;
-  const aborted = new Promise<typeof ABORTED>((resolve) => {
-    onAbort = () => resolve(ABORTED);
+function untilAborted<T>(promise: PromiseLike<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    // Still observed, so a later rejection of `promise` is not reported as unhandled.
+    promise.then(undefined, ignore);
+    return Promise.reject(abortReason(signal));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = new AbortListener(signal, reject);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the provider's own rejection, passed on unchanged.
+        reject(error);
+      },
+    );
   });
-  if (signal.aborted) onAbort();
-  else signal.addEventListener("abort", onAbort, { once: true });
-  try {
-    // `aborted` first, so an abort wins over data that happens to be ready at the same moment.
-    const winner = await Promise.race([aborted, promise]);
-    if (winner === ABORTED) throw abortReason(signal);
-    return winner;
-  } finally {
-    signal.removeEventListener("abort", onAbort);
+}
+
+/** An `EventListener` object rather than a closure: a named closure per wait costs a `__name` call under tsx. */
+class AbortListener {
+  constructor(
+    private readonly signal: AbortSignal,
+    private readonly reject: (reason: unknown) => void,
+  ) {}
+
+  handleEvent(): void {
+    this.reject(abortReason(this.signal));
   }
 }
+
+const ignore = (): void => undefined;
 
 function promptInput(
   prompt: Prompt,

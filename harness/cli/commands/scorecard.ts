@@ -281,7 +281,9 @@ export async function scorecardCommand(
       commit: harnessCommit(),
       loadAtStart: loadLine(),
     };
-    const result = columnResult(await runEngine({ given, dir, ran, root, args, io, deps, say, progress }));
+    const run = columnResult(await runEngine({ given, dir, ran, root, args, io, deps, say, progress }));
+    // Scenario files relative to where the command ran: a kept column stays valid in another clone.
+    const result = { ...run, rows: run.rows.map((r) => ({ ...r, file: relative(io.cwd, r.file) })) };
     await mkdir(join(root, dir), { recursive: true });
     await writeColumn(join(root, dir), result);
     fresh.push(result);

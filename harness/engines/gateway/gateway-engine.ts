@@ -1,7 +1,8 @@
-import { isModelId, resolveChain, type EngineUnderTest } from "../../../src/index.ts";
+import type { EngineUnderTest } from "../../../src/index.ts";
 import { modelsOfConfig } from "../../scenario/scenario-config-reading.ts";
 import { configuredModel, sendChat } from "../openai-chat.ts";
 import { isolateHooks } from "../process/isolate-hooks.ts";
+import { requestChain } from "../process/request-chain.ts";
 
 /**
  * `--engine gateway:URL` (SPEC §10.4): any OpenAI-compatible gateway the user started, its fallback chain
@@ -43,19 +44,15 @@ const gatewayEngine: EngineUnderTest = {
     const configured = modelsOfConfig(ctx.config);
     const baseURL = url.href.replace(/\/$/, "");
     return {
-      run(request) {
-        const { model } = request;
-        if (model !== undefined && !isModelId(model))
-          return Promise.reject(new TypeError(`"${model}" is not a model id. Use provider/model.`));
-        const chain = resolveChain(ctx.config, { agent: request.agent, ...(model ? { model } : {}) });
-        if ("error" in chain) return Promise.reject(new Error(chain.error));
+      async run(request) {
+        const { primary } = requestChain(ctx.config, request);
         return sendChat({
           baseURL,
           headers: key ? { authorization: `Bearer ${key}` } : {},
           // The chain's primary, as `provider/model`: the gateway's config maps it to its own route.
-          model: chain.primary,
+          model: primary,
           request,
-          servedBy: (_response, reported) => configuredModel(reported ?? chain.primary, configured),
+          servedBy: (_response, reported) => configuredModel(reported ?? primary, configured),
           // A gateway says nothing about its attempts in the OpenAI shape; LiteLLM's headers, when present.
           attempts: (response) =>
             1 +

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  isModelId,
   resolveChain,
   type EngineConfig,
   type EngineUnderTest,
@@ -9,6 +8,7 @@ import {
   type ModelId,
 } from "../../../src/index.ts";
 import { loopbackOnlyNetwork } from "../process/engine-process.ts";
+import { requestChain } from "../process/request-chain.ts";
 import { OPENCODE_VERSION } from "../opencode/install-opencode.ts";
 import { splitModelId } from "../opencode/opencode-config.ts";
 import { startOpencodeServe } from "../opencode/opencode-launch.ts";
@@ -119,12 +119,7 @@ const omoEngine: EngineUnderTest = {
 
     return {
       async run(request): Promise<EngineUnderTestResult> {
-        const { model } = request;
-        if (model !== undefined && !isModelId(model))
-          throw new TypeError(`"${model}" is not a model id. Use provider/model.`);
-        const resolved = resolveChain(ctx.config, { agent: request.agent, ...(model ? { model } : {}) });
-        if ("error" in resolved) throw new Error(resolved.error);
-        const primary = resolved.chain[0] ?? resolved.primary;
+        const { primary } = requestChain(ctx.config, request);
         const sessionID = await serve.client.createSession(`fallback-harness request ${++requests}`);
         const onAbort = (): void => void serve.client.abort(sessionID).catch(() => undefined);
         request.signal?.addEventListener("abort", onAbort, { once: true });

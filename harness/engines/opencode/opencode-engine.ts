@@ -1,5 +1,6 @@
-import { isModelId, resolveChain, type EngineUnderTest } from "../../../src/index.ts";
+import type { EngineUnderTest } from "../../../src/index.ts";
 import { loopbackOnlyNetwork } from "../process/engine-process.ts";
+import { requestChain } from "../process/request-chain.ts";
 import { OPENCODE_VERSION } from "./install-opencode.ts";
 import { splitModelId } from "./opencode-config.ts";
 import { startOpencodeServe } from "./opencode-launch.ts";
@@ -25,12 +26,7 @@ const opencodeEngine: EngineUnderTest = {
     let requests = 0;
     return {
       async run(request) {
-        const { model } = request;
-        if (model !== undefined && !isModelId(model))
-          throw new TypeError(`"${model}" is not a model id. Use provider/model.`);
-        const resolved = resolveChain(ctx.config, { agent: request.agent, ...(model ? { model } : {}) });
-        if ("error" in resolved) throw new Error(resolved.error);
-        const primary = resolved.chain[0] ?? resolved.primary;
+        const { primary } = requestChain(ctx.config, request);
         const sessionID = await serve.client.createSession(`fallback-harness request ${++requests}`);
         const follow = sessionFollower();
         let retries = 0;

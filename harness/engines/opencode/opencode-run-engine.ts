@@ -1,5 +1,6 @@
-import { isModelId, resolveChain, type EngineUnderTest } from "../../../src/index.ts";
+import type { EngineUnderTest } from "../../../src/index.ts";
 import { loopbackOnlyNetwork } from "../process/engine-process.ts";
+import { requestChain } from "../process/request-chain.ts";
 import { OPENCODE_VERSION } from "./install-opencode.ts";
 import { prepareOpencode } from "./opencode-launch.ts";
 import { OPENCODE_CORE_CANNOT_EXPRESS } from "./opencode-policies.ts";
@@ -22,12 +23,7 @@ const opencodeRunEngine: EngineUnderTest = {
     let requests = 0;
     return {
       async run(request) {
-        const { model } = request;
-        if (model !== undefined && !isModelId(model))
-          throw new TypeError(`"${model}" is not a model id. Use provider/model.`);
-        const resolved = resolveChain(ctx.config, { agent: request.agent, ...(model ? { model } : {}) });
-        if ("error" in resolved) throw new Error(resolved.error);
-        const primary = resolved.chain[0] ?? resolved.primary;
+        const { primary } = requestChain(ctx.config, request);
         const args = [
           "run",
           "--format",

@@ -27,14 +27,29 @@ export interface PortkeyConfig {
  */
 export const FALLBACK_STATUSES = [401, 402, 403, 404, 408, 409, 429, 500, 502, 503, 504, 529] as const;
 
-/** SPEC §4 retries the same model only on a rate limit (honouring Retry-After); a 5xx falls back at once. */
-export const RETRY_STATUSES = [429] as const;
+/**
+ * Statuses retried on the same target before falling back: SPEC §3's `retry` rows that an HTTP status names,
+ * i.e. rate_limit (429), overloaded (529), timeout (408, 504), bad_gateway (502) and unavailable (503).
+ * 500/501 (server_error) are `fallback` in §3, so they move to the next target without a retry.
+ */
+export const RETRY_STATUSES = [408, 429, 502, 503, 504, 529] as const;
 
 /** Portkey's provider for a fleet provider: OpenAI-compatible ones speak `openai` to their `custom_host`. */
 function portkeyProvider(provider: string): string {
   if (provider === "anthropic") return "anthropic";
   if (provider === "google") return "google";
   return "openai";
+}
+
+/**
+ * The `custom_host` Portkey wants for a fleet endpoint. Portkey appends its own path to `custom_host`:
+ * `/messages` (anthropic) and `/chat/completions` (openai) below a `/v1`-style root, which is the fleet's
+ * baseURL as is; but Google's provider appends `/v1beta/models/<m>:generateContent` from the origin, so
+ * the fleet's `<origin>/v1beta` would become `/v1beta/v1beta/…`, a path the fleet does not route.
+ */
+export function portkeyCustomHost(provider: string, baseURL: string): string {
+  const root = baseURL.replace(/\/+$/, "");
+  return provider === "google" ? root.replace(/\/v1beta$/, "") : root;
 }
 
 export function portkeyConfig(
@@ -52,7 +67,7 @@ export function portkeyConfig(
       return {
         provider: portkeyProvider(provider),
         api_key: endpoint.apiKey,
-        custom_host: endpoint.baseURL,
+        custom_host: portkeyCustomHost(provider, endpoint.baseURL),
         override_params: { model: id.slice(slash + 1) },
         ...(maxRetries > 0
           ? { retry: { attempts: maxRetries, on_status_codes: RETRY_STATUSES, use_retry_after_header: true } }

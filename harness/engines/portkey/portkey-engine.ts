@@ -1,6 +1,7 @@
-import { isModelId, resolveChain, settingsFor, type EngineUnderTest } from "../../../src/index.ts";
+import { settingsFor, type EngineUnderTest } from "../../../src/index.ts";
 import { configuredModel, sendChat } from "../openai-chat.ts";
 import { isolateHooks } from "../process/isolate-hooks.ts";
+import { requestChain } from "../process/request-chain.ts";
 import {
   freeLoopbackPort,
   loopbackOnlyNetwork,
@@ -15,7 +16,8 @@ import { portkeyConfig } from "./portkey-config.ts";
  * `--engine portkey` (SPEC §10.4): the Portkey gateway (`@portkey-ai/gateway`, pinned, installed by
  * `run` into `portkeyDir()`), started per scenario on a free 127.0.0.1 port and stopped in `close`. Each
  * request is an OpenAI chat completion with an `x-portkey-config` fallback strategy translated from the
- * scenario's chain (targets with `custom_host` on the fleet, retries on 429 honouring Retry-After).
+ * scenario's chain (targets with `custom_host` on the fleet, same-target retries on SPEC §3's retry
+ * statuses honouring Retry-After).
  * Evidence: result, stream, fleet. Its name says whether the run was in a loopback-only network namespace.
  */
 /** The answering target's index: the header is `0`, `1`… or a path such as `config.targets[1]`. */
@@ -50,13 +52,8 @@ const portkeyEngine: EngineUnderTest = {
     }
     const baseURL = `http://127.0.0.1:${port}/v1`;
     return {
-      run(request) {
-        const { model } = request;
-        if (model !== undefined && !isModelId(model))
-          return Promise.reject(new TypeError(`"${model}" is not a model id. Use provider/model.`));
-        const resolved = resolveChain(ctx.config, { agent: request.agent, ...(model ? { model } : {}) });
-        if ("error" in resolved) return Promise.reject(new Error(resolved.error));
-        const { chain } = resolved;
+      async run(request) {
+        const { chain, primary } = requestChain(ctx.config, request);
         const config = portkeyConfig(
           chain,
           ctx.endpoints,
@@ -65,13 +62,13 @@ const portkeyEngine: EngineUnderTest = {
         return sendChat({
           baseURL,
           headers: { "x-portkey-config": JSON.stringify(config) },
-          model: chain[0] ?? resolved.primary,
+          model: primary,
           request,
           // Portkey names the target that answered; its `model` field is the upstream's.
           servedBy: (response, reported) => {
             const index = targetIndex(response);
             const byIndex = index === null ? undefined : chain[index];
-            return byIndex ?? configuredModel(reported ?? resolved.primary, chain);
+            return byIndex ?? configuredModel(reported ?? primary, chain);
           },
           attempts: (response) => {
             const retries = Number(response.headers.get("x-portkey-retry-attempt-count") ?? 0);

@@ -1,28 +1,13 @@
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { scenarioSchema } from "../../scenario/schema.ts";
+import { liveInGroup } from "../../sandbox/process-group-test-kit.ts";
 import { DEFAULT_LIMITS, superviseIsolate } from "../../sandbox/supervise-isolate.ts";
-
-/** Live processes of a group (zombies count as ended: they hold no resources and run no code). */
-function liveInGroup(pgid: number): number[] {
-  const live: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(pgrp) === pgid && state !== "Z") live.push(Number(entry));
-    } catch {
-      // Gone while we looked.
-    }
-  }
-  return live;
-}
 
 describe("process engines' children", () => {
   it("are killed, process group and all, when the supervisor ends a hung isolate", async () => {

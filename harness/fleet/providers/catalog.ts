@@ -1,3 +1,4 @@
+import type { FleetRequest } from "../fleet-request.ts";
 import type { BodyReason, HttpReason } from "../faults.ts";
 import { anthropicError, anthropicErrorResponse, anthropicHeaders } from "./anthropic.ts";
 import { azureError, azureErrorResponse, azureHeaders } from "./azure.ts";
@@ -37,10 +38,10 @@ export interface ProviderProfile {
   /** Which API a path (the URL path below the origin) and method reach, or undefined for none. */
   route(method: string, path: string): RouteMatch | undefined;
   /** The API key the request presents, where this provider expects it. */
-  apiKey(request: Request, url: URL): string | undefined;
+  apiKey(request: FleetRequest, url: URL): string | undefined;
 }
 
-const bearer = (request: Request): string | undefined =>
+const bearer = (request: FleetRequest): string | undefined =>
   /^Bearer\s+(.+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
 
 const openaiLike =

@@ -1,0 +1,11 @@
+import type { main } from "../main.ts";
+
+/** The content key of a bundle (see check-bundle.mjs); null when an input is gone. */
+export declare function bundleKey(
+  root: string,
+  inputs: readonly string[],
+  builderVersion: string,
+): string | null;
+
+/** The CLI's `main` from the cached bundle, or null when bundling is off or fails. */
+export declare function bundledMain(): Promise<typeof main | null>;

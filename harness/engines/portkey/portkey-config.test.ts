@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { FALLBACK_STATUSES, portkeyConfig, portkeyCustomHost, RETRY_STATUSES } from "./portkey-config.ts";
+
+// The fleet's baseURLs as the AI SDK wants them (harness/fleet/providers/catalog.ts `basePath`).
+const ENDPOINTS = {
+  openai: { baseURL: "http://127.0.0.1:4001/v1", apiKey: "sk-openai" },
+  anthropic: { baseURL: "http://127.0.0.1:4002/v1", apiKey: "sk-ant" },
+  google: { baseURL: "http://127.0.0.1:4003/v1beta", apiKey: "g-key" },
+  openrouter: { baseURL: "http://127.0.0.1:4004/api/v1", apiKey: "sk-or" },
+};
+
+// Portkey 1.15.2 builds the upstream URL as `custom_host + endpoint path`; these are the paths its
+// anthropic, openai and google providers append (read from the installed gateway's build).
+const PORTKEY_PATH: Readonly<Record<string, string>> = {
+  anthropic: "/messages",
+  openai: "/chat/completions",
+  google: "/v1beta/models/gemini-2.5-flash:generateContent",
+};
+
+describe("portkeyCustomHost", () => {
+  it("gives Google its origin, since Portkey's google provider adds /v1beta itself", () => {
+    expect(portkeyCustomHost("google", "http://127.0.0.1:4003/v1beta")).toBe("http://127.0.0.1:4003");
+    expect(portkeyCustomHost("google", "http://127.0.0.1:4003/v1beta/")).toBe("http://127.0.0.1:4003");
+  });
+
+  it("keeps the /v1-style root for providers whose Portkey path is relative to it", () => {
+    expect(portkeyCustomHost("anthropic", "http://127.0.0.1:4002/v1")).toBe("http://127.0.0.1:4002/v1");
+    expect(portkeyCustomHost("openai", "http://127.0.0.1:4001/v1")).toBe("http://127.0.0.1:4001/v1");
+    expect(portkeyCustomHost("openrouter", "http://127.0.0.1:4004/api/v1")).toBe(
+      "http://127.0.0.1:4004/api/v1",
+    );
+  });
+});
+
+describe("portkeyConfig", () => {
+  it("points every target at a URL the fleet routes, once Portkey appends its path", () => {
+    const config = portkeyConfig(
+      ["google/gemini-2.5-flash", "anthropic/claude-sonnet-4-5", "openai/gpt-4.1"],
+      ENDPOINTS,
+      2,
+    );
+    const urls = config.targets.map(
+      (target) => `${target.custom_host}${PORTKEY_PATH[target.provider] ?? ""}`,
+    );
+    expect(urls).toEqual([
+      "http://127.0.0.1:4003/v1beta/models/gemini-2.5-flash:generateContent",
+      "http://127.0.0.1:4002/v1/messages",
+      "http://127.0.0.1:4001/v1/chat/completions",
+    ]);
+    expect(config.targets.map((target) => target.override_params.model)).toEqual([
+      "gemini-2.5-flash",
+      "claude-sonnet-4-5",
+      "gpt-4.1",
+    ]);
+  });
+
+  it("retries SPEC §3's retry statuses on the same target (408, 429, 502, 503, 504, 529), honouring Retry-After", () => {
+    const [target] = portkeyConfig(["anthropic/claude-sonnet-4-5"], ENDPOINTS, 3).targets;
+    expect(target?.retry).toEqual({
+      attempts: 3,
+      on_status_codes: [408, 429, 502, 503, 504, 529],
+      use_retry_after_header: true,
+    });
+  });
+
+  it("does not retry 500/501 (server_error is `fallback`) and falls back on them at once", () => {
+    expect(RETRY_STATUSES).not.toContain(500);
+    expect(RETRY_STATUSES).not.toContain(501);
+    expect(FALLBACK_STATUSES).toContain(500);
+  });
+
+  it("falls back after the retries on every retried status", () => {
+    for (const status of RETRY_STATUSES) expect(FALLBACK_STATUSES).toContain(status);
+  });
+
+  it("sends no retry block when the scenario allows no retries", () => {
+    const [target] = portkeyConfig(["openai/gpt-4.1"], ENDPOINTS, 0).targets;
+    expect(target?.retry).toBeUndefined();
+  });
+
+  it("says which provider has no fleet endpoint", () => {
+    expect(() => portkeyConfig(["mistral/large"], ENDPOINTS, 1)).toThrow(
+      "the fleet has no endpoint for mistral (model mistral/large)",
+    );
+  });
+});
