@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import {
   existsSync,
-  mkdirSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -10,10 +9,10 @@ import {
   utimesSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BuildOptions } from "esbuild";
+import { writableCacheDir } from "../cli/commands/check-bundle.mjs";
 
 // Starting an isolate through tsx costs about 3 s of CPU: tsx's loader thread transforms and resolves each of
 // the ~600 modules of the isolate's graph (the harness, src/, msw, zod, the AI SDK). The same graph as one
@@ -63,22 +62,6 @@ export function bundleKey(root: string, inputs: readonly string[], builderVersio
     hash.update(`${input}\0${bytes.length}\0`).update(bytes);
   }
   return hash.digest("hex").slice(0, 32);
-}
-
-/** node_modules/.cache of the package when writable (bare requires in the bundle resolve from there). */
-function cacheDir(): string {
-  for (const dir of [
-    join(ROOT, "node_modules", ".cache", "fallback-harness-isolate"),
-    join(tmpdir(), "fallback-harness-isolate"),
-  ]) {
-    try {
-      mkdirSync(dir, { recursive: true });
-      return dir;
-    } catch {
-      // Read-only install: try the next place.
-    }
-  }
-  throw new Error("no writable cache directory");
 }
 
 function bundleAt(dir: string, key: string): IsolateBundle | null {
@@ -179,7 +162,7 @@ export function isolateBundleFor(engineModule: string): Promise<IsolateBundle | 
     return Promise.resolve(null);
   pending ??= (async () => {
     try {
-      const dir = cacheDir();
+      const dir = writableCacheDir("fallback-harness-isolate");
       const { version } = (await import("esbuild")) as { version: string };
       const bundle = cached(dir, version) ?? (await build(dir));
       pruneStale(dir, fileURLToPath(new URL(".", bundle.isolate)).split("/").at(-2) ?? "", Date.now());

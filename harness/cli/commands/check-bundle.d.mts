@@ -9,3 +9,6 @@ export declare function bundleKey(
 
 /** The CLI's `main` from the cached bundle, or null when bundling is off or fails. */
 export declare function bundledMain(): Promise<typeof main | null>;
+
+/** `name` under node_modules/.cache when writable, else under the temp directory; created. */
+export declare function writableCacheDir(name: string): string;

@@ -33,12 +33,12 @@ export function bundleKey(root, inputs, builderVersion) {
   return hash.digest("hex").slice(0, 32);
 }
 
-/** node_modules/.cache of the package when writable, else the temp directory. */
-function cacheDir() {
-  for (const dir of [
-    join(ROOT, "node_modules", ".cache", "fallback-harness-cli"),
-    join(tmpdir(), "fallback-harness-cli"),
-  ]) {
+/**
+ * `name` under node_modules/.cache of the package when writable (bare requires in a bundle resolve from
+ * there), else under the temp directory. Shared with the isolate's bundle (harness/sandbox/isolate-bundle.ts).
+ */
+export function writableCacheDir(name) {
+  for (const dir of [join(ROOT, "node_modules", ".cache", name), join(tmpdir(), name)]) {
     try {
       mkdirSync(dir, { recursive: true });
       return dir;
@@ -120,7 +120,7 @@ async function build(dir, version) {
 export async function bundledMain() {
   if (process.env["FH_CLI_BUNDLE"] === "0") return null;
   try {
-    const dir = cacheDir();
+    const dir = writableCacheDir("fallback-harness-cli");
     const version = esbuildVersion();
     const file = cached(dir, version) ?? (await build(dir, version));
     const module = await import(pathToFileURL(file).href);
