@@ -21,3 +21,20 @@ describe("process engines' start-up cost", () => {
     expect(resolved.source.startupMs).toBeGreaterThan(0);
   });
 });
+
+describe("process engines' versions", () => {
+  it("names the pinned package each engine the harness installs runs, for the scorecard's engine table", async () => {
+    const versions: Record<string, string> = {};
+    for (const spec of ["portkey", "opencode", "opencode:run", "opencode+omo"]) {
+      const engine = processEngine(spec);
+      if (engine === null || "error" in engine) throw new Error(`${spec} is not registered`);
+      versions[spec] = (await engine.version?.()) ?? "none";
+    }
+    expect(versions).toEqual({
+      portkey: expect.stringMatching(/^@portkey-ai\/gateway \d+\.\d+\.\d+$/),
+      opencode: expect.stringMatching(/^opencode-ai \d+\.\d+\.\d+$/),
+      "opencode:run": expect.stringMatching(/^opencode-ai \d+\.\d+\.\d+$/),
+      "opencode+omo": expect.stringMatching(/^opencode-ai \d+\.\d+\.\d+ \+ oh-my-opencode \d+\.\d+\.\d+$/),
+    });
+  });
+});

@@ -72,6 +72,7 @@ export function processEngine(spec: string | undefined): ProcessEngine | { reado
       env: {},
       needsFleetPort: false,
       startupMs: spec === "opencode" ? OPENCODE_SERVE_STARTUP_MS : OPENCODE_RUN_STARTUP_MS,
+      version: () => Promise.resolve(`opencode-ai ${OPENCODE_VERSION}`),
       prepare: async (log) => {
         const installed = await ensureOpencode(opencodeDir(), log);
         return installed.ok ? null : installed.message;
