@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import {
   existsSync,
   readdirSync,
@@ -9,10 +9,10 @@ import {
   utimesSync,
   writeFileSync,
 } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BuildOptions } from "esbuild";
-import { writableCacheDir } from "../cli/commands/check-bundle.mjs";
+import { contentKey, writableCacheDir } from "../cli/commands/check-bundle.mjs";
 
 // Starting an isolate through tsx costs about 3 s of CPU: tsx's loader thread transforms and resolves each of
 // the ~600 modules of the isolate's graph (the harness, src/, msw, zod, the AI SDK). The same graph as one
@@ -50,19 +50,8 @@ interface Manifest {
 }
 
 /** The content key of a bundle: the builder's version and every input's bytes, in order. */
-export function bundleKey(root: string, inputs: readonly string[], builderVersion: string): string | null {
-  const hash = createHash("sha256").update(`${FORMAT_VERSION}\0${builderVersion}\0`);
-  for (const input of inputs) {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(resolve(root, input));
-    } catch {
-      return null;
-    }
-    hash.update(`${input}\0${bytes.length}\0`).update(bytes);
-  }
-  return hash.digest("hex").slice(0, 32);
-}
+export const bundleKey = (root: string, inputs: readonly string[], builderVersion: string): string | null =>
+  contentKey(FORMAT_VERSION, root, inputs, builderVersion);
 
 function bundleAt(dir: string, key: string): IsolateBundle | null {
   const isolate = join(dir, key, "scenario-isolate.mjs");

@@ -12,3 +12,11 @@ export declare function bundledMain(): Promise<typeof main | null>;
 
 /** `name` under node_modules/.cache when writable, else under the temp directory; created. */
 export declare function writableCacheDir(name: string): string;
+
+/** A bundle's content key from its format version, builder version and inputs; null when an input is gone. */
+export declare function contentKey(
+  formatVersion: string,
+  root: string,
+  inputs: readonly string[],
+  builderVersion: string,
+): string | null;

@@ -18,9 +18,12 @@ const ENTRY = "harness/cli/main.ts";
 /** Part of the key: a change here must not reuse an old bundle. */
 const FORMAT_VERSION = "1";
 
-/** The content key of a bundle: the builder's version and every input's bytes, in order; null if one is gone. */
-export function bundleKey(root, inputs, builderVersion) {
-  const hash = createHash("sha256").update(`${FORMAT_VERSION}\0${builderVersion}\0`);
+/**
+ * The content key of a bundle: its format, the builder's version and every input's bytes, in order; null if
+ * an input is gone. Shared with the isolate's bundle (harness/sandbox/isolate-bundle.ts).
+ */
+export function contentKey(formatVersion, root, inputs, builderVersion) {
+  const hash = createHash("sha256").update(`${formatVersion}\0${builderVersion}\0`);
   for (const input of inputs) {
     let bytes;
     try {
@@ -32,6 +35,10 @@ export function bundleKey(root, inputs, builderVersion) {
   }
   return hash.digest("hex").slice(0, 32);
 }
+
+/** This bundle's content key (see contentKey). */
+export const bundleKey = (root, inputs, builderVersion) =>
+  contentKey(FORMAT_VERSION, root, inputs, builderVersion);
 
 /**
  * `name` under node_modules/.cache of the package when writable (bare requires in a bundle resolve from
