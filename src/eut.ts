@@ -53,7 +53,8 @@ export interface EngineUnderTestInstance {
 /**
  * A policy of SPEC §3–§5 that some engines' configuration cannot express: `breaker` (§7 circuit breakers),
  * `fallback` (moving along a chain past its first model, §5–§6), `retries` (same-model retries and backoff,
- * §4), `stream-failover` (falling back after a stream failed before its first token, §6).
+ * §4), `stream-failover` (falling back after a stream failed once the provider had answered 200, before
+ * or after its first token, §6).
  */
 export type EnginePolicy = "breaker" | "fallback" | "retries" | "stream-failover";
 

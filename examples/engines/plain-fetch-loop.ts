@@ -9,7 +9,10 @@ import { sseData, wireCall } from "./fetch-wire.ts";
 
 const engine: EngineUnderTest = {
   name: "plain-fetch-loop",
-  cannotExpress: { breaker: "a plain fetch loop has no circuit breaker" },
+  cannotExpress: {
+    breaker: "a plain fetch loop has no circuit breaker",
+    retries: "a plain fetch loop never retries a model: any error moves on to the next one",
+  },
   create(ctx) {
     return {
       async run(request) {

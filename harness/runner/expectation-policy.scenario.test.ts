@@ -14,6 +14,8 @@ import { exemptInexpressible, expectationPolicies, readCannotExpress } from "./e
 const here = fileURLToPath(new URL(".", import.meta.url));
 const S02 = join(here, "..", "..", "scenarios", "failoverbench", "s02-rate-limit-no-header.yaml");
 const AUTH_401 = join(here, "..", "..", "scenarios", "errors", "auth-401-trips-breaker.yaml");
+const S01 = join(here, "..", "..", "scenarios", "failoverbench", "s01-rate-limit-retry-after.yaml");
+const S08 = join(here, "..", "..", "scenarios", "failoverbench", "s08-stream-cut.yaml");
 const PRIMARY = "openai/gpt-4.1";
 
 async function runFile(file: string, engine: EngineUnderTest) {
@@ -93,8 +95,11 @@ describe("engines that cannot express a policy (SPEC §10.3)", () => {
     const reason = `the engine cannot express the breaker policy: ${plainFetchLoop.cannotExpress?.breaker}`;
     for (const id of AUTH_401_BREAKER_CHECKS)
       expect(verdict.checks.find((c) => c.id === id)?.outcome, id).toEqual({ kind: "not-checked", reason });
-    // The first request's two attempts (head, then fallback) are still a retry question, judged and passed.
-    expect(verdict.checks.find((c) => c.id === "expect.requests[0].attempts")?.outcome.kind).toBe("pass");
+    // The first request's two attempts (head, then fallback) stay a retry question, not a breaker one.
+    expect(verdict.checks.find((c) => c.id === "expect.requests[0].attempts")?.outcome).toEqual({
+      kind: "not-checked",
+      reason: `the engine cannot express the retries policy: ${plainFetchLoop.cannotExpress?.retries}`,
+    });
   });
 
   it("maps a request rule's attempts to its own policy, and leaves its served_by and outcome alone", async () => {
@@ -108,6 +113,53 @@ describe("engines that cannot express a policy (SPEC §10.3)", () => {
       "expect.requests[1].outcome": "fallback",
       "expect.calls[0]": "breaker",
     });
+  });
+
+  // S01's 429 asks for a wait and a retry of the head: a loop that never retries serves from the fallback.
+  // Its served_by on the head and the fallback's zero calls are retry questions, not fallback ones.
+  const S01_RETRY_CHECKS = ["expect.requests[0].served_by", "expect.calls[1]"];
+
+  it("fails S01's retry checks for a loop that never retries and declares nothing", async () => {
+    const { verdict } = await runFile(S01, withoutDeclaration);
+    for (const id of S01_RETRY_CHECKS)
+      expect(verdict.checks.find((c) => c.id === id)?.outcome, id).toMatchObject({ kind: "fail" });
+  });
+
+  it("says NOT CHECKED for S01's retry checks when the loop declares it has no retries", async () => {
+    expect(plainFetchLoop.cannotExpress?.retries).toBeDefined();
+    const { verdict } = await runFile(S01, plainFetchLoop);
+    const reason = `the engine cannot express the retries policy: ${plainFetchLoop.cannotExpress?.retries}`;
+    for (const id of S01_RETRY_CHECKS)
+      expect(verdict.checks.find((c) => c.id === id)?.outcome, id).toEqual({ kind: "not-checked", reason });
+    // The whole answer, from whichever model served, is still owed.
+    expect(verdict.checks.find((c) => c.id === "expect.requests[0].text")?.outcome.kind).toBe("pass");
+  });
+
+  it("maps a request rule's policy object per check, outcome following served_by", async () => {
+    const s01 = await loadScenarioFile(S01, scenarioSchema);
+    const s08 = await loadScenarioFile(S08, scenarioSchema);
+    if (!s01.ok || !s08.ok) throw new Error("s01 or s08 did not load");
+    expect(Object.fromEntries(expectationPolicies(s01.value.expect, new Set([PRIMARY])))).toMatchObject({
+      "expect.requests[0].served_by": "retries",
+      "expect.requests[0].outcome": "retries",
+      "expect.calls[1]": "retries",
+    });
+    const s08Policies = Object.fromEntries(expectationPolicies(s08.value.expect, new Set([PRIMARY])));
+    expect(s08Policies).toMatchObject({
+      "expect.requests[0].served_by": "stream-failover",
+      "expect.requests[0].outcome": "stream-failover",
+    });
+    // A wall-clock bound keeps no policy unless the rule names one.
+    expect(s08Policies["expect.requests[0].max_elapsed"]).toBeUndefined();
+    const named = expectationPolicies(
+      {
+        ...s08.value.expect,
+        requests: [{ index: 0, max_elapsed: 1000, outcome: "error", policy: { max_elapsed: "retries" } }],
+      },
+      new Set([PRIMARY]),
+    );
+    expect(named.get("expect.requests[0].max_elapsed")).toBe("retries");
+    expect(named.has("expect.requests[0].outcome")).toBe(false);
   });
 
   it("never exempts a safety check, even one that tests a declared policy", () => {

@@ -56,16 +56,22 @@ export function expectationPolicies(
   };
   expect.requests.forEach((rule, i) => {
     const path = `expect.requests[${i}]`;
+    const own = typeof rule.policy === "string" ? { attempts: rule.policy } : (rule.policy ?? {});
     // Same-model attempts are the retry policy's count (and its backoff's); whether a fallback served is
-    // only a fallback question when the model is not where every request starts.
-    // A rule's `policy:` is about its attempts only: on later requests a bound of 1 can be the open circuit's.
-    if (rule.attempts !== undefined) set(`${path}.attempts`, rule.policy ?? "retries");
-    if (rule.served_by !== undefined && !heads.has(rule.served_by)) {
-      set(`${path}.served_by`, "fallback");
-      // A success owed by a model no request starts at can only come from falling back to it: for an
-      // engine that cannot fall back, "expected success, got error" is the same question as served_by.
-      if (rule.outcome === "success") set(`${path}.outcome`, "fallback");
-    }
+    // only a fallback question when the model is not where every request starts. On later requests a
+    // bound of 1 attempt can be the open circuit's, and a head can serve only by being retried: the
+    // scenario says so.
+    if (rule.attempts !== undefined) set(`${path}.attempts`, own.attempts ?? "retries");
+    const servedBy =
+      rule.served_by === undefined
+        ? undefined
+        : (own.served_by ?? (heads.has(rule.served_by) ? undefined : "fallback"));
+    if (rule.served_by !== undefined) set(`${path}.served_by`, servedBy);
+    // A success owed by a model only one policy can reach is that policy's question too: for an engine
+    // that cannot fall back, "expected success, got error" is the same question as served_by.
+    if (rule.outcome === "success") set(`${path}.outcome`, own.outcome ?? servedBy);
+    else set(`${path}.outcome`, own.outcome);
+    set(`${path}.max_elapsed`, own.max_elapsed);
   });
   expect.audit?.present.forEach((match, i) => set(`expect.audit.present[${i}]`, auditPolicy(match)));
   expect.audit?.absent.forEach((match, i) => set(`expect.audit.absent[${i}]`, auditPolicy(match)));

@@ -23,8 +23,15 @@ describe("real-time span and budget", () => {
     expect(s01.span).toBeGreaterThanOrEqual(2_000);
     expect(s01.span).toBeLessThan(10_000);
     const s09 = await load("s09-stall-mid-stream");
-    expect(s09.basis).toMatch(/no end, bounded by the deadline/);
+    // S09's stall has no end; a correct engine cuts it within the 45 s the scenario states.
+    expect(s09.basis).toMatch(/no end, cut within the stated max_elapsed \(45000 ms; deadline \d+ ms\)/);
+    expect(s09.span).toBe(45_000);
     expect(s09.span).toBeGreaterThan(s01.span);
+    const { judgeConfig } = await prepareScenario(s09.scenario, file("s09-stall-mid-stream"));
+    const unstated = { ...s09.scenario, expect: { ...s09.scenario.expect, requests: [] } };
+    const byDeadline = estimateSpan(unstated, judgeConfig);
+    expect(byDeadline.basis).toMatch(/no end, bounded by the deadline/);
+    expect(byDeadline.ms).toBeGreaterThan(s09.span);
   });
 
   it("charges a process engine's start-up once per scenario, and names it in the basis", async () => {

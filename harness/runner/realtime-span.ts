@@ -10,8 +10,9 @@ import { HANG_GRACE_MS } from "./execute-scenario.ts";
 /**
  * How long a scenario takes on the wall clock, estimated from what it states: when its traffic is sent,
  * the waits its faults impose (Retry-After, stalls, slow first tokens, windows), the times its expectations
- * name, and, for a wait with no end (a stall with no duration), the request's deadline. An estimate: the
- * supervisor's watchdog still bounds the real run.
+ * name, and, for a wait with no end (a stall with no duration), the longest `max_elapsed` it states, else the
+ * request's deadline. An estimate of a correct engine's run: the supervisor's watchdog still bounds a broken
+ * engine's at the deadline, so a budget can be overrun by that difference.
  */
 export interface RealtimeSpan {
   readonly ms: number;
@@ -70,8 +71,12 @@ export function estimateSpan(scenario: Scenario, config: OracleConfig, startupMs
     else waits += wait * firings(binding);
     windowEnd = Math.max(windowEnd, binding.when?.until ?? binding.when?.from ?? 0);
   }
-  const perRequest = unbounded ? deadline : Math.min(deadline, waits + REQUEST_BASE_MS);
   const { expect } = scenario;
+  // A wait with no end lasts as long as the engine lets it: a correct one cuts it within the bound the
+  // scenario states for the request (a broken one is stopped by the watchdog at the deadline).
+  const stated = Math.max(0, ...expect.requests.map((r) => r.max_elapsed ?? 0));
+  const endless = stated > 0 ? Math.min(deadline, stated) : deadline;
+  const perRequest = unbounded ? endless : Math.min(deadline, waits + REQUEST_BASE_MS);
   const named = Math.max(
     0,
     ...expect.breaker.map((b) => b.at),
@@ -84,7 +89,11 @@ export function estimateSpan(scenario: Scenario, config: OracleConfig, startupMs
   const parts = [
     ...(startupMs > 0 ? [`engine start-up ${startupMs} ms`] : []),
     `last send at ${lastSend} ms`,
-    unbounded ? `a wait with no end, bounded by the deadline (${deadline} ms)` : `fault waits ${waits} ms`,
+    unbounded
+      ? endless < deadline
+        ? `a wait with no end, cut within the stated max_elapsed (${endless} ms; deadline ${deadline} ms)`
+        : `a wait with no end, bounded by the deadline (${deadline} ms)`
+      : `fault waits ${waits} ms`,
     ...(windowEnd > 0 ? [`fault windows to ${windowEnd} ms`] : []),
     ...(named > 0 ? [`expectations up to ${named} ms`] : []),
   ];

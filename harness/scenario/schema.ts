@@ -37,7 +37,25 @@ const tier = z.enum(["safety", "conformance"]).optional();
  * The one policy an expectation tests, where its kind's default (docs/tiers.md) is not it: an engine that
  * declares it cannot express that policy gets the expectation NOT CHECKED (SPEC §10.3).
  */
-const policy = z.enum(["breaker", "fallback", "retries", "stream-failover"]).optional();
+const policyName = z.enum(["breaker", "fallback", "retries", "stream-failover"]);
+const policy = policyName.optional();
+
+/**
+ * A `requests[]` rule's policies, per check where its default (docs/tiers.md) is not what it tests: a name
+ * alone is the policy of the rule's `attempts`; an object names any of `attempts`, `served_by`, `outcome`
+ * and `max_elapsed`. `outcome: success` keeps the policy given to `served_by` unless it has its own.
+ */
+const requestPolicy = z
+  .union([
+    policyName,
+    z.strictObject({
+      attempts: policy,
+      served_by: policy,
+      outcome: policy,
+      max_elapsed: policy,
+    }),
+  ])
+  .optional();
 
 /** What must hold for each selected request. */
 export const requestExpectationSchema = z.strictObject({
@@ -55,10 +73,11 @@ export const requestExpectationSchema = z.strictObject({
   max_elapsed: durationSchema.optional(),
   tier,
   /**
-   * The policy of this rule's `attempts` bound only (default `retries`): `breaker` where the bound holds on
-   * later requests only because the first failure opened the circuit. `served_by` and `outcome` keep theirs.
+   * The policy of this rule's `attempts` bound (default `retries`): `breaker` where the bound holds on later
+   * requests only because the first failure opened the circuit. As an object, the policy of each of the
+   * rule's checks that tests one: `{ served_by: retries }` where the head serves only by being retried.
    */
-  policy,
+  policy: requestPolicy,
 });
 
 const auditMatch = z.strictObject({

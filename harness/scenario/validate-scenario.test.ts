@@ -164,3 +164,34 @@ describe("scenarioInputProblems", () => {
     });
   });
 });
+
+describe("a requests[] rule's policy", () => {
+  it("takes a policy name or an object of per-check policies", () => {
+    for (const policy of ["breaker", "{ served_by: retries, max_elapsed: fallback }"]) {
+      const text = BASE.replace(
+        "served_by: anthropic/claude-sonnet-4-5 }",
+        `served_by: anthropic/claude-sonnet-4-5, policy: ${policy} }`,
+      );
+      expect(parseScenarioText(text, "/s.yaml", scenarioSchema).ok, policy).toBe(true);
+    }
+  });
+
+  it("rejects a check it does not know and a policy it does not know, located", () => {
+    for (const [policy, wanted] of [
+      ["{ served_by: retries, text: retries }", /expect\.requests\[0\]\.policy/],
+      ["{ served_by: retry }", /expect\.requests\[0\]\.policy/],
+    ] as const) {
+      const text = BASE.replace(
+        "served_by: anthropic/claude-sonnet-4-5 }",
+        `served_by: anthropic/claude-sonnet-4-5, policy: ${policy} }`,
+      );
+      const loaded = parseScenarioText(text, "/s.yaml", scenarioSchema);
+      expect(loaded.ok, policy).toBe(false);
+      if (!loaded.ok) {
+        const message = formatScenarioProblems(loaded.problems);
+        expect(message).toMatch(wanted);
+        expect(message).toContain("/s.yaml:15");
+      }
+    }
+  });
+});

@@ -38,6 +38,7 @@ describe("portkeyConfig", () => {
       ["google/gemini-2.5-flash", "anthropic/claude-sonnet-4-5", "openai/gpt-4.1"],
       ENDPOINTS,
       2,
+      60_000,
     );
     const urls = config.targets.map(
       (target) => `${target.custom_host}${PORTKEY_PATH[target.provider] ?? ""}`,
@@ -55,7 +56,7 @@ describe("portkeyConfig", () => {
   });
 
   it("retries SPEC §3's retry statuses on the same target (408, 429, 502, 503, 504, 529), honouring Retry-After", () => {
-    const [target] = portkeyConfig(["anthropic/claude-sonnet-4-5"], ENDPOINTS, 3).targets;
+    const [target] = portkeyConfig(["anthropic/claude-sonnet-4-5"], ENDPOINTS, 3, 60_000).targets;
     expect(target?.retry).toEqual({
       attempts: 3,
       on_status_codes: [408, 429, 502, 503, 504, 529],
@@ -73,13 +74,20 @@ describe("portkeyConfig", () => {
     for (const status of RETRY_STATUSES) expect(FALLBACK_STATUSES).toContain(status);
   });
 
+  it("gives Portkey the scenario's TTFT limit as its request timeout, which its 408 then retries and falls back on", () => {
+    const config = portkeyConfig(["openai/gpt-4.1", "anthropic/claude-sonnet-4-5"], ENDPOINTS, 2, 20_000);
+    expect(config.request_timeout).toBe(20_000);
+    expect(RETRY_STATUSES).toContain(408);
+    expect(FALLBACK_STATUSES).toContain(408);
+  });
+
   it("sends no retry block when the scenario allows no retries", () => {
-    const [target] = portkeyConfig(["openai/gpt-4.1"], ENDPOINTS, 0).targets;
+    const [target] = portkeyConfig(["openai/gpt-4.1"], ENDPOINTS, 0, 60_000).targets;
     expect(target?.retry).toBeUndefined();
   });
 
   it("says which provider has no fleet endpoint", () => {
-    expect(() => portkeyConfig(["mistral/large"], ENDPOINTS, 1)).toThrow(
+    expect(() => portkeyConfig(["mistral/large"], ENDPOINTS, 1, 60_000)).toThrow(
       "the fleet has no endpoint for mistral (model mistral/large)",
     );
   });

@@ -17,6 +17,12 @@ export interface PortkeyTarget {
 
 export interface PortkeyConfig {
   readonly strategy: { readonly mode: "fallback"; readonly on_status_codes: readonly number[] };
+  /**
+   * Portkey 1.15.2 aborts an upstream fetch that has not answered (status and headers) by then and treats
+   * it as a 408, which `on_status_codes` retries and then falls back on: SPEC §3's `ttft_timeout` as far as
+   * Portkey sees it (its timer stops at the headers, so a stream that stalls later is not covered).
+   */
+  readonly request_timeout: number;
   readonly targets: readonly PortkeyTarget[];
 }
 
@@ -56,9 +62,11 @@ export function portkeyConfig(
   chain: readonly string[],
   endpoints: Readonly<Record<string, { readonly baseURL: string; readonly apiKey: string }>>,
   maxRetries: number,
+  ttftTimeoutMs: number,
 ): PortkeyConfig {
   return {
     strategy: { mode: "fallback", on_status_codes: FALLBACK_STATUSES },
+    request_timeout: ttftTimeoutMs,
     targets: chain.map((id) => {
       const slash = id.indexOf("/");
       const provider = id.slice(0, slash);

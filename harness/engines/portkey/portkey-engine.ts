@@ -29,7 +29,11 @@ function targetIndex(response: Response): number | null {
 
 const portkeyEngine: EngineUnderTest = {
   name: `portkey ${PORTKEY_VERSION}${loopbackOnlyNetwork() ? " (loopback-only netns)" : ""}`,
-  cannotExpress: { breaker: "Portkey has no circuit breaker" },
+  cannotExpress: {
+    breaker: "Portkey has no circuit breaker",
+    "stream-failover":
+      "Portkey cannot move a request to another target once the upstream answered 200: it pipes the stream through",
+  },
   async create(ctx) {
     const server = portkeyServer(portkeyDir());
     if (!existsSync(server)) {
@@ -54,11 +58,8 @@ const portkeyEngine: EngineUnderTest = {
     return {
       async run(request) {
         const { chain, primary } = requestChain(ctx.config, request);
-        const config = portkeyConfig(
-          chain,
-          ctx.endpoints,
-          settingsFor(ctx.config, request.agent).max_retries,
-        );
+        const settings = settingsFor(ctx.config, request.agent);
+        const config = portkeyConfig(chain, ctx.endpoints, settings.max_retries, settings.ttft_timeout_ms);
         return sendChat({
           baseURL,
           headers: { "x-portkey-config": JSON.stringify(config) },
