@@ -107,7 +107,8 @@ export function bodyStream(
   );
 }
 
-function untilAborted(signal: AbortSignal): Promise<void> {
+/** Resolves when `signal` aborts (at once if it already has); never rejects. */
+export function untilAborted(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
 }

@@ -117,7 +117,11 @@ export const FaultSchema = z.discriminatedUnion("kind", [
   }),
   /** The connection dies after N body chunks (frames): no end marker, the body read fails. */
   z.strictObject({ kind: z.literal("stream_cut"), after_chunks: count.default(1) }),
-  /** No bytes for `duration` (omitted: until the client gives up), before the first body byte or after N tokens. */
+  /**
+   * Silence for `duration` (omitted: until the client gives up). At `after_tokens` 0 (the default) nothing is
+   * sent, not even the status line and headers (a header timeout can fire); after N tokens it is a pause in
+   * the body, after the headers (a non-streaming body has no tokens to count: the pause comes before it).
+   */
   z.strictObject({
     kind: z.literal("stall"),
     duration: DurationSchema.optional(),

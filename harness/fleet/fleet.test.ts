@@ -32,6 +32,16 @@ async function start(
   return { fleet: open, clock };
 }
 
+/** POSTs a chat completion straight to the fleet; resolves when the status line and headers arrive. */
+function chat(fleet: Fleet, body: Record<string, unknown>, signal?: AbortSignal): Promise<Response> {
+  return fleet.fetch(`${fleet.endpoints.openai.baseURL}/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${fleet.endpoints.openai.apiKey}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+    ...(signal === undefined ? {} : { signal }),
+  });
+}
+
 /** POSTs a chat completion straight to the fleet and reads the raw body. */
 async function rawChat(
   fleet: Fleet,
@@ -211,6 +221,53 @@ describe.each(TRANSPORTS)("the fleet's mechanics over %s", (transport) => {
       ),
     ).toBe(true);
     expect(fleet.log[0]).toMatchObject({ outcome: "aborted", completed: false, status: 200 });
+  });
+
+  it("withholds the status line and headers until a stall before any byte ends", async () => {
+    const { fleet, clock } = await start({
+      transport,
+      faults: [{ target: "openai/gpt-4o", fault: { kind: "stall", duration: "20s" } }],
+    });
+    const startedAt = clock.now();
+    let headersAt: number | null = null;
+    const sent = chat(fleet, { model: "gpt-4o", messages: [], stream: true }).then((response) => {
+      headersAt = clock.now();
+      return response;
+    });
+    expect(await waitFor(() => fleet.log.length === 1)).toBe(true);
+    // A model the fleet does not serve is answered at once: its round trip shows the server is answering.
+    await rawChat(fleet, { model: "gpt-9", messages: [] });
+    expect(headersAt).toBeNull();
+    clock.advance(19_999);
+    await rawChat(fleet, { model: "gpt-9", messages: [] });
+    expect(headersAt).toBeNull();
+    expect(fleet.log[0]).toMatchObject({ status: null, outcome: "pending" });
+    clock.advance(1);
+    const response = await sent;
+    expect(headersAt).toBe(startedAt + 20_000);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain("data: [DONE]");
+    expect(fleet.log[0]).toMatchObject({ status: 200, outcome: "ok", latency_ms: 20_000 });
+  });
+
+  it("withholds the headers of a stall with no end until the client aborts, and logs the call aborted", async () => {
+    const { fleet, clock } = await start({
+      transport,
+      faults: [{ target: "openai/gpt-4o", fault: { kind: "stall" } }],
+    });
+    const client = new AbortController();
+    let settled = false;
+    const sent = chat(fleet, { model: "gpt-4o", messages: [] }, client.signal).finally(() => {
+      settled = true;
+    });
+    expect(await waitFor(() => fleet.log.length === 1)).toBe(true);
+    clock.advance(600_000);
+    await rawChat(fleet, { model: "gpt-9", messages: [] });
+    expect(settled).toBe(false);
+    client.abort();
+    await expect(sent).rejects.toThrow();
+    expect(await waitFor(() => fleet.log[0]!.outcome !== "pending")).toBe(true);
+    expect(fleet.log[0]).toMatchObject({ status: null, outcome: "aborted", bytes: 0, completed: false });
   });
 
   it("draws the same faker answers and latencies for the same seed", async () => {

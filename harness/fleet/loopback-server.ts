@@ -20,7 +20,9 @@ export interface LoopbackServer {
  * (RST, ECONNRESET), `refuse` → also an RST, since the listening socket has already accepted by the time
  * the request names its model, `empty` → close with no byte, `garbage` → non-HTTP bytes then close, and a
  * body that errors mid-way → the socket destroyed after the bytes already sent (a half-finished body).
- * When the client goes away, the request's signal aborts, which ends the fleet's pauses.
+ * Nothing is written before `answer` resolves, so a fleet stall before the headers withholds the status
+ * line too (a client's header timeout can fire). When the client goes away, the request's signal aborts,
+ * which ends the fleet's pauses.
  */
 export async function startLoopbackServer(answer: RequestAnswerer, port = 0): Promise<LoopbackServer> {
   const server = createServer((req, res) => {

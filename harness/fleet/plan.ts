@@ -29,8 +29,13 @@ export type Reply =
       readonly statusText: string;
       readonly headers: Readonly<Record<string, string>>;
       readonly steps: readonly BodyStep[];
-      /** Time before the status line. */
+      /** Time before the status line (latency, a non-streaming slow_ttft, a stall before any byte). */
       readonly delayMs: number;
+      /**
+       * True when the status line never goes out: a stall with no `duration` before any byte holds the
+       * request after `delayMs` until the client gives up.
+       */
+      readonly hangBeforeHead: boolean;
       readonly outcome: EndOutcome;
     };
 
@@ -72,14 +77,23 @@ export function planReply(input: PlanInput): Reply {
   const { body } = base;
   let dribbleMs = 0;
   let splitMax = 0;
+  let stallMs = 0;
+  let hangBeforeHead = false;
   for (const { fault } of input.selection.shapers) {
     switch (fault.kind) {
       case "stall":
-        addPause(
-          body,
-          fault.after_tokens === 0 ? 0 : body.tokenAt(fault.after_tokens),
-          fault.duration === undefined ? { type: "hang" } : { type: "sleep", ms: fault.duration },
-        );
+        // Before any byte (after_tokens 0), a stall withholds the status line and headers too: a wedged
+        // upstream that accepted the connection and never answers, which is what a header timeout (undici's
+        // headersTimeout, a TTFT limit) exists for. After N tokens it is a pause in the body.
+        if (fault.after_tokens === 0) {
+          if (fault.duration === undefined) hangBeforeHead = true;
+          else stallMs += fault.duration;
+        } else
+          addPause(
+            body,
+            body.tokenAt(fault.after_tokens),
+            fault.duration === undefined ? { type: "hang" } : { type: "sleep", ms: fault.duration },
+          );
         break;
       case "slow_ttft":
         if (input.stream) addPause(body, body.firstToken, { type: "sleep", ms: fault.delay });
@@ -127,7 +141,13 @@ export function planReply(input: PlanInput): Reply {
         (sum, { fault }) => sum + (fault.kind === "slow_ttft" ? fault.delay : 0),
         0,
       );
-  return { ...base.head, kind: "http", steps, delayMs: latencyOf(input) + ttft };
+  return {
+    ...base.head,
+    kind: "http",
+    steps,
+    delayMs: latencyOf(input) + ttft + stallMs,
+    hangBeforeHead,
+  };
 }
 
 interface HttpBase {

@@ -39,7 +39,14 @@ export interface FleetLogEntry {
   readonly provider: FleetProvider;
   /** Full model id (`openai/gpt-4o`), or `provider/` when the request named none. */
   readonly model: string;
-  /** The API the path reached, or null for a path the provider does not serve. */
+  /** The request's HTTP method. */
+  readonly method: string;
+  /**
+   * The path under the provider's base (`/v1/chat/completions`), or the URL's whole path when it names no
+   * provider; never the query string, where Gemini's key travels.
+   */
+  readonly path: string;
+  /** The API the path reached, or null for a path the provider does not serve (nothing was injected). */
   readonly api: WireApi | null;
   readonly stream: boolean;
   /** Labels of the faults applied, joined with `+` (`latency+http_error`), or null. */

@@ -1,5 +1,5 @@
 import type { Clock } from "../../src/index.ts";
-import { bodyStream } from "./body-stream.ts";
+import { bodyStream, untilAborted } from "./body-stream.ts";
 import type { FleetOutcome, MutableLogEntry } from "./request-log.ts";
 import type { Routed } from "./router.ts";
 
@@ -16,9 +16,10 @@ export const GARBAGE_BYTES_HEADER = "x-fleet-internal-garbage";
 
 /**
  * Turns a routed reply into the `Response` the catch-all handler returns: waits the reply's delay on the
- * fleet clock, then answers with a body that plays its steps, keeping the log entry in step. A network
- * failure is `Response.error()` in process (fetch rejects with "Failed to fetch"); on loopback it is a
- * marked response the adapter turns into a real socket fault.
+ * fleet clock (for a stall before the headers with no end, until the client aborts), then answers with a
+ * body that plays its steps, keeping the log entry in step. Nothing reaches the client before this returns:
+ * no status line, no header. A network failure is `Response.error()` in process (fetch rejects with
+ * "Failed to fetch"); on loopback it is a marked response the adapter turns into a real socket fault.
  */
 export async function respond(
   routed: Routed,
@@ -35,6 +36,13 @@ export async function respond(
       finish(entry, clock, "aborted");
       return Response.error();
     }
+  }
+  if (reply.kind === "http" && reply.hangBeforeHead) {
+    // A stall before any byte with no end: no status line until the client gives up (on loopback the
+    // server writes nothing until this returns, so the client's header timeout is what ends the wait).
+    await untilAborted(signal);
+    finish(entry, clock, "aborted");
+    return Response.error();
   }
   if (reply.kind === "network") {
     finish(entry, clock, "network_error");

@@ -106,6 +106,8 @@ export function createRouter(deps: RouterDeps): FleetRouter {
         at: nowMs,
         provider,
         model: modelId,
+        method: request.method,
+        path: where?.path ?? url.pathname,
         api: route?.api ?? null,
         stream,
         fault: null,

@@ -6,6 +6,7 @@ import type { Violation } from "../check/violation-collector.ts";
 import { oracleSettingsFor } from "../oracle/config-merge.ts";
 import { crossCheckFleet, type AuditedAttempt } from "../oracle/cross-check.ts";
 import { FLEET_API_KEYS } from "../fleet/fleet.ts";
+import { ROUTED_CALLS_CHECK, routedCallsCheck } from "../oracle/fleet-routes.ts";
 import { fleetSafetyChecks, REALTIME_LATE_TOLERANCE_MS } from "../oracle/fleet-safety.ts";
 import { checkGroundTruth, numberAuditLines } from "../oracle/ground-truth.ts";
 import {
@@ -282,13 +283,14 @@ export function reasonOf(check: Check): string | null {
 }
 
 /**
- * Engine faults first (they explain everything after them), then safety, then conformance led by a
- * declared audit that is missing (it explains every audit expectation that fails after it).
+ * Engine faults first (they explain everything after them), then safety, then conformance led by calls
+ * that reached no provider route (the scenario's faults never applied) and a declared audit that is
+ * missing (it explains every audit expectation that fails after it).
  */
 function rank(check: Check): number {
   if (check.id === "safety.engine-behaviour") return 0;
   if (check.tier === "safety") return 1;
-  return check.id === "conformance.audit-written" ? 2 : 3;
+  return check.id === ROUTED_CALLS_CHECK || check.id === "conformance.audit-written" ? 2 : 3;
 }
 
 function verdictOf(
@@ -336,6 +338,7 @@ async function incompleteVerdict(run: ScenarioRun): Promise<ScenarioVerdict> {
       unchecked(c.id, c.tier, c.evidence),
     ),
     ...run.expectationChecks.map((c) => unchecked(c.id, c.tier, c.evidence)),
+    unchecked(ROUTED_CALLS_CHECK, "conformance", ["fleet"]),
     unchecked("conformance.audit-checker", "conformance", ["audit"]),
     unchecked("conformance.fleet-cross-check", "conformance", ["audit", "fleet"]),
   ];
@@ -359,6 +362,9 @@ export async function judgeRun(run: ScenarioRun): Promise<ScenarioVerdict> {
       // The virtual clock has no transport latency to forgive; the wall clock does (realtime.md).
       lateToleranceMs: run.clock === "real" ? REALTIME_LATE_TOLERANCE_MS : 0,
     }),
+    // An engine whose calls miss the providers' routes was never given the scenario's faults (the
+    // Portkey adapter once sent every Gemini call to /v1beta/v1beta/…): fail it instead of judging it.
+    routedCallsCheck(run.fleetCalls),
     ...run.expectationChecks,
     ...requestInvariantChecks(run),
     ...audit.checks,

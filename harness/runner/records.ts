@@ -32,6 +32,11 @@ export interface FleetCall {
   /** `provider/model`. */
   readonly model: string;
   // Ground truth (SPEC §10.2), plain data so it crosses a worker boundary by structured clone.
+  /** The request's HTTP method and its path under the provider (no query string). */
+  readonly method?: string;
+  readonly path?: string;
+  /** The provider API the path reached, or null when it reached none (no fault could be injected). */
+  readonly api?: string | null;
   /** HTTP status sent, or null when no status line was sent. */
   readonly status?: number | null;
   /** How the answer ended (`ok`, `error`, `network_error`, `aborted`, …; see FleetOutcome). */
