@@ -2,19 +2,35 @@ import { createFallback } from "ai-fallback";
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { generateText, streamText } from "ai";
 import type { EngineUnderTest, ModelId } from "fallback-harness";
-import { asError, CallCounter, chainFor, languageModelFor, messagesOf } from "./ai-sdk-models.ts";
+import {
+  asError,
+  assertFinished,
+  CallCounter,
+  chainFor,
+  languageModelFor,
+  messagesOf,
+} from "./ai-sdk-models.ts";
+import { actionFor } from "./status-classes.ts";
 
-// ai-fallback over the AI SDK, used as its README shows: one fallback model per chain for the whole app,
-// its defaults (3-minute reset to the primary, retry after output) and the AI SDK's own defaults (2 retries
-// with backoff). Nothing is adapted to the harness: the reset interval and the SDK's backoff run on real
-// timers, which the harness puts on the scenario's virtual clock.
+// ai-fallback over the AI SDK, used as its README shows (one fallback model per chain for the whole app,
+// retry after output, the AI SDK's own 2 retries with backoff) and configured as a user would for the
+// scenario's policy: `modelResetInterval` is the config's `cooldown_ms` (its only way back to the primary),
+// and `shouldRetryThisError` (which moves to the next model) is SPEC §3 by HTTP status from
+// ./status-classes.ts with the config's `fallback.actions`: every class but `fail` moves on, since
+// ai-fallback has no same-model retry. The reset interval and the SDK's backoff run on real timers, which
+// the harness puts on the scenario's virtual clock.
 
 type Fallback = ReturnType<typeof createFallback>;
 
 const engine: EngineUnderTest = {
   name: "ai-fallback",
-  cannotExpress: { breaker: "ai-fallback has no circuit breaker (only a timed reset to the primary)" },
+  cannotExpress: {
+    breaker: "ai-fallback has no circuit breaker (only a timed reset to the primary)",
+    retries:
+      "the AI SDK's maxRetries re-runs the whole FallbackModel after every model failed; there is no same-model retry",
+  },
   create(ctx) {
+    const settings = ctx.config.fallback;
     const counter = new CallCounter();
     const fetch = counter.wrap(ctx.fetch);
     // One FallbackModel per distinct chain, shared by every request on it, as an app would hold it.
@@ -27,7 +43,12 @@ const engine: EngineUnderTest = {
       let entry = fallbacks.get(key);
       if (entry === undefined) {
         const models = chain.map((model) => languageModelFor(model, ctx.endpoints, fetch));
-        entry = { fallback: createFallback({ models }), chain, models };
+        const fallback = createFallback({
+          models,
+          modelResetInterval: settings.circuit_breaker.cooldown_ms,
+          shouldRetryThisError: (error) => actionFor(error, settings.actions) !== "fail",
+        });
+        entry = { fallback, chain, models };
         fallbacks.set(key, entry);
       }
       return entry;
@@ -49,8 +70,12 @@ const engine: EngineUnderTest = {
             messages: messagesOf(request),
             ...(request.signal === undefined ? {} : { abortSignal: request.signal }),
           };
+          // ai-fallback cannot fall back on a finish reason: its `shouldRetryThisError` sees only errors a
+          // model throws (doGenerate) or error parts before the first output (doStream), and a content
+          // filter arrives as a successful result or a `finish` part. So the app checks it after the call.
           if (!request.stream) {
             const result = await generateText(input);
+            assertFinished(currentModel(entry), result, false);
             return { model: currentModel(entry), text: result.text, attempts: calls.calls };
           }
           let failure: unknown;
@@ -62,6 +87,11 @@ const engine: EngineUnderTest = {
           }
           // streamText ends its text stream quietly on an error part; the error is what the caller gets.
           if (failure !== undefined) throw asError(failure);
+          const finish = {
+            finishReason: await result.finishReason,
+            rawFinishReason: await result.rawFinishReason,
+          };
+          assertFinished(currentModel(entry), finish, true);
           return { model: currentModel(entry), text, attempts: calls.calls };
         }),
     };

@@ -96,3 +96,37 @@ export function languageModelFor(
 export function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(`The stream failed: ${JSON.stringify(error)}`);
 }
+
+/** A call the AI SDK returned as a success whose finish reason says it is not a whole answer. */
+export class FinishReasonError extends Error {
+  override readonly name = "FinishReasonError";
+  constructor(
+    readonly finishReason: "content-filter" | "other",
+    model: string,
+  ) {
+    super(
+      finishReason === "content-filter"
+        ? `Failed to get an answer from ${model}: the provider stopped it with a content filter (finishReason content-filter).`
+        : `Failed to get an answer from ${model}: the stream ended without the provider's end marker (finishReason other, no raw finish reason), a truncated answer.`,
+    );
+  }
+}
+
+/**
+ * Throws when a finished call is not a whole answer, as a careful app checks it: `content-filter` (the AI
+ * SDK's name for a blocked prompt, a Gemini SAFETY stop, an OpenAI `content_filter` or an Anthropic
+ * `refusal`, returned as a success) always; and on a stream, `other` with no raw finish reason, which is
+ * what the AI SDK reports when a stream closes cleanly with no `[DONE]`/`message_stop`/`finish_reason`/
+ * `response.completed` (reference/providers.md §5, verified on ai 6.0.326: no error, partial text). Every
+ * provider sets a raw reason once its end marker arrives, so `other` with a raw reason (Gemini `OTHER`,
+ * Anthropic `compaction`) is a real, if unusual, stop and passes.
+ */
+export function assertFinished(
+  model: string,
+  finish: { readonly finishReason: string; readonly rawFinishReason: string | undefined },
+  stream: boolean,
+): void {
+  if (finish.finishReason === "content-filter") throw new FinishReasonError("content-filter", model);
+  if (stream && finish.finishReason === "other" && finish.rawFinishReason === undefined)
+    throw new FinishReasonError("other", model);
+}

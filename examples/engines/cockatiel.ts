@@ -5,6 +5,7 @@ import {
   ExponentialBackoff,
   fallback,
   handleWhen,
+  isBrokenCircuitError,
   retry,
   timeout,
   TimeoutStrategy,
@@ -12,13 +13,18 @@ import {
   type IPolicy,
 } from "cockatiel";
 import type { EngineUnderTest, ModelId } from "fallback-harness";
-import { asError, chainFor, languageModelFor, messagesOf } from "./ai-sdk-models.ts";
+import { asError, assertFinished, chainFor, languageModelFor, messagesOf } from "./ai-sdk-models.ts";
+import { actionFor } from "./status-classes.ts";
 
 // cockatiel composed as its README shows — per model wrap(retry with exponential backoff, circuit breaker,
-// timeout), and a fallback policy to the next model — with its numbers taken from the scenario's config
-// (max_retries, failure_threshold, cooldown_ms, backoff.network, ttft_timeout_ms). The AI SDK's own retries
-// are off (`maxRetries: 0`): cockatiel is the retry layer. Its backoff, breaker half-open and timeout run
-// on real timers, which the harness puts on the scenario's virtual clock.
+// timeout), and a fallback policy to the next model — configured as a user would for the scenario's policy:
+// numbers from its config (max_retries, failure_threshold, cooldown_ms, backoff.network, ttft_timeout_ms)
+// and predicates from SPEC §3 by HTTP status (./status-classes.ts, with the config's `fallback.actions`):
+// retry only the retry classes, fall back on the rest but `fail`, count every failure but `fail` on the
+// breaker. The AI SDK's own retries are off (`maxRetries: 0`): cockatiel is the retry layer. A
+// `content-filter` finish (or a stream with no end marker) is thrown inside the policy, so its predicates
+// see it. Its backoff, breaker half-open and timeout run on real timers, which the harness puts on the
+// scenario's virtual clock.
 
 interface Served {
   readonly model: ModelId;
@@ -29,6 +35,9 @@ const engine: EngineUnderTest = {
   name: "cockatiel",
   create(ctx) {
     const settings = ctx.config.fallback;
+    const action = (error: Error) => actionFor(error, settings.actions);
+    // An open circuit is not retried: the fallback policy moves on to the next model at once.
+    const retryable = (error: Error) => !isBrokenCircuitError(error) && action(error) === "retry";
     // One policy per model, shared by every request, so its breaker sees all the traffic to that model.
     const policies = new Map<ModelId, IPolicy>();
     const policyFor = (model: ModelId): IPolicy => {
@@ -40,10 +49,13 @@ const engine: EngineUnderTest = {
             maxAttempts: settings.max_retries,
             backoff: new ExponentialBackoff({ initialDelay: base_ms, maxDelay: max_ms }),
           }),
-          circuitBreaker(handleWhen(retryable), {
-            halfOpenAfter: settings.circuit_breaker.cooldown_ms,
-            breaker: new ConsecutiveBreaker(settings.circuit_breaker.failure_threshold),
-          }),
+          circuitBreaker(
+            handleWhen((error) => action(error) !== "fail"),
+            {
+              halfOpenAfter: settings.circuit_breaker.cooldown_ms,
+              breaker: new ConsecutiveBreaker(settings.circuit_breaker.failure_threshold),
+            },
+          ),
           timeout(settings.ttft_timeout_ms, TimeoutStrategy.Aggressive),
         );
         policies.set(model, policy);
@@ -65,7 +77,11 @@ const engine: EngineUnderTest = {
             maxRetries: 0,
             abortSignal: signal,
           };
-          if (!request.stream) return { model, text: (await generateText(input)).text };
+          if (!request.stream) {
+            const result = await generateText(input);
+            assertFinished(model, result, false);
+            return { model, text: result.text };
+          }
           if (streamed) request.onDelta?.({ type: "reset", model, reason: "retry" });
           streamed = false;
           let failure: unknown;
@@ -77,10 +93,15 @@ const engine: EngineUnderTest = {
             request.onDelta?.({ type: "text", text: delta, model });
           }
           if (failure !== undefined) throw asError(failure);
+          const finish = {
+            finishReason: await result.finishReason,
+            rawFinishReason: await result.rawFinishReason,
+          };
+          assertFinished(model, finish, true);
           return { model, text };
         };
-        // The caller's abort is not a failure to retry or fall back on.
-        const handled = handleWhen(() => request.signal?.aborted !== true);
+        // Next model on anything but a `fail` class; the caller's abort is not a failure to fall back on.
+        const handled = handleWhen((error) => request.signal?.aborted !== true && action(error) !== "fail");
         const from = (index: number): Promise<Served> => {
           const model = chain[index]!;
           const attempt = () => policyFor(model).execute(({ signal }) => call(model, signal), request.signal);
@@ -93,10 +114,5 @@ const engine: EngineUnderTest = {
     };
   },
 };
-
-/** Every error but the caller's own abort is worth another try (cockatiel has no error classes). */
-function retryable(error: Error): boolean {
-  return error.name !== "AbortError";
-}
 
 export default engine;

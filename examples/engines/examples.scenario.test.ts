@@ -17,6 +17,9 @@ const SCENARIOS = [
   "scenarios/failoverbench/s08-stream-cut.yaml",
   "scenarios/streaming/no-end-marker-truncated.yaml",
   "scenarios/errors/model-not-found-404.yaml",
+  "scenarios/errors/gemini-safety-finish-200.yaml",
+  "scenarios/errors/invalid-request-400-fails.yaml",
+  "scenarios/failoverbench/s11-no-end-marker.yaml",
 ];
 
 interface ScenarioReport {
@@ -61,9 +64,17 @@ describe("example engines under --tier safety", () => {
     expect(cut.text).toMatch(/\[safety\].*duplicated/);
   });
 
-  it("ai-fallback never falls back on a 404: the request fails (a conformance finding, not safety)", () => {
+  it("ai-fallback falls back on a 404 (its shouldRetryThisError follows SPEC §3 by status)", () => {
     const gone = outcome("ai-fallback", "model-not-found-404");
-    expect(gone.text).toMatch(/\[conformance\].*expected success, got error/);
+    expect(gone.tiers.conformance, gone.text).not.toBe("fail");
+  });
+
+  it("the AI SDK libraries reject a Gemini SAFETY finish (content-filter) instead of a truncated success", () => {
+    for (const engine of ["ai-fallback", "cockatiel"] as const) {
+      const filtered = outcome(engine, "gemini-safety-finish-200");
+      expect(filtered.tiers.safety, `${engine}: ${filtered.text}`).not.toBe("fail");
+      expect(filtered.tiers.conformance, `${engine}: ${filtered.text}`).not.toBe("fail");
+    }
   });
 
   it("a 500 before any output is handled safely by ai-fallback and the plain loop", () => {
@@ -75,10 +86,25 @@ describe("example engines under --tier safety", () => {
     expect(outcome("cockatiel", "s08-stream-cut").tiers.safety).not.toBe("fail");
   });
 
-  it("cockatiel retries a 500 on the same model, where the SPEC falls back: conformance only", () => {
+  it("cockatiel falls back on a 500 at once, as its SPEC §3 status predicate says", () => {
     const once = outcome("cockatiel", "s03-server-error-once");
     expect(once.tiers.safety).not.toBe("fail");
-    expect(once.text).toMatch(/\[conformance\].*openai\/gpt-4\.1 was called 2 times/);
+    expect(once.tiers.conformance, once.text).not.toBe("fail");
+  });
+
+  it("cockatiel treats a stream with no end marker (finishReason other, no raw reason) as a failure and falls back", () => {
+    const cut = outcome("cockatiel", "s11-no-end-marker");
+    expect(cut.tiers.conformance, cut.text).not.toBe("fail");
+  });
+
+  it("ai-fallback rejects a stream with no end marker instead of serving it (the library cannot fall back on it)", () => {
+    const cut = outcome("ai-fallback", "s11-no-end-marker");
+    expect(cut.text).toMatch(/\[conformance\].*expected success, got error \(FinishReasonError/);
+  });
+
+  it("cockatiel fails a 400 invalid request after one call, with no retry and no fallback", () => {
+    const invalid = outcome("cockatiel", "invalid-request-400-fails");
+    expect(invalid.tiers.conformance, invalid.text).not.toBe("fail");
   });
 
   it("the plain loop returns a stream that ends early without its end marker as a success: truncated", () => {

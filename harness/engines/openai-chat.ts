@@ -46,8 +46,9 @@ function errorText(body: string): string {
 
 /**
  * Sends one request as an OpenAI chat completion (streamed as SSE when the request streams) and reads the
- * answer the way a strict client would: a non-2xx status, an error event, or a stream that ends without
- * `[DONE]` rejects; streamed text is passed on as it arrives.
+ * answer the way a strict client would: a non-2xx status, an error event, a `content_filter` finish, or a
+ * stream that ends with neither a `finish_reason` nor `[DONE]` rejects; streamed text is passed on as it
+ * arrives.
  */
 export async function sendChat(call: ChatCall): Promise<EngineUnderTestResult> {
   const { request } = call;
@@ -64,8 +65,9 @@ export async function sendChat(call: ChatCall): Promise<EngineUnderTestResult> {
   if (!request.stream) {
     const body = (await response.json()) as {
       model?: unknown;
-      choices?: { message?: { content?: unknown } }[];
+      choices?: { message?: { content?: unknown }; finish_reason?: unknown }[];
     };
+    rejectFiltered(body.choices?.[0]?.finish_reason);
     const text = body.choices?.[0]?.message?.content;
     if (typeof text !== "string") throw new GatewayError("the gateway's answer has no message content", 200);
     const reported = typeof body.model === "string" ? body.model : null;
@@ -74,12 +76,23 @@ export async function sendChat(call: ChatCall): Promise<EngineUnderTestResult> {
   return readStream(response, call);
 }
 
+/** A `content_filter` finish is a filtered answer, not a success (the AI SDK reports it as `content-filter`). */
+function rejectFiltered(finishReason: unknown): void {
+  if (finishReason === "content_filter")
+    throw new GatewayError(
+      "the gateway's answer was stopped by a content filter (finish_reason content_filter)",
+      200,
+    );
+}
+
 async function readStream(response: Response, call: ChatCall): Promise<EngineUnderTestResult> {
   if (response.body === null) throw new GatewayError("the gateway's stream has no body", response.status);
   const decoder = new TextDecoder();
   let buffer = "";
   let text = "";
   let reported: string | null = null;
+  // Complete once a chunk carried a finish_reason or `[DONE]` arrived: the AI SDK needs only the former
+  // (reference/providers.md: it skips `[DONE]` and does not require it), openai-node stops at the latter.
   let done = false;
   const handle = (data: string): void => {
     if (data === "[DONE]") {
@@ -89,11 +102,14 @@ async function readStream(response: Response, call: ChatCall): Promise<EngineUnd
     const event = JSON.parse(data) as {
       model?: unknown;
       error?: unknown;
-      choices?: { delta?: { content?: unknown } }[];
+      choices?: { delta?: { content?: unknown }; finish_reason?: unknown }[];
     };
     if (event.error !== undefined)
       throw new GatewayError(`the gateway's stream carried an error: ${data}`, 200);
     if (typeof event.model === "string" && event.model !== "") reported = event.model;
+    const finishReason = event.choices?.[0]?.finish_reason;
+    rejectFiltered(finishReason);
+    if (finishReason !== undefined && finishReason !== null) done = true;
     const piece = event.choices?.[0]?.delta?.content;
     if (typeof piece === "string" && piece !== "") {
       text += piece;
@@ -114,7 +130,11 @@ async function readStream(response: Response, call: ChatCall): Promise<EngineUnd
       end = buffer.indexOf("\n\n");
     }
   }
-  if (!done) throw new GatewayError("the gateway's stream ended without [DONE]: a truncated answer", 200);
+  if (!done)
+    throw new GatewayError(
+      "the gateway's stream ended without a finish_reason or [DONE]: a truncated answer",
+      200,
+    );
   return { model: call.servedBy(response, reported), text, attempts: call.attempts(response) };
 }
 
