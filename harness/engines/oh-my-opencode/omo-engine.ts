@@ -17,6 +17,7 @@ import { promptBody } from "../opencode/serve-client.ts";
 import { configSeedExtras } from "./config-seed.ts";
 import { configSeedDir, OMO_VERSION, omoDir, omoPackage, omoPluginUrl } from "./install-omo.ts";
 import { agentSlot, OMO_CANNOT_EXPRESS, omoDocument, omoJsonc, type SlotChain } from "./omo-config.ts";
+import { fallbackVerdict, recoveryMayFollow } from "./omo-fallback-log.ts";
 import { sessionState, type SessionState } from "./omo-session.ts";
 
 /** How often the session's messages are read while a request is in flight. */
@@ -24,10 +25,15 @@ const POLL_MS = 250;
 
 /**
  * How long a stopped message must stay the last one (and the session idle) before the request counts as
- * failed: runtime_fallback re-sends the prompt on the next model some seconds after the failure (6–7 s from
- * "Preparing fallback" to "promptAsync dispatched" measured on a busy 2-core machine).
+ * failed, by what runtime_fallback has logged about it (`omo-fallback-log.ts`): nothing, when it decided not
+ * to fall back (the outcome is known: the request ends at once) and no other hook acts on the error (a
+ * context overflow is summarized: `recoveryMayFollow`); `SETTLE_MS` otherwise, and while it is deciding or has
+ * prepared a fallback (it re-sends the prompt on the next model some seconds later: 6–7 s from "Preparing
+ * fallback" to "promptAsync dispatched" measured on a busy 2-core machine); `SILENT_SETTLE_MS` when it
+ * logged nothing about an error (an aborted message, or its log not flushed yet: it flushes every 500 ms).
  */
 const SETTLE_MS = 15_000;
+const SILENT_SETTLE_MS = 5_000;
 
 /** The chain each OpenCode agent starts a session with: `build` for the default, then the config's agents. */
 export function slotChains(config: EngineConfig): SlotChain[] {
@@ -51,11 +57,15 @@ async function getJson(url: string): Promise<unknown> {
   return JSON.parse(body) as unknown;
 }
 
-/** runtime_fallback's log lines about one session (its log is `$TMPDIR/oh-my-opencode.log`): the evidence. */
-function fallbackLog(root: string, sessionID: string): string {
+/** runtime_fallback's log (`$TMPDIR/oh-my-opencode.log`), or "" before it wrote one. */
+function readFallbackLog(root: string): string {
   const file = join(root, "tmp", "oh-my-opencode.log");
-  if (!existsSync(file)) return "";
-  const lines = readFileSync(file, "utf8")
+  return existsSync(file) ? readFileSync(file, "utf8") : "";
+}
+
+/** runtime_fallback's log lines about one session: the evidence. */
+function fallbackLog(root: string, sessionID: string): string {
+  const lines = readFallbackLog(root)
     .split("\n")
     .filter((line) => line.includes("[runtime-fallback]") && line.includes(sessionID))
     .map((line) => line.replace(/\{"sessionID":"[^"]*",?/, "{").slice(0, 200));
@@ -70,9 +80,10 @@ function fallbackLog(root: string, sessionID: string): string {
  * driven through `opencode serve` (H1's `opencode-launch.ts`) with the config dir pre-seeded with the plugin
  * SDK (`config-seed.ts`). Each request is a new session with a title (no title request), one `prompt_async`
  * as the OpenCode agent named after the request's agent (`build` by default), then its messages are read
- * until the last one is an answer, or has failed and nothing followed for `SETTLE_MS`. Deltas: OpenCode
- * streams internally, and a fallback adds a second message, so a streamed request gets the answer as one
- * delta when it is known (never the aborted attempt's text).
+ * until the last one is an answer, or has failed and runtime_fallback logged that it will not fall back, or
+ * nothing followed for the settle time. Deltas: OpenCode streams internally, and a fallback adds a second
+ * message, so a streamed request gets the answer as one delta when it is known (never the aborted attempt's
+ * text).
  */
 const omoEngine: EngineUnderTest = {
   name: `opencode ${OPENCODE_VERSION} + oh-my-opencode ${OMO_VERSION}${loopbackOnlyNetwork() ? " (loopback-only netns)" : ""}`,
@@ -111,7 +122,12 @@ const omoEngine: EngineUnderTest = {
           const statuses = await getJson(`${serve.baseURL}/session/status`);
           const busy = typeof statuses === "object" && statuses !== null && sessionID in statuses;
           if (busy || stopped?.id !== state.messageID) stopped = { id: state.messageID, since: Date.now() };
-          else if (Date.now() - stopped.since >= SETTLE_MS) return state;
+          if (!busy) {
+            const verdict = fallbackVerdict(readFallbackLog(serve.workspace.root), sessionID, state.created);
+            if (verdict === "no-fallback" && !recoveryMayFollow(state.error)) return state;
+            const settle = verdict === "silent" ? SILENT_SETTLE_MS : SETTLE_MS;
+            if (Date.now() - stopped.since >= settle) return state;
+          }
         } else stopped = null;
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       }

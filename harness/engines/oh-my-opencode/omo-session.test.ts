@@ -35,6 +35,11 @@ describe("sessionState", () => {
     expect(state.error).toMatchObject({ name: "APIError", data: { statusCode: 503 } });
   });
 
+  it("gives the stopped message's creation time (runtime_fallback's log lines about it come after it)", () => {
+    const state = sessionState(fixture("session-error-503.json"));
+    expect(state.kind === "stopped" ? state.created : null).toBe(1796320302372);
+  });
+
   it("is pending until an assistant message has completed", () => {
     const [user, aborted] = fixture("session-fallback-503.json") as [unknown, { info: object }];
     const running = { ...aborted, info: { ...aborted.info, time: { created: 1 } } };

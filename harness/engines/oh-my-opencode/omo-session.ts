@@ -14,6 +14,8 @@ export type SessionState =
   | {
       readonly kind: "stopped";
       readonly messageID: string;
+      /** When OpenCode created that message (epoch ms; 0 when it gave none). */
+      readonly created: number;
       readonly error: unknown;
       readonly model: string;
       readonly attempts: number;
@@ -56,6 +58,7 @@ export function sessionState(messages: unknown): SessionState {
   return {
     kind: "stopped",
     messageID: typeof info.id === "string" ? info.id : `#${assistants.length}`,
+    created: isRecord(info.time) && typeof info.time.created === "number" ? info.time.created : 0,
     error: info.error,
     model: modelOf(info),
     attempts,
