@@ -51,7 +51,13 @@ export const ScenarioReportSchema = z.object({
     file: z.string(),
   }),
   fleet: z.object({ calls: z.number().int(), mismatches: z.number().int(), file: z.string() }),
-  reaudit: z.object({ verdict, deterministic: z.boolean(), note: z.string() }).nullable(),
+  reaudit: z
+    .union([
+      z.object({ verdict, deterministic: z.boolean(), note: z.string() }),
+      // A real-time FAIL not re-run: the budget left could not hold a second run (the note says so).
+      z.object({ verdict: z.null(), deterministic: z.null(), note: z.string() }),
+    ])
+    .nullable(),
   parity: z.array(z.string()),
 });
 

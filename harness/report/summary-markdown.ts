@@ -90,7 +90,9 @@ export function summaryMarkdown(report: RunReport): string {
   if (reaudited.length === 0) out.push("- No initial `FAIL` items. Re-audit loop not required.");
   for (const s of reaudited)
     out.push(
-      `- \`${s.id}\`: re-run with seed ${s.seed} -> ${mark(s.reaudit?.verdict ?? "fail")}; ${s.reaudit?.note ?? ""}`,
+      s.reaudit?.verdict === null
+        ? `- \`${s.id}\`: ${s.reaudit.note}`
+        : `- \`${s.id}\`: re-run with seed ${s.seed} -> ${mark(s.reaudit?.verdict ?? "fail")}; ${s.reaudit?.note ?? ""}`,
     );
   out.push("", "## Completeness", "");
   const partial = report.parity.filter((p) => p.status === "PARTIAL");

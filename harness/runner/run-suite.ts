@@ -26,15 +26,19 @@ export interface ScenarioOutcome {
   readonly scenario: Scenario;
   readonly run: ScenarioRun;
   readonly verdict: ScenarioVerdict;
-  /** DECISION_118's re-audit: a FAIL re-run once with the same seed. */
-  readonly reaudit: {
-    readonly verdict: "pass" | "fail";
-    readonly deterministic: boolean;
-    readonly note: string;
-  } | null;
+  /** DECISION_118's re-audit of a FAIL (null when the scenario did not fail). */
+  readonly reaudit: Reaudit | null;
   /** Wall time of the first run, ms (not part of the deterministic report). */
   readonly wallMs: number;
 }
+
+/**
+ * DECISION_118's re-audit: a FAIL re-run once with the same seed, and what the second run says; or, on real
+ * time, why it was not re-run (the budget left could not hold it).
+ */
+export type Reaudit =
+  | { readonly verdict: "pass" | "fail"; readonly deterministic: boolean; readonly note: string }
+  | { readonly verdict: null; readonly deterministic: null; readonly note: string };
 
 /** Options of a suite run. */
 export interface SuiteOptions {
@@ -173,8 +177,8 @@ async function runOnce(
   return { run, verdict: await judgeRun(run) };
 }
 
-/** One scenario with DECISION_118's re-audit: a FAIL runs again with the same seed. */
-async function runWithReaudit(
+/** One scenario's first run, timed; a FAIL's re-audit is added by {@link reaudited}. */
+async function runFirst(
   source: EngineSource,
   item: Prepared,
   options: SuiteOptions,
@@ -184,28 +188,39 @@ async function runWithReaudit(
   const started = wallNow();
   const first = await runOnce(source, item, options, warm);
   const wallMs = Math.round(wallNow() - started);
-  let reaudit: ScenarioOutcome["reaudit"] = null;
-  if (first.verdict.verdict === "fail") {
-    const again = await runOnce(source, item, options, warm);
-    const sameBytes =
-      again.run.auditText === first.run.auditText && again.run.fleetLogText === first.run.fleetLogText;
-    const deterministic = again.verdict.verdict === first.verdict.verdict && sameBytes;
-    reaudit = {
-      verdict: again.verdict.verdict,
-      deterministic,
-      note: deterministic
-        ? "same verdict and same audit bytes with the same seed: a defect"
-        : "a different result with the same seed: non-determinism, itself a defect of the engine or the harness",
-    };
+  return { file: item.file, scenario: item.scenario, ...first, reaudit: null, wallMs };
+}
+
+const isRealTime = (options: SuiteOptions, item: Prepared): boolean =>
+  (options.clock ?? item.scenario.clock) === "real";
+
+/**
+ * DECISION_118's re-audit: a FAIL runs again with the same seed. On the virtual clock the second run must
+ * give the same verdict and the same audit and fleet bytes. On real time the bytes cannot match (wall-clock
+ * timestamps and gaps differ from run to run), so only the verdicts are compared, and the note says so.
+ */
+async function reaudited(
+  first: ScenarioOutcome,
+  source: EngineSource,
+  item: Prepared,
+  options: SuiteOptions,
+  warm: WarmIsolates,
+): Promise<ScenarioOutcome> {
+  const again = await runOnce(source, item, options, warm);
+  const sameVerdict = again.verdict.verdict === first.verdict.verdict;
+  if (isRealTime(options, item)) {
+    const note = sameVerdict
+      ? "same verdict with the same seed on real time (bytes not compared: wall-clock timings differ between runs): a defect"
+      : `${again.verdict.verdict.toUpperCase()} when re-run with the same seed on real time: the failure depends on timing (machine load or the engine's own timers), not a reproduced defect`;
+    return { ...first, reaudit: { verdict: again.verdict.verdict, deterministic: sameVerdict, note } };
   }
-  return {
-    file: item.file,
-    scenario: item.scenario,
-    run: first.run,
-    verdict: first.verdict,
-    reaudit,
-    wallMs,
-  };
+  const sameBytes =
+    again.run.auditText === first.run.auditText && again.run.fleetLogText === first.run.fleetLogText;
+  const deterministic = sameVerdict && sameBytes;
+  const note = deterministic
+    ? "same verdict and same audit bytes with the same seed: a defect"
+    : "a different result with the same seed: non-determinism, itself a defect of the engine or the harness";
+  return { ...first, reaudit: { verdict: again.verdict.verdict, deterministic, note } };
 }
 
 /** A suite's result, or the input problems that kept it from running. */
@@ -285,32 +300,63 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   // a worker start per scenario was most of the shipped library's time.
   const warm = new WarmIsolates();
   // A module that cannot load fails the same way in every isolate: unusable input, reported once.
-  const results = await mapPool(
-    mine,
-    options.jobs ?? 1,
-    (item): Promise<ScenarioOutcome | EngineLoadError | SkippedScenario> => {
-      const skip = budget.skip(item);
-      if (skip !== null) return Promise.resolve(skip);
-      return runWithReaudit(options.engine, item, options, wallNow, warm).catch((error: unknown) => {
-        if (error instanceof EngineLoadError) return error;
-        throw error;
-      });
-    },
-    (result) => {
-      if (!(result instanceof EngineLoadError) && !(result instanceof SkippedScenario))
-        options.onScenario?.(++done, mine.length, result);
-    },
-  ).finally(() => warm.close());
-  const unloadable = results.find((r) => r instanceof EngineLoadError);
-  if (unloadable) return { ok: false, problems: [unloadable.message] };
-  return {
-    ok: true,
-    outcomes: results.filter(
-      (r): r is ScenarioOutcome => !(r instanceof EngineLoadError) && !(r instanceof SkippedScenario),
-    ),
-    selection: prepared.map((p) => p.scenario.id),
-    skipped: results.filter((r) => r instanceof SkippedScenario),
-  };
+  // On the virtual clock a FAIL is re-audited at once. On real time every scenario runs first and the FAILs
+  // are re-audited after, with what is left of the budget: a re-run costs as much wall time as the run
+  // (a hang, its whole deadline), and a scenario never run says less than a FAIL not re-run.
+  try {
+    const results = await mapPool(
+      mine,
+      options.jobs ?? 1,
+      (item): Promise<ScenarioOutcome | EngineLoadError | SkippedScenario> => {
+        const skip = budget.skip(item);
+        if (skip !== null) return Promise.resolve(skip);
+        return loadErrorAsValue(
+          runFirst(options.engine, item, options, wallNow, warm).then((first) =>
+            first.verdict.verdict === "fail" && !isRealTime(options, item)
+              ? reaudited(first, options.engine, item, options, warm)
+              : first,
+          ),
+        );
+      },
+      (result) => {
+        if (!(result instanceof EngineLoadError) && !(result instanceof SkippedScenario))
+          options.onScenario?.(++done, mine.length, result);
+      },
+    );
+    const unloadable = results.find((r) => r instanceof EngineLoadError);
+    if (unloadable) return { ok: false, problems: [unloadable.message] };
+    const ran = results.filter((r): r is ScenarioOutcome => !(r instanceof SkippedScenario));
+    const outcomes: ScenarioOutcome[] = [];
+    for (const outcome of ran) {
+      const item = mine.find((p) => p.scenario === outcome.scenario);
+      if (item === undefined || outcome.reaudit !== null || outcome.verdict.verdict !== "fail") {
+        outcomes.push(outcome);
+        continue;
+      }
+      const refused = budget.refuseRerun(outcome.wallMs);
+      const again =
+        refused === null
+          ? await loadErrorAsValue(reaudited(outcome, options.engine, item, options, warm))
+          : { ...outcome, reaudit: { verdict: null, deterministic: null, note: refused } };
+      outcomes.push(again instanceof EngineLoadError ? outcome : again);
+    }
+    return {
+      ok: true,
+      outcomes,
+      selection: prepared.map((p) => p.scenario.id),
+      skipped: results.filter((r) => r instanceof SkippedScenario),
+    };
+  } finally {
+    await warm.close();
+  }
+}
+
+/** An engine module that cannot load, as a value (reported once as unusable input); anything else rethrown. */
+function loadErrorAsValue<T>(work: Promise<T>): Promise<T | EngineLoadError> {
+  return work.catch((error: unknown) => {
+    if (error instanceof EngineLoadError) return error;
+    throw error;
+  });
 }
 
 /** A scenario a real-time run did not run, and why. */
@@ -329,11 +375,23 @@ export class SkippedScenario {
 function realtimeBudget(
   options: SuiteOptions,
   wallNow: () => number,
-): { skip(item: Prepared): SkippedScenario | null } {
+): {
+  skip(item: Prepared): SkippedScenario | null;
+  /** Why a FAIL's real-time re-run, as long as its first run, does not fit what is left; null if it does. */
+  refuseRerun(wallMs: number): string | null;
+} {
   const total = options.realtimeBudgetMs ?? DEFAULT_REALTIME_BUDGET_MS;
   const started = wallNow();
   let committed = 0;
   return {
+    refuseRerun(wallMs) {
+      const left = total - Math.max(committed, wallNow() - started);
+      if (wallMs <= left) {
+        committed = Math.max(committed, wallNow() - started) + wallMs;
+        return null;
+      }
+      return `not re-run: the re-run would take about ${wallMs} ms (its first run's wall time), more than the ${Math.max(0, Math.round(left))} ms left of the ${total} ms real-time budget (--realtime-budget)`;
+    },
     skip(item) {
       if ((options.clock ?? item.scenario.clock) !== "real") return null;
       const startupMs = options.engine.kind === "isolated" ? (options.engine.startupMs ?? 0) : 0;

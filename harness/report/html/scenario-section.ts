@@ -102,7 +102,9 @@ export function scenarioSection(
       ? `<ul class="reasons">${s.reasons.map((x) => `<li>${esc(x)}</li>`).join("")}</ul>`
       : "";
   const reaudit = s.reaudit
-    ? `<p class="reaudit ${s.reaudit.deterministic ? "" : "bad"}"><b>Re-audit</b> (same seed): ${esc(s.reaudit.verdict.toUpperCase())} — ${esc(s.reaudit.note)}</p>`
+    ? s.reaudit.verdict === null
+      ? `<p class="reaudit"><b>Re-audit</b>: ${esc(s.reaudit.note)}</p>`
+      : `<p class="reaudit ${s.reaudit.deterministic ? "" : "bad"}"><b>Re-audit</b> (same seed): ${esc(s.reaudit.verdict.toUpperCase())} — ${esc(s.reaudit.note)}</p>`
     : "";
   const tiers = `<p class="tiers">safety ${tierPill(s.tiers.safety)} conformance ${tierPill(s.tiers.conformance)}</p>`;
   const notChecked =
