@@ -16,9 +16,9 @@ type SkipLine = Extract<AuditLine, { event: "fallback_model_skipped" }>;
  * position `pos` to `index` over models with no line for them hides a decision the log must show.
  */
 function checkNothingPassed(ctx: CheckContext, request: RequestState, index: number, model: string): void {
-  if (request.walk !== "chain" && request.walk !== "bypass") return;
+  // Nearly every attempt passes nothing: no list is made for it.
+  if ((request.walk !== "chain" && request.walk !== "bypass") || index <= request.pos + 1) return;
   const passed = request.chain.slice(request.pos + 1, index);
-  if (passed.length === 0) return;
   ctx.report(
     "model-passed-silently",
     `the walk reaches ${model} having passed ${passed.join(", ")} with neither an attempt nor a fallback_model_skipped line`,

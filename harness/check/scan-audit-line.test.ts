@@ -98,3 +98,29 @@ describe("scanAuditLine's reuse of a line's tail", () => {
     expect(scannedTsMs()).toBe(Date.parse("2026-01-01T00:00:02.000Z"));
   });
 });
+
+describe("scanAuditLine's reading of a time in the last line's second", () => {
+  const at = (millis: string, requestId = "r-1"): string =>
+    attempt(requestId).replace("00:00:00.000Z", `00:00:07.${millis}`);
+
+  it("reads each new millisecond as its own time and hands a repeated one out again", () => {
+    for (const [millis, id] of [
+      ["120Z", "r-1"],
+      ["121Z", "r-1"],
+      ["999Z", "r-2"],
+      ["000Z", "r-2"],
+    ] as const) {
+      const line = scanAuditLine(at(millis, id));
+      expect(line).toEqual(slow(at(millis, id)));
+      expect(scannedTsMs()).toBe(Date.parse(`2026-01-01T00:00:07.${millis}`));
+    }
+  });
+
+  it("refuses a bad millisecond or zone in that second, and keeps the last good time", () => {
+    expect(scanAuditLine(at("120Z"))).toBeDefined();
+    for (const bad of ["12xZ", "1x0Z", "x20Z", "12/Z", "12:Z", "121z", "121+"])
+      expect(scanAuditLine(at(bad)), bad).toBeUndefined();
+    expect(scanAuditLine(at("121Z"))?.ts).toBe("2026-01-01T00:00:07.121Z");
+    expect(scannedTsMs()).toBe(Date.parse("2026-01-01T00:00:07.121Z"));
+  });
+});

@@ -2,10 +2,11 @@ import type { AuditEventName, AuditLine } from "../oracle/audit-schema.ts";
 import { BUILD, eventAt, EVENT_FIELDS, EVENT_TOKENS, type Field } from "./scan-fields.ts";
 import {
   CLOSE_BRACE,
+  DIGIT_0,
   expect,
   fixedTexts,
   has,
-  ISO_LAST_DIGIT,
+  QUOTE,
   readIso,
   readPositive,
   readString,
@@ -35,15 +36,28 @@ import { mayHoldSecret } from "./secret-prefilter.ts";
 const HEAD = '{"v":1,"seq":';
 const TS = ',"ts":';
 const EVENT = '","event":"';
-/** Where the last digit of a time's milliseconds is in `tsEventToken`. */
-const TOKEN_LAST_DIGIT = TS.length + 1 + ISO_LAST_DIGIT;
 const AGENT = ',"agent":';
+/** `,"ts":"` and the length of a time up to its milliseconds (`YYYY-MM-DDTHH:MM:SS.`). */
+const TS_OPEN = `${TS}"`;
+const SECOND_LENGTH = 20;
+/** Per event, what follows a time's milliseconds up to the request id's opening quote. */
+const ZONE_EVENT_TOKENS = Object.fromEntries(
+  Object.entries(EVENT_TOKENS).map(([event, token]) => [event, `Z${EVENT}${token}`]),
+) as Readonly<Record<AuditEventName, string>>;
+/** Where the event's name begins after a time's milliseconds. */
+const EVENT_AFTER_MILLIS = `Z${EVENT}`.length;
 
-/** `,"ts":"<scan.iso>","event":"`: a line at the last time is matched up to its event in one comparison. */
-let tsEventToken = `${TS}"${scan.iso}${EVENT}`;
-/** The time `tsEventToken` holds, and in milliseconds: the time of the line being scanned once it is read. */
+/**
+ * The line's own time, kept apart from `scan.iso` (the last time read anywhere, a `cooldown_until` too): its
+ * text and milliseconds, and `,"ts":"` with the second it falls in (a date already checked) with that
+ * second's start in milliseconds. Lines of a log come a few milliseconds apart, so most share the second
+ * and are read by one comparison and three digits, and a repeated time hands out the same string.
+ */
 let tokenIso = scan.iso;
 let tokenIsoMs = scan.isoMs;
+let tokenMillis = 0;
+let secondToken = `${TS_OPEN}${tokenIso.slice(0, SECOND_LENGTH)}`;
+let secondStartMs = tokenIsoMs;
 
 /** The last agent read, and `,"agent":"<it>"`: a log names a few, so it is usually matched in one comparison. */
 let lastAgent = "";
@@ -70,13 +84,24 @@ let lastRequestId = "";
 let lastRequestIdSuspect = false;
 
 /**
- * The request id: the last one is handed out again when the line names it, so the checker's lookups by it
- * reuse the string's hash, and the secret prefilter runs once per request, not once per line.
+ * The request id: the last one is matched in place and handed out again when the line names it (no new
+ * string, and the checker's lookups by it reuse its hash), and the secret prefilter runs once per request,
+ * not once per line. Its last character is compared first: consecutive ids mostly differ there.
  */
 function readRequestId(text: string): boolean {
-  if (!readString(text) || scan.value === "") return false;
-  if (scan.value === lastRequestId) scan.value = lastRequestId;
-  else {
+  const at = scan.at + 1;
+  const length = lastRequestId.length;
+  if (
+    length > 0 &&
+    text.charCodeAt(at + length) === QUOTE &&
+    text.charCodeAt(at + length - 1) === lastRequestId.charCodeAt(length - 1) &&
+    text.charCodeAt(scan.at) === QUOTE &&
+    has(text, at, lastRequestId)
+  ) {
+    scan.value = lastRequestId;
+    scan.at = at + length + 1;
+  } else {
+    if (!readString(text) || scan.value === "") return false;
     lastRequestId = scan.value as string;
     lastRequestIdSuspect = mayHoldSecret(lastRequestId);
   }
@@ -84,31 +109,54 @@ function readRequestId(text: string): boolean {
   return true;
 }
 
-/** The time and the event; the cursor ends on the request id's opening quote. */
-function readTimeAndEvent(text: string): AuditEventName | undefined {
-  if (
-    text.charCodeAt(scan.at + TOKEN_LAST_DIGIT) === tsEventToken.charCodeAt(TOKEN_LAST_DIGIT) &&
-    has(text, scan.at, tsEventToken)
-  )
-    scan.at += tsEventToken.length;
-  else {
-    if (!expect(text, TS) || !readIso(text) || !expect(text, EVENT.slice(1))) return undefined;
-    // `scan.iso` is the last time read anywhere (a `cooldown_until` too), so the line's own is kept here.
-    tokenIsoMs = scan.isoMs;
-    if (tokenIso !== scan.iso) {
-      tokenIso = scan.iso;
-      tsEventToken = `${TS}"${tokenIso}${EVENT}`;
-    }
-  }
-  const event = eventAt(text, scan.at);
+/** The value of the three digits at `at`, or -1 (a missing character reads as NaN, which fails the test). */
+function millisAt(text: string, at: number): number {
+  const hundreds = text.charCodeAt(at) - DIGIT_0;
+  const tens = text.charCodeAt(at + 1) - DIGIT_0;
+  const units = text.charCodeAt(at + 2) - DIGIT_0;
+  if (!(hundreds >= 0 && hundreds <= 9 && tens >= 0 && tens <= 9 && units >= 0 && units <= 9)) return -1;
+  return hundreds * 100 + tens * 10 + units;
+}
+
+/** The event named after the time's milliseconds at `at` (its `Z`), checked up to the request id; the cursor ends on the id's opening quote. */
+function readZoneAndEvent(text: string, at: number): AuditEventName | undefined {
+  const event = eventAt(text, at + EVENT_AFTER_MILLIS);
   if (event === undefined) return undefined;
-  const token = EVENT_TOKENS[event];
-  if (!has(text, scan.at, token)) return undefined;
-  scan.at += token.length - 1;
+  const token = ZONE_EVENT_TOKENS[event];
+  if (!has(text, at, token)) return undefined;
+  scan.at = at + token.length - 1;
   return event;
 }
 
-fixedTexts.push(HEAD, TS, EVENT, AGENT);
+/** The time and the event; the cursor ends on the request id's opening quote. */
+function readTimeAndEvent(text: string): AuditEventName | undefined {
+  const at = scan.at;
+  if (has(text, at, secondToken)) {
+    const millisStart = at + secondToken.length;
+    const millis = millisAt(text, millisStart);
+    if (millis < 0) return undefined;
+    const event = readZoneAndEvent(text, millisStart + 3);
+    if (event === undefined) return undefined;
+    if (millis !== tokenMillis) {
+      tokenIso = text.slice(at + TS_OPEN.length, millisStart + 4);
+      tokenIsoMs = secondStartMs + millis;
+      tokenMillis = millis;
+    }
+    return event;
+  }
+  // Another second: the whole time is read and checked, and becomes the one later lines are matched against.
+  if (!expect(text, TS) || !readIso(text)) return undefined;
+  const event = readZoneAndEvent(text, scan.at - 2);
+  if (event === undefined) return undefined;
+  tokenIso = scan.iso;
+  tokenIsoMs = scan.isoMs;
+  tokenMillis = millisAt(tokenIso, SECOND_LENGTH);
+  secondStartMs = tokenIsoMs - tokenMillis;
+  secondToken = `${TS_OPEN}${tokenIso.slice(0, SECOND_LENGTH)}`;
+  return event;
+}
+
+fixedTexts.push(HEAD, TS, EVENT, AGENT, ...Object.values(ZONE_EVENT_TOKENS));
 /** Every line is suspect if the layout's own text holds an anchor (a new key or enum value that does). */
 const FIXED_TEXT_SUSPECT = fixedTexts.some(mayHoldSecret);
 

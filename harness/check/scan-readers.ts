@@ -14,7 +14,7 @@ const BACKSLASH = 0x5c;
 export const COMMA = 0x2c;
 export const CLOSE_BRACE = 0x7d;
 const CLOSE_BRACKET = 0x5d;
-const DIGIT_0 = 0x30;
+export const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
 /** JSON forbids raw control characters in strings; a line holding one goes to the slow path. */
 const FIRST_PRINTABLE = 0x20;
