@@ -31,7 +31,7 @@ export interface RecordedFailure {
 /** What `acquire` returns: the decision and any transition it caused (open → half_open). */
 export interface AcquireResult {
   readonly decision: PermitDecision;
-  readonly transitions: CircuitTransition[];
+  readonly transitions: readonly CircuitTransition[];
 }
 
 /**
@@ -52,8 +52,7 @@ export class BreakerRegistry {
     // A closed circuit (or one never seen) grants at once and changes nothing, `force` or not: the pure
     // breaker's answer without building its input, step and copies, which every served request paid.
     const state = this.#states.get(model);
-    if (state === undefined || state.kind === "closed" || !settings.enabled)
-      return { decision: GRANTED, transitions: [] };
+    if (state === undefined || state.kind === "closed" || !settings.enabled) return GRANTED_NO_TRANSITION;
     const input: BreakerInput =
       options?.force === true ? { type: "permit", force: true } : { type: "permit" };
     const step = this.#apply(model, input, now, settings);
@@ -66,7 +65,7 @@ export class BreakerRegistry {
     probe: ProbeRef,
     now: number,
     settings: BreakerSettings,
-  ): CircuitTransition[] {
+  ): readonly CircuitTransition[] {
     // Not a probe, on a closed circuit with nothing counted (or any circuit with breakers off): nothing
     // to change, and the pure breaker would say so after building its input and step.
     if (!isProbe(probe)) {
@@ -76,7 +75,7 @@ export class BreakerRegistry {
         state === undefined ||
         (state.kind === "closed" && state.failures.length === 0)
       )
-        return [];
+        return NO_TRANSITIONS;
     }
     return [...this.#apply(model, { type: "success", ...probeFields(probe) }, now, settings).transitions];
   }
@@ -149,7 +148,14 @@ export class BreakerRegistry {
 }
 
 /** The granted permit of a closed circuit (the same answer `transition` gives). */
-const GRANTED: PermitDecision = { granted: true, probe: false };
+const GRANTED: PermitDecision = Object.freeze({ granted: true, probe: false });
+/** No transition: shared by every call that changes nothing, so it is frozen. */
+const NO_TRANSITIONS: readonly CircuitTransition[] = Object.freeze([]);
+/** What `acquire` answers on a closed circuit, made once (each request on a healthy model asked for one). */
+const GRANTED_NO_TRANSITION: AcquireResult = Object.freeze({
+  decision: GRANTED,
+  transitions: NO_TRANSITIONS,
+});
 
 /** Whether an outcome answers a probe permit ({@link probeFields}'s `probe`). */
 function isProbe(ref: ProbeRef): boolean {

@@ -31,6 +31,12 @@ interface WalkMode {
   readonly force: boolean;
 }
 
+/** The two walk modes without a forced probe, made once: every request walks in one of them. */
+const WITH_BREAKERS: WalkMode = { breakers: true, force: false };
+const NO_BREAKERS: WalkMode = { breakers: false, force: false };
+/** The chain before `execute` sets it: shared, not an empty array per request. */
+const NO_MODELS: readonly ModelId[] = Object.freeze([]);
+
 /** Ends the request: the terminal line is written, then this is thrown to the caller. */
 class RequestEnded extends Error {
   constructor(readonly thrown: unknown) {
@@ -49,7 +55,7 @@ export class FailoverRequest {
   readonly #members: string;
   readonly #plan: RequestPlan;
   readonly #settings: FallbackSettings;
-  #chain: readonly ModelId[] = [];
+  #chain: readonly ModelId[] = NO_MODELS;
   /** The head of the configured (unpromoted) chain. */
   #configuredHead: ModelId | undefined;
   #prompt: Prompt;
@@ -94,12 +100,12 @@ export class FailoverRequest {
     try {
       if (!this.#settings.enabled) {
         // SPEC §2: one attempt on the primary, breakers untouched, the error surfaced as it came.
-        const end = await this.#walk([resolved.primary], { breakers: false, force: false }, true, now);
+        const end = await this.#walk([resolved.primary], NO_BREAKERS, true, now);
         return this.#conclude(end);
       }
       const end = await this.#walk(
         this.#chain,
-        { breakers: this.#settings.circuit_breaker.enabled, force: false },
+        this.#settings.circuit_breaker.enabled ? WITH_BREAKERS : NO_BREAKERS,
         false,
         now,
       );
@@ -117,12 +123,7 @@ export class FailoverRequest {
       case "fail_fast":
         return { kind: "all_open" };
       case "bypass":
-        return this.#walk(
-          this.#chain,
-          { breakers: false, force: false },
-          false,
-          this.#shared.ports.clock.now(),
-        );
+        return this.#walk(this.#chain, NO_BREAKERS, false, this.#shared.ports.clock.now());
       case "probe_soonest": {
         // Judged now, when the probe is forced: concurrent requests share the breakers and may have moved
         // a circuit since this request's skips (docs/decisions.md).

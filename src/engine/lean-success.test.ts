@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { MemoryAuditSink } from "../audit/memory-sink.ts";
 import { parseConfig } from "../config/parse-config.ts";
-import { ManualClock } from "../core/clock.ts";
+import { ManualClock, type ClockTimer } from "../core/clock.ts";
 import { createRandom } from "../core/random.ts";
 import { createEngine, type EnginePorts } from "./engine.ts";
 import { A, B } from "./engine-test-kit.ts";
@@ -67,5 +67,56 @@ describe("the success path (first attempt served, breaker closed)", () => {
     } finally {
       stringify.mockRestore();
     }
+  });
+});
+
+/** A manual clock that offers `timer` (as the real clock does), so attempts take the watchdog hub's path. */
+class TimerCountingClock extends CountingClock {
+  armed = 0;
+
+  timer(): ClockTimer {
+    this.armed++;
+    return { cancel: () => undefined, unref: () => undefined, ref: () => undefined };
+  }
+}
+
+/** Microtask turns until `promise` settles. */
+async function turnsUntil(promise: Promise<unknown>): Promise<number> {
+  let settled = false;
+  void promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  let turns = 0;
+  while (!settled) {
+    await Promise.resolve();
+    turns++;
+  }
+  return turns;
+}
+
+/** The caller's stream consumed bare, as an app without the engine would. */
+async function bare(): Promise<string> {
+  let text = "";
+  for await (const part of answers.call({
+    model: A,
+    prompt: "hi",
+    stream: false,
+    signal: new AbortController().signal,
+  }))
+    if (part.type === "text") text += part.text;
+  return text;
+}
+
+describe("the success path on a clock with timer (the real clock's path)", () => {
+  it("settles within one microtask turn of the bare caller: a part is handled in the turn it arrives", async () => {
+    const clock = new TimerCountingClock(0);
+    const engine = engineOn(clock);
+    await engine.run({ agent: "build", prompt: "hi", stream: false });
+    const bareTurns = await turnsUntil(bare());
+    const engineTurns = await turnsUntil(engine.run({ agent: "build", prompt: "hi", stream: false }));
+    // An async loop with a promise per step, under two async layers, took three turns more than bare.
+    expect(engineTurns).toBeLessThanOrEqual(bareTurns + 1);
+    expect(clock.armed).toBeGreaterThan(0); // the watchdog ran on the timer path
   });
 });

@@ -112,83 +112,6 @@ class SleepStepWaiter implements StepWaiter {
   close(): void {}
 }
 
-const TIMEOUT: Step = { kind: "timeout" };
-const CALLER_ABORT: Step = { kind: "caller_abort" };
-
-/**
- * The watchdog on clocks with `timer` (the real clock): the attempt's current limit held by the clock's
- * {@link WatchdogHub}, which times every attempt on that clock with one timer. The hub holds the first limit
- * and leaves it alone while later limits are no earlier, which is every step of a stream but the first;
- * when it comes due before the current limit (the stall limit moved on with each part) the hub holds the
- * rest, and a limit that moves earlier is passed on at once. No AbortController, listener, sleep or timer
- * per step, and no closure per step either: the handlers are made once per attempt (steps never overlap:
- * each starts after the previous one settled, and a timeout or an abort ends the attempt). They are
- * assigned in the constructor, not declared as arrow fields, which tsx's keepNames would wrap in a
- * `__name` call each.
- */
-class TimerStepWaiter implements StepWaiter, Watch {
-  limitAt = Number.POSITIVE_INFINITY;
-  armedAt = Number.POSITIVE_INFINITY;
-  readonly #hub: WatchdogHub;
-  readonly #callerSignal: AbortSignal | undefined;
-  #held = false;
-  #settle: ((step: Step) => void) | undefined;
-  readonly #capture: (resolve: (step: Step) => void) => void;
-  readonly #onPart: (result: IteratorResult<ModelCallPart>) => void;
-  readonly #onThrew: (error: unknown) => void;
-  readonly #onCallerAbort: (() => void) | undefined;
-
-  /** `provider`: the attempt's provider signal, aborted (first) when the caller aborts. */
-  constructor(clock: TimerClock, callerSignal: AbortSignal | undefined, provider: ProviderSignal) {
-    this.#hub = watchdogHubOf(clock);
-    this.#callerSignal = callerSignal;
-    this.#capture = (resolve) => {
-      this.#settle = resolve;
-    };
-    this.#onPart = (result) => this.#settle?.({ kind: "part", result });
-    this.#onThrew = (error) => this.#settle?.({ kind: "threw", error });
-    if (callerSignal !== undefined) {
-      // One listener for both jobs, in the order two used to run: the provider's signal aborts first.
-      this.#onCallerAbort = () => {
-        provider.abort(callerSignal.reason);
-        this.#settle?.(CALLER_ABORT);
-      };
-      callerSignal.addEventListener("abort", this.#onCallerAbort, { once: true });
-    }
-  }
-
-  wait(next: Promise<IteratorResult<ModelCallPart>>, limitAt: number, now: number): Promise<Step> {
-    this.limitAt = limitAt;
-    if (!this.#held) {
-      this.#held = true;
-      this.armedAt = limitAt;
-      this.#hub.add(this, now);
-    } else if (limitAt < this.armedAt) {
-      this.armedAt = limitAt;
-      this.#hub.earlier(this, now);
-    }
-    const step = new Promise<Step>(this.#capture);
-    next.then(this.#onPart, this.#onThrew);
-    return step;
-  }
-
-  /** The hub found the current limit passed (it has already let go of this watch). */
-  expire(): void {
-    this.#held = false;
-    this.#settle?.(TIMEOUT);
-  }
-
-  close(): void {
-    if (this.#held) {
-      this.#held = false;
-      this.#hub.remove(this);
-    }
-    this.#settle = undefined;
-    if (this.#onCallerAbort !== undefined)
-      this.#callerSignal?.removeEventListener("abort", this.#onCallerAbort);
-  }
-}
-
 /**
  * One attempt's moving parts, so that ending it is a method (`fail`) rather than a closure made per attempt.
  */
@@ -211,27 +134,245 @@ class AttemptState {
 }
 
 /**
+ * One attempt on a clock with `timer` (the real clock), run as callbacks on the provider's parts rather than
+ * as an async loop: its one promise is made per attempt, not per step, and a part is handled in the turn it
+ * arrives, which the loop spent a promise, a step object and a microtask turn on. The watchdog is the
+ * attempt's current limit held by the clock's {@link WatchdogHub}, which times every attempt on that clock
+ * with one timer. The hub holds the first limit and leaves it alone while later limits are no earlier, which
+ * is every step of a stream but the first; when it comes due before the current limit (the stall limit moved
+ * on with each part) the hub holds the rest, and a limit that moves earlier is passed on at once. No
+ * AbortController, listener, sleep or timer per step. The handlers are made once per attempt and assigned
+ * in the constructor, not declared as arrow fields, which tsx's keepNames would wrap in a `__name` call each.
+ *
+ * What the async loop did, in the same order: the caller's abort and the watchdog end a step that is pending
+ * (the provider's signal aborted first, then the stream closed, then the watch dropped); a part arriving after
+ * the attempt ended is ignored; anything a step throws (the caller's `onText`, a synchronous `next`) fails the
+ * attempt as the provider's failure, or the caller's once it aborted.
+ */
+class TimedAttempt extends AttemptState implements Watch {
+  limitAt = Number.POSITIVE_INFINITY;
+  armedAt = Number.POSITIVE_INFINITY;
+  hubHeld = false;
+  hubPrev: Watch | undefined = undefined;
+  hubNext: Watch | undefined = undefined;
+  readonly #input: AttemptInput;
+  readonly #hub: WatchdogHub;
+  readonly #start: number;
+  #now: number;
+  /** The pending step's watchdog limit (before the deadline is applied). */
+  #watchdogAt = Number.POSITIVE_INFINITY;
+  #held = false;
+  /** A step is pending: only then do the caller's abort and the watchdog end the attempt. */
+  #waiting = false;
+  #done = false;
+  #resolve: ((outcome: AttemptOutcome) => void) | undefined;
+  readonly #onPart: (result: IteratorResult<ModelCallPart>) => void;
+  readonly #onThrew: (error: unknown) => void;
+  readonly #onCallerAbort: (() => void) | undefined;
+
+  constructor(input: AttemptInput, clock: TimerClock, provider: ProviderSignal, start: number) {
+    super(provider);
+    this.#input = input;
+    this.#hub = watchdogHubOf(clock);
+    this.#start = start;
+    this.#now = start;
+    this.#onPart = (result) => {
+      this.#part(result);
+    };
+    this.#onThrew = (error) => {
+      if (!this.#waiting || this.#done) return;
+      this.#waiting = false;
+      this.#end(this.fail(error, this.#input.callerSignal?.aborted ? "caller" : "provider"));
+    };
+    const { callerSignal } = input;
+    if (callerSignal !== undefined) {
+      // One listener for both jobs, in the order two used to run: the provider's signal aborts first.
+      this.#onCallerAbort = () => {
+        provider.abort(callerSignal.reason);
+        if (!this.#waiting || this.#done) return;
+        this.#waiting = false;
+        this.#end(this.fail(callerSignal.reason, "caller"));
+      };
+      callerSignal.addEventListener("abort", this.#onCallerAbort, { once: true });
+    }
+  }
+
+  run(): Promise<AttemptOutcome> {
+    const outcome = new Promise<AttemptOutcome>((resolve) => {
+      this.#resolve = resolve;
+    });
+    const input = this.#input;
+    try {
+      const parts = input.caller.call(
+        new AttemptRequest(input.model, input.prompt, input.stream, this.provider),
+      );
+      this.iterator = parts[Symbol.asyncIterator]();
+      this.#next(this.iterator);
+    } catch (error) {
+      this.#end(this.fail(error, input.callerSignal?.aborted ? "caller" : "provider"));
+    }
+    return outcome;
+  }
+
+  /** Asks for the next part against the current watchdog limit. */
+  #next(iterator: AsyncIterator<ModelCallPart>): void {
+    const input = this.#input;
+    const watchdogAt = this.firstToken ? this.#now + input.stallTimeoutMs : this.#start + input.ttftTimeoutMs;
+    const limitAt = Math.min(watchdogAt, input.deadlineAt);
+    const next = iterator.next();
+    this.#watchdogAt = watchdogAt;
+    this.limitAt = limitAt;
+    if (!this.#held) {
+      this.#held = true;
+      this.armedAt = limitAt;
+      this.#hub.add(this, this.#now);
+    } else if (limitAt < this.armedAt) {
+      this.armedAt = limitAt;
+      this.#hub.earlier(this, this.#now);
+    }
+    this.#waiting = true;
+    next.then(this.#onPart, this.#onThrew);
+  }
+
+  #part(result: IteratorResult<ModelCallPart>): void {
+    if (!this.#waiting || this.#done) return;
+    this.#waiting = false;
+    const input = this.#input;
+    try {
+      const outcome = handlePart(result, this, input);
+      if (outcome !== undefined) {
+        this.#end(outcome);
+        return;
+      }
+      this.#now = input.clock.now();
+      this.#next(this.iterator as AsyncIterator<ModelCallPart>);
+    } catch (error) {
+      this.#end(this.fail(error, input.callerSignal?.aborted ? "caller" : "provider"));
+    }
+  }
+
+  /** The hub found the current limit passed (it has already let go of this watch). */
+  expire(): void {
+    this.#held = false;
+    if (!this.#waiting || this.#done) return;
+    this.#waiting = false;
+    const input = this.#input;
+    if (this.limitAt === input.deadlineAt && input.deadlineAt < this.#watchdogAt) {
+      this.#end(this.fail(deadlineError(), "deadline"));
+      return;
+    }
+    this.#end(
+      this.fail(
+        this.firstToken
+          ? new StreamFailureError("stream_stall", `No data for ${input.stallTimeoutMs} ms mid-stream.`)
+          : new StreamFailureError("ttft_timeout", `No first token within ${input.ttftTimeoutMs} ms.`),
+        "watchdog",
+      ),
+    );
+  }
+
+  /** The attempt is over: nothing stays armed or listening, and its outcome is handed over. */
+  #end(outcome: AttemptOutcome): void {
+    this.#done = true;
+    if (this.#held) {
+      this.#held = false;
+      this.#hub.remove(this);
+    }
+    if (this.#onCallerAbort !== undefined)
+      this.#input.callerSignal?.removeEventListener("abort", this.#onCallerAbort);
+    const resolve = this.#resolve;
+    this.#resolve = undefined;
+    resolve?.(outcome);
+  }
+}
+
+/**
+ * Handles one part of the stream: the attempt's outcome when the part ends it, `undefined` when the stream
+ * goes on. Throws what the caller's `onText` throws.
+ */
+function handlePart(
+  result: IteratorResult<ModelCallPart>,
+  attempt: AttemptState,
+  input: AttemptInput,
+): AttemptOutcome | undefined {
+  if (result.done) {
+    return attempt.fail(
+      new StreamFailureError("stream_incomplete", "The stream ended without its end marker."),
+      "provider",
+    );
+  }
+  const part = result.value;
+  switch (part.type) {
+    case "text":
+      if (part.text.length === 0) return undefined;
+      attempt.firstToken = true;
+      attempt.text += part.text;
+      if (input.stream) input.onText?.(part.text);
+      return undefined;
+    case "error":
+      return attempt.fail(part.error, "provider");
+    case "finish":
+      switch (part.finishReason) {
+        case "stop":
+        case "length":
+        case "tool-calls":
+          return { ok: true, text: attempt.text };
+        case "content-filter":
+          return attempt.fail({ finishReason: "content-filter" }, "provider");
+        case "error":
+          return attempt.fail(
+            new StreamFailureError("stream_cut", "The stream finished with an error."),
+            "provider",
+          );
+        case "other":
+        case "unknown":
+          return attempt.fail(
+            new StreamFailureError("stream_incomplete", "The stream ended without its end marker."),
+            "provider",
+          );
+        default: {
+          const unreachable: never = part.finishReason;
+          return unreachable;
+        }
+      }
+    default: {
+      const unreachable: never = part;
+      return unreachable;
+    }
+  }
+}
+
+/**
  * Runs one provider call with the TTFT and stall watchdogs and the deadline on the injected clock. A stream
  * succeeds only when it ends with a clean `finish`; anything else is a failure, never a truncated success.
+ * Not `async`: the promise is the attempt's own, so awaiting it costs its caller no extra turn.
  */
-export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
-  const { clock } = input;
-  if (input.callerSignal?.aborted) {
-    return { ok: false, error: input.callerSignal.reason, source: "caller", afterFirstToken: false };
+export function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
+  const { clock, callerSignal } = input;
+  if (callerSignal?.aborted) {
+    const reason: unknown = callerSignal.reason;
+    return Promise.resolve({ ok: false, error: reason, source: "caller", afterFirstToken: false });
   }
   const provider = input.providerSignal ?? new ProviderSignal();
   provider.renew();
-  const { callerSignal } = input;
-  // On the sleep path the caller's abort is forwarded by its own listener, registered before the per-step
-  // one so the provider's signal aborts first; the timer path's single listener does both in that order.
-  const sleeps = clock.timer === undefined;
-  const forwardAbort =
-    callerSignal === undefined || !sleeps ? undefined : (): void => provider.abort(callerSignal.reason);
-  if (forwardAbort !== undefined) callerSignal?.addEventListener("abort", forwardAbort, { once: true });
-  const waiter: StepWaiter = sleeps
-    ? new SleepStepWaiter(clock, callerSignal)
-    : new TimerStepWaiter(clock as TimerClock, callerSignal, provider);
+  if (clock.timer === undefined) return runSleepingAttempt(input, provider);
   // One clock read per step (see FailoverRequest.#walk): the attempt starts at the caller's reading.
+  return new TimedAttempt(input, clock as TimerClock, provider, input.now ?? clock.now()).run();
+}
+
+/**
+ * The attempt on clocks without `timer` (the virtual clock): an async loop waiting for each step with one
+ * sleep. Kept exactly as it was: a virtual clock orders same-time wake-ups by registration, and the scenario
+ * fixtures' bytes depend on that order and on these promise hops.
+ */
+async function runSleepingAttempt(input: AttemptInput, provider: ProviderSignal): Promise<AttemptOutcome> {
+  const { clock, callerSignal } = input;
+  // The caller's abort is forwarded by its own listener, registered before the per-step one so the
+  // provider's signal aborts first.
+  const forwardAbort =
+    callerSignal === undefined ? undefined : (): void => provider.abort(callerSignal.reason);
+  if (forwardAbort !== undefined) callerSignal?.addEventListener("abort", forwardAbort, { once: true });
+  const waiter = new SleepStepWaiter(clock, callerSignal);
   const start = input.now ?? clock.now();
   let now = start;
   const attempt = new AttemptState(provider);
@@ -260,51 +401,8 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
         case "threw":
           return attempt.fail(step.error, input.callerSignal?.aborted ? "caller" : "provider");
         case "part": {
-          if (step.result.done) {
-            return attempt.fail(
-              new StreamFailureError("stream_incomplete", "The stream ended without its end marker."),
-              "provider",
-            );
-          }
-          const part = step.result.value;
-          switch (part.type) {
-            case "text":
-              if (part.text.length === 0) break;
-              attempt.firstToken = true;
-              attempt.text += part.text;
-              if (input.stream) input.onText?.(part.text);
-              break;
-            case "error":
-              return attempt.fail(part.error, "provider");
-            case "finish":
-              switch (part.finishReason) {
-                case "stop":
-                case "length":
-                case "tool-calls":
-                  return { ok: true, text: attempt.text };
-                case "content-filter":
-                  return attempt.fail({ finishReason: "content-filter" }, "provider");
-                case "error":
-                  return attempt.fail(
-                    new StreamFailureError("stream_cut", "The stream finished with an error."),
-                    "provider",
-                  );
-                case "other":
-                case "unknown":
-                  return attempt.fail(
-                    new StreamFailureError("stream_incomplete", "The stream ended without its end marker."),
-                    "provider",
-                  );
-                default: {
-                  const unreachable: never = part.finishReason;
-                  return unreachable;
-                }
-              }
-            default: {
-              const unreachable: never = part;
-              return unreachable;
-            }
-          }
+          const outcome = handlePart(step.result, attempt, input);
+          if (outcome !== undefined) return outcome;
           break;
         }
         default: {

@@ -13,6 +13,10 @@ export interface Watch {
   armedAt: number;
   /** The limit passed: called once, after the hub has dropped the watch. */
   expire(): void;
+  /** The hub's own links (a watch is in at most one hub at a time); a new watch leaves them unset. */
+  hubHeld?: boolean;
+  hubPrev?: Watch | undefined;
+  hubNext?: Watch | undefined;
 }
 
 /**
@@ -27,7 +31,14 @@ export interface Watch {
  */
 export class WatchdogHub {
   readonly #clock: TimerClock;
-  readonly #watches = new Set<Watch>();
+  /**
+   * The held watches in the order they joined, as a list linked through the watches themselves: a `Set`
+   * going from one watch to none and back on every request served at once shrank and regrew its table
+   * each time (an allocation per request).
+   */
+  #first: Watch | undefined;
+  #last: Watch | undefined;
+  #size = 0;
   #timer: ClockTimer | undefined;
   /** The expiry the timer is armed for. */
   #timerAt = Number.POSITIVE_INFINITY;
@@ -43,12 +54,12 @@ export class WatchdogHub {
 
   /** How many watches are held (tests). */
   get size(): number {
-    return this.#watches.size;
+    return this.#size;
   }
 
   /** Holds `watch` until `watch.armedAt`; `now` is the clock's time, to arm the timer from. */
   add(watch: Watch, now: number): void {
-    this.#watches.add(watch);
+    if (watch.hubHeld !== true) this.#link(watch);
     if (this.#timer === undefined || watch.armedAt < this.#timerAt) this.#arm(watch.armedAt, now);
     else if (this.#idle) {
       this.#idle = false;
@@ -63,7 +74,9 @@ export class WatchdogHub {
 
   /** Drops `watch`; the last one out leaves the timer armed but unable to keep the process alive. */
   remove(watch: Watch): void {
-    if (!this.#watches.delete(watch) || this.#watches.size > 0 || this.#timer === undefined) return;
+    if (watch.hubHeld !== true) return;
+    this.#unlink(watch);
+    if (this.#size > 0 || this.#timer === undefined) return;
     if (this.#timer.unref === undefined) {
       this.#timer.cancel();
       this.#timer = undefined;
@@ -72,6 +85,28 @@ export class WatchdogHub {
       this.#idle = true;
       this.#timer.unref();
     }
+  }
+
+  #link(watch: Watch): void {
+    watch.hubHeld = true;
+    watch.hubPrev = this.#last;
+    watch.hubNext = undefined;
+    if (this.#last === undefined) this.#first = watch;
+    else this.#last.hubNext = watch;
+    this.#last = watch;
+    this.#size++;
+  }
+
+  #unlink(watch: Watch): void {
+    const { hubPrev: prev, hubNext: next } = watch;
+    if (prev === undefined) this.#first = next;
+    else prev.hubNext = next;
+    if (next === undefined) this.#last = prev;
+    else next.hubPrev = prev;
+    watch.hubHeld = false;
+    watch.hubPrev = undefined;
+    watch.hubNext = undefined;
+    this.#size--;
   }
 
   #arm(at: number, now: number): void {
@@ -92,7 +127,7 @@ export class WatchdogHub {
     this.#timerAt = Number.POSITIVE_INFINITY;
     const due: Watch[] = [];
     let next = Number.POSITIVE_INFINITY;
-    for (const watch of this.#watches) {
+    for (let watch = this.#first; watch !== undefined; watch = watch.hubNext) {
       if (watch.armedAt <= firedAt) {
         if (watch.limitAt <= watch.armedAt) {
           due.push(watch);
@@ -102,7 +137,7 @@ export class WatchdogHub {
       }
       if (watch.armedAt < next) next = watch.armedAt;
     }
-    for (const watch of due) this.#watches.delete(watch);
+    for (const watch of due) this.#unlink(watch);
     if (next !== Number.POSITIVE_INFINITY) this.#arm(next, this.#clock.now());
     for (const watch of due) watch.expire();
   }
