@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { FALLBACK_STATUSES, portkeyConfig, portkeyCustomHost, RETRY_STATUSES } from "./portkey-config.ts";
+import {
+  FALLBACK_STATUSES,
+  portkeyConfig,
+  portkeyCustomHost,
+  RETRY_STATUSES,
+  statusRules,
+} from "./portkey-config.ts";
 
 // The fleet's baseURLs as the AI SDK wants them (harness/fleet/providers/catalog.ts `basePath`).
 const ENDPOINTS = {
@@ -79,6 +85,26 @@ describe("portkeyConfig", () => {
     expect(config.request_timeout).toBe(20_000);
     expect(RETRY_STATUSES).toContain(408);
     expect(FALLBACK_STATUSES).toContain(408);
+  });
+
+  it("follows the config's fallback.actions: NetworkTransient → fallback moves on at the first 503", () => {
+    const config = portkeyConfig(["openai/gpt-4.1", "anthropic/claude-sonnet-4-5"], ENDPOINTS, 3, 60_000, {
+      NetworkTransient: "fallback",
+    });
+    expect(config.targets[0]?.retry?.on_status_codes).toEqual([429, 529]);
+    expect(config.strategy.on_status_codes).toEqual(expect.arrayContaining([408, 502, 503, 504]));
+  });
+
+  it("retries a type the actions say to retry, and neither retries nor falls back on one they say to fail", () => {
+    const rules = statusRules({ ProviderError: "retry", ProviderRateLimit: "fail" });
+    expect(rules.retry).toEqual([401, 403, 404, 408, 500, 501, 502, 503, 504]);
+    expect(rules.fallback).not.toEqual(expect.arrayContaining([429]));
+    expect(rules.fallback).not.toContain(402);
+    expect(rules.fallback).toEqual(expect.arrayContaining([401, 500, 503]));
+    expect(statusRules()).toEqual({
+      retry: [...RETRY_STATUSES],
+      fallback: [...FALLBACK_STATUSES].sort((a, b) => a - b),
+    });
   });
 
   it("sends no retry block when the scenario allows no retries", () => {

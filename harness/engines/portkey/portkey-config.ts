@@ -1,3 +1,5 @@
+import type { Action, ErrorType } from "../../../src/index.ts";
+
 /**
  * A scenario's chain as Portkey's `x-portkey-config` (its fallback strategy): one target per model, in
  * chain order, each with `custom_host` on the fleet. What Portkey can express of SPEC §3/§4 is translated;
@@ -40,6 +42,39 @@ export const FALLBACK_STATUSES = [401, 402, 403, 404, 408, 409, 429, 500, 502, 5
  */
 export const RETRY_STATUSES = [408, 429, 502, 503, 504, 529] as const;
 
+/** The HTTP statuses of each SPEC §3 error type: all Portkey can tell a failure by. */
+const TYPE_STATUSES: Readonly<Record<ErrorType, readonly number[]>> = {
+  NetworkTransient: [408, 502, 503, 504],
+  ProviderRateLimit: [402, 429, 529],
+  ProviderError: [401, 403, 404, 500, 501],
+  LogicError: [400, 422],
+  ContextLength: [413],
+  NetworkPermanent: [407],
+};
+
+/**
+ * The statuses Portkey retries and falls back on under a config's `fallback.actions` (SPEC §3 overrides per
+ * error type): `retry` retries then falls back once the retries are spent, `fallback` and `compact` (Portkey
+ * has no compaction) move on at once, `fail` does neither. Without overrides: the defaults above.
+ */
+export function statusRules(actions: Readonly<Partial<Record<ErrorType, Action>>> = {}): {
+  readonly retry: readonly number[];
+  readonly fallback: readonly number[];
+} {
+  const retry = new Set<number>(RETRY_STATUSES);
+  const fallback = new Set<number>(FALLBACK_STATUSES);
+  for (const [type, action] of Object.entries(actions) as [ErrorType, Action][]) {
+    for (const status of TYPE_STATUSES[type]) {
+      retry.delete(status);
+      fallback.delete(status);
+      if (action === "retry") retry.add(status);
+      if (action !== "fail") fallback.add(status);
+    }
+  }
+  const sorted = (set: Set<number>): number[] => [...set].sort((a, b) => a - b);
+  return { retry: sorted(retry), fallback: sorted(fallback) };
+}
+
 /** Portkey's provider for a fleet provider: OpenAI-compatible ones speak `openai` to their `custom_host`. */
 function portkeyProvider(provider: string): string {
   if (provider === "anthropic") return "anthropic";
@@ -63,9 +98,11 @@ export function portkeyConfig(
   endpoints: Readonly<Record<string, { readonly baseURL: string; readonly apiKey: string }>>,
   maxRetries: number,
   ttftTimeoutMs: number,
+  actions: Readonly<Partial<Record<ErrorType, Action>>> = {},
 ): PortkeyConfig {
+  const rules = statusRules(actions);
   return {
-    strategy: { mode: "fallback", on_status_codes: FALLBACK_STATUSES },
+    strategy: { mode: "fallback", on_status_codes: rules.fallback },
     request_timeout: ttftTimeoutMs,
     targets: chain.map((id) => {
       const slash = id.indexOf("/");
@@ -78,7 +115,7 @@ export function portkeyConfig(
         custom_host: portkeyCustomHost(provider, endpoint.baseURL),
         override_params: { model: id.slice(slash + 1) },
         ...(maxRetries > 0
-          ? { retry: { attempts: maxRetries, on_status_codes: RETRY_STATUSES, use_retry_after_header: true } }
+          ? { retry: { attempts: maxRetries, on_status_codes: rules.retry, use_retry_after_header: true } }
           : {}),
       };
     }),

@@ -59,7 +59,13 @@ const portkeyEngine: EngineUnderTest = {
       async run(request) {
         const { chain, primary } = requestChain(ctx.config, request);
         const settings = settingsFor(ctx.config, request.agent);
-        const config = portkeyConfig(chain, ctx.endpoints, settings.max_retries, settings.ttft_timeout_ms);
+        const config = portkeyConfig(
+          chain,
+          ctx.endpoints,
+          settings.max_retries,
+          settings.ttft_timeout_ms,
+          settings.actions,
+        );
         return sendChat({
           baseURL,
           headers: { "x-portkey-config": JSON.stringify(config) },
