@@ -98,7 +98,7 @@ describe("portkeyConfig", () => {
   it("retries a type the actions say to retry, and neither retries nor falls back on one they say to fail", () => {
     const rules = statusRules({ ProviderError: "retry", ProviderRateLimit: "fail" });
     expect(rules.retry).toEqual([401, 403, 404, 408, 500, 501, 502, 503, 504]);
-    expect(rules.fallback).not.toEqual(expect.arrayContaining([429]));
+    expect(rules.fallback).not.toContain(429);
     expect(rules.fallback).not.toContain(402);
     expect(rules.fallback).toEqual(expect.arrayContaining([401, 500, 503]));
     expect(statusRules()).toEqual({
