@@ -25,7 +25,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["src/**/*.test.ts", "harness/**/*.test.ts"],
+          include: ["src/**/*.test.ts", "harness/**/*.test.ts", "examples/**/*.test.ts"],
           exclude: ["**/*.prop.test.ts", "**/*.scenario.test.ts", "**/*.browser.test.ts", ...sandboxes],
         },
       },

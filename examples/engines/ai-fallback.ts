@@ -2,23 +2,18 @@ import { createFallback } from "ai-fallback";
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { generateText, streamText } from "ai";
 import type { EngineUnderTest, ModelId } from "fallback-harness";
-import {
-  asError,
-  assertFinished,
-  CallCounter,
-  chainFor,
-  languageModelFor,
-  messagesOf,
-} from "./ai-sdk-models.ts";
-import { actionFor } from "./status-classes.ts";
+import { asError, CallCounter, chainFor, languageModelFor, messagesOf } from "./ai-sdk-models.ts";
+import { decide } from "./status-classes.ts";
 
 // ai-fallback over the AI SDK, used as its README shows (one fallback model per chain for the whole app,
 // retry after output, the AI SDK's own 2 retries with backoff) and configured as a user would for the
 // scenario's policy: `modelResetInterval` is the config's `cooldown_ms` (its only way back to the primary),
 // and `shouldRetryThisError` (which moves to the next model) is SPEC §3 by HTTP status from
 // ./status-classes.ts with the config's `fallback.actions`: every class but `fail` moves on, since
-// ai-fallback has no same-model retry. The reset interval and the SDK's backoff run on real timers, which
-// the harness puts on the scenario's virtual clock.
+// ai-fallback has no same-model retry. Each model checks its own finish (`finishChecked` in
+// ./ai-sdk-models.ts), so a content filter or an answer with no finish reason is that model's failure and
+// ai-fallback can move on from it. The reset interval and the SDK's backoff run on real timers, which the
+// harness puts on the scenario's virtual clock.
 
 type Fallback = ReturnType<typeof createFallback>;
 
@@ -46,7 +41,7 @@ const engine: EngineUnderTest = {
         const fallback = createFallback({
           models,
           modelResetInterval: settings.circuit_breaker.cooldown_ms,
-          shouldRetryThisError: (error) => actionFor(error, settings.actions) !== "fail",
+          shouldRetryThisError: (error) => decide(error, settings, ctx.clock.now()).action !== "fail",
         });
         entry = { fallback, chain, models };
         fallbacks.set(key, entry);
@@ -70,12 +65,8 @@ const engine: EngineUnderTest = {
             messages: messagesOf(request),
             ...(request.signal === undefined ? {} : { abortSignal: request.signal }),
           };
-          // ai-fallback cannot fall back on a finish reason: its `shouldRetryThisError` sees only errors a
-          // model throws (doGenerate) or error parts before the first output (doStream), and a content
-          // filter arrives as a successful result or a `finish` part. So the app checks it after the call.
           if (!request.stream) {
             const result = await generateText(input);
-            assertFinished(currentModel(entry), result, false);
             return { model: currentModel(entry), text: result.text, attempts: calls.calls };
           }
           let failure: unknown;
@@ -87,11 +78,6 @@ const engine: EngineUnderTest = {
           }
           // streamText ends its text stream quietly on an error part; the error is what the caller gets.
           if (failure !== undefined) throw asError(failure);
-          const finish = {
-            finishReason: await result.finishReason,
-            rawFinishReason: await result.rawFinishReason,
-          };
-          assertFinished(currentModel(entry), finish, true);
           return { model: currentModel(entry), text, attempts: calls.calls };
         }),
     };

@@ -3,8 +3,12 @@ import { createAnthropic } from "@ai-sdk/anthropic";
 import { createGoogleGenerativeAI } from "@ai-sdk/google";
 import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import type { LanguageModelV3 } from "@ai-sdk/provider";
-import type { ModelMessage } from "ai";
+import type {
+  LanguageModelV3,
+  LanguageModelV3FinishReason,
+  LanguageModelV3StreamPart,
+} from "@ai-sdk/provider";
+import { wrapLanguageModel, type ModelMessage } from "ai";
 import {
   resolveChain,
   type EngineUnderTestContext,
@@ -59,9 +63,10 @@ export class CallCounter {
 }
 
 /**
- * The AI SDK model for `provider/model`, on the fleet's endpoint for that provider. OpenAI is the Responses
- * API (what `openai(id)` calls), Anthropic its Messages API, Google Gemini; anything else (OpenRouter, Azure)
- * is OpenAI-compatible Chat Completions (Azure also wants its key as `api-key`).
+ * The AI SDK model for `provider/model`, on the fleet's endpoint for that provider, with its finish checked
+ * (`finishChecked`). OpenAI is the Responses API (what `openai(id)` calls), Anthropic its Messages API,
+ * Google Gemini; anything else (OpenRouter, Azure) is OpenAI-compatible Chat Completions (Azure also wants
+ * its key as `api-key`).
  */
 export function languageModelFor(
   model: ModelId,
@@ -76,19 +81,22 @@ export function languageModelFor(
   const { baseURL, apiKey } = endpoint;
   switch (provider) {
     case "openai":
-      return createOpenAI({ baseURL, apiKey, fetch })(id);
+      return finishChecked(createOpenAI({ baseURL, apiKey, fetch })(id), model);
     case "anthropic":
-      return createAnthropic({ baseURL, apiKey, fetch })(id);
+      return finishChecked(createAnthropic({ baseURL, apiKey, fetch })(id), model);
     case "google":
-      return createGoogleGenerativeAI({ baseURL, apiKey, fetch })(id);
+      return finishChecked(createGoogleGenerativeAI({ baseURL, apiKey, fetch })(id), model);
     default:
-      return createOpenAICompatible({
-        name: provider,
-        baseURL,
-        apiKey,
-        fetch,
-        headers: { "api-key": apiKey },
-      }).chatModel(id);
+      return finishChecked(
+        createOpenAICompatible({
+          name: provider,
+          baseURL,
+          apiKey,
+          fetch,
+          headers: { "api-key": apiKey },
+        }).chatModel(id),
+        model,
+      );
   }
 }
 
@@ -107,26 +115,60 @@ export class FinishReasonError extends Error {
     super(
       finishReason === "content-filter"
         ? `Failed to get an answer from ${model}: the provider stopped it with a content filter (finishReason content-filter).`
-        : `Failed to get an answer from ${model}: the stream ended without the provider's end marker (finishReason other, no raw finish reason), a truncated answer.`,
+        : `Failed to get an answer from ${model}: the answer ended without the provider's finish reason or end marker (finishReason other, no raw finish reason), a truncated or empty answer.`,
     );
   }
 }
 
 /**
- * Throws when a finished call is not a whole answer, as a careful app checks it: `content-filter` (the AI
- * SDK's name for a blocked prompt, a Gemini SAFETY stop, an OpenAI `content_filter` or an Anthropic
- * `refusal`, returned as a success) always; and on a stream, `other` with no raw finish reason, which is
- * what the AI SDK reports when a stream closes cleanly with no `[DONE]`/`message_stop`/`finish_reason`/
- * `response.completed` (reference/providers.md §5, verified on ai 6.0.326: no error, partial text). Every
- * provider sets a raw reason once its end marker arrives, so `other` with a raw reason (Gemini `OTHER`,
- * Anthropic `compaction`) is a real, if unusual, stop and passes.
+ * Why a finished call is not a whole answer, as a careful app checks it, or undefined: `content-filter` (the
+ * AI SDK's name for a blocked prompt, a Gemini SAFETY stop, an OpenAI `content_filter` or an Anthropic
+ * `refusal`, returned as a success); and `other` with no raw finish reason, which is what the AI SDK
+ * reports when a stream closes cleanly with no `[DONE]`/`message_stop`/`finish_reason`/`response.completed`
+ * (reference/providers.md §5, verified on ai 6.0.326: no error, partial text) or a Gemini answer has no
+ * candidate at all (a 200 carrying an error). Every provider sets a raw reason once its end marker
+ * arrives, so `other` with a raw reason (Gemini `OTHER`, Anthropic `compaction`) is a real, if unusual,
+ * stop and passes.
  */
-export function assertFinished(
+export function unfinished(
   model: string,
-  finish: { readonly finishReason: string; readonly rawFinishReason: string | undefined },
-  stream: boolean,
-): void {
-  if (finish.finishReason === "content-filter") throw new FinishReasonError("content-filter", model);
-  if (stream && finish.finishReason === "other" && finish.rawFinishReason === undefined)
-    throw new FinishReasonError("other", model);
+  finish: LanguageModelV3FinishReason,
+): FinishReasonError | undefined {
+  if (finish.unified === "content-filter") return new FinishReasonError("content-filter", model);
+  if (finish.unified === "other" && finish.raw === undefined) return new FinishReasonError("other", model);
+  return undefined;
+}
+
+/**
+ * The model with its finish checked inside it (an AI SDK middleware), so that a library wrapping it sees
+ * an unfinished answer as the model's failure and can retry or fall back on it: `doGenerate` throws, and
+ * `doStream` errors the stream at its `finish` part (an error, not an error part, so a wrapper that
+ * ignores error parts after the first output still sees it).
+ */
+export function finishChecked(inner: LanguageModelV3, model: string): LanguageModelV3 {
+  return wrapLanguageModel({
+    model: inner,
+    middleware: {
+      specificationVersion: "v3",
+      async wrapGenerate({ doGenerate }) {
+        const result = await doGenerate();
+        const problem = unfinished(model, result.finishReason);
+        if (problem !== undefined) throw problem;
+        return result;
+      },
+      async wrapStream({ doStream }) {
+        const result = await doStream();
+        const stream = result.stream.pipeThrough(
+          new TransformStream<LanguageModelV3StreamPart, LanguageModelV3StreamPart>({
+            transform(part, controller) {
+              const problem = part.type === "finish" ? unfinished(model, part.finishReason) : undefined;
+              if (problem === undefined) controller.enqueue(part);
+              else controller.error(problem);
+            },
+          }),
+        );
+        return { ...result, stream };
+      },
+    },
+  });
 }

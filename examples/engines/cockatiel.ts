@@ -2,7 +2,7 @@ import { generateText, streamText } from "ai";
 import {
   circuitBreaker,
   ConsecutiveBreaker,
-  ExponentialBackoff,
+  DelegateBackoff,
   fallback,
   handleWhen,
   isBrokenCircuitError,
@@ -10,21 +10,28 @@ import {
   timeout,
   TimeoutStrategy,
   wrap,
+  type IHalfOpenAfterBackoffContext,
   type IPolicy,
+  type IRetryBackoffContext,
 } from "cockatiel";
 import type { EngineUnderTest, ModelId } from "fallback-harness";
-import { asError, assertFinished, chainFor, languageModelFor, messagesOf } from "./ai-sdk-models.ts";
-import { actionFor } from "./status-classes.ts";
+import { asError, chainFor, languageModelFor, messagesOf } from "./ai-sdk-models.ts";
+import { decide, retryAfterMs } from "./status-classes.ts";
 
-// cockatiel composed as its README shows — per model wrap(retry with exponential backoff, circuit breaker,
-// timeout), and a fallback policy to the next model — configured as a user would for the scenario's policy:
-// numbers from its config (max_retries, failure_threshold, cooldown_ms, backoff.network, ttft_timeout_ms)
-// and predicates from SPEC §3 by HTTP status (./status-classes.ts, with the config's `fallback.actions`):
-// retry only the retry classes, fall back on the rest but `fail`, count every failure but `fail` on the
-// breaker. The AI SDK's own retries are off (`maxRetries: 0`): cockatiel is the retry layer. A
-// `content-filter` finish (or a stream with no end marker) is thrown inside the policy, so its predicates
-// see it. Its backoff, breaker half-open and timeout run on real timers, which the harness puts on the
-// scenario's virtual clock.
+// cockatiel composed as its README shows — per model wrap(retry, circuit breaker, timeout), and a fallback
+// policy to the next model — configured as a user would for the scenario's policy: numbers from its config
+// and predicates from SPEC §3 by HTTP status and headers (./status-classes.ts, with the config's
+// `fallback.actions` and `retry_after_cap_ms`): retry only the retry classes, fall back on the rest but
+// `fail`. Two breakers per model, since cockatiel's breakers count one way each: a ConsecutiveBreaker of
+// `failure_threshold` on every failure the SPEC counts, and one of 1 on the failures that trip at once
+// (auth, permission, model not found, quota). cockatiel has no Retry-After support, so its backoffs are
+// DelegateBackoffs that read it from the error: the retry waits SPEC §4's exponential wait for the class
+// (network or rate limit, ± jitter from the seeded random) or the Retry-After if longer, and an open
+// circuit its cooldown or the Retry-After if longer. The AI SDK's own retries are
+// off (`maxRetries: 0`): cockatiel is the retry layer. A `content-filter` finish (or an answer with no
+// finish reason) is thrown inside the policy, so its predicates see it. Its backoff, breaker half-open and
+// timeout run on real timers, which the harness puts on the scenario's virtual clock. cockatiel has no
+// idle timeout: `stall_timeout_ms` is not expressed (the timeout is per attempt, `ttft_timeout_ms`).
 
 interface Served {
   readonly model: ModelId;
@@ -35,27 +42,47 @@ const engine: EngineUnderTest = {
   name: "cockatiel",
   create(ctx) {
     const settings = ctx.config.fallback;
-    const action = (error: Error) => actionFor(error, settings.actions);
+    const decision = (error: unknown) => decide(error, settings, ctx.clock.now());
     // An open circuit is not retried: the fallback policy moves on to the next model at once.
-    const retryable = (error: Error) => !isBrokenCircuitError(error) && action(error) === "retry";
-    // One policy per model, shared by every request, so its breaker sees all the traffic to that model.
+    const retryable = (error: Error) => !isBrokenCircuitError(error) && decision(error).action === "retry";
+    const backoff = new DelegateBackoff<IRetryBackoffContext<unknown>>(({ attempt, result }) => {
+      const error = "error" in result ? result.error : undefined;
+      const policy =
+        decision(error).type === "ProviderRateLimit" ? settings.backoff.rate_limit : settings.backoff.network;
+      const exponential = Math.min(policy.max_ms, policy.base_ms * policy.factor ** (attempt - 1));
+      const jittered = exponential * (1 + policy.jitter * (2 * ctx.random() - 1));
+      return Math.max(jittered, retryAfterMs(error, ctx.clock.now()) ?? 0);
+    });
+    const { enabled, failure_threshold, cooldown_ms } = settings.circuit_breaker;
+    // An open circuit waits out its cooldown, or the Retry-After of the failure that opened it if longer
+    // (SPEC §4: a Retry-After above the cap trips for max(cooldown_ms, Retry-After)).
+    const halfOpenAfter = new DelegateBackoff<IHalfOpenAfterBackoffContext>(({ result }) =>
+      Math.max(
+        cooldown_ms,
+        ("error" in result ? retryAfterMs(result.error, ctx.clock.now()) : undefined) ?? 0,
+      ),
+    );
+    const breakers = (): IPolicy[] =>
+      enabled
+        ? [
+            circuitBreaker(
+              handleWhen((error) => decision(error).breaker === "trip"),
+              { halfOpenAfter, breaker: new ConsecutiveBreaker(1) },
+            ),
+            circuitBreaker(
+              handleWhen((error) => decision(error).breaker !== "none"),
+              { halfOpenAfter, breaker: new ConsecutiveBreaker(failure_threshold) },
+            ),
+          ]
+        : [];
+    // One policy per model, shared by every request, so its breakers see all the traffic to that model.
     const policies = new Map<ModelId, IPolicy>();
     const policyFor = (model: ModelId): IPolicy => {
       let policy = policies.get(model);
       if (policy === undefined) {
-        const { base_ms, max_ms } = settings.backoff.network;
         policy = wrap(
-          retry(handleWhen(retryable), {
-            maxAttempts: settings.max_retries,
-            backoff: new ExponentialBackoff({ initialDelay: base_ms, maxDelay: max_ms }),
-          }),
-          circuitBreaker(
-            handleWhen((error) => action(error) !== "fail"),
-            {
-              halfOpenAfter: settings.circuit_breaker.cooldown_ms,
-              breaker: new ConsecutiveBreaker(settings.circuit_breaker.failure_threshold),
-            },
-          ),
+          retry(handleWhen(retryable), { maxAttempts: settings.max_retries, backoff }),
+          ...breakers(),
           timeout(settings.ttft_timeout_ms, TimeoutStrategy.Aggressive),
         );
         policies.set(model, policy);
@@ -79,7 +106,6 @@ const engine: EngineUnderTest = {
           };
           if (!request.stream) {
             const result = await generateText(input);
-            assertFinished(model, result, false);
             return { model, text: result.text };
           }
           if (streamed) request.onDelta?.({ type: "reset", model, reason: "retry" });
@@ -93,15 +119,12 @@ const engine: EngineUnderTest = {
             request.onDelta?.({ type: "text", text: delta, model });
           }
           if (failure !== undefined) throw asError(failure);
-          const finish = {
-            finishReason: await result.finishReason,
-            rawFinishReason: await result.rawFinishReason,
-          };
-          assertFinished(model, finish, true);
           return { model, text };
         };
         // Next model on anything but a `fail` class; the caller's abort is not a failure to fall back on.
-        const handled = handleWhen((error) => request.signal?.aborted !== true && action(error) !== "fail");
+        const handled = handleWhen(
+          (error) => request.signal?.aborted !== true && decision(error).action !== "fail",
+        );
         const from = (index: number): Promise<Served> => {
           const model = chain[index]!;
           const attempt = () => policyFor(model).execute(({ signal }) => call(model, signal), request.signal);

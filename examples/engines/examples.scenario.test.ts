@@ -20,6 +20,11 @@ const SCENARIOS = [
   "scenarios/errors/gemini-safety-finish-200.yaml",
   "scenarios/errors/invalid-request-400-fails.yaml",
   "scenarios/failoverbench/s11-no-end-marker.yaml",
+  "scenarios/failoverbench/s01-rate-limit-retry-after.yaml",
+  "scenarios/errors/auth-401-trips-breaker.yaml",
+  "scenarios/errors/overloaded-529-anthropic.yaml",
+  "scenarios/rate-limits/retry-after-above-cap.yaml",
+  "scenarios/errors/gemini-context-overflow-in-200.yaml",
 ];
 
 interface ScenarioReport {
@@ -69,12 +74,17 @@ describe("example engines under --tier safety", () => {
     expect(gone.tiers.conformance, gone.text).not.toBe("fail");
   });
 
-  it("the AI SDK libraries reject a Gemini SAFETY finish (content-filter) instead of a truncated success", () => {
-    for (const engine of ["ai-fallback", "cockatiel"] as const) {
-      const filtered = outcome(engine, "gemini-safety-finish-200");
-      expect(filtered.tiers.safety, `${engine}: ${filtered.text}`).not.toBe("fail");
-      expect(filtered.tiers.conformance, `${engine}: ${filtered.text}`).not.toBe("fail");
-    }
+  it("cockatiel rejects a Gemini SAFETY finish (content-filter) instead of a truncated success", () => {
+    const filtered = outcome("cockatiel", "gemini-safety-finish-200");
+    expect(filtered.tiers.safety, filtered.text).not.toBe("fail");
+    expect(filtered.tiers.conformance, filtered.text).not.toBe("fail");
+  });
+
+  it("ai-fallback ignores its shouldRetryThisError on an error thrown mid-stream: it falls back on a content filter", () => {
+    // ai-fallback 2.0.1 dist/index.js, doStream's catch: `!hasStreamedAny || retryAfterOutput` decides alone.
+    const filtered = outcome("ai-fallback", "gemini-safety-finish-200");
+    expect(filtered.tiers.safety).toBe("fail");
+    expect(filtered.text).toMatch(/\[conformance\].*expected error, got success/);
   });
 
   it("a 500 before any output is handled safely by ai-fallback and the plain loop", () => {
@@ -97,9 +107,33 @@ describe("example engines under --tier safety", () => {
     expect(cut.tiers.conformance, cut.text).not.toBe("fail");
   });
 
-  it("ai-fallback rejects a stream with no end marker instead of serving it (the library cannot fall back on it)", () => {
+  it("ai-fallback falls back on a stream with no end marker, but after partial output: duplicated text", () => {
     const cut = outcome("ai-fallback", "s11-no-end-marker");
-    expect(cut.text).toMatch(/\[conformance\].*expected success, got error \(FinishReasonError/);
+    expect(cut.tiers.safety).toBe("fail");
+    expect(cut.text).toMatch(/\[safety\].*openai\/gpt-4.1's whole answer.*duplicated/);
+  });
+
+  it("the AI SDK libraries move on from a Gemini 200 that carries an error (no candidate, no finish reason)", () => {
+    for (const engine of ["ai-fallback", "cockatiel"] as const) {
+      const empty = outcome(engine, "gemini-context-overflow-in-200");
+      expect(empty.tiers.safety, `${engine}: ${empty.text}`).toBe("pass");
+    }
+    const moved = outcome("ai-fallback", "gemini-context-overflow-in-200");
+    expect(moved.tiers.conformance, moved.text).not.toBe("fail");
+  });
+
+  it("cockatiel waits out a Retry-After through its backoff, and a rate limit's backoff on a 529", () => {
+    const after = outcome("cockatiel", "s01-rate-limit-retry-after");
+    expect(after.tiers.safety, after.text).toBe("pass");
+    const overloaded = outcome("cockatiel", "overloaded-529-anthropic");
+    expect(overloaded.tiers.conformance, overloaded.text).not.toBe("fail");
+  });
+
+  it("cockatiel trips its breaker on one auth error, and for the Retry-After above the cap", () => {
+    for (const scenario of ["auth-401-trips-breaker", "retry-after-above-cap"]) {
+      const tripped = outcome("cockatiel", scenario);
+      expect(tripped.tiers.conformance, `${scenario}: ${tripped.text}`).not.toBe("fail");
+    }
   });
 
   it("cockatiel fails a 400 invalid request after one call, with no retry and no fallback", () => {
