@@ -18,7 +18,7 @@ import { configSeedExtras } from "./config-seed.ts";
 import { configSeedDir, OMO_VERSION, omoDir, omoPackage, omoPluginUrl } from "./install-omo.ts";
 import { agentSlot, OMO_CANNOT_EXPRESS, omoDocument, omoJsonc, type SlotChain } from "./omo-config.ts";
 import { fallbackVerdict, recoveryMayFollow } from "./omo-fallback-log.ts";
-import { sessionState, type SessionState } from "./omo-session.ts";
+import { isBusy, sessionState, type SessionState } from "./omo-session.ts";
 
 /** How often the session's messages are read while a request is in flight. */
 const POLL_MS = 250;
@@ -117,10 +117,12 @@ const omoEngine: EngineUnderTest = {
             null,
           );
         const state = sessionState(await getJson(`${serve.baseURL}/session/${sessionID}/message`));
-        if (state.kind === "answered") return state;
+        // A turn is over only once OpenCode no longer lists the session as busy: a message that looks
+        // finished while the session still runs is a step of a turn that goes on.
+        const busy =
+          state.kind !== "pending" && isBusy(await getJson(`${serve.baseURL}/session/status`), sessionID);
+        if (state.kind === "answered" && !busy) return state;
         if (state.kind === "stopped") {
-          const statuses = await getJson(`${serve.baseURL}/session/status`);
-          const busy = typeof statuses === "object" && statuses !== null && sessionID in statuses;
           if (busy || stopped?.id !== state.messageID) stopped = { id: state.messageID, since: Date.now() };
           if (!busy) {
             const verdict = fallbackVerdict(readFallbackLog(serve.workspace.root), sessionID, state.created);

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { sessionState } from "./omo-session.ts";
+import { isBusy, sessionState } from "./omo-session.ts";
 
 /** Recorded from opencode 1.18.33 + oh-my-opencode 4.19.4 against the fleet (s04: every openai call 503). */
 const fixture = (name: string): unknown[] =>
@@ -46,5 +46,26 @@ describe("sessionState", () => {
     expect(sessionState([user]).kind).toBe("pending");
     expect(sessionState([user, running]).kind).toBe("pending");
     expect(sessionState(null).kind).toBe("pending");
+  });
+
+  it("is pending after a step whose finish makes OpenCode send again (unknown, tool-calls), though nothing follows yet", () => {
+    // OpenCode + omo re-prompting a 200 that carries an error: each step ends `unknown` with no text; read
+    // between two steps, the last one must not pass for an empty answer.
+    const messages = fixture("session-fallback-503.json") as { info: Record<string, unknown> }[];
+    const last = messages.at(-1)!;
+    for (const finish of ["unknown", "tool-calls"]) {
+      const step = { ...last, info: { ...last.info, finish }, parts: [] };
+      expect(sessionState([...messages.slice(0, -1), step]).kind, finish).toBe("pending");
+    }
+    expect(sessionState(messages).kind).toBe("answered");
+  });
+});
+
+describe("isBusy", () => {
+  it("is true only for a session OpenCode's status map lists", () => {
+    expect(isBusy({ ses_1: { type: "busy" } }, "ses_1")).toBe(true);
+    expect(isBusy({ ses_2: { type: "busy" } }, "ses_1")).toBe(false);
+    expect(isBusy({}, "ses_1")).toBe(false);
+    expect(isBusy(null, "ses_1")).toBe(false);
   });
 });

@@ -40,6 +40,13 @@ function modelOf(info: Record<string, unknown>): string {
     : "(OpenCode named no model)";
 }
 
+/**
+ * Finish reasons after which OpenCode's loop sends the conversation again rather than ending the turn
+ * (1.18.33: a step ends the turn only when its finish is neither): a message that ended so is one step of a
+ * turn still running, never its answer, even when nothing follows it yet.
+ */
+const TURN_CONTINUES: ReadonlySet<string> = new Set(["tool-calls", "unknown"]);
+
 export function sessionState(messages: unknown): SessionState {
   if (!Array.isArray(messages)) return { kind: "pending" };
   const assistants = messages.filter(
@@ -50,7 +57,8 @@ export function sessionState(messages: unknown): SessionState {
   if (last === undefined) return { kind: "pending" };
   const { info } = last;
   const completed = isRecord(info.time) && typeof info.time.completed === "number";
-  if (!completed) return { kind: "pending" };
+  if (!completed || (typeof info.finish === "string" && TURN_CONTINUES.has(info.finish)))
+    return { kind: "pending" };
   // Each assistant message is at least one provider call (OpenCode's own retries inside one are not seen).
   const attempts = assistants.length;
   if (info.error === undefined && typeof info.finish === "string")
@@ -63,4 +71,9 @@ export function sessionState(messages: unknown): SessionState {
     model: modelOf(info),
     attempts,
   };
+}
+
+/** Whether `GET /session/status` lists the session (OpenCode lists the sessions whose turn is running). */
+export function isBusy(statuses: unknown, sessionID: string): boolean {
+  return isRecord(statuses) && sessionID in statuses;
 }
