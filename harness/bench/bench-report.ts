@@ -6,6 +6,12 @@ import type { LatencySummary } from "./percentile.ts";
 export const CONTENDERS = ["reference", "ai-fallback", "cockatiel", "opossum", "naive-loop"] as const;
 /** One engine of the comparison. */
 export type ContenderId = (typeof CONTENDERS)[number];
+/** The reference engine with no audit sink: issue 15's success-path goal is stated without the audit. */
+export const REFERENCE_AUDIT_OFF = "reference-audit-off";
+/** What an overhead row measures: a contender, or the reference with its audit off. */
+export type OverheadSubject = ContenderId | typeof REFERENCE_AUDIT_OFF;
+/** The peers that keep a circuit breaker, as the reference does: the success path's fair comparison. */
+export const PEERS_WITH_BREAKER: readonly ContenderId[] = ["cockatiel", "opossum"];
 
 /** The failover cases of issue 8 §2: the primary fails fast, the fallback answers. */
 export const FAILOVER_CASES = [
@@ -34,7 +40,7 @@ export interface BenchEnvironment {
 
 /** Section 1 and the overhead half of section 3: one engine wrapped around a zero-cost call. */
 export interface OverheadRow {
-  readonly contender: ContenderId;
+  readonly contender: OverheadSubject;
   /** `success`: the first model answers; `failover`: the first fails (a 500) and the second answers. */
   readonly path: "success" | "failover";
   readonly attempts: number;

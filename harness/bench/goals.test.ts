@@ -1,7 +1,20 @@
 import { describe, expect, it } from "vitest";
-import type { AuditSection, ScaleSection, SimulationSection, SuiteSection } from "./bench-report.ts";
+import type {
+  AuditSection,
+  OverheadRow,
+  OverheadSubject,
+  ScaleSection,
+  SimulationSection,
+  SuiteSection,
+} from "./bench-report.ts";
 import { compareRatios } from "./compare.ts";
-import { CHECK_LINES_PER_SEC_GOAL, collectRatios, evaluateGoals, VIRTUAL_DAY_GOAL } from "./goals.ts";
+import {
+  CHECK_LINES_PER_SEC_GOAL,
+  collectRatios,
+  evaluateGoals,
+  SUCCESS_OVERHEAD_GOAL,
+  VIRTUAL_DAY_GOAL,
+} from "./goals.ts";
 
 const audit = (checkPerParse: number): AuditSection => ({
   lines: 1_000_000,
@@ -79,9 +92,13 @@ describe("evaluateGoals holds the checker and the virtual day to issue 15's rate
     liveHeapMb: 50,
     peakRssMb: 150,
   };
-  const met = (checkRate: number, dayRate: number): Record<string, boolean> => {
+  const met = (
+    checkRate: number,
+    dayRate: number,
+    overhead: readonly OverheadRow[] = [],
+  ): Record<string, boolean> => {
     const rows = evaluateGoals({
-      overhead: [],
+      overhead,
       failover: [],
       audit: { ...audit(1), checkLinesPerSec: checkRate },
       simulation: day(dayRate),
@@ -91,8 +108,21 @@ describe("evaluateGoals holds the checker and the virtual day to issue 15's rate
       targetSimRequests: 10_000,
       targetScaleRequests: 10_000,
     });
-    return Object.fromEntries(rows.filter((r) => /^[45]-/.test(r.id)).map((r) => [r.id, r.met]));
+    return Object.fromEntries(
+      rows.filter((r) => /^([45]-|1-overhead-success|3-overhead-audit)/.test(r.id)).map((r) => [r.id, r.met]),
+    );
   };
+  const latency = { n: 1, p50: 0, p95: 0, p99: 0, mean: 0, min: 0, max: 0 };
+  const success = (contender: OverheadSubject, overheadUs: number): OverheadRow => ({
+    contender,
+    path: "success",
+    attempts: 1,
+    bare: latency,
+    wrapped: latency,
+    overheadUs,
+    perAttemptUs: overheadUs,
+    ratioToMockedCall: overheadUs / 1000,
+  });
 
   it("is not met below 500,000 lines/s or 20,000 virtual s per wall s, and met at them", () => {
     expect(met(CHECK_LINES_PER_SEC_GOAL - 1, VIRTUAL_DAY_GOAL - 1)).toEqual({
@@ -102,6 +132,26 @@ describe("evaluateGoals holds the checker and the virtual day to issue 15's rate
     expect(met(CHECK_LINES_PER_SEC_GOAL, VIRTUAL_DAY_GOAL)).toEqual({
       "4-audit": true,
       "5-simulation": true,
+    });
+  });
+
+  it("holds the success path to < 1 % with the audit on, and to the fastest peer with a breaker with it off", () => {
+    const onAt = SUCCESS_OVERHEAD_GOAL * 1000;
+    const rows = (on: number, off: number) => [
+      success("reference", on),
+      success("reference-audit-off", off),
+      success("cockatiel", 1),
+      success("opossum", 2),
+      // ai-fallback keeps no breaker: faster, and not the comparison.
+      success("ai-fallback", 0.3),
+    ];
+    expect(met(CHECK_LINES_PER_SEC_GOAL, VIRTUAL_DAY_GOAL, rows(onAt - 0.1, 1))).toMatchObject({
+      "1-overhead-success-audit-on": true,
+      "3-overhead-audit-off-vs-breaker-peers-success": true,
+    });
+    expect(met(CHECK_LINES_PER_SEC_GOAL, VIRTUAL_DAY_GOAL, rows(onAt, 1.01))).toMatchObject({
+      "1-overhead-success-audit-on": false,
+      "3-overhead-audit-off-vs-breaker-peers-success": false,
     });
   });
 });

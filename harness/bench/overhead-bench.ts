@@ -1,8 +1,8 @@
 import { createEngine, createRandom, systemClock, type ModelCaller, type ModelId } from "../../src/index.ts";
-import type { OverheadRow } from "./bench-report.ts";
+import { REFERENCE_AUDIT_OFF, type OverheadRow, type OverheadSubject } from "./bench-report.ts";
 import { FALLBACK, PRIMARY, PROMPT, stubChainCalls, type ChainCalls } from "./chain-calls.ts";
 import { benchEngineConfig, type Contender } from "./contenders.ts";
-import { measure, pick, type MeasureBudget, type MeasureTask, type Measured } from "./measure.ts";
+import { measure, pick, type MeasureBudget, type MeasureTask } from "./measure.ts";
 
 const PATHS = ["success", "failover"] as const;
 
@@ -53,7 +53,7 @@ export async function benchOverhead(
   for (const path of PATHS) {
     const calls = stubChainCalls(path === "failover" ? new Set([PRIMARY]) : new Set());
     const instances = contenders.map((c) => ({ contender: c, instance: c.create(calls, false) }));
-    // The reference without an audit sink, for the issue's "audit off" goal (reported on the progress line).
+    // The reference without an audit sink, for issue 15's "audit off" goal: a row of its own.
     const auditOff = createEngine(benchEngineConfig(), {
       clock: systemClock,
       random: createRandom(1),
@@ -63,21 +63,29 @@ export async function benchOverhead(
       { name: "bare-caller", fn: bareTask(calls, path, true) },
       { name: "bare-model", fn: bareTask(calls, path, false) },
       ...instances.map(({ contender, instance }) => ({ name: contender.id, fn: () => instance.run() })),
-      { name: AUDIT_OFF, fn: () => auditOff.run({ agent: "build", prompt: PROMPT, stream: false }) },
+      {
+        name: REFERENCE_AUDIT_OFF,
+        fn: () => auditOff.run({ agent: "build", prompt: PROMPT, stream: false }),
+      },
     ];
     progress(`overhead ${path}: measuring ${tasks.length} tasks`);
     const results = await measure(tasks, budget);
     await Promise.all(instances.map(({ instance }) => instance.close()));
     await auditOff.close();
     const attempts = path === "success" ? 1 : 2;
-    progress(auditOffLine(results, path, attempts));
-    for (const { contender } of instances) {
-      const bare = pick(results, contender.id === "reference" ? "bare-caller" : "bare-model").summary;
-      const wrapped = pick(results, contender.id).summary;
+    const subjects: OverheadSubject[] = [
+      ...instances.map(({ contender }) => contender.id),
+      REFERENCE_AUDIT_OFF,
+    ];
+    for (const subject of subjects) {
+      // The reference drives the caller port; the peers an AI SDK model: each against its own bare call.
+      const viaCaller = subject === "reference" || subject === REFERENCE_AUDIT_OFF;
+      const bare = pick(results, viaCaller ? "bare-caller" : "bare-model").summary;
+      const wrapped = pick(results, subject).summary;
       // Medians, not means: a GC pause in one loop must not show up as overhead of the other.
       const overheadUs = Math.max(0, (wrapped.p50 - bare.p50) * 1000);
       rows.push({
-        contender: contender.id,
+        contender: subject,
         path,
         attempts,
         bare,
@@ -89,19 +97,4 @@ export async function benchOverhead(
     }
   }
   return rows;
-}
-
-const AUDIT_OFF = "reference-audit-off";
-
-/** The reference without audit against cockatiel (the fastest peer with a breaker), per attempt, same run. */
-function auditOffLine(
-  results: ReadonlyMap<string, Measured>,
-  path: (typeof PATHS)[number],
-  attempts: number,
-): string {
-  if (!results.has("cockatiel")) return `overhead ${path}: cockatiel not measured, no audit-off comparison`;
-  const p50 = (name: string): number => pick(results, name).summary.p50;
-  const off = Math.max(0, (p50(AUDIT_OFF) - p50("bare-caller")) * 1000) / attempts;
-  const cockatiel = Math.max(0, (p50("cockatiel") - p50("bare-model")) * 1000) / attempts;
-  return `overhead ${path}: reference with audit off ${off.toFixed(2)} µs per attempt, cockatiel ${cockatiel.toFixed(2)} µs (${cockatiel > 0 ? (off / cockatiel).toFixed(2) : "n/a"}×)`;
 }
