@@ -323,7 +323,10 @@ export async function executeScenario(
   const onEvent = options.onEvent ?? (() => undefined);
   const virtual = scenario.clock === "virtual";
   const clock: Clock = virtual ? (options.clock ?? new ManualClock(VIRTUAL_START_MS)) : systemClock;
-  const startMs = clock.now();
+  // On the wall clock an engine's start-up (a gateway or an agent launched, seconds) is not scenario time:
+  // the scenario starts, traffic and fault schedule together, once the engine is up. On the virtual clock
+  // start-up takes no time, so the two instants are one.
+  let startMs = clock.now();
   const extraModels = scenario.traffic.flatMap((t) => (t.model ? [t.model] : []));
   const fleet = await options.fleet({
     clock,
@@ -366,6 +369,10 @@ export async function executeScenario(
       throw new TypeError(
         `create resolved ${describeResultShape(instance)}, expected { run(request), close?() }`,
       );
+    }
+    if (!virtual) {
+      startMs = clock.now();
+      fleet.restartScenario();
     }
     onEvent({ kind: "phase", phase: "traffic" });
     const limits = scenario.traffic.map((t) => limiter(t.concurrency));

@@ -64,6 +64,7 @@ export function createFleetFactory(factoryOptions: FleetFactoryOptions = {}): Fl
         return `${fleet.log.length}/${settled}/${bytes}`;
       },
       logJsonl: () => fleet.log.map((e) => `${JSON.stringify(e)}\n`).join(""),
+      restartScenario: () => fleet.setFaults(options.faults),
       close: () => fleet.close(),
     };
   };

@@ -20,6 +20,11 @@ export interface FleetHandle {
   progress(): string;
   /** The fleet's own request log as JSON Lines. */
   logJsonl(): string;
+  /**
+   * Starts the scenario's time and fault counts again at this instant (its log is kept): the real-time
+   * runner calls it once the engine is up, so that an engine's start-up is not scenario time.
+   */
+  restartScenario(): void;
   close(): Promise<void>;
 }
 

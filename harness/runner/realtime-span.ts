@@ -151,7 +151,7 @@ export async function writeRealtimeNote(
     `- Budget: ${budgetMs ?? DEFAULT_REALTIME_BUDGET_MS} ms of wall time for the whole run (\`--realtime-budget\`).`,
     `- Tolerance: ${REALTIME_TOLERANCE_MS} ms added to \`max_elapsed\` and \`return_to_primary.within\`; \`no_hammer\` windows and call counts are judged as written.`,
     `- \`safety.no-call-after-end\`: a provider call up to ${REALTIME_LATE_TOLERANCE_MS} ms after its request ended still counts as sent before the end (the end is read in another thread than the fleet's clock, across loopback).`,
-    `- Fault schedules stay deterministic: by call count and by scenario time (ms since the scenario started).`,
+    `- Fault schedules stay deterministic: by call count and by scenario time (ms since the scenario started, which is once the engine is up: its start-up is not scenario time).`,
     "",
     skipped.length === 0 ? "No scenario was skipped." : `## Skipped (${skipped.length})`,
     ...(skipped.length === 0
