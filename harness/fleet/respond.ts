@@ -1,5 +1,6 @@
 import type { Clock } from "../../src/index.ts";
-import { bodyStream, untilAborted } from "./body-stream.ts";
+import { bodyStream, untilAborted, type BodyObserver, type BodySettlement } from "./body-stream.ts";
+import type { EndOutcome } from "./plan.ts";
 import type { FleetOutcome, MutableLogEntry } from "./request-log.ts";
 import type { Routed } from "./router.ts";
 
@@ -53,16 +54,30 @@ export async function respond(
     });
   }
   entry.status = reply.status;
-  const body = bodyStream(reply.steps, clock, signal, {
-    onBytes: (count) => {
-      entry.bytes += count;
-    },
-    onSettle: (how) => {
-      entry.completed = how === "end";
-      finish(entry, clock, how === "end" ? reply.outcome : how);
-    },
-  });
+  const body = bodyStream(reply.steps, clock, signal, new EntryObserver(entry, clock, reply.outcome));
   return new Response(body, { status: reply.status, statusText: reply.statusText, headers: reply.headers });
+}
+
+/**
+ * Keeps a log entry in step with its body. A class rather than an object of two arrows: under tsx
+ * (`keepNames`) each named arrow carries a 256-byte property array, and every answer holds its observer
+ * while the client reads it (issue 15 item 5).
+ */
+class EntryObserver implements BodyObserver {
+  constructor(
+    private readonly entry: MutableLogEntry,
+    private readonly clock: Clock,
+    private readonly outcome: EndOutcome,
+  ) {}
+
+  onBytes(count: number): void {
+    this.entry.bytes += count;
+  }
+
+  onSettle(how: BodySettlement): void {
+    this.entry.completed = how === "end";
+    finish(this.entry, this.clock, how === "end" ? this.outcome : how);
+  }
 }
 
 /**
