@@ -467,7 +467,7 @@ function untilAborted<T>(promise: PromiseLike<T>, signal: AbortSignal): Promise<
     return Promise.reject(abortReason(signal));
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = new AbortListener(signal, reject);
+    const onAbort = abortRejecter(signal, reject);
     signal.addEventListener("abort", onAbort, { once: true });
     promise.then(
       (value) => {
@@ -483,16 +483,13 @@ function untilAborted<T>(promise: PromiseLike<T>, signal: AbortSignal): Promise<
   });
 }
 
-/** An `EventListener` object rather than a closure: a named closure per wait costs a `__name` call under tsx. */
-class AbortListener {
-  constructor(
-    private readonly signal: AbortSignal,
-    private readonly reject: (reason: unknown) => void,
-  ) {}
-
-  handleEvent(): void {
-    this.reject(abortReason(this.signal));
-  }
+/**
+ * The abort listener of one wait. Returned by a factory, so it is neither a named closure (a `__name` call
+ * and a 256-byte property array each under tsx) nor an `EventListener` object, for which Node's
+ * EventTarget makes an async wrapper closure per listener.
+ */
+function abortRejecter(signal: AbortSignal, reject: (reason: unknown) => void): () => void {
+  return () => reject(abortReason(signal));
 }
 
 const ignore = (): void => undefined;
