@@ -9,7 +9,7 @@ import { collectRatios, evaluateGoals } from "./goals.ts";
 import type { MeasureBudget } from "./measure.ts";
 import { benchOverhead } from "./overhead-bench.ts";
 import { renderMarkdown } from "./render-markdown.ts";
-import { benchScale } from "./scale-bench.ts";
+import { forkScaleBench } from "./scale-process.ts";
 import { benchSimulation } from "./simulation-bench.ts";
 import { benchSuite } from "./suite-bench.ts";
 import { renderLatencySvg } from "./svg-plot.ts";
@@ -113,7 +113,8 @@ export async function runBench(options: RunBenchOptions): Promise<BenchOutput> {
     { requests: plan.simRequests, propertyCases: plan.propertyCases, wallCapMs: plan.simWallCapMs },
     progress,
   );
-  const scale = await benchScale(plan.scaleRequests, plan.scaleWallCapMs, progress);
+  // In a process of its own: its peak heap is the run's, not also what the sections above left behind.
+  const scale = await forkScaleBench(plan.scaleRequests, plan.scaleWallCapMs, progress);
   const suite = await benchSuite(
     {
       root: options.root,
