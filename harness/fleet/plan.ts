@@ -345,11 +345,11 @@ function errorBase(input: PlanInput, response: WireResponse, outcome: EndOutcome
     head: {
       status: response.status,
       statusText: response.statusText,
-      headers: {
-        ...input.profile.headers(input.ctx.requestId),
-        ...response.headers,
-        "x-fleet-request-id": input.ctx.requestId,
-      },
+      headers: replyHeaders(
+        input.profile.headers(input.ctx.requestId),
+        response.headers,
+        input.ctx.requestId,
+      ),
       outcome,
     },
     body: bodyOf([response.body], 0, () => 0, "end"),
@@ -368,15 +368,29 @@ function httpBase(
     head: {
       status,
       statusText: statusText(status),
-      headers: {
-        ...input.profile.headers(input.ctx.requestId),
-        ...headers,
-        "x-fleet-request-id": input.ctx.requestId,
-      },
+      headers: replyHeaders(input.profile.headers(input.ctx.requestId), headers, input.ctx.requestId),
       outcome,
     },
     body,
   };
+}
+
+/**
+ * A reply's headers: the provider's own, then the answer's over them, then the fleet's request id, in the
+ * order a spread of the three would give. Copied key by key rather than spread: once this site is hot, a
+ * spread gave every reply's headers a hidden class of its own (~340 bytes), held while the reply waits out
+ * its latency (issue 15 item 5: 10,000 requests in flight under 200 MB).
+ */
+function replyHeaders(
+  provider: Readonly<Record<string, string>>,
+  answer: Readonly<Record<string, string>>,
+  requestId: string,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(provider)) out[key] = provider[key] as string;
+  for (const key of Object.keys(answer)) out[key] = answer[key] as string;
+  out["x-fleet-request-id"] = requestId;
+  return out;
 }
 
 /** The first half of a successful JSON body, then `terminal`. */
