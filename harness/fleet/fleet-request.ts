@@ -44,7 +44,9 @@ export function leanRequest(
     return undefined;
   }
   if (parsed.username !== "" || parsed.password !== "") return undefined;
-  return new LeanRequest(parsed.href, init.headers, body, signal);
+  // The caller's own string when it is already serialised (the AI SDK's always is): one URL string held
+  // per request in flight, not two.
+  return new LeanRequest(parsed.href === input ? input : parsed.href, init.headers, body, signal);
 }
 
 /** A class, not an object literal with closures: one shape for every request, and no closure each. */
