@@ -154,25 +154,30 @@ describe("bench --quick", () => {
     expect(BaselineSchema.safeParse(report).success).toBe(true);
     expect(report.quick).toBe(true);
     expect(report.environment.cores).toBeGreaterThan(0);
-    expect(new Set(report.overhead.map((r) => `${r.contender}/${r.path}`)).size).toBe(10);
+    // Five contenders and the reference with its audit off, on both paths.
+    const overheadRows = new Set(report.overhead.map((r) => `${r.contender}/${r.path}`));
+    expect(overheadRows.size).toBe(12);
+    expect(overheadRows).toContain("reference-audit-off/success");
+    expect(report.goals.map((g) => g.id)).toContain("3-overhead-audit-off-vs-breaker-peers-success");
     expect(report.failover).toHaveLength(2 * 4 * 5);
     expect(report.failoverBaselines).toHaveLength(8);
     expect(report.audit.checkOk).toBe(true);
     expect(report.simulation.requests).toBeGreaterThan(0);
     expect(report.scale.lostAuditLines).toBe(0);
-    // The gate holds the reference engine's ratios only: 2 overhead paths + 2 transports × 4 cases, the
-    // checker and the incident reader against read + JSON.parse, and the suite's wall time per scenario
-    // against a bare worker start.
-    expect(Object.keys(report.ratios)).toHaveLength(13);
+    // The gate holds the reference engine's ratios only: 2 overhead paths with the audit on and 2 with it
+    // off + 2 transports × 4 cases, the checker and the incident reader against read + JSON.parse, and the
+    // suite's wall time per scenario against a bare worker start.
+    expect(Object.keys(report.ratios)).toHaveLength(15);
     expect(Object.keys(report.ratios)).toEqual(
       expect.arrayContaining([
+        "overhead.success.reference-audit-off",
         "check.time-per-read-and-json-parse",
         "replay.time-per-read-and-json-parse",
         "suite.wall-per-scenario-per-bare-worker-start",
       ]),
     );
     const engineRatios = Object.keys(report.ratios).filter((k) => !/^(check|replay|suite)\./.test(k));
-    expect(engineRatios.every((k) => k.endsWith(".reference"))).toBe(true);
+    expect(engineRatios.every((k) => /\.reference(-audit-off)?$/.test(k))).toBe(true);
     expect(Object.keys(report.peerRatios).length).toBeGreaterThan(0);
     expect(report.goals.map((g) => g.id)).toEqual(
       expect.arrayContaining(["1-overhead", "3-failover-vs-peers", "4-audit", "5-simulation", "6-scale"]),
