@@ -77,8 +77,8 @@ export { AuditWriter } from "./audit/writer.ts";
 export { MemoryAuditSink } from "./audit/memory-sink.ts";
 export type { AuditSink } from "./audit/sink.ts";
 
-export { ManualClock } from "./core/clock.ts";
-export type { Clock } from "./core/clock.ts";
+export { cancellableSleep, ManualClock } from "./core/clock.ts";
+export type { CancellableSleep, Clock } from "./core/clock.ts";
 export { createRandom, deriveRandom } from "./core/random.ts";
 export type { Random } from "./core/random.ts";
 export { isModelId, parseModelId, splitModelId } from "./core/model-id.ts";

@@ -1,4 +1,5 @@
 import {
+  cancellableSleep,
   deriveRandom,
   ManualClock,
   MemoryAuditSink,
@@ -24,6 +25,9 @@ import { describeResultShape, isEngineInstance, isEngineResult } from "./result-
 
 /** The scenario clock starts here on the virtual clock, so audit bytes never depend on the day of the run. */
 export const VIRTUAL_START_MS = Date.UTC(2026, 0, 1);
+/** Ends a finished request's pending waits. Made once: an abort without a reason builds a DOMException. */
+const REQUEST_OVER = new Error("The request is over.");
+
 /** How long past a request's own deadline the harness waits before it calls the request a hang. */
 export const HANG_GRACE_MS = 1_000;
 
@@ -97,7 +101,6 @@ async function sendRequest(plan: PlannedRequest, ctx: RequestContext): Promise<R
   if (wait > 0) await clock.sleep(wait);
   const sentAt = clock.now() - startMs;
   const controller = new AbortController();
-  const stop = new AbortController();
   let shown = "";
   let streamed = false;
   const onDelta = (delta: StreamDelta): void => {
@@ -106,7 +109,9 @@ async function sendRequest(plan: PlannedRequest, ctx: RequestContext): Promise<R
   };
   const { traffic } = plan;
   let abortedAt: number | null = null;
-  if (traffic.cancel_after !== undefined) {
+  // Ends the request's own waits once it is over; only a cancelling request has more than the guard's.
+  const stop = traffic.cancel_after === undefined ? undefined : new AbortController();
+  if (stop !== undefined && traffic.cancel_after !== undefined) {
     clock.sleep(traffic.cancel_after, stop.signal).then(
       () => {
         abortedAt = clock.now() - startMs;
@@ -132,12 +137,14 @@ async function sendRequest(plan: PlannedRequest, ctx: RequestContext): Promise<R
       (value: unknown): Ended => ({ kind: "result", value }),
       (error: unknown): Ended => ({ kind: "error", error }),
     );
-  const guard: Promise<Ended> = clock.sleep(deadlineMs + HANG_GRACE_MS, stop.signal).then(
+  const guardSleep = cancellableSleep(clock, deadlineMs + HANG_GRACE_MS);
+  const guard: Promise<Ended> = guardSleep.done.then(
     (): Ended => ({ kind: "hang" }),
     () => new Promise<Ended>(() => undefined),
   );
   const ended = await Promise.race([run, guard]);
-  stop.abort();
+  stop?.abort(REQUEST_OVER);
+  guardSleep.cancel(REQUEST_OVER);
   if (ended.kind === "hang") {
     abortedAt = clock.now() - startMs;
     controller.abort();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRandom } from "./random.ts";
-import { abortReason, ManualClock } from "./clock.ts";
+import { abortReason, cancellableSleep, ManualClock, type Clock } from "./clock.ts";
 
 describe("ManualClock", () => {
   it("wakes sleepers in (time, registration) order, whatever order they were scheduled in", async () => {
@@ -143,6 +143,57 @@ describe("ManualClock: abort", () => {
     await Promise.resolve();
     expect(woke).toEqual([10, 30]);
     expect(clock.pending).toBe(0);
+  });
+});
+
+describe("ManualClock: cancellableSleep", () => {
+  it("keeps its place in the wake order among signal sleeps, and a cancel rejects it with the reason at once", async () => {
+    const clock = new ManualClock(0);
+    const events: string[] = [];
+    void clock.sleep(10).then(() => events.push("a@10"));
+    const kept = clock.cancellableSleep(10);
+    void kept.done.then(() => events.push("b@10"));
+    void clock.sleep(10).then(() => events.push("c@10"));
+    const cancelled = clock.cancellableSleep(5);
+    const reason = new Error("step over");
+    void cancelled.done.catch((error: unknown) =>
+      events.push(error === reason ? "cancelled" : "wrong reason"),
+    );
+    cancelled.cancel(reason);
+    expect(clock.pending).toBe(3);
+    expect(clock.nextWakeAt()).toBe(10);
+    clock.advance(10);
+    await Promise.resolve();
+    expect(events).toEqual(["cancelled", "a@10", "b@10", "c@10"]);
+    expect(clock.pending).toBe(0);
+  });
+
+  it("ignores a cancel after the wake, and a second cancel", async () => {
+    const clock = new ManualClock(0);
+    const sleep = clock.cancellableSleep(10);
+    void clock.sleep(20);
+    clock.advance(10);
+    await sleep.done;
+    sleep.cancel(new Error("late"));
+    expect(clock.pending).toBe(1);
+    const twice = clock.cancellableSleep(30);
+    const first = new Error("first");
+    twice.cancel(first);
+    twice.cancel(new Error("second"));
+    await expect(twice.done).rejects.toBe(first);
+    expect(clock.pending).toBe(1);
+  });
+
+  it("falls back to a sleep on a signal made for it on a clock without the method", async () => {
+    const manual = new ManualClock(0);
+    const clock: Clock = { now: () => manual.now(), sleep: (ms, signal) => manual.sleep(ms, signal) };
+    const woken = cancellableSleep(clock, 10);
+    const cancelled = cancellableSleep(clock, 10);
+    const reason = new Error("over");
+    cancelled.cancel(reason);
+    await expect(cancelled.done).rejects.toBe(reason);
+    manual.advance(10);
+    await expect(woken.done).resolves.toBeUndefined();
   });
 });
 

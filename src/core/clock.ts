@@ -14,6 +14,19 @@ export interface Clock {
    * are ordered by sleep registration, and the recorded fixtures depend on that order.
    */
   timer?(ms: number, onFire: () => void): ClockTimer;
+  /**
+   * Optional: a sleep cancelled by a call rather than a signal. `cancel(reason)` before the wake rejects
+   * `done` with `reason` at once, as `sleep` does when its signal aborts; after the wake it does nothing.
+   * A watchdog step or a guard that is cancelled almost every time then costs no AbortController, listener
+   * or abort event. Unlike `timer`, it keeps `sleep`'s promise and its place in the clock's wake order.
+   */
+  cancellableSleep?(ms: number): CancellableSleep;
+}
+
+/** A pending {@link Clock.cancellableSleep}. */
+export interface CancellableSleep {
+  readonly done: Promise<void>;
+  cancel(reason: Error): void;
 }
 
 /** A pending {@link Clock.timer}. */
@@ -37,12 +50,55 @@ export function abortReason(signal: AbortSignal): Error {
   return error;
 }
 
-interface Sleeper {
-  readonly at: number;
-  readonly order: number;
-  readonly wake: () => void;
+/** `clock.cancellableSleep(ms)`, or on a clock without it, a `sleep` on a signal made for it. */
+export function cancellableSleep(clock: Clock, ms: number): CancellableSleep {
+  if (clock.cancellableSleep !== undefined) return clock.cancellableSleep(ms);
+  const controller = new AbortController();
+  return { done: clock.sleep(ms, controller.signal), cancel: (reason) => controller.abort(reason) };
+}
+
+/**
+ * One pending sleep of a {@link ManualClock}. A class rather than closures per sleep: it is its own abort
+ * listener (`handleEvent`) and its own {@link CancellableSleep}.
+ */
+class Sleeper implements CancellableSleep {
+  readonly done: Promise<void>;
   /** Set when the sleep was aborted; the heap drops it lazily. */
-  cancelled: boolean;
+  cancelled = false;
+  #settled = false;
+  #resolve!: () => void;
+  #reject!: (reason: Error) => void;
+
+  constructor(
+    readonly at: number,
+    readonly order: number,
+    private readonly counts: { live: number },
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.done = new Promise<void>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+  }
+
+  wake(): void {
+    this.#settled = true;
+    this.signal?.removeEventListener("abort", this);
+    this.#resolve();
+  }
+
+  /** The signal aborted. */
+  handleEvent(): void {
+    this.cancel(abortReason(this.signal as AbortSignal));
+  }
+
+  cancel(reason: Error): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.cancelled = true;
+    this.counts.live--;
+    this.#reject(reason);
+  }
 }
 
 /** True when `a` wakes before `b`: earlier time first, then registration order. */
@@ -59,7 +115,8 @@ export class ManualClock implements Clock {
   #now: number;
   readonly #heap: Sleeper[] = [];
   #order = 0;
-  #live = 0;
+  /** Pending sleeps; shared with each sleeper, which counts its own cancel. */
+  readonly #counts = { live: 0 };
 
   constructor(startMs = Date.UTC(2026, 0, 1)) {
     this.#now = startMs;
@@ -71,31 +128,25 @@ export class ManualClock implements Clock {
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
-    return new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => {
-        if (sleeper.cancelled) return;
-        sleeper.cancelled = true;
-        this.#live--;
-        reject(abortReason(signal as AbortSignal));
-      };
-      const sleeper: Sleeper = {
-        at: this.#now + Math.max(0, ms),
-        order: this.#order++,
-        cancelled: false,
-        wake: () => {
-          signal?.removeEventListener("abort", onAbort);
-          resolve();
-        },
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.#push(sleeper);
-      this.#live++;
-    });
+    const sleeper = this.#schedule(ms, signal);
+    signal?.addEventListener("abort", sleeper, { once: true });
+    return sleeper.done;
+  }
+
+  cancellableSleep(ms: number): CancellableSleep {
+    return this.#schedule(ms, undefined);
+  }
+
+  #schedule(ms: number, signal: AbortSignal | undefined): Sleeper {
+    const sleeper = new Sleeper(this.#now + Math.max(0, ms), this.#order++, this.#counts, signal);
+    this.#push(sleeper);
+    this.#counts.live++;
+    return sleeper;
   }
 
   /** How many sleeps are pending. */
   get pending(): number {
-    return this.#live;
+    return this.#counts.live;
   }
 
   /** The time the next sleeper wakes, if any. */
@@ -112,7 +163,7 @@ export class ManualClock implements Clock {
   advanceTo(target: number): void {
     for (let next = this.#peek(); next !== undefined && next.at <= target; next = this.#peek()) {
       this.#pop();
-      this.#live--;
+      this.#counts.live--;
       this.#now = Math.max(this.#now, next.at);
       next.wake();
     }

@@ -257,6 +257,10 @@ describe("runAttempt: the deadline", () => {
         waits.push(ms);
         return clock.sleep(ms, signal);
       },
+      cancellableSleep: (ms: number) => {
+        waits.push(ms);
+        return clock.cancellableSleep(ms);
+      },
       now: () => clock.now(),
     });
     const caller = new ScriptedCaller(clock, { [MODEL]: [{ kind: "hang" }] });

@@ -1,4 +1,4 @@
-import type { Clock } from "../core/clock.ts";
+import { cancellableSleep, type Clock } from "../core/clock.ts";
 import type { ModelId } from "../core/model-id.ts";
 import { StreamFailureError } from "../classify/stream-failure.ts";
 import type { ModelCaller, ModelCallPart, Prompt } from "./ports.ts";
@@ -65,9 +65,9 @@ async function nextStep(
   waitMs: number,
   callerSignal: AbortSignal | undefined,
 ): Promise<Step> {
-  const timer = new AbortController();
+  const timer = cancellableSleep(clock, Math.max(0, waitMs));
   // A bound function, not an arrow in a const: tsx's keepNames would wrap that in a `__name` call per step.
-  const onAbort = timer.abort.bind(timer, STEP_DONE);
+  const onAbort = timer.cancel.bind(timer, STEP_DONE);
   callerSignal?.addEventListener("abort", onAbort, { once: true });
   try {
     return await Promise.race<Step>([
@@ -75,7 +75,7 @@ async function nextStep(
         (result) => ({ kind: "part", result }),
         (error: unknown) => ({ kind: "threw", error }),
       ),
-      clock.sleep(Math.max(0, waitMs), timer.signal).then(
+      timer.done.then(
         () => ({ kind: "timeout" }),
         () => (callerSignal?.aborted ? { kind: "caller_abort" } : never),
       ),
@@ -83,7 +83,7 @@ async function nextStep(
   } finally {
     callerSignal?.removeEventListener("abort", onAbort);
     // Cancels the pending sleep so a virtual clock never jumps to a stale timer.
-    timer.abort(STEP_DONE);
+    timer.cancel(STEP_DONE);
   }
 }
 
