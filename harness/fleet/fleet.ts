@@ -91,6 +91,13 @@ export const FLEET_API_KEYS: Readonly<Record<FleetProvider, string>> = Object.fr
   FLEET_PROVIDERS.map((p) => [p, `fleet-${p}-key`]),
 ) as Record<FleetProvider, string>;
 
+/**
+ * `Response` as the runtime defines it, even while msw listens: msw's interceptors replace the global with a
+ * proxy that records each answer's raw header names for node:http clients (a second `Headers` per answer),
+ * and a direct answer never reaches one. The prototype's constructor is the class behind the proxy.
+ */
+const PLAIN_RESPONSE = Response.prototype.constructor as typeof Response;
+
 // msw patches the process-wide fetch; two in-process fleets at once would fight over it.
 let inprocActive = false;
 
@@ -125,6 +132,8 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
   });
   const serve = async (request: FleetRequest): Promise<Response> =>
     respond(await router.handle(request), options.transport, options.clock, request.signal);
+  const serveDirect = async (request: FleetRequest): Promise<Response> =>
+    respond(await router.handle(request), "inproc", options.clock, request.signal, PLAIN_RESPONSE);
   const handler: HttpHandler = http.all(
     ({ request }) => router.owns(request.url),
     ({ request }) => serve(request),
@@ -162,7 +171,7 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
       fetch:
         options.fetchPath === "intercepted"
           ? intercepted
-          : directFetch({ owns: (url) => router.owns(url), serve, fallback: intercepted }),
+          : directFetch({ owns: (url) => router.owns(url), serve: serveDirect, fallback: intercepted }),
       close: () => {
         server.close();
         inprocActive = false;

@@ -21,12 +21,14 @@ export const GARBAGE_BYTES_HEADER = "x-fleet-internal-garbage";
  * body that plays its steps, keeping the log entry in step. Nothing reaches the client before this returns:
  * no status line, no header. A network failure is `Response.error()` in process (fetch rejects with
  * "Failed to fetch"); on loopback it is a marked response the adapter turns into a real socket fault.
+ * `answer` is the class an answer is built with (default: the global `Response`).
  */
 export async function respond(
   routed: Routed,
   transport: FleetTransport,
   clock: Clock,
   signal: AbortSignal,
+  answer: typeof Response = Response,
 ): Promise<Response> {
   const { reply, entry } = routed;
   entry.latency_ms = reply.delayMs;
@@ -55,7 +57,7 @@ export async function respond(
   }
   entry.status = reply.status;
   const body = bodyStream(reply.steps, clock, signal, new EntryObserver(entry, clock, reply.outcome));
-  return new Response(body, { status: reply.status, statusText: reply.statusText, headers: reply.headers });
+  return new answer(body, { status: reply.status, statusText: reply.statusText, headers: reply.headers });
 }
 
 /**
