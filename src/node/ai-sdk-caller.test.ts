@@ -517,8 +517,11 @@ describe("createAiSdkCaller: a 200 whose JSON body is an error", () => {
       true,
     ],
     ["openrouter/meta/llama", "http://openrouter.test/api/v1/chat/completions", true],
+    ["openrouter/meta/llama", "http://openrouter.test/api/v1/chat/completions", false],
     ["openai/gpt-4o", "http://openai.test/v1/responses", true],
+    ["openai/gpt-4o", "http://openai.test/v1/responses", false],
     ["anthropic/claude-sonnet-4-6", "http://anthropic.test/v1/messages", true],
+    ["anthropic/claude-sonnet-4-6", "http://anthropic.test/v1/messages", false],
   ] as const)(
     "%s at %s (stream %s): the body is the error, not an empty or unfinished answer",
     async (model, url, stream) => {

@@ -3,6 +3,7 @@ import { createGoogleGenerativeAI } from "@ai-sdk/google";
 import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import {
+  APICallError,
   LoadAPIKeyError,
   type LanguageModelV3,
   type LanguageModelV3Prompt,
@@ -85,15 +86,19 @@ export function defaultProviderApi(provider: string): ProviderApi {
  * would let a test or a scenario reach a real provider by accident.
  */
 export function createAiSdkCaller(options: AiSdkCallerOptions): ModelCaller {
-  // One provider instance per provider name, built on first use: a provider parses its settings once, and
-  // a provider without an endpoint costs nothing until a chain reaches it.
-  const factories = new Map<string, ModelFactory>();
-  const factoryFor = (provider: string): ModelFactory | undefined => {
+  // One provider instance per provider name and fetch, built on first use: a provider parses its settings
+  // once, and a provider without an endpoint costs nothing until a chain reaches it. `guarded` providers
+  // fetch through errorBodyFetch; a text prompt's non-streaming call uses the plain one and looks at the
+  // answer the SDK parsed instead (generateCall), which spares it a second read of every body.
+  const guarded = new Map<string, ModelFactory>();
+  const plain = new Map<string, ModelFactory>();
+  const factoryFor = (provider: string, errorBodies: boolean): ModelFactory | undefined => {
+    const factories = errorBodies ? guarded : plain;
     const cached = factories.get(provider);
     if (cached !== undefined) return cached;
     const endpoint = options.endpoints[provider];
     if (endpoint === undefined) return undefined;
-    const factory = createFactory(provider, endpoint, options);
+    const factory = createFactory(provider, endpoint, options, errorBodies);
     factories.set(provider, factory);
     return factory;
   };
@@ -103,11 +108,13 @@ export function createAiSdkCaller(options: AiSdkCallerOptions): ModelCaller {
     // generator rather than two or three (each `yield*` layer costs promises and microtask hops per part).
     call(request: ModelCallRequest): AsyncGenerator<ModelCallPart> {
       const { provider, model: modelId } = splitModelId(request.model);
-      const factory = factoryFor(provider);
+      const prompt = providerPrompt(request.prompt);
+      const direct = !request.stream && prompt !== undefined;
+      const factory = factoryFor(provider, !direct);
       if (factory === undefined) return missingEndpointCall(provider);
       const model = factory(modelId);
-      if (!request.stream) return generateCall(model, request);
-      const prompt = providerPrompt(request.prompt);
+      if (!request.stream)
+        return prompt === undefined ? sdkGenerateCall(model, request) : generateCall(model, prompt, request);
       return prompt === undefined ? sdkStreamCall(model, request) : directStreamCall(model, prompt, request);
     },
   };
@@ -117,8 +124,9 @@ function createFactory(
   provider: string,
   endpoint: ProviderEndpoint,
   options: AiSdkCallerOptions,
+  errorBodies: boolean,
 ): ModelFactory {
-  const build = createModelBuilder(provider, endpoint, options);
+  const build = createModelBuilder(provider, endpoint, options, errorBodies);
   // One model instance per model id: a model holds only its settings, and building one per attempt is
   // allocation on the failover path.
   const models = new Map<string, LanguageModelV3>();
@@ -135,12 +143,14 @@ function createModelBuilder(
   provider: string,
   endpoint: ProviderEndpoint,
   options: AiSdkCallerOptions,
+  errorBodies: boolean,
 ): ModelFactory {
   const api = endpoint.api ?? defaultProviderApi(provider);
+  const fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const shared = {
     baseURL: endpoint.baseURL,
     apiKey: endpoint.apiKey,
-    fetch: errorBodyFetch(options.fetch ?? ((input, init) => globalThis.fetch(input, init))),
+    fetch: errorBodies ? errorBodyFetch(fetch) : fetch,
   };
   const headers = { ...(provider === "azure" ? { "api-key": endpoint.apiKey } : {}), ...options.headers };
   const withHeaders = Object.keys(headers).length === 0 ? shared : { ...shared, headers };
@@ -308,34 +318,62 @@ async function* sdkStreamCall(
   }
 }
 
-async function* generateCall(
+/** A non-streaming call of a prompt the SDK would reject (no messages, a non-string content): its own error. */
+async function* sdkGenerateCall(
   model: LanguageModelV3,
   request: ModelCallRequest,
 ): AsyncGenerator<ModelCallPart> {
   const { signal } = request;
-  const prompt = providerPrompt(request.prompt);
-  if (prompt === undefined) {
-    // A prompt the SDK would reject (no messages, a non-string content): let it raise its own error.
-    const result = await untilAborted(
-      generateText({ model, ...promptInput(request.prompt), maxRetries: 0, abortSignal: signal }),
-      signal,
-    );
-    yield { type: "text", text: result.text };
-    yield { type: "finish", finishReason: result.finishReason satisfies FinishReason };
-    return;
-  }
-  // What `generateText` with `maxRetries: 0` does for a text prompt, minus its prompt validation, telemetry
-  // spans and step bookkeeping (most of its cost, which is most of a mocked call): the same call options,
-  // so the provider sends the same request, and the provider's own error, which `generateText` rethrows
-  // unchanged when it may not retry.
   const result = await untilAborted(
-    model.doGenerate({ prompt, abortSignal: signal, headers: { "user-agent": AI_USER_AGENT } }),
+    generateText({ model, ...promptInput(request.prompt), maxRetries: 0, abortSignal: signal }),
     signal,
   );
+  yield { type: "text", text: result.text };
+  yield { type: "finish", finishReason: result.finishReason satisfies FinishReason };
+}
+
+/**
+ * What `generateText` with `maxRetries: 0` does for a text prompt, minus its prompt validation, telemetry
+ * spans and step bookkeeping (most of its cost, which is most of a mocked call): the same call options, so
+ * the provider sends the same request, and the provider's own error, which `generateText` rethrows
+ * unchanged when it may not retry. A 200 whose JSON body is an error is that error, as errorBodyFetch makes
+ * it on the other calls: read from the SDK's own reading of the body, the answer it parsed (Gemini's schema
+ * takes an error body as an empty answer) or the body it could not parse (every other provider's).
+ */
+async function* generateCall(
+  model: LanguageModelV3,
+  prompt: LanguageModelV3Prompt,
+  request: ModelCallRequest,
+): AsyncGenerator<ModelCallPart> {
+  const { signal } = request;
+  let result: Awaited<ReturnType<LanguageModelV3["doGenerate"]>>;
+  try {
+    result = await untilAborted(
+      model.doGenerate({ prompt, abortSignal: signal, headers: { "user-agent": AI_USER_AGENT } }),
+      signal,
+    );
+  } catch (error) {
+    throw errorBodyIn200Of(error) ?? error;
+  }
+  const { response } = result;
+  if (isJson(response?.headers) && isErrorBody(response?.body)) throw new ErrorBodyIn200(response?.body);
   let text = "";
   for (const part of result.content) if (part.type === "text") text += part.text;
   yield { type: "text", text };
   yield { type: "finish", finishReason: result.finishReason.unified satisfies FinishReason };
+}
+
+/** The error body behind an SDK error on a 200 JSON answer it could not read as one, if it is one. */
+function errorBodyIn200Of(error: unknown): ErrorBodyIn200 | undefined {
+  if (!APICallError.isInstance(error) || error.statusCode !== 200 || !isJson(error.responseHeaders))
+    return undefined;
+  const body = error.responseBody === undefined ? undefined : safeJson(error.responseBody);
+  return isErrorBody(body) ? new ErrorBodyIn200(body) : undefined;
+}
+
+/** Headers as the SDK reports them (lower-case names) say JSON, the only bodies errorBodyFetch looks into. */
+function isJson(headers: Readonly<Record<string, string | undefined>> | undefined): boolean {
+  return headers?.["content-type"]?.includes("application/json") ?? false;
 }
 
 /** The `user-agent` suffix `generateText` adds to every call, read from the installed `ai` package. */
