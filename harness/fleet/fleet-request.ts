@@ -75,12 +75,19 @@ class LeanRequest implements FleetRequest {
   }
 }
 
+/**
+ * `Headers` as the runtime defines it, even while msw listens: msw's interceptors replace the global with a
+ * proxy that records raw header names (for node:http clients) on every construction and `set`, which a
+ * lookup table read here and dropped has no use for. The prototype's constructor is the class behind it.
+ */
+const PLAIN_HEADERS = Headers.prototype.constructor as typeof Headers;
+
 /** Header lookup over `[name, value, name, value, …]` as `Headers` normalises them (lower-case names). */
 class HeaderPairs {
   readonly #pairs: string[] = [];
 
   constructor(init: HeadersInit | undefined) {
-    const headers = new Headers(init);
+    const headers = new PLAIN_HEADERS(init);
     // What `new Request(url, { body: string })` adds (the fetch standard's "extract a body").
     if (!headers.has("content-type")) headers.set("content-type", "text/plain;charset=UTF-8");
     const pairs = this.#pairs;

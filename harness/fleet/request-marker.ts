@@ -32,6 +32,8 @@ function collect(value: unknown, found: Set<number>, depth: number): void {
   // A request body is shallow; the bound only keeps a hostile body from blowing the stack.
   if (depth > 64) return;
   if (typeof value === "string") {
+    // Most strings of a body hold no marker: one substring search spares them the regex iterator.
+    if (!value.includes("[fh:r")) return;
     for (const match of value.matchAll(MARKER)) found.add(Number(match[1]));
   } else if (Array.isArray(value)) {
     for (const item of value) collect(item, found, depth + 1);
