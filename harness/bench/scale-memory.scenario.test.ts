@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { forkScaleProbe } from "./scale-probe.ts";
 
-// Bounds with room over what the probe measures (15.3 KiB in flight, 1.3 KiB settled, per request; 22.4
+// Bounds with room over what the probe measures (12.9–13.7 KiB in flight, 0.9–1.3 KiB settled, per request; 22.4
 // before the direct path stopped building a `Request` per call, issue 15 item 5, which this bound fails):
 // the harness or the engine holding a `Request`, a body stream or a signal more per request in flight, or
 // the fleet log or the engine keeping bodies or responses after a request settled, crosses them. Live heap

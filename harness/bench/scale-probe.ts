@@ -1,4 +1,3 @@
-import { fork } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +7,7 @@ import { DEFAULT_CANONICAL_TEXT } from "../fleet/content.ts";
 import type { Fleet } from "../fleet/fleet.ts";
 import { PROMPT } from "./chain-calls.ts";
 import { createHeldClock, type HeldClock } from "./held-clock.ts";
+import { runChild } from "./fork-child.ts";
 import { countLostLines } from "./scale-bench.ts";
 import { createScaleEngine, createScaleFleet, scaleConfig } from "./scale-setup.ts";
 
@@ -118,24 +118,11 @@ const CHILD = fileURLToPath(new URL("./scale-probe-child.ts", import.meta.url));
  * this process holds or has allocated enters the numbers.
  */
 export function forkScaleProbe(requests: number): Promise<ScaleProbeResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(CHILD, [String(requests)], {
-      execArgv: ["--expose-gc", "--import", "tsx"],
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    let result: ScaleProbeResult | undefined;
-    child.on("message", (message) => {
-      result = message as ScaleProbeResult;
-    });
-    child.on("error", reject);
-    child.on("exit", (code, signal) => {
-      if (result !== undefined && code === 0) resolve(result);
-      else
-        reject(
-          new Error(
-            `Failed to probe scale memory: the probe process ended with ${signal ?? `code ${String(code)}`} and no result. See its output above.`,
-          ),
-        );
-    });
+  return runChild({
+    file: CHILD,
+    args: [String(requests)],
+    execArgv: ["--expose-gc"],
+    failedTo: "probe scale memory",
+    read: (message) => message as ScaleProbeResult,
   });
 }

@@ -1,6 +1,6 @@
-import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { ScaleSection } from "./bench-report.ts";
+import { runChild } from "./fork-child.ts";
 
 /** What the scale child sends its parent: progress lines, then the section. */
 export type ScaleChildMessage =
@@ -21,25 +21,15 @@ export function forkScaleBench(
   wallCapMs: number,
   progress: (line: string) => void,
 ): Promise<ScaleSection> {
-  return new Promise((resolve, reject) => {
-    const child = fork(CHILD, [String(requests), String(wallCapMs)], {
-      execArgv: ["--import", "tsx"],
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    let section: ScaleSection | undefined;
-    child.on("message", (message: ScaleChildMessage) => {
-      if (message.kind === "progress") progress(message.line);
-      else section = message.section;
-    });
-    child.on("error", reject);
-    child.on("exit", (code, signal) => {
-      if (section !== undefined && code === 0) resolve(section);
-      else
-        reject(
-          new Error(
-            `Failed to run the scale bench: its process ended with ${signal ?? `code ${String(code)}`} and no result. See its output above.`,
-          ),
-        );
-    });
+  return runChild({
+    file: CHILD,
+    args: [String(requests), String(wallCapMs)],
+    failedTo: "run the scale bench",
+    read: (message) => {
+      const sent = message as ScaleChildMessage;
+      if (sent.kind === "section") return sent.section;
+      progress(sent.line);
+      return undefined;
+    },
   });
 }

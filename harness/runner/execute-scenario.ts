@@ -110,8 +110,9 @@ async function sendRequest(plan: PlannedRequest, ctx: RequestContext): Promise<R
   const { traffic } = plan;
   let abortedAt: number | null = null;
   // Ends the request's own waits once it is over; only a cancelling request has more than the guard's.
-  const stop = traffic.cancel_after === undefined ? undefined : new AbortController();
-  if (stop !== undefined && traffic.cancel_after !== undefined) {
+  let stop: AbortController | undefined;
+  if (traffic.cancel_after !== undefined) {
+    stop = new AbortController();
     clock.sleep(traffic.cancel_after, stop.signal).then(
       () => {
         abortedAt = clock.now() - startMs;
