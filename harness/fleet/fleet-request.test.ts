@@ -48,6 +48,16 @@ describe("leanRequest", () => {
     expect(lean?.signal.reason).toBe(reason);
   });
 
+  it("gives a call made without a signal one of its own that never aborts, as a Request would", () => {
+    const first = leanRequest(URL_STRING, { method: "POST", body: BODY });
+    const second = leanRequest(URL_STRING, { method: "POST", body: BODY, signal: null });
+    expect(first?.signal).toBeInstanceOf(AbortSignal);
+    expect(first?.signal.aborted).toBe(false);
+    expect(second?.signal).toBeInstanceOf(AbortSignal);
+    // Its own, not a shared one: a stalled answer's abort listener must not pile up on a signal they share.
+    expect(second?.signal).not.toBe(first?.signal);
+  });
+
   it("lets its body be read once, as a Request's", async () => {
     const lean = leanRequest(URL_STRING, sdkInit({}));
     await expect(lean?.text()).resolves.toBe(BODY);
@@ -58,7 +68,7 @@ describe("leanRequest", () => {
     const signal = new AbortController().signal;
     const declined: [Parameters<typeof fetch>[0], RequestInit | undefined][] = [
       [URL_STRING, undefined],
-      [URL_STRING, { method: "POST", body: BODY }],
+      [URL_STRING, { method: "POST", body: BODY, signal: "not a signal" as unknown as AbortSignal }],
       [URL_STRING, { method: "GET", signal }],
       [URL_STRING, { method: "post", body: BODY, signal }],
       [URL_STRING, { method: "POST", body: new TextEncoder().encode(BODY), signal }],
