@@ -79,8 +79,13 @@ export interface FailoverRow {
 export interface FailoverBaseline {
   readonly transport: "inproc" | "loopback";
   readonly case: FailoverCase;
-  /** The physical limit's task: raw failing call then raw answering call, one sample per pair. */
+  /** The physical limit: whichever of the two pairs below has the lower median. */
   readonly limit: LatencySummary;
+  readonly limitBy: "raw-pair" | "engine-caller-pair";
+  /** The provider model's own failing then answering call (`doGenerate` / `doStream`), one sample per pair. */
+  readonly rawPair: LatencySummary;
+  /** The same two calls through the reference engine's caller port, no decisions in between. */
+  readonly callerPair: LatencySummary;
   /** The primary's failing call, made bare through the AI SDK. */
   readonly bareFail: LatencySummary;
   /** The fallback's answering call, made bare through the AI SDK. */

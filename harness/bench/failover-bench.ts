@@ -40,6 +40,43 @@ export interface FailoverBenchResult {
   readonly plot: ReadonlyMap<ContenderId, readonly number[]>;
 }
 
+/**
+ * One candidate of the physical limit: `call` on the primary until it fails, then on the fallback. Checked
+ * once before it is timed: a pair whose primary answers, or whose fallback gives other than the fleet's
+ * text, would time the wrong work.
+ */
+function limitPair(
+  failoverCase: FailoverCase,
+  fix: string,
+  call: (model: typeof PRIMARY) => Promise<string>,
+): () => Promise<string> {
+  let checked = false;
+  return async () => {
+    let text: string;
+    try {
+      await call(PRIMARY);
+      throw new PrimaryAnswered();
+    } catch (error) {
+      if (error instanceof PrimaryAnswered)
+        throw new Error(
+          `Failed to fail: the primary answered in case ${failoverCase}. Check the fleet's fault binding.`,
+        );
+      text = await call(FALLBACK);
+    }
+    if (!checked) {
+      if (text !== DEFAULT_CANONICAL_TEXT)
+        throw new Error(
+          `Failed to measure the limit of ${failoverCase}: the answering call gave ${JSON.stringify(text.slice(0, 40))}…, not the fleet's text. Fix ${fix}.`,
+        );
+      checked = true;
+    }
+    return text;
+  };
+}
+
+/** Thrown past the primary's own errors when it answers: a limit pair must see it fail. */
+class PrimaryAnswered extends Error {}
+
 function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`.replace(/\s+/g, " ").slice(0, 160);
   return String(error).slice(0, 160);
@@ -48,11 +85,12 @@ function describeError(error: unknown): string {
 /**
  * Failover latency on the real clock over one transport (issue 8 §2 and the latency half of §3). For each
  * case the fleet fails the primary fast and serves the fallback. The physical limit is the least work any
- * engine must do, done the way the fastest contender does it: the provider model's own `doGenerate` /
- * `doStream` on the primary until its failure is known, then on the fallback, in one task (one sample per
- * pair, so both calls share a loop and its JIT state). It used to be the sum of two medians of
- * `generateText` calls, which pays the SDK wrapper twice where a wrapping engine (ai-fallback) pays it
- * once, so a peer came in under "the limit". Every contender is
+ * engine must do, done the way the fastest contender does it: the failing call until its failure is known,
+ * then the answering call, in one task (one sample per pair, so both calls share a loop and its JIT state).
+ * Two ways of making those calls are timed and the faster median is the limit: the provider model's own
+ * `doGenerate` / `doStream`, and the reference engine's caller port with no decision in between. Either
+ * alone could sit above what some contender does (the sum of two `generateText` medians once did: a peer
+ * came in under it), and a limit that flatters the reference is no limit. Every contender is
  * first run once and must return the fleet's answer: one that surfaces the error instead is reported as
  * unable to express the case, never timed.
  */
@@ -78,24 +116,18 @@ export async function benchFailover(
       const { fault, stream } = CASE_FAULTS[failoverCase];
       fleet.setFaults([{ target: PRIMARY, fault }]);
       const calls = fleetChainCalls(fleet, stream);
-      const limitTask = async (): Promise<string> => {
-        try {
-          await calls.rawModel(calls.languageModel(PRIMARY));
-        } catch {
-          return calls.rawModel(calls.languageModel(FALLBACK));
-        }
-        throw new Error(
-          `Failed to fail: the primary answered the raw call in case ${failoverCase}. Check the fleet's fault binding.`,
-        );
-      };
-      const limitText = await limitTask();
-      if (limitText !== DEFAULT_CANONICAL_TEXT)
-        throw new Error(
-          `Failed to measure the limit of ${failoverCase}: the raw answering call gave ${JSON.stringify(limitText.slice(0, 40))}…, not the fleet's text. Fix rawModel in chain-calls.ts.`,
-        );
+      const rawPair = limitPair(failoverCase, "rawModel in chain-calls.ts", (model) =>
+        calls.rawModel(calls.languageModel(model)),
+      );
+      const callerPair = limitPair(failoverCase, "consumeCaller in chain-calls.ts", (model) =>
+        consumeCaller(calls.caller, model, stream),
+      );
+      for (const pair of [rawPair, callerPair]) await pair();
       const tasks: MeasureTask[] = [
-        // The physical limit, timed as one task so both calls share a loop, as a contender's do.
-        { name: "limit", fn: limitTask },
+        // The physical limit's two candidates, each timed as one task so both calls share a loop, as a
+        // contender's do.
+        { name: "limit-raw-pair", fn: rawPair },
+        { name: "limit-caller-pair", fn: callerPair },
         {
           name: "bare-fail",
           fn: async () => {
@@ -135,12 +167,19 @@ export async function benchFailover(
       progress(`failover ${transport} ${failoverCase}: measuring ${tasks.length} tasks`);
       const results = await measure(tasks, budget);
       await Promise.all(instances.map((i) => i.close()));
-      const limitMs = pick(results, "limit").summary.p50;
+      const raw = pick(results, "limit-raw-pair").summary;
+      const viaCaller = pick(results, "limit-caller-pair").summary;
+      const limitBy = viaCaller.p50 < raw.p50 ? "engine-caller-pair" : "raw-pair";
+      const limit = limitBy === "raw-pair" ? raw : viaCaller;
+      const limitMs = limit.p50;
       if (failoverCase === "http-500") bareOk = pick(results, "bare-ok");
       baselines.push({
         transport,
         case: failoverCase,
-        limit: pick(results, "limit").summary,
+        limit,
+        limitBy,
+        rawPair: raw,
+        callerPair: viaCaller,
         bareFail: pick(results, "bare-fail").summary,
         bareOk: pick(results, "bare-ok").summary,
         engineCallerOk: pick(results, "engine-caller-ok").summary,

@@ -4,6 +4,7 @@ import type { LatencySummary } from "./percentile.ts";
 const ms = (x: number): string => (x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3));
 const int = (x: number): string => Math.round(x).toLocaleString("en-US");
 const dist = (s: LatencySummary): string => `${ms(s.p50)} / ${ms(s.p95)} / ${ms(s.p99)}`;
+const taken = (isTaken: boolean, text: string): string => (isTaken ? `**${text}**` : text);
 
 function cell(row: FailoverRow | undefined): string {
   if (row === undefined) return "—";
@@ -64,9 +65,10 @@ export function renderMarkdown(
   out.push("## 2–3. Failover latency on the real clock, every engine on the same fleet and chain", "");
   out.push(
     "The **physical limit** is the least work any engine must do: the failing call until its failure is known, then the answering call, " +
-      "done the way the fastest contender does it — the provider model's own `doGenerate` / `doStream` (no `generateText` / `streamText`, " +
-      "no prompt conversion, a stream read only to its end or its first error), both calls in one task so they share a loop. " +
-      "Its median is the limit; no correct contender can do less, so a ratio below 1 is noise, not a win.",
+      "done the fastest way any contender makes them, both calls in one task so they share a loop. Two ways are timed and the faster median " +
+      "is the limit: the provider model's own `doGenerate` / `doStream` (no `generateText` / `streamText`, no prompt conversion, a stream " +
+      "read only to its end or its first error), and the reference engine's caller port with no decision in between. " +
+      "No correct contender can do less, so a ratio below 1 is noise, not a win.",
     "",
     "Cell: p50 ms (**ratio** to the limit, and the part above it: that engine's own work — SDK wrapper, classification, audit, timers, body reading). Goal for the reference: ≤ 1.05.",
     "",
@@ -87,16 +89,16 @@ export function renderMarkdown(
     out.push("");
   }
   out.push(
-    "Baselines of each cell (p50 / p95 / p99 ms). *limit* is the raw pair above. *SDK failing / answering* are the same calls through `generateText` / `streamText` " +
+    "Baselines of each cell (p50 / p95 / p99 ms). *raw pair* and *caller pair* are the two candidates of the limit (the one taken is in bold). *SDK failing / answering* are the same calls through `generateText` / `streamText` " +
       "(what cockatiel, opossum and the naive loop wrap; their sum minus the limit is SDK work, not failover work). " +
       "*engine caller* is the answering call through the reference engine's own caller port (`createAiSdkCaller`) — shown to separate caller cost from decision cost:",
     "",
-    "| transport | case | limit (raw pair) | SDK failing call | SDK answering call | engine caller, answering |",
-    "|---|---|---|---|---|---|",
+    "| transport | case | raw pair | caller pair | SDK failing call | SDK answering call | engine caller, answering |",
+    "|---|---|---|---|---|---|---|",
   );
   for (const b of report.failoverBaselines)
     out.push(
-      `| ${b.transport} | ${b.case} | ${dist(b.limit)} | ${dist(b.bareFail)} | ${dist(b.bareOk)} | ${dist(b.engineCallerOk)} |`,
+      `| ${b.transport} | ${b.case} | ${taken(b.limitBy === "raw-pair", dist(b.rawPair))} | ${taken(b.limitBy === "engine-caller-pair", dist(b.callerPair))} | ${dist(b.bareFail)} | ${dist(b.bareOk)} | ${dist(b.engineCallerOk)} |`,
     );
   out.push("");
   out.push(
