@@ -50,15 +50,17 @@ export function readProviderFields(body: unknown): ProviderFields {
   const rawCode = read(inner, "code");
   const rawType = readString(inner, "type");
   const rawStatus = read(inner, "status");
-  const httpCodes = [rawCode, rawStatus, read(body, "statusCode"), read(inner, "statusCode")]
-    .map((v) => (typeof v === "string" && /^\d{3}$/.test(v) ? Number(v) : v))
-    .filter(isHttpStatus);
+  const httpCodes: number[] = [];
+  pushHttpCode(httpCodes, rawCode);
+  pushHttpCode(httpCodes, rawStatus);
+  pushHttpCode(httpCodes, read(body, "statusCode"));
+  pushHttpCode(httpCodes, read(inner, "statusCode"));
 
-  const messages = [
-    readString(inner, "message"),
-    typeof envelopeError === "string" ? envelopeError : undefined,
-    readString(body, "message"),
-  ];
+  // Distinct non-empty messages, in this order (the same text twice is one message).
+  const messages: string[] = [];
+  pushDistinct(messages, readString(inner, "message"));
+  pushDistinct(messages, typeof envelopeError === "string" ? envelopeError : undefined);
+  pushDistinct(messages, readString(body, "message"));
 
   return {
     code: typeof rawCode === "string" && !/^\d+$/.test(rawCode) && rawCode.length > 0 ? rawCode : null,
@@ -68,8 +70,18 @@ export function readProviderFields(body: unknown): ProviderFields {
     detailCodes: readDetailCodes(inner, body),
     quotaIds: readQuotaIds(inner),
     moderation: hasModerationMetadata(read(inner, "metadata")),
-    messages: [...new Set(messages.filter((m): m is string => typeof m === "string" && m.length > 0))],
+    messages,
   };
+}
+
+/** An HTTP status given as a number or as three digits in a string. */
+function pushHttpCode(out: number[], v: unknown): void {
+  const n = typeof v === "string" && /^\d{3}$/.test(v) ? Number(v) : v;
+  if (isHttpStatus(n)) out.push(n);
+}
+
+function pushDistinct(out: string[], v: string | undefined): void {
+  if (v !== undefined && v.length > 0 && !out.includes(v)) out.push(v);
 }
 
 function readDetailCodes(inner: unknown, body: unknown): string[] {

@@ -61,6 +61,7 @@ export interface Rule {
 
 type Test = (input: RuleInput) => boolean;
 
+// Each builder does its work without a closure or a string per call: the table runs on every failed attempt.
 const status =
   (...codes: number[]): Test =>
   ({ signals }) =>
@@ -70,34 +71,47 @@ const statusIn =
   ({ signals }) =>
     signals.status !== null && signals.status >= low && signals.status <= high;
 /** Provider codes, types and detail codes (compared lower-case). */
-const code =
-  (...codes: string[]): Test =>
-  ({ signals }) =>
-    codes.some((c) => signals.codes.includes(c.toLowerCase()));
+const code = (...codes: string[]): Test => {
+  const lower = codes.map((c) => c.toLowerCase());
+  return ({ signals }) => {
+    for (const c of lower) if (signals.codes.includes(c)) return true;
+    return false;
+  };
+};
 const providerStatus =
   (...statuses: string[]): Test =>
   ({ signals }) =>
     signals.providerStatus !== null && statuses.includes(signals.providerStatus);
 const name =
   (...names: string[]): Test =>
-  ({ signals }) =>
-    names.some((n) => signals.errorNames.includes(n));
+  ({ signals }) => {
+    for (const n of names) if (signals.errorNames.includes(n)) return true;
+    return false;
+  };
 const cause =
   (pred: (code: string) => boolean): Test =>
-  ({ signals }) =>
-    signals.causeCodes.some(pred);
+  ({ signals }) => {
+    for (const c of signals.causeCodes) if (pred(c)) return true;
+    return false;
+  };
 const text =
   (pattern: RegExp): Test =>
-  ({ signals }) =>
-    signals.texts.some((t) => pattern.test(t));
+  ({ signals }) => {
+    for (const t of signals.texts) if (pattern.test(t)) return true;
+    return false;
+  };
 const any =
   (...tests: Test[]): Test =>
-  (input) =>
-    tests.some((t) => t(input));
+  (input) => {
+    for (const t of tests) if (t(input)) return true;
+    return false;
+  };
 const all =
   (...tests: Test[]): Test =>
-  (input) =>
-    tests.every((t) => t(input));
+  (input) => {
+    for (const t of tests) if (!t(input)) return false;
+    return true;
+  };
 const not =
   (t: Test): Test =>
   (input) =>

@@ -124,7 +124,8 @@ interface Layer {
 
 /** Reads the signals of any value. Never throws. */
 export function readSignals(input: unknown): Signals {
-  const layers = walk(input).map(readLayer);
+  const layers: Layer[] = [];
+  for (const layer of walk(input)) layers.push(readLayer(layer));
   if (typeof input === "string") layers.unshift(stringLayer(input));
   // One pass over the layers and one over their bodies, with no closure or intermediate array per field:
   // this runs on every failed attempt. "First" below means the first non-null value in chain order.
@@ -136,8 +137,10 @@ export function readSignals(input: unknown): Signals {
   const bodies: ProviderFields[] = [];
   const messages: string[] = [];
   const finishReasons: string[] = [];
-  const errorNames = new Set<string>();
-  const causeCodes = new Set<string>();
+  // Arrays, not Sets: a chain holds a handful of names and codes, and a Set costs more to build than
+  // `includes` costs over so few.
+  const errorNames: string[] = [];
+  const causeCodes: string[] = [];
   for (const layer of layers) {
     if (headers === null && layer.headers.size > 0) headers = layer.headers;
     if (body === null && layer.parsedBody !== undefined) body = layer.parsedBody;
@@ -147,15 +150,15 @@ export function readSignals(input: unknown): Signals {
     for (const fields of layer.bodies) bodies.push(fields);
     for (const message of layer.messages) messages.push(message);
     for (const reason of layer.finishReasons) finishReasons.push(reason);
-    for (const name of layer.names) errorNames.add(name);
-    for (const code of layer.systemCodes) causeCodes.add(code);
+    for (const name of layer.names) pushNew(errorNames, name);
+    for (const code of layer.systemCodes) pushNew(causeCodes, code);
   }
   let providerCode: string | null = null;
   let providerType: string | null = null;
   let providerStatus: string | null = null;
   let moderation = false;
   const detailCodes: string[] = [];
-  const codes = new Set<string>();
+  const codes: string[] = [];
   const quotaIds: string[] = [];
   for (const fields of bodies) {
     providerCode ??= fields.code;
@@ -163,9 +166,9 @@ export function readSignals(input: unknown): Signals {
     providerStatus ??= fields.status;
     if (fields.moderation) moderation = true;
     for (const detail of fields.detailCodes) detailCodes.push(detail);
-    if (fields.code !== null) codes.add(fields.code.toLowerCase());
-    if (fields.type !== null) codes.add(fields.type.toLowerCase());
-    for (const detail of fields.detailCodes) codes.add(detail.toLowerCase());
+    if (fields.code !== null) pushNew(codes, fields.code.toLowerCase());
+    if (fields.type !== null) pushNew(codes, fields.type.toLowerCase());
+    for (const detail of fields.detailCodes) pushNew(codes, detail.toLowerCase());
     for (const id of fields.quotaIds) quotaIds.push(id);
   }
   const found = headers ?? NO_HEADERS;
@@ -183,12 +186,12 @@ export function readSignals(input: unknown): Signals {
     providerType,
     providerStatus,
     detailCodes,
-    codes: [...codes],
+    codes,
     quotaIds,
     moderation,
     errorName: layers[0]?.names[0] ?? null,
-    errorNames: [...errorNames],
-    causeCodes: [...causeCodes],
+    errorNames,
+    causeCodes,
     message: messages[0] ?? fallbackMessage(input, status),
     texts,
     finishReason: finishReasons[0] ?? null,
@@ -196,6 +199,10 @@ export function readSignals(input: unknown): Signals {
     streamFailure,
     retryReason,
   };
+}
+
+function pushNew(out: string[], value: string): void {
+  if (!out.includes(value)) out.push(value);
 }
 
 /** The part of a text the text patterns read. */
@@ -240,46 +247,51 @@ function isRetryError(value: unknown): boolean {
 }
 
 function readLayer(layer: unknown): Layer {
-  const isError = isInstance(layer, Error) || typeof readString(layer, "name") === "string";
-  const names = [
-    readString(layer, "name"),
-    ...AI_SDK_BRANDS.filter((brand) => hasAiSdkMarker(layer, brand)),
-  ].filter((n): n is string => n !== undefined && n.length > 0);
+  const ownName = readString(layer, "name");
+  const isError = isInstance(layer, Error) || typeof ownName === "string";
+  // Plain loops and pushes, no intermediate arrays: this runs on every layer of every failed attempt.
+  const names: string[] = [];
+  if (ownName !== undefined && ownName.length > 0) names.push(ownName);
+  for (const brand of AI_SDK_BRANDS) if (hasAiSdkMarker(layer, brand)) names.push(brand);
 
-  const statuses = [read(layer, "statusCode"), read(layer, "status")].filter(isHttpStatus);
+  const statuses: number[] = [];
+  pushStatus(statuses, read(layer, "statusCode"));
+  pushStatus(statuses, read(layer, "status"));
   const headers = readHeaders(read(layer, "responseHeaders") ?? read(layer, "headers"));
 
-  // Candidate bodies: AI SDK `data` (parsed) and `responseBody` (text); a raw response's `body`; an SDK
+  // Candidate bodies: AI SDK `data` (parsed) and `responseBody` (text); a raw response's `body`; a
+  // TypeValidationError's `value`, the body that failed the success schema (an error inside a 200); an SDK
   // error's `error` (openai-node keeps the body's `error` object there); and a plain object is itself a body.
-  let bodyText: string | null = null;
   const candidates: unknown[] = [];
-  // A TypeValidationError's `value` is the body that failed the success schema (an error inside a 200).
-  const rejected = names.includes("AI_TypeValidationError") ? [read(layer, "value")] : [];
-  for (const raw of [read(layer, "data"), read(layer, "responseBody"), read(layer, "body"), ...rejected]) {
-    if (typeof raw === "string") {
-      const parsed = parseJson(raw);
-      if (parsed === undefined) bodyText ??= raw.length > 0 ? raw : null;
-      else candidates.push(parsed);
-    } else if (isBag(raw) && !isInstance(raw, globalThis.ReadableStream)) {
-      candidates.push(raw);
-    }
-  }
+  let bodyText = addCandidate(candidates, read(layer, "data"), null);
+  bodyText = addCandidate(candidates, read(layer, "responseBody"), bodyText);
+  bodyText = addCandidate(candidates, read(layer, "body"), bodyText);
+  if (names.includes("AI_TypeValidationError"))
+    bodyText = addCandidate(candidates, read(layer, "value"), bodyText);
   const sdkError = read(layer, "error");
   if (isBag(sdkError) && !isInstance(sdkError, Error)) candidates.push(sdkError);
   // A fetch `Response` is not a body: its own `type` ("default") and `status` are not provider fields.
   if (!isInstance(layer, globalThis.Response)) candidates.push(layer);
-  const parsedBody = candidates.find((c) => c !== layer) ?? (isError ? undefined : layer);
+  let parsedBody: unknown = isError ? undefined : layer;
+  for (const candidate of candidates) {
+    if (candidate !== layer) {
+      // A body of JSON `null` is no body: the layer's default stands.
+      if (candidate !== null && candidate !== undefined) parsedBody = candidate;
+      break;
+    }
+  }
 
-  const bodies = candidates.map(readProviderFields).map((fields) => splitSystemCode(fields));
-  const systemCodes = [read(layer, "code"), read(layer, "errno")].filter(
-    (c): c is string => typeof c === "string" && isSystemCode(c),
-  );
+  const bodies: ProviderFields[] = [];
+  for (const candidate of candidates) bodies.push(splitSystemCode(readProviderFields(candidate)));
+  const systemCodes: string[] = [];
+  pushSystemCode(systemCodes, read(layer, "code"));
+  pushSystemCode(systemCodes, read(layer, "errno"));
 
-  const ownMessage = readString(layer, "message");
-  const statusText = readString(layer, "statusText");
-  const messages = [ownMessage, ...bodies.flatMap((b) => b.messages), statusText].filter(
-    (m): m is string => typeof m === "string" && m.trim().length > 0,
-  );
+  // Distinct non-blank messages: the layer's own, its bodies', then its status text.
+  const messages: string[] = [];
+  pushMessage(messages, readString(layer, "message"));
+  for (const fields of bodies) for (const message of fields.messages) pushMessage(messages, message);
+  pushMessage(messages, readString(layer, "statusText"));
 
   return {
     names,
@@ -289,11 +301,38 @@ function readLayer(layer: unknown): Layer {
     parsedBody,
     bodyText,
     systemCodes,
-    messages: [...new Set(messages)],
+    messages,
     finishReasons: readFinishReasons(layer),
     streamFailure: isStreamFailureError(layer) ? layer.reason : null,
     retryReason: isRetryError(layer) ? (readString(layer, "reason") ?? null) : null,
   };
+}
+
+/**
+ * Adds one candidate body of a layer: a JSON string parsed, an object as it is (a stream is not a body).
+ * Returns the layer's body text: `bodyText` if already found, else this string when it is not JSON.
+ */
+function addCandidate(candidates: unknown[], raw: unknown, bodyText: string | null): string | null {
+  if (typeof raw === "string") {
+    const parsed = parseJson(raw);
+    if (parsed !== undefined) candidates.push(parsed);
+    else if (bodyText === null && raw.length > 0) return raw;
+  } else if (isBag(raw) && !isInstance(raw, globalThis.ReadableStream)) {
+    candidates.push(raw);
+  }
+  return bodyText;
+}
+
+function pushStatus(out: number[], value: unknown): void {
+  if (isHttpStatus(value)) out.push(value);
+}
+
+function pushSystemCode(out: string[], value: unknown): void {
+  if (typeof value === "string" && isSystemCode(value)) out.push(value);
+}
+
+function pushMessage(out: string[], message: string | undefined): void {
+  if (message !== undefined && message.trim().length > 0 && !out.includes(message)) out.push(message);
 }
 
 /** A system code on an error (`code: "ECONNRESET"`) is a cause code, never a provider code. */
@@ -326,11 +365,22 @@ function stringLayer(text: string): Layer {
  * string mapped to HTTP.
  */
 function pickStatus(layers: readonly Layer[], providerStatus: string | null): number | null {
-  const all = layers.flatMap((l) => [...l.statuses, ...l.bodies.flatMap((b) => b.httpCodes)]);
-  const error = all.find((s) => s >= 400);
-  if (error !== undefined) return error;
+  // Chain order: each layer's own statuses, then its bodies' codes.
+  let first: number | null = null;
+  for (const layer of layers) {
+    for (const status of layer.statuses) {
+      if (status >= 400) return status;
+      first ??= status;
+    }
+    for (const fields of layer.bodies) {
+      for (const status of fields.httpCodes) {
+        if (status >= 400) return status;
+        first ??= status;
+      }
+    }
+  }
   const mapped = providerStatus === null ? undefined : GEMINI_STATUS_TO_HTTP[providerStatus];
-  return mapped ?? all[0] ?? null;
+  return mapped ?? first;
 }
 
 /** For inputs that carry no message: a bare `Response` says its status; anything else is previewed. */
