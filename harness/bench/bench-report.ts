@@ -92,6 +92,10 @@ export interface FailoverBaseline {
   readonly bareOk: LatencySummary;
   /** The same answering call through the reference engine's own caller port (`createAiSdkCaller`). */
   readonly engineCallerOk: LatencySummary;
+  /** The reference engine's failover with no audit sink: the reference's p50 minus this is its audit. */
+  readonly referenceAuditOff: LatencySummary;
+  /** Classifying the primary's failure of this case once, µs (a warm loop over the caller's real error). */
+  readonly classifyUs: number;
 }
 
 /** Section 4. */

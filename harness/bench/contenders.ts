@@ -90,6 +90,22 @@ const reference: Contender = {
   },
 };
 
+/**
+ * The reference engine with no audit sink, same config and caller: the failover bench times it beside the
+ * reference to show what the audit costs, the overhead bench for issue 15's "audit off" goal.
+ */
+export function createReferenceAuditOff(calls: ChainCalls, stream: boolean): ContenderInstance {
+  const engine = createEngine(benchEngineConfig(), {
+    clock: systemClock,
+    random: createRandom(1),
+    caller: calls.caller,
+  });
+  return {
+    run: async () => (await engine.run({ agent: "build", prompt: PROMPT, stream })).text,
+    close: () => engine.close(),
+  };
+}
+
 const aiFallback: Contender = {
   id: "ai-fallback",
   setup:

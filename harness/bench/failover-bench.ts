@@ -1,16 +1,17 @@
-import { systemClock } from "../../src/index.ts";
+import { classify, systemClock } from "../../src/index.ts";
 import { DEFAULT_CANONICAL_TEXT } from "../fleet/content.ts";
 import { createFleet } from "../fleet/fleet.ts";
 import type { FaultBindingInput } from "../fleet/faults.ts";
 import {
   FAILOVER_CASES,
+  REFERENCE_AUDIT_OFF,
   type ContenderId,
   type FailoverBaseline,
   type FailoverCase,
   type FailoverRow,
 } from "./bench-report.ts";
-import { consumeCaller, FALLBACK, fleetChainCalls, PRIMARY } from "./chain-calls.ts";
-import type { Contender, ContenderInstance } from "./contenders.ts";
+import { consumeCaller, FALLBACK, fleetChainCalls, PRIMARY, type ChainCalls } from "./chain-calls.ts";
+import { createReferenceAuditOff, type Contender, type ContenderInstance } from "./contenders.ts";
 import { measure, pick, type MeasureBudget, type MeasureTask, type Measured } from "./measure.ts";
 
 /** How the primary fails fast in each case, and whether the request streams. */
@@ -72,6 +73,30 @@ function limitPair(
     }
     return text;
   };
+}
+
+/**
+ * What classifying the primary's failure costs the reference, µs: the error its caller port raises in this
+ * case, classified in a loop bounded by count and time. A warm loop, so a floor of the cost inside a request.
+ */
+async function timeClassification(calls: ChainCalls, stream: boolean): Promise<number> {
+  let error: unknown;
+  try {
+    await consumeCaller(calls.caller, PRIMARY, stream);
+  } catch (caught) {
+    error = caught;
+  }
+  const options = { retry_after_cap_ms: 60_000, now_ms: 0 };
+  for (let i = 0; i < 1000; i++) classify(error, options);
+  let runs = 0;
+  const started = performance.now();
+  let elapsed = 0;
+  while (runs < 20_000 && elapsed < 200) {
+    for (let i = 0; i < 100; i++) classify(error, options);
+    runs += 100;
+    elapsed = performance.now() - started;
+  }
+  return (elapsed * 1000) / runs;
 }
 
 /** Thrown past the primary's own errors when it answers: a limit pair must see it fail. */
@@ -144,8 +169,11 @@ export async function benchFailover(
         { name: "bare-ok", fn: () => calls.runModel(calls.languageModel(FALLBACK)) },
         // Not part of the limit: shows how much of the reference's time is its caller port rather than its decisions.
         { name: "engine-caller-ok", fn: () => consumeCaller(calls.caller, FALLBACK, stream) },
+        // Not a contender: the reference without its audit, to show what the audit costs on this path.
+        { name: REFERENCE_AUDIT_OFF, fn: () => auditOff.run() },
       ];
-      const instances: ContenderInstance[] = [];
+      const auditOff = createReferenceAuditOff(calls, stream);
+      const instances: ContenderInstance[] = [auditOff];
       const refused = new Map<ContenderId, string>();
       for (const contender of contenders) {
         const instance = contender.create(calls, stream);
@@ -183,6 +211,8 @@ export async function benchFailover(
         bareFail: pick(results, "bare-fail").summary,
         bareOk: pick(results, "bare-ok").summary,
         engineCallerOk: pick(results, "engine-caller-ok").summary,
+        referenceAuditOff: pick(results, REFERENCE_AUDIT_OFF).summary,
+        classifyUs: await timeClassification(calls, stream),
       });
       for (const contender of contenders) {
         const note = refused.get(contender.id);

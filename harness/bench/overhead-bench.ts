@@ -1,7 +1,7 @@
-import { createEngine, createRandom, systemClock, type ModelCaller, type ModelId } from "../../src/index.ts";
+import type { ModelCaller, ModelId } from "../../src/index.ts";
 import { REFERENCE_AUDIT_OFF, type OverheadRow, type OverheadSubject } from "./bench-report.ts";
 import { FALLBACK, PRIMARY, PROMPT, stubChainCalls, type ChainCalls } from "./chain-calls.ts";
-import { benchEngineConfig, type Contender } from "./contenders.ts";
+import { createReferenceAuditOff, type Contender } from "./contenders.ts";
 import { measure, pick, type MeasureBudget, type MeasureTask } from "./measure.ts";
 
 const PATHS = ["success", "failover"] as const;
@@ -54,18 +54,14 @@ export async function benchOverhead(
     const calls = stubChainCalls(path === "failover" ? new Set([PRIMARY]) : new Set());
     const instances = contenders.map((c) => ({ contender: c, instance: c.create(calls, false) }));
     // The reference without an audit sink, for issue 15's "audit off" goal: a row of its own.
-    const auditOff = createEngine(benchEngineConfig(), {
-      clock: systemClock,
-      random: createRandom(1),
-      caller: calls.caller,
-    });
+    const auditOff = createReferenceAuditOff(calls, false);
     const tasks: MeasureTask[] = [
       { name: "bare-caller", fn: bareTask(calls, path, true) },
       { name: "bare-model", fn: bareTask(calls, path, false) },
       ...instances.map(({ contender, instance }) => ({ name: contender.id, fn: () => instance.run() })),
       {
         name: REFERENCE_AUDIT_OFF,
-        fn: () => auditOff.run({ agent: "build", prompt: PROMPT, stream: false }),
+        fn: () => auditOff.run(),
       },
     ];
     progress(`overhead ${path}: measuring ${tasks.length} tasks`);

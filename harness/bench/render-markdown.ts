@@ -100,7 +100,7 @@ export function renderMarkdown(
     out.push(
       `| ${b.transport} | ${b.case} | ${taken(b.limitBy === "raw-pair", dist(b.rawPair))} | ${taken(b.limitBy === "engine-caller-pair", dist(b.callerPair))} | ${dist(b.bareFail)} | ${dist(b.bareOk)} | ${dist(b.engineCallerOk)} |`,
     );
-  out.push("");
+  out.push("", ...referenceAboveLimit(report), "");
   out.push(
     "Full distributions (p50 / p95 / p99 ms, n):",
     "",
@@ -172,4 +172,34 @@ export function renderMarkdown(
   for (const [id, setup] of Object.entries(contenderSetups)) out.push(`- **${id}**: ${setup}`);
   out.push("");
   return out.join("\n");
+}
+
+const us = (ms: number): string => `${ms >= 0 ? "+" : "−"}${Math.abs(ms * 1000).toFixed(0)} µs`;
+
+/**
+ * Issue 15 §1: which part of the reference's time above the limit is what. Differences of medians measured
+ * in one run, so a part may come out slightly negative: noise, shown as measured.
+ */
+function referenceAboveLimit(report: BenchReport): string[] {
+  const out = [
+    "Where the reference's time above the limit goes (p50 differences, same run): *caller port* is its caller pair minus the limit " +
+      "(0 when that pair is the limit); *classification* one classification of the primary's real error (a warm loop: a floor); " +
+      "*audit* the reference minus the same engine with no audit sink; *walk, breakers, timers* what remains of the engine without audit " +
+      "over its caller pair once classification is taken out.",
+    "",
+    "| transport | case | above the limit | caller port | classification | audit | walk, breakers, timers |",
+    "|---|---|---|---|---|---|---|",
+  ];
+  for (const b of report.failoverBaselines) {
+    const row = report.failover.find(
+      (r) => r.transport === b.transport && r.case === b.case && r.contender === "reference",
+    );
+    if (row?.latency == null) continue;
+    const ref = row.latency.p50;
+    const classifyMs = b.classifyUs / 1000;
+    out.push(
+      `| ${b.transport} | ${b.case} | ${us(ref - b.limit.p50)} | ${us(b.callerPair.p50 - b.limit.p50)} | ${us(classifyMs)} | ${us(ref - b.referenceAuditOff.p50)} | ${us(b.referenceAuditOff.p50 - b.callerPair.p50 - classifyMs)} |`,
+    );
+  }
+  return out;
 }

@@ -161,6 +161,13 @@ describe("bench --quick", () => {
     expect(report.goals.map((g) => g.id)).toContain("3-overhead-audit-off-vs-breaker-peers-success");
     expect(report.failover).toHaveLength(2 * 4 * 5);
     expect(report.failoverBaselines).toHaveLength(8);
+    // The limit is the faster of its two pairs; each cell has what splits the reference's time above it.
+    for (const b of report.failoverBaselines) {
+      expect(b.limit.p50).toBe(Math.min(b.rawPair.p50, b.callerPair.p50));
+      expect(b.limitBy === "raw-pair" ? b.rawPair : b.callerPair).toEqual(b.limit);
+      expect(b.classifyUs).toBeGreaterThan(0);
+      expect(b.referenceAuditOff.n).toBeGreaterThan(0);
+    }
     expect(report.audit.checkOk).toBe(true);
     expect(report.simulation.requests).toBeGreaterThan(0);
     expect(report.scale.lostAuditLines).toBe(0);
@@ -186,5 +193,8 @@ describe("bench --quick", () => {
     expect(svg.match(/<g class="series"/g)).toHaveLength(5);
     const markdown = readFileSync(join(dir, "out", json.replace(/\.json$/, ".md")), "utf8");
     expect(markdown).toContain(`](${json.replace(/\.json$/, ".svg")})`);
+    // One row per measured reference cell in the table of where its time above the limit goes.
+    const parts = markdown.split("Where the reference's time above the limit goes")[1] ?? "";
+    expect(parts.match(/^\| (inproc|loopback) \| [a-z0-9-]+ \| [+−]\d+ µs \|/gm)).toHaveLength(8);
   }, 90_000);
 });
