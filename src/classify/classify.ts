@@ -1,4 +1,5 @@
-import { readRetryAfterMs } from "./retry-after.ts";
+import { NO_HEADERS } from "./headers.ts";
+import { retryAfterFrom } from "./retry-after.ts";
 import { decide } from "./rules.ts";
 import { scrubMessage } from "./scrub.ts";
 import { readSignals, type Signals } from "./signals.ts";
@@ -105,10 +106,11 @@ function referenceTime(signals: Signals, nowMs: number | undefined): number | un
 
 /** Headers and body first (SPEC §3 order); then each message of the chain in turn, outermost first. */
 function retryAfter(signals: Signals, nowMs: number | undefined): number | null {
-  const structured = readRetryAfterMs({ headers: signals.headers, body: signals.body }, nowMs);
+  // The headers are already a normalised map: read as they are, not copied into another.
+  const structured = retryAfterFrom(signals.headers, signals.body, undefined, nowMs);
   if (structured !== null) return structured;
   for (const message of signals.texts) {
-    const fromText = readRetryAfterMs({ message });
+    const fromText = retryAfterFrom(NO_HEADERS, undefined, message, undefined);
     if (fromText !== null) return fromText;
   }
   return null;

@@ -1,4 +1,4 @@
-import { readHeaders } from "./headers.ts";
+import { readHeaders, type HeaderMap } from "./headers.ts";
 import { parseJson, read, readItems, readString } from "./safe-read.ts";
 
 /**
@@ -19,12 +19,21 @@ export function readRetryAfterMs(
   source: { headers?: unknown; body?: unknown; message?: string },
   nowMs?: number,
 ): number | null {
-  const headers = readHeaders(source.headers);
+  return retryAfterFrom(readHeaders(source.headers), source.body, source.message, nowMs);
+}
+
+/** {@link readRetryAfterMs} over headers already read into a {@link HeaderMap} (classification has them). */
+export function retryAfterFrom(
+  headers: HeaderMap,
+  body: unknown,
+  message: string | undefined,
+  nowMs: number | undefined,
+): number | null {
   return (
     fromMilliseconds(headers.get("retry-after-ms")) ??
     fromRetryAfter(headers.get("retry-after"), nowMs) ??
-    fromRetryInfo(source.body) ??
-    fromMessage(source.message)
+    fromRetryInfo(body) ??
+    fromMessage(message)
   );
 }
 
