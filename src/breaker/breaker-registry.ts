@@ -86,20 +86,28 @@ export class BreakerRegistry {
     failure: RecordedFailure,
     now: number,
     settings: BreakerSettings,
-  ): CircuitTransition[] {
+  ): readonly CircuitTransition[] {
+    const { probe, epoch } = probeFields(failure.probe);
     const input: BreakerInput = {
       type: "failure",
       effect: failure.effect,
       reason: failure.reason,
-      ...probeFields(failure.probe),
+      probe,
+      ...(epoch === undefined ? {} : { epoch }),
       ...(failure.cooldownMs === undefined ? {} : { cooldownMs: failure.cooldownMs }),
     };
-    return [...this.#apply(model, input, now, settings).transitions];
+    // The step's own list: steps are immutable, and an empty one is the shared frozen list.
+    return this.#apply(model, input, now, settings).transitions;
   }
 
   /** Gives a permit back without judging the model (effect `none`, or an abandoned attempt). */
-  release(model: ModelId, probe: ProbeRef, now: number, settings: BreakerSettings): CircuitTransition[] {
-    return [...this.#apply(model, { type: "release", ...probeFields(probe) }, now, settings).transitions];
+  release(
+    model: ModelId,
+    probe: ProbeRef,
+    now: number,
+    settings: BreakerSettings,
+  ): readonly CircuitTransition[] {
+    return this.#apply(model, { type: "release", ...probeFields(probe) }, now, settings).transitions;
   }
 
   /**
@@ -163,6 +171,9 @@ function isProbe(ref: ProbeRef): boolean {
 }
 
 function probeFields(ref: ProbeRef): { readonly probe: boolean; readonly epoch?: number } {
-  if (typeof ref === "boolean") return { probe: ref };
-  return ref.granted && ref.probe ? { probe: true, epoch: ref.epoch } : { probe: false };
+  if (typeof ref === "boolean") return ref ? PROBE : NOT_PROBE;
+  return ref.granted && ref.probe ? { probe: true, epoch: ref.epoch } : NOT_PROBE;
 }
+
+const PROBE = Object.freeze({ probe: true });
+const NOT_PROBE = Object.freeze({ probe: false });

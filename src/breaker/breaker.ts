@@ -87,6 +87,9 @@ export type PermitDecision =
   | { readonly granted: false; readonly reason: "circuit_open" | "half_open_busy" };
 
 /** The result of one input: the next state and what changed, or why the input cannot happen. */
+/** The no-transition list, shared: most steps change nothing, and each ran on every attempt. */
+const NO_TRANSITIONS: readonly CircuitTransition[] = Object.freeze([]);
+
 export type BreakerStep =
   | {
       readonly ok: true;
@@ -138,8 +141,8 @@ export function transition(
 ): BreakerStep {
   if (!settings.enabled) {
     return input.type === "permit"
-      ? { ok: true, state, transitions: [], permit: GRANTED }
-      : { ok: true, state, transitions: [] };
+      ? { ok: true, state, transitions: NO_TRANSITIONS, permit: GRANTED }
+      : { ok: true, state, transitions: NO_TRANSITIONS };
   }
   switch (input.type) {
     case "permit":
@@ -158,11 +161,16 @@ export function transition(
 function permit(state: BreakerState, force: boolean, now: number, probeLimit: number): BreakerStep {
   switch (state.kind) {
     case "closed":
-      return { ok: true, state, transitions: [], permit: GRANTED };
+      return { ok: true, state, transitions: NO_TRANSITIONS, permit: GRANTED };
     case "open": {
       const due = now >= state.cooldownUntil;
       if (!due && !force)
-        return { ok: true, state, transitions: [], permit: { granted: false, reason: "circuit_open" } };
+        return {
+          ok: true,
+          state,
+          transitions: NO_TRANSITIONS,
+          permit: { granted: false, reason: "circuit_open" },
+        };
       const epoch = state.epoch + 1;
       return {
         ok: true,
@@ -183,12 +191,17 @@ function permit(state: BreakerState, force: boolean, now: number, probeLimit: nu
       // `force` never lifts the probe limit: half-open permits are counted exactly (SPEC §6).
       // A limit below 1 would strand the circuit half-open forever, so at least one probe is always allowed.
       if (state.probesInFlight >= Math.max(1, probeLimit)) {
-        return { ok: true, state, transitions: [], permit: { granted: false, reason: "half_open_busy" } };
+        return {
+          ok: true,
+          state,
+          transitions: NO_TRANSITIONS,
+          permit: { granted: false, reason: "half_open_busy" },
+        };
       }
       return {
         ok: true,
         state: { ...state, probesInFlight: state.probesInFlight + 1 },
-        transitions: [],
+        transitions: NO_TRANSITIONS,
         permit: { granted: true, probe: true, epoch: state.epoch },
       };
     }
@@ -222,7 +235,7 @@ function outcome(state: BreakerState, input: Outcome, now: number, settings: Bre
           error: `a probe ${input.type} for epoch ${input.epoch}, which has no probe in flight`,
         };
       // No epoch named: this is a probe from an earlier period answering late; it has no slot to give back.
-      return { ok: true, state, transitions: [] };
+      return { ok: true, state, transitions: NO_TRANSITIONS };
     }
     if (current) return probeOutcome(state, input, now, settings);
   }
@@ -239,11 +252,11 @@ function probeOutcome(
   const freed = { ...state, probesInFlight: state.probesInFlight - 1 };
   switch (input.type) {
     case "release":
-      return { ok: true, state: freed, transitions: [] };
+      return { ok: true, state: freed, transitions: NO_TRANSITIONS };
     case "success": {
       const successes = state.successes + 1;
       if (successes < settings.success_threshold)
-        return { ok: true, state: { ...freed, successes }, transitions: [] };
+        return { ok: true, state: { ...freed, successes }, transitions: NO_TRANSITIONS };
       return {
         ok: true,
         state: { kind: "closed", failures: [], epoch: state.epoch },
@@ -253,7 +266,7 @@ function probeOutcome(
       };
     }
     case "failure": {
-      if (input.effect === "none") return { ok: true, state: freed, transitions: [] };
+      if (input.effect === "none") return { ok: true, state: freed, transitions: NO_TRANSITIONS };
       return open("half_open", 1, input, now, settings, state.epoch);
     }
     default: {
@@ -270,24 +283,27 @@ function lateOrClosedOutcome(
   now: number,
   settings: BreakerSettings,
 ): BreakerStep {
-  if (state.kind !== "closed") return { ok: true, state, transitions: [] };
+  if (state.kind !== "closed") return { ok: true, state, transitions: NO_TRANSITIONS };
   switch (input.type) {
     case "release":
-      return { ok: true, state, transitions: [] };
+      return { ok: true, state, transitions: NO_TRANSITIONS };
     case "success":
       return {
         ok: true,
         state: state.failures.length === 0 ? state : { ...state, failures: [] },
-        transitions: [],
+        transitions: NO_TRANSITIONS,
       };
     case "failure": {
-      if (input.effect === "none") return { ok: true, state, transitions: [] };
+      if (input.effect === "none") return { ok: true, state, transitions: NO_TRANSITIONS };
       // Only failures strictly inside the window count: ts > now − window_ms (SPEC §7).
-      const inWindow = [...state.failures.filter((ts) => ts > now - settings.window_ms), now];
+      const since = now - settings.window_ms;
+      const inWindow: number[] = [];
+      for (const ts of state.failures) if (ts > since) inWindow.push(ts);
+      inWindow.push(now);
       if (input.effect === "trip" || inWindow.length >= settings.failure_threshold) {
         return open("closed", inWindow.length, input, now, settings, state.epoch);
       }
-      return { ok: true, state: { ...state, failures: inWindow }, transitions: [] };
+      return { ok: true, state: { ...state, failures: inWindow }, transitions: NO_TRANSITIONS };
     }
     default: {
       const unreachable: never = input;
