@@ -2,6 +2,7 @@ import { cancellableSleep, type Clock } from "../core/clock.ts";
 import type { ModelId } from "../core/model-id.ts";
 import { StreamFailureError } from "../classify/stream-failure.ts";
 import type { ModelCaller, ModelCallPart, Prompt } from "./ports.ts";
+import { unwatchAbort, watchAbort, type AbortWatcher } from "./abort-fanout.ts";
 import { AttemptRequest, ProviderSignal } from "./provider-signal.ts";
 import { watchdogHubOf, type TimerClock, type Watch, type WatchdogHub } from "./watchdog-hub.ts";
 
@@ -149,12 +150,15 @@ class AttemptState {
  * the attempt ended is ignored; anything a step throws (the caller's `onText`, a synchronous `next`) fails the
  * attempt as the provider's failure, or the caller's once it aborted.
  */
-class TimedAttempt extends AttemptState implements Watch {
+class TimedAttempt extends AttemptState implements Watch, AbortWatcher {
   limitAt = Number.POSITIVE_INFINITY;
   armedAt = Number.POSITIVE_INFINITY;
   hubHeld = false;
   hubPrev: Watch | undefined = undefined;
   hubNext: Watch | undefined = undefined;
+  fanoutHeld = false;
+  fanoutPrev: AbortWatcher | undefined = undefined;
+  fanoutNext: AbortWatcher | undefined = undefined;
   readonly #input: AttemptInput;
   readonly #hub: WatchdogHub;
   readonly #start: number;
@@ -168,7 +172,6 @@ class TimedAttempt extends AttemptState implements Watch {
   #resolve: ((outcome: AttemptOutcome) => void) | undefined;
   readonly #onPart: (result: IteratorResult<ModelCallPart>) => void;
   readonly #onThrew: (error: unknown) => void;
-  readonly #onCallerAbort: (() => void) | undefined;
 
   constructor(input: AttemptInput, clock: TimerClock, provider: ProviderSignal, start: number) {
     super(provider);
@@ -184,17 +187,17 @@ class TimedAttempt extends AttemptState implements Watch {
       this.#waiting = false;
       this.#end(this.fail(error, this.#input.callerSignal?.aborted ? "caller" : "provider"));
     };
-    const { callerSignal } = input;
-    if (callerSignal !== undefined) {
-      // One listener for both jobs, in the order two used to run: the provider's signal aborts first.
-      this.#onCallerAbort = () => {
-        provider.abort(callerSignal.reason);
-        if (!this.#waiting || this.#done) return;
-        this.#waiting = false;
-        this.#end(this.fail(callerSignal.reason, "caller"));
-      };
-      callerSignal.addEventListener("abort", this.#onCallerAbort, { once: true });
-    }
+    // Told through the signal's one fan-out listener, not a listener per attempt (abort-fanout.ts).
+    if (input.callerSignal !== undefined) watchAbort(input.callerSignal, this);
+  }
+
+  /** The caller's signal aborted: one handler for both jobs, the provider's signal aborted first. */
+  callerAborted(): void {
+    const reason: unknown = this.#input.callerSignal?.reason;
+    this.provider.abort(reason);
+    if (!this.#waiting || this.#done) return;
+    this.#waiting = false;
+    this.#end(this.fail(reason, "caller"));
   }
 
   run(): Promise<AttemptOutcome> {
@@ -278,8 +281,8 @@ class TimedAttempt extends AttemptState implements Watch {
       this.#held = false;
       this.#hub.remove(this);
     }
-    if (this.#onCallerAbort !== undefined)
-      this.#input.callerSignal?.removeEventListener("abort", this.#onCallerAbort);
+    const { callerSignal } = this.#input;
+    if (callerSignal !== undefined) unwatchAbort(callerSignal, this);
     const resolve = this.#resolve;
     this.#resolve = undefined;
     resolve?.(outcome);
