@@ -30,23 +30,32 @@ function urlOf(input: Parameters<typeof fetch>[0]): string {
  * reported exactly as msw does it.
  */
 export function directFetch(deps: DirectFetchDeps): typeof fetch {
-  return async (input, init) => {
-    if (!deps.owns(urlOf(input))) return deps.fallback(input, init);
-    // The AI SDK's shape skips building a `Request` (~6 KiB held per request in flight): see leanRequest.
-    const request = leanRequest(input, init) ?? new Request(input, init);
-    const { signal } = request;
-    if (signal.aborted) throw signal.reason;
-    const response = await untilAborted(deps.serve(request), signal);
-    if (response.type === "error") throw Object.assign(new TypeError("Failed to fetch"), { cause: response });
-    // A Response made by the handler has an empty url; msw's FetchResponse sets the request's.
-    Object.defineProperty(response, "url", { value: request.url, enumerable: true, configurable: true });
-    return response;
+  // Not `async`: one promise per fetch, settled by the fleet's answer or the abort, whichever comes first.
+  // An async function awaiting that race held its frame and a second promise for every request in flight
+  // (issue 15 item 5: 10,000 of them under 200 MB). Anything thrown on the way still becomes a rejection.
+  return (input, init) => {
+    try {
+      if (!deps.owns(urlOf(input))) return deps.fallback(input, init);
+      // The AI SDK's shape skips building a `Request` (~6 KiB held per request in flight): see leanRequest.
+      const request = leanRequest(input, init) ?? new Request(input, init);
+      const { signal } = request;
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- as msw: the reason as given.
+      if (signal.aborted) return Promise.reject(signal.reason);
+      return answerOf(deps.serve(request), request.url, signal);
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- what the async function rejected with.
+      return Promise.reject(error);
+    }
   };
 }
 
-/** `work`, or a rejection with the signal's reason if it aborts first. */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
+/**
+ * The fleet's answer to a fetch of `url` as msw's fetch would hand it over, or a rejection with the
+ * signal's reason if it aborts first. Only the URL and the signal are kept while the answer is awaited, not
+ * the request (its header table, its body).
+ */
+function answerOf(work: Promise<Response>, url: string, signal: AbortSignal): Promise<Response> {
+  return new Promise<Response>((resolve, reject) => {
     // As msw: the reason as given (an AbortError by default, or whatever the caller passed to abort()).
     // Made by a factory, neither a named arrow nor a bound function: tsx's keepNames gives each named
     // closure a 256-byte property array, and a function bound to a named one gets its own "bound …" name
@@ -54,9 +63,15 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
     const onAbort = rejecterOf(reject, signal);
     signal.addEventListener("abort", onAbort, { once: true });
     work.then(
-      (value) => {
+      (response) => {
         signal.removeEventListener("abort", onAbort);
-        resolve(value);
+        if (response.type === "error") {
+          reject(Object.assign(new TypeError("Failed to fetch"), { cause: response }));
+          return;
+        }
+        // A Response made by the handler has an empty url; msw's FetchResponse sets the request's.
+        Object.defineProperty(response, "url", { value: url, enumerable: true, configurable: true });
+        resolve(response);
       },
       (error: unknown) => {
         signal.removeEventListener("abort", onAbort);
@@ -66,7 +81,7 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-/** The abort listener of {@link untilAborted}; returned, not declared, so it has no name of its own. */
+/** The abort listener of {@link answerOf}; returned, not declared, so it has no name of its own. */
 function rejecterOf(reject: (reason: Error) => void, signal: AbortSignal): () => void {
   return () => reject(signal.reason as Error);
 }

@@ -22,8 +22,12 @@ export const GARBAGE_BYTES_HEADER = "x-fleet-internal-garbage";
  * no status line, no header. A network failure is `Response.error()` in process (fetch rejects with
  * "Failed to fetch"); on loopback it is a marked response the adapter turns into a real socket fault.
  * `answer` is the class an answer is built with (default: the global `Response`).
+ *
+ * Not `async`: a request waiting out its delay holds one promise and one callback here, not an async
+ * function's frame (issue 15 item 5: 10,000 requests in flight under 200 MB of heap). The steps and their
+ * turns are the ones the async function took: the answer is built in the turn the sleep ends.
  */
-export async function respond(
+export function respond(
   routed: Routed,
   transport: FleetTransport,
   clock: Clock,
@@ -32,20 +36,31 @@ export async function respond(
 ): Promise<Response> {
   const { reply, entry } = routed;
   entry.latency_ms = reply.delayMs;
-  if (reply.delayMs > 0) {
-    try {
-      await clock.sleep(reply.delayMs, signal);
-    } catch {
+  if (reply.delayMs <= 0) return Promise.resolve(afterDelay(routed, transport, clock, signal, answer));
+  return clock.sleep(reply.delayMs, signal).then(
+    () => afterDelay(routed, transport, clock, signal, answer),
+    () => {
       finish(entry, clock, "aborted");
       return Response.error();
-    }
-  }
+    },
+  );
+}
+
+/** What {@link respond} does once the reply's delay has passed. */
+function afterDelay(
+  { reply, entry }: Routed,
+  transport: FleetTransport,
+  clock: Clock,
+  signal: AbortSignal,
+  answer: typeof Response,
+): Response | Promise<Response> {
   if (reply.kind === "http" && reply.hangBeforeHead) {
     // A stall before any byte with no end: no status line until the client gives up (on loopback the
     // server writes nothing until this returns, so the client's header timeout is what ends the wait).
-    await untilAborted(signal);
-    finish(entry, clock, "aborted");
-    return Response.error();
+    return untilAborted(signal).then(() => {
+      finish(entry, clock, "aborted");
+      return Response.error();
+    });
   }
   if (reply.kind === "network") {
     finish(entry, clock, "network_error");
