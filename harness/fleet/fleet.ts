@@ -132,8 +132,12 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
   });
   const serve = async (request: FleetRequest): Promise<Response> =>
     respond(await router.handle(request), options.transport, options.clock, request.signal);
-  const serveDirect = async (request: FleetRequest): Promise<Response> =>
-    respond(await router.handle(request), "inproc", options.clock, request.signal, PLAIN_RESPONSE);
+  // A `then`, not an async arrow: the same turns (the reply's promise adopted as the async function's
+  // return adopted it), without a frame and a promise more per request on its way in.
+  const serveDirect = (request: FleetRequest): Promise<Response> =>
+    router
+      .handle(request)
+      .then((routed) => respond(routed, "inproc", options.clock, request.signal, PLAIN_RESPONSE));
   const handler: HttpHandler = http.all(
     ({ request }) => router.owns(request.url),
     ({ request }) => serve(request),
