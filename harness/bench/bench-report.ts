@@ -174,6 +174,19 @@ export interface ScaleSection {
   readonly peakRssMb: number;
   /** The same requests in a fresh process, measured live while all of them wait at the fleet. */
   readonly inFlight?: ScaleProbeResult;
+  /** The same run in a process whose V8 heap may not grow past `heapLimitMb` (absent in older reports). */
+  readonly heapLimited?: HeapLimitedScaleRun;
+}
+
+/**
+ * The scale run under `--max-old-space-size`: the uncapped peak is where V8 chose to collect with headroom
+ * to spare, this is whether the run fits in the limit at all, and at what cost in wall time.
+ */
+export interface HeapLimitedScaleRun {
+  readonly heapLimitMb: number;
+  /** The run's section, or null when its process did not finish (out of memory): then `error` says how. */
+  readonly run: Omit<ScaleSection, "inFlight" | "heapLimited"> | null;
+  readonly error: string | null;
 }
 
 /** One goal of issue 8 and where it stands. */

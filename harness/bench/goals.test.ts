@@ -12,6 +12,8 @@ import {
   CHECK_LINES_PER_SEC_GOAL,
   collectRatios,
   evaluateGoals,
+  HEAP_LIMITED_SLOWDOWN,
+  SCALE_HEAP_MB,
   SUCCESS_OVERHEAD_GOAL,
   VIRTUAL_DAY_GOAL,
 } from "./goals.ts";
@@ -122,6 +124,42 @@ describe("evaluateGoals holds the checker and the virtual day to issue 15's rate
     overheadUs,
     perAttemptUs: overheadUs,
     ratioToMockedCall: overheadUs / 1000,
+  });
+
+  it("counts the scale run within 200 MB when its peak is below it, or when it fits under a 200 MB heap limit in time", () => {
+    const scaleMet = (section: ScaleSection): boolean | undefined =>
+      evaluateGoals({
+        overhead: [],
+        failover: [],
+        audit: audit(1),
+        simulation: day(VIRTUAL_DAY_GOAL),
+        scale: section,
+        bareMockedCallMs: 1,
+        targetAuditLines: 1_000_000,
+        targetSimRequests: 10_000,
+        targetScaleRequests: 10_000,
+      }).find((r) => r.id === "6-scale")?.met;
+    const lazy = { ...scale, wallMs: 5_000, peakHeapMb: SCALE_HEAP_MB + 100 };
+    const limited = (run: Partial<ScaleSection> | null, error: string | null = null): ScaleSection => ({
+      ...lazy,
+      heapLimited: {
+        heapLimitMb: SCALE_HEAP_MB,
+        run: run === null ? null : { ...lazy, peakHeapMb: SCALE_HEAP_MB - 20, ...run },
+        error,
+      },
+    });
+    expect(scaleMet({ ...scale, peakHeapMb: SCALE_HEAP_MB - 1 })).toBe(true);
+    expect(scaleMet(lazy)).toBe(false);
+    expect(scaleMet(limited({ wallMs: HEAP_LIMITED_SLOWDOWN * 5_000 }))).toBe(true);
+    // Thrashing, a lost line, a request not served, or out of memory: it does not fit.
+    expect(scaleMet(limited({ wallMs: HEAP_LIMITED_SLOWDOWN * 5_000 + 1 }))).toBe(false);
+    expect(scaleMet(limited({ lostAuditLines: 1 }))).toBe(false);
+    expect(scaleMet(limited({ served: 9_999 }))).toBe(false);
+    expect(scaleMet(limited(null, "Failed to run the scale bench: its process ended with SIGABRT"))).toBe(
+      false,
+    );
+    // The unlimited run's own lost lines fail it whatever the limited run did.
+    expect(scaleMet({ ...limited({}), lostAuditLines: 1 })).toBe(false);
   });
 
   it("is not met below 500,000 lines/s or 20,000 virtual s per wall s, and met at them", () => {

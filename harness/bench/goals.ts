@@ -10,7 +10,12 @@ import type {
 import { FAILOVER_CASES, PEERS_WITH_BREAKER, REFERENCE_AUDIT_OFF } from "./bench-report.ts";
 
 /** Issue 15: 10,000 concurrent requests through one engine within this much heap. */
-const SCALE_HEAP_MB = 200;
+export const SCALE_HEAP_MB = 200;
+/**
+ * A heap-limited scale run may take this much longer than the unlimited one and still count as fitting:
+ * a limit the run needs more than would make V8 collect without end (last seen: 114 s against 5 s).
+ */
+export const HEAP_LIMITED_SLOWDOWN = 2;
 
 /** Issue 8 §1: decision overhead per attempt under 2 % of one mocked call. */
 export const OVERHEAD_GOAL = 0.02;
@@ -161,15 +166,32 @@ export function evaluateGoals(input: {
       input.simulation.requests >= input.targetSimRequests &&
       input.simulation.virtualSecondsPerWallSecond >= VIRTUAL_DAY_GOAL,
   });
+  const scale = input.scale;
+  const limited = scale.heapLimited;
+  const limitedRun = limited?.run ?? null;
+  // Fits: the run completes in a process whose V8 heap may not pass the goal, with every request served
+  // and every line written, at a wall time the unlimited run's order (not a collector running without end).
+  const fits =
+    limitedRun !== null &&
+    limitedRun.served === limitedRun.requests &&
+    limitedRun.lostAuditLines === 0 &&
+    limitedRun.checkOk &&
+    limitedRun.wallMs <= HEAP_LIMITED_SLOWDOWN * scale.wallMs;
+  const limitedText =
+    limited === undefined
+      ? "no heap-limited run"
+      : limitedRun === null
+        ? `with the heap limited to ${limited.heapLimitMb} MB it did not finish (${limited.error ?? "no reason given"})`
+        : `with the heap limited to ${limited.heapLimitMb} MB: ${limitedRun.served} served, ${limitedRun.lostAuditLines} lost, peak heap ${limitedRun.peakHeapMb} MB, ${(limitedRun.wallMs / 1000).toFixed(1)} s (${(limitedRun.wallMs / scale.wallMs).toFixed(2)} × the unlimited run's ${(scale.wallMs / 1000).toFixed(1)} s)`;
   goals.push({
     id: "6-scale",
-    goal: `${input.targetScaleRequests.toLocaleString("en-US")} concurrent requests, shared breakers: 0 lost audit lines, peak heap < ${SCALE_HEAP_MB} MB`,
-    value: `${input.scale.lostAuditLines} lost of ${input.scale.auditLines} lines; ${input.scale.served} served, ${input.scale.aborted} aborted by the cap, ${input.scale.failed} failed; peak heap ${input.scale.peakHeapMb} MB`,
+    goal: `${input.targetScaleRequests.toLocaleString("en-US")} concurrent requests, shared breakers: 0 lost audit lines, within ${SCALE_HEAP_MB} MB of heap (peak below it, or the run completing with V8's heap limited to it in ≤ ${HEAP_LIMITED_SLOWDOWN} × the time)`,
+    value: `${scale.lostAuditLines} lost of ${scale.auditLines} lines; ${scale.served} served, ${scale.aborted} aborted by the cap, ${scale.failed} failed; peak heap ${scale.peakHeapMb} MB unlimited; ${limitedText}`,
     met:
-      input.scale.lostAuditLines === 0 &&
-      input.scale.peakHeapMb < SCALE_HEAP_MB &&
-      input.scale.checkOk &&
-      input.scale.requests >= input.targetScaleRequests,
+      scale.lostAuditLines === 0 &&
+      scale.checkOk &&
+      scale.requests >= input.targetScaleRequests &&
+      (scale.peakHeapMb < SCALE_HEAP_MB || fits),
   });
   return goals;
 }

@@ -162,6 +162,13 @@ export function renderMarkdown(
   out.push(
     `| peak | heap ${c.peakHeapMb} MB (exact, at each collection; live after full collections ≤ ${c.liveHeapMb ?? "?"} MB, ${c.collections ?? "?"} collections), RSS ${c.peakRssMb} MB (sampled every 10 ms) |`,
   );
+  const limited = c.heapLimited;
+  if (limited !== undefined)
+    out.push(
+      limited.run === null
+        ? `| heap limited to ${limited.heapLimitMb} MB (\`--max-old-space-size\`) | did not finish: ${limited.error ?? "no reason given"} |`
+        : `| heap limited to ${limited.heapLimitMb} MB (\`--max-old-space-size\`) | ${int(limited.run.served)} served, ${limited.run.lostAuditLines} lost, checker ${limited.run.checkOk ? "clean" : "not clean"}, peak heap ${limited.run.peakHeapMb} MB, in ${(limited.run.wallMs / 1000).toFixed(1)} s (**${(limited.run.wallMs / c.wallMs).toFixed(2)} ×** the unlimited run) |`,
+    );
   if (c.inFlight)
     out.push(
       `| live heap, all ${int(c.inFlight.requests)} waiting at the fleet (fresh process, forced full GC) | ${c.inFlight.baseHeapMb} MB + ${c.inFlight.inFlightKbPerRequest} KB per request in flight = ${Math.round(c.inFlight.baseHeapMb + (c.inFlight.inFlightKbPerRequest * c.inFlight.requests) / 1024)} MB; ${c.inFlight.settledKbPerRequest} KB per request after settling; ${c.inFlight.lostAuditLines} lost lines |`,

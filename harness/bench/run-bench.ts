@@ -1,15 +1,15 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { benchAudit } from "./audit-bench.ts";
-import { CONTENDERS, type BenchReport } from "./bench-report.ts";
+import { CONTENDERS, type BenchReport, type ScaleSection } from "./bench-report.ts";
 import { ALL_CONTENDERS } from "./contenders.ts";
 import { describeEnvironment } from "./environment.ts";
 import { benchFailover } from "./failover-bench.ts";
-import { collectRatios, evaluateGoals } from "./goals.ts";
+import { collectRatios, evaluateGoals, SCALE_HEAP_MB } from "./goals.ts";
 import type { MeasureBudget } from "./measure.ts";
 import { benchOverhead } from "./overhead-bench.ts";
 import { renderMarkdown } from "./render-markdown.ts";
-import { forkScaleBench } from "./scale-process.ts";
+import { forkHeapLimitedScaleBench, forkScaleBench } from "./scale-process.ts";
 import { benchSimulation } from "./simulation-bench.ts";
 import { benchSuite } from "./suite-bench.ts";
 import { renderLatencySvg } from "./svg-plot.ts";
@@ -114,7 +114,17 @@ export async function runBench(options: RunBenchOptions): Promise<BenchOutput> {
     progress,
   );
   // In a process of its own: its peak heap is the run's, not also what the sections above left behind.
-  const scale = await forkScaleBench(plan.scaleRequests, plan.scaleWallCapMs, progress);
+  const uncapped = await forkScaleBench(plan.scaleRequests, plan.scaleWallCapMs, progress);
+  progress(`scale: again with the heap limited to ${SCALE_HEAP_MB} MB`);
+  const scale: ScaleSection = {
+    ...uncapped,
+    heapLimited: await forkHeapLimitedScaleBench(
+      plan.scaleRequests,
+      plan.scaleWallCapMs,
+      SCALE_HEAP_MB,
+      progress,
+    ),
+  };
   const suite = await benchSuite(
     {
       root: options.root,

@@ -13,6 +13,8 @@ if (!Number.isInteger(requests) || requests < 1 || !Number.isFinite(wallCapMs) |
 const send = (message: ScaleChildMessage): void => {
   process.send?.(message);
 };
-const section = await benchScale(requests, wallCapMs, (line) => send({ kind: "progress", line }));
+const section = await benchScale(requests, wallCapMs, (line) => send({ kind: "progress", line }), {
+  probe: process.argv[4] !== "no-probe",
+});
 send({ kind: "section", section });
 process.disconnect?.();

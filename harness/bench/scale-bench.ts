@@ -54,6 +54,7 @@ export async function benchScale(
   requests: number,
   wallCapMs: number,
   progress: (line: string) => void,
+  options: { readonly probe: boolean } = { probe: true },
 ): Promise<ScaleSection> {
   const dir = mkdtempSync(join(tmpdir(), "fallback-bench-scale-"));
   // A real wait (a timer) before every answer keeps all requests in flight at once and lets the event loop
@@ -97,8 +98,11 @@ export async function benchScale(
     });
     // The heap this run needs, apart from garbage and timing: all requests held at the fleet, live heap
     // after forced collections, in a process of its own.
-    progress(`scale: probing the live heap of ${requests} requests in flight`);
-    const inFlight = await forkScaleProbe(requests);
+    let inFlight: ScaleSection["inFlight"];
+    if (options.probe) {
+      progress(`scale: probing the live heap of ${requests} requests in flight`);
+      inFlight = await forkScaleProbe(requests);
+    }
     return {
       requests,
       wallMs,
@@ -115,7 +119,7 @@ export async function benchScale(
       liveHeapMb: peak.liveHeapMb,
       collections: peak.collections,
       peakRssMb: peak.rssMb,
-      inFlight,
+      ...(inFlight === undefined ? {} : { inFlight }),
     };
   } finally {
     await fleet.close();

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import type { ScaleSection } from "./bench-report.ts";
+import type { HeapLimitedScaleRun, ScaleSection } from "./bench-report.ts";
 import { runChild } from "./fork-child.ts";
 
 /** What the scale child sends its parent: progress lines, then the section. */
@@ -20,10 +20,13 @@ export function forkScaleBench(
   requests: number,
   wallCapMs: number,
   progress: (line: string) => void,
+  options: { readonly heapLimitMb?: number; readonly probe?: boolean } = {},
 ): Promise<ScaleSection> {
   return runChild({
     file: CHILD,
-    args: [String(requests), String(wallCapMs)],
+    args: [String(requests), String(wallCapMs), options.probe === false ? "no-probe" : "probe"],
+    execArgv:
+      options.heapLimitMb === undefined ? [] : [`--max-old-space-size=${String(options.heapLimitMb)}`],
     failedTo: "run the scale bench",
     read: (message) => {
       const sent = message as ScaleChildMessage;
@@ -32,4 +35,23 @@ export function forkScaleBench(
       return undefined;
     },
   });
+}
+
+/**
+ * The scale run again in a process whose old space may not grow past `heapLimitMb`: whether 10,000 requests
+ * fit in that heap, not where V8 happened to collect. A process that runs out of memory is reported, not
+ * thrown: that is the answer "no".
+ */
+export async function forkHeapLimitedScaleBench(
+  requests: number,
+  wallCapMs: number,
+  heapLimitMb: number,
+  progress: (line: string) => void,
+): Promise<HeapLimitedScaleRun> {
+  try {
+    const run = await forkScaleBench(requests, wallCapMs, progress, { heapLimitMb, probe: false });
+    return { heapLimitMb, run, error: null };
+  } catch (error) {
+    return { heapLimitMb, run: null, error: error instanceof Error ? error.message : String(error) };
+  }
 }

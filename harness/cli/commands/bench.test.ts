@@ -171,6 +171,9 @@ describe("bench --quick", () => {
     expect(report.audit.checkOk).toBe(true);
     expect(report.simulation.requests).toBeGreaterThan(0);
     expect(report.scale.lostAuditLines).toBe(0);
+    // The scale run again under a V8 heap limit, in its own process.
+    expect(report.scale.heapLimited?.heapLimitMb).toBe(200);
+    expect(report.scale.heapLimited?.run?.served).toBe(report.scale.requests);
     // The gate holds the reference engine's ratios only: 2 overhead paths with the audit on and 2 with it
     // off + 2 transports × 4 cases, the checker and the incident reader against read + JSON.parse, and the
     // suite's wall time per scenario against a bare worker start.
