@@ -19,12 +19,18 @@ export interface IsolatedTask {
   readonly engineEnv?: Readonly<Record<string, string>>;
   /** Serve the loopback fleet on this fixed 127.0.0.1 port (a user-started gateway points at it); else free. */
   readonly fleetPort?: number;
+  /**
+   * Memory shared with the supervisor where the isolate marks its requests in flight (request-board.ts),
+   * instead of a message per request start and end. Set by the supervisor.
+   */
+  readonly board?: SharedArrayBuffer;
 }
 
 /** What a scenario isolate tells its supervisor, in order. */
 export type IsolateMessage =
   | { readonly type: "loaded"; readonly name: string }
   | { readonly type: "load-failed"; readonly message: string }
+  /** A phase change; requests in flight are on the task's board, not in messages. */
   | { readonly type: "event"; readonly event: ExecutionEvent }
   /** Misbehaviour outside any request: an escaped exception, a stray connection, a kill attempt. */
   | { readonly type: "fault"; readonly message: string }

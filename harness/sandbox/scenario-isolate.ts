@@ -15,6 +15,7 @@ import {
 import { importEngine } from "./import-engine.mjs";
 import { installNetworkGuard, type NetworkGuard } from "./network-guard.ts";
 import type { IsolateData, IsolateMessage, IsolatedTask, WarmTask } from "./protocol.ts";
+import { RequestBoardWriter } from "./request-board.ts";
 import { threadSnapshot, threadChanges, type ThreadSnapshot } from "./thread-snapshot.ts";
 
 // One scenario's engine and fleet, apart from the judge (SPEC §10.1). Everything that leaves this thread
@@ -150,13 +151,17 @@ async function runTask(task: IsolatedTask, warm?: Warm): Promise<void> {
   send({ type: "loaded", name: engine.name });
   // The engine's own copy, read here: nothing it does to it reaches the judge.
   const config = await scenarioConfig(task.scenario, task.file);
+  const board = task.board ? new RequestBoardWriter(task.board) : null;
   const records = await executeScenario(scenario, {
     engine,
     fleet: guardedFleet(createFleetFactory(), guard, task.fleetPort),
     config,
     seed: task.seed,
     transport: task.transport,
-    onEvent: (event) => send({ type: "event", event }),
+    onEvent: (event) => {
+      if (event.kind === "request" && board !== null) board.mark(event.index, event.state === "sent");
+      else send({ type: "event", event });
+    },
     ...(clock ? { clock } : {}),
   });
   // Sockets closed with the fleet need a few turns to leave the handle list.

@@ -3,6 +3,7 @@ import type { ExecutionEvent, ExecutionRecords } from "../runner/execute-scenari
 import { endGroups, trackGroup } from "./engine-groups.ts";
 import { isolateBundleFor } from "./isolate-bundle.ts";
 import type { IsolateData, IsolateMessage, IsolatedTask, WarmTask } from "./protocol.ts";
+import { newBoardMemory, plannedRequests, requestsInFlight } from "./request-board.ts";
 
 /** Real-time and memory bounds of one isolate, so no engine can hold CI or take the machine down. */
 export interface IsolateLimits {
@@ -53,15 +54,17 @@ export type IsolateOutcome =
 
 const ENTRY = new URL("./worker-entry.mjs", import.meta.url);
 
-/** Where the run was, from the isolate's events: which phase, which requests were in flight. */
+/**
+ * Where the run was: which phase (from the isolate's phase events), which requests were in flight (from the
+ * request board the isolate writes, request-board.ts).
+ */
 class Whereabouts {
   private phase: "load" | "create" | "traffic" | "close" | "after" = "load";
-  private readonly inFlight = new Set<number>();
+
+  constructor(private readonly board: SharedArrayBuffer) {}
 
   see(event: ExecutionEvent): void {
     if (event.kind === "phase") this.phase = event.phase;
-    else if (event.state === "sent") this.inFlight.add(event.index);
-    else this.inFlight.delete(event.index);
   }
 
   finished(): void {
@@ -84,7 +87,7 @@ class Whereabouts {
       case "after":
         return "after the scenario ended";
       case "traffic": {
-        const requests = [...this.inFlight].sort((a, b) => a - b);
+        const requests = requestsInFlight(this.board);
         if (requests.length === 0) return "between requests";
         const shown = requests
           .slice(0, 3)
@@ -242,16 +245,18 @@ export async function superviseIsolate(
 ): Promise<IsolateOutcome> {
   const bundle = await isolateBundleFor(task.engineModule);
   const reuse = warm !== undefined && warm.eligible(task, bundle !== null);
+  const board = newBoardMemory(plannedRequests(task.scenario.traffic));
+  const boarded: IsolatedTask = { ...task, board };
   return new Promise<IsolateOutcome>((resolve) => {
     let worker: Worker;
     if (reuse) {
       worker =
         warm.take(task.engineModule) ?? startIsolate({ task: null, probe: null, bundle, warm: true }, limits);
-      worker.postMessage({ type: "task", task } satisfies WarmTask);
+      worker.postMessage({ type: "task", task: boarded } satisfies WarmTask);
     } else {
-      worker = startIsolate({ task, probe: null, bundle }, limits, task.engineEnv);
+      worker = startIsolate({ task: boarded, probe: null, bundle }, limits, task.engineEnv);
     }
-    const where = new Whereabouts();
+    const where = new Whereabouts(board);
     const faults: string[] = [];
     let engineName: string | null = null;
     let settled = false;
