@@ -43,10 +43,35 @@ export function fleetAttempts(
  * canonical mode from each model's fixed answer (which names its model without any attribution).
  */
 export function writersOf(text: string, calls: readonly FleetCall[], answers: CanonicalAnswers): string[] {
-  const writers = new Set<string>();
-  for (const call of calls) if (call.answer === text) writers.add(call.model);
-  for (const [model, answer] of Object.entries(answers)) if (answer === text) writers.add(model);
-  return [...writers];
+  return [...(writersIndex(calls, answers).get(text) ?? [])];
+}
+
+/** Each run's answer → writers index, built once: a check asks for every request of the run. */
+const indexes = new WeakMap<
+  readonly FleetCall[],
+  { answers: CanonicalAnswers; length: number; byText: WriterIndex }
+>();
+type WriterIndex = ReadonlyMap<string, ReadonlySet<string>>;
+
+/**
+ * Every whole answer's writers, in the order a scan would meet them (calls first, then canonical answers).
+ * Asked per request, a scan of all calls made the day-long scenario's checks quadratic (3,000 × 3,100).
+ */
+function writersIndex(calls: readonly FleetCall[], answers: CanonicalAnswers): WriterIndex {
+  const known = indexes.get(calls);
+  // A record is read-only once made; the length check only guards a caller that appends to its array.
+  if (known !== undefined && known.answers === answers && known.length === calls.length) return known.byText;
+  const byText = new Map<string, Set<string>>();
+  const add = (text: unknown, model: string): void => {
+    if (typeof text !== "string") return;
+    const writers = byText.get(text);
+    if (writers === undefined) byText.set(text, new Set([model]));
+    else writers.add(model);
+  };
+  for (const call of calls) add(call.answer, call.model);
+  for (const [model, answer] of Object.entries(answers)) add(answer, model);
+  indexes.set(calls, { answers, length: calls.length, byText });
+  return byText;
 }
 
 /**
