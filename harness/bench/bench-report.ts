@@ -133,6 +133,30 @@ export interface SuiteSection {
   readonly perScenarioPerWorkerStart: number;
 }
 
+/** The whole shipped library through the CLI on one core (issue 15 §3), see library-bench.ts. */
+export interface LibrarySection {
+  /** Scenario files in the shipped library. */
+  readonly shipped: number;
+  /** Scenarios the measured run ran: all of them, or the few of `--quick`. */
+  readonly scenarios: number;
+  readonly passed: number;
+  readonly exitCode: number;
+  /** Run under `taskset -c 0`; false where the machine has no taskset (then it is not a one-core number). */
+  readonly pinned: boolean;
+  readonly runs: number;
+  /** The median run's wall time, spawn to exit (start-up and report writing included), ms. */
+  readonly wallMs: number;
+  /** The median run's CPU time, user and system, every thread of its process, ms. */
+  readonly cpuMs: number;
+  /** Every run's wall time, ms, in run order. */
+  readonly wallRunsMs: readonly number[];
+  readonly perScenarioMs: number;
+  /** Median time of a worker that starts and exits doing nothing, on the same pinned core, ms. */
+  readonly bareWorkerStartMs: number;
+  /** `perScenarioMs ÷ bareWorkerStartMs`: what `--compare` gates on. */
+  readonly perScenarioPerWorkerStart: number;
+}
+
 /** Section 5. */
 export interface SimulationSection {
   /** Requests in the scenario (issue 8: 10 000 over 24 h). */
@@ -213,6 +237,8 @@ export interface BenchReport {
   readonly scale: ScaleSection;
   /** Absent in reports written before issue 15. */
   readonly suite?: SuiteSection;
+  /** Absent in reports written before the one-core library measurement. */
+  readonly library?: LibrarySection;
   /** The reference engine's same-run ratios, flat, lower is better: what `--compare` gates on. */
   readonly ratios: Readonly<Record<string, number>>;
   /** The peers' same-run ratios, same keys and sense; informative only. */

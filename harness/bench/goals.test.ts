@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type {
   AuditSection,
+  LibrarySection,
   OverheadRow,
   OverheadSubject,
   ScaleSection,
@@ -13,6 +14,8 @@ import {
   collectRatios,
   evaluateGoals,
   HEAP_LIMITED_SLOWDOWN,
+  LIBRARY_ONE_CORE_GOAL_MS,
+  libraryGoal,
   SCALE_HEAP_MB,
   SUCCESS_OVERHEAD_GOAL,
   VIRTUAL_DAY_GOAL,
@@ -191,5 +194,48 @@ describe("evaluateGoals holds the checker and the virtual day to issue 15's rate
       "1-overhead-success-audit-on": false,
       "3-overhead-audit-off-vs-breaker-peers-success": false,
     });
+  });
+});
+
+describe("the shipped library on one core (issue 15 §3)", () => {
+  const library = (fields: Partial<LibrarySection> = {}): LibrarySection => ({
+    shipped: 93,
+    scenarios: 93,
+    passed: 93,
+    exitCode: 0,
+    pinned: true,
+    runs: 3,
+    wallMs: 9_000,
+    cpuMs: 8_500,
+    wallRunsMs: [9_100, 9_000, 8_900],
+    perScenarioMs: 9_000 / 93,
+    bareWorkerStartMs: 25,
+    perScenarioPerWorkerStart: 9_000 / 93 / 25,
+    ...fields,
+  });
+
+  it("is met under 10 s for the whole library on one core with every scenario passing, and not at 10 s", () => {
+    expect(libraryGoal(library()).met).toBe(true);
+    expect(libraryGoal(library({ wallMs: LIBRARY_ONE_CORE_GOAL_MS })).met).toBe(false);
+    expect(libraryGoal(library()).value).toMatch(
+      /^9\.0 s wall, 8\.5 s CPU \(median of 3 runs: 9\.1 s, 9\.0 s, 8\.9 s\)/,
+    );
+  });
+
+  it("is not judged on --quick's few scenarios, off one core, or with a failing scenario, and says why", () => {
+    const quick = libraryGoal(library({ scenarios: 2, passed: 2, wallMs: 3_000 }));
+    expect(quick).toMatchObject({
+      met: false,
+      value: expect.stringContaining("--quick: 2 of 93 scenarios only"),
+    });
+    const unpinned = libraryGoal(library({ pinned: false }));
+    expect(unpinned).toMatchObject({ met: false, value: expect.stringContaining("no taskset") });
+    expect(libraryGoal(library({ passed: 92, exitCode: 1 })).met).toBe(false);
+  });
+
+  it("gates its wall time per scenario per bare worker start, and appears among the goals when measured", () => {
+    const { gated } = collectRatios([], [], { library: library() });
+    expect(gated).toEqual({ "library.wall-per-scenario-per-bare-worker-start": 9_000 / 93 / 25 });
+    expect(collectRatios([], [], { library: library({ scenarios: 0 }) }).gated).toEqual({});
   });
 });

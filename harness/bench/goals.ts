@@ -5,6 +5,7 @@ import type {
   ScaleSection,
   SimulationSection,
   AuditSection,
+  LibrarySection,
   SuiteSection,
 } from "./bench-report.ts";
 import { FAILOVER_CASES, PEERS_WITH_BREAKER, REFERENCE_AUDIT_OFF } from "./bench-report.ts";
@@ -27,6 +28,8 @@ export const FAILOVER_GOAL = 1.05;
 export const CHECK_LINES_PER_SEC_GOAL = 500_000;
 /** Issue 15 §3: the 10,000-request day runs at least this many virtual seconds per wall second. */
 export const VIRTUAL_DAY_GOAL = 20_000;
+/** Issue 15 §3: the whole shipped library within this much wall time on one core, ms. */
+export const LIBRARY_ONE_CORE_GOAL_MS = 10_000;
 
 /**
  * The run's ratios, flat and keyed for `--compare`, lower is better for all: `gated` holds the reference
@@ -36,7 +39,11 @@ export const VIRTUAL_DAY_GOAL = 20_000;
 export function collectRatios(
   overhead: readonly OverheadRow[],
   failover: readonly FailoverRow[],
-  own: { readonly audit?: AuditSection; readonly suite?: SuiteSection } = {},
+  own: {
+    readonly audit?: AuditSection;
+    readonly suite?: SuiteSection;
+    readonly library?: LibrarySection;
+  } = {},
 ): { gated: Record<string, number>; peers: Record<string, number> } {
   const gated: Record<string, number> = {};
   const peers: Record<string, number> = {};
@@ -54,10 +61,40 @@ export function collectRatios(
     gated["replay.time-per-read-and-json-parse"] = own.audit.replayPerParse;
   if (own.suite !== undefined && own.suite.scenarios > 0)
     gated["suite.wall-per-scenario-per-bare-worker-start"] = own.suite.perScenarioPerWorkerStart;
+  if (own.library !== undefined && own.library.scenarios > 0)
+    gated["library.wall-per-scenario-per-bare-worker-start"] = own.library.perScenarioPerWorkerStart;
   return { gated, peers };
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)} %`;
+const sec = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+/**
+ * Issue 15 §3's row: judged only on the whole library, pinned to one core, every scenario passing. `--quick`
+ * runs a few scenarios and a machine without taskset cannot pin: the row says which, and is not met.
+ */
+export function libraryGoal(library: LibrarySection): GoalRow {
+  const whole = library.scenarios === library.shipped;
+  const notes = [
+    ...(whole
+      ? []
+      : [
+          `--quick: ${library.scenarios} of ${library.shipped} scenarios only, not judged (the full bench runs all)`,
+        ]),
+    ...(library.pinned ? [] : ["not on one core: this machine has no taskset, so the run used every core"]),
+  ];
+  return {
+    id: "7-library-one-core",
+    goal: `the whole shipped library (${library.shipped} scenarios, reference engine, each isolated), \`run\` through the CLI on one core (taskset -c 0), < ${sec(LIBRARY_ONE_CORE_GOAL_MS)} wall`,
+    value: `${sec(library.wallMs)} wall, ${sec(library.cpuMs)} CPU (median of ${library.runs} run${library.runs === 1 ? "" : "s"}: ${library.wallRunsMs.map(sec).join(", ")}); ${library.passed}/${library.scenarios} pass; ${library.perScenarioMs.toFixed(0)} ms per scenario = ${library.perScenarioPerWorkerStart.toFixed(2)} × a bare worker start (${library.bareWorkerStartMs.toFixed(1)} ms, same core, same run)${notes.length > 0 ? `; ${notes.join("; ")}` : ""}`,
+    met:
+      whole &&
+      library.pinned &&
+      library.exitCode === 0 &&
+      library.passed === library.scenarios &&
+      library.wallMs < LIBRARY_ONE_CORE_GOAL_MS,
+  };
+}
 
 /** Where each goal of issue 8 stands, computed from the same run's rows. */
 export function evaluateGoals(input: {
@@ -66,6 +103,8 @@ export function evaluateGoals(input: {
   readonly audit: AuditSection;
   readonly simulation: SimulationSection;
   readonly scale: ScaleSection;
+  /** Absent: not measured in this run (the row is left out). */
+  readonly library?: LibrarySection;
   readonly bareMockedCallMs: number;
   readonly targetAuditLines: number;
   readonly targetSimRequests: number;
@@ -193,5 +232,6 @@ export function evaluateGoals(input: {
       scale.requests >= input.targetScaleRequests &&
       (scale.peakHeapMb < SCALE_HEAP_MB || fits),
   });
+  if (input.library !== undefined) goals.push(libraryGoal(input.library));
   return goals;
 }

@@ -132,6 +132,14 @@ export function renderMarkdown(
       `${suite.scenarios} scenarios of scenarios/${suite.folder} (${suite.passed} pass), each in its own isolate: ${suite.perScenarioMs.toFixed(0)} ms per scenario = **${suite.perScenarioPerWorkerStart.toFixed(2)} ×** one bare worker start (${suite.bareWorkerStartMs.toFixed(1)} ms, median, same run).`,
       "",
     );
+  const library = report.library;
+  if (library !== undefined)
+    out.push(
+      "### The shipped library on one core",
+      "",
+      `\`fallback-harness run\` of ${library.scenarios === library.shipped ? "the whole library" : `${library.scenarios} of the ${library.shipped} shipped scenarios (--quick)`} in a process of its own${library.pinned ? " pinned with `taskset -c 0`" : " (not pinned: no taskset on this machine)"}, start-up and report included; median of ${library.runs}: **${(library.wallMs / 1000).toFixed(1)} s wall**, ${(library.cpuMs / 1000).toFixed(1)} s CPU, ${library.passed}/${library.scenarios} pass; ${library.perScenarioMs.toFixed(0)} ms per scenario = **${library.perScenarioPerWorkerStart.toFixed(2)} ×** one bare worker start on the same core (${library.bareWorkerStartMs.toFixed(1)} ms, median, same run).`,
+      "",
+    );
 
   const s = report.simulation;
   out.push("## 5. Simulation", "", "| metric | value |", "|---|---|");

@@ -6,6 +6,7 @@ import { ALL_CONTENDERS } from "./contenders.ts";
 import { describeEnvironment } from "./environment.ts";
 import { benchFailover } from "./failover-bench.ts";
 import { collectRatios, evaluateGoals, SCALE_HEAP_MB } from "./goals.ts";
+import { benchLibrary } from "./library-bench.ts";
 import type { MeasureBudget } from "./measure.ts";
 import { benchOverhead } from "./overhead-bench.ts";
 import { renderMarkdown } from "./render-markdown.ts";
@@ -31,12 +32,20 @@ export interface BenchPlan {
   /** Shipped scenarios run isolated for the suite's wall time per scenario, and bare worker starts timed. */
   readonly suiteScenarios: number;
   readonly suiteWorkerStarts: number;
+  /**
+   * The shipped library through the CLI on one core: runs (median reported), scenarios (null: all, the
+   * goal's measurement), and bare worker starts on that core for the unit.
+   */
+  readonly libraryRuns: number;
+  readonly libraryScenarios: number | null;
+  readonly libraryWorkerStarts: number;
 }
 
 /**
  * The full plan (issue 8's sizes). Rough ceiling on two idle cores: failover 2 × 4 cases × 8 tasks × ~0.75 s,
  * overhead 2 × 7 × ~0.6 s, audit ~40 s, simulation ≤ 60 s, scale ≤ 60 s plus the CPU work already queued
- * when its cap aborts the rest: about four minutes. A loaded machine runs longer; the caps keep it finite.
+ * when its cap aborts the rest, the shipped library 3 × ~14 s on one core: about five minutes on a loaded
+ * machine, less on a quiet one; the caps keep it finite.
  */
 export const FULL_PLAN: BenchPlan = {
   failover: { timeMs: 600, iterations: 30, warmupMs: 150, warmupIterations: 10, passes: 3 },
@@ -50,6 +59,9 @@ export const FULL_PLAN: BenchPlan = {
   scaleWallCapMs: 60_000,
   suiteScenarios: 9,
   suiteWorkerStarts: 9,
+  libraryRuns: 3,
+  libraryScenarios: null,
+  libraryWorkerStarts: 9,
 };
 
 /** A smoke-sized plan: every section runs and is reported, in seconds; the numbers mean nothing. */
@@ -65,6 +77,10 @@ export const QUICK_PLAN: BenchPlan = {
   scaleWallCapMs: 10_000,
   suiteScenarios: 1,
   suiteWorkerStarts: 3,
+  // Two scenarios, once: the row shows the measurement works and says the goal was not judged.
+  libraryRuns: 1,
+  libraryScenarios: 2,
+  libraryWorkerStarts: 3,
 };
 
 /** Options of {@link runBench}. */
@@ -134,6 +150,15 @@ export async function runBench(options: RunBenchOptions): Promise<BenchOutput> {
     },
     progress,
   );
+  const library = await benchLibrary(
+    {
+      runs: plan.libraryRuns,
+      scenarios: plan.libraryScenarios,
+      workerStarts: plan.libraryWorkerStarts,
+    },
+    options.root,
+    progress,
+  );
 
   const goals = evaluateGoals({
     overhead,
@@ -141,12 +166,13 @@ export async function runBench(options: RunBenchOptions): Promise<BenchOutput> {
     audit,
     simulation,
     scale,
+    library,
     bareMockedCallMs: bareMockedCall.p50,
     targetAuditLines: plan.auditLines,
     targetSimRequests: plan.simRequests,
     targetScaleRequests: plan.scaleRequests,
   });
-  const ratios = collectRatios(overhead, failover, { audit, suite });
+  const ratios = collectRatios(overhead, failover, { audit, suite, library });
   const stamp = startedAt.toISOString().replace(/[:.]/g, "-");
   const plotTitle = "Failover latency, primary answers 500, fallback answers (in process)";
   const report: BenchReport = {
@@ -163,6 +189,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchOutput> {
     simulation,
     scale,
     suite,
+    library,
     ratios: ratios.gated,
     peerRatios: ratios.peers,
     goals,

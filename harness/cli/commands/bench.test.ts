@@ -176,17 +176,29 @@ describe("bench --quick", () => {
     expect(report.scale.heapLimited?.run?.served).toBe(report.scale.requests);
     // The gate holds the reference engine's ratios only: 2 overhead paths with the audit on and 2 with it
     // off + 2 transports × 4 cases, the checker and the incident reader against read + JSON.parse, and the
-    // suite's wall time per scenario against a bare worker start.
-    expect(Object.keys(report.ratios)).toHaveLength(15);
+    // suite's wall time per scenario against a bare worker start, and the shipped library's through the CLI
+    // on one core against a bare worker start on that core.
+    expect(Object.keys(report.ratios)).toHaveLength(16);
     expect(Object.keys(report.ratios)).toEqual(
       expect.arrayContaining([
         "overhead.success.reference-audit-off",
         "check.time-per-read-and-json-parse",
         "replay.time-per-read-and-json-parse",
         "suite.wall-per-scenario-per-bare-worker-start",
+        "library.wall-per-scenario-per-bare-worker-start",
       ]),
     );
-    const engineRatios = Object.keys(report.ratios).filter((k) => !/^(check|replay|suite)\./.test(k));
+    // --quick runs two shipped scenarios through the CLI: measured and reported, and the row says the goal
+    // (the whole library) was not judged.
+    expect(report.library).toMatchObject({ scenarios: 2, passed: 2, exitCode: 0, runs: 1 });
+    expect(report.library?.shipped).toBeGreaterThan(2);
+    expect(report.library?.cpuMs).toBeGreaterThan(0);
+    const libraryRow = report.goals.find((g) => g.id === "7-library-one-core");
+    expect(libraryRow).toMatchObject({
+      met: false,
+      value: expect.stringMatching(/--quick: 2 of \d+ scenarios only, not judged/),
+    });
+    const engineRatios = Object.keys(report.ratios).filter((k) => !/^(check|replay|suite|library)\./.test(k));
     expect(engineRatios.every((k) => /\.reference(-audit-off)?$/.test(k))).toBe(true);
     expect(Object.keys(report.peerRatios).length).toBeGreaterThan(0);
     expect(report.goals.map((g) => g.id)).toEqual(
