@@ -2,11 +2,13 @@
 /* global process */
 // The CLI is TypeScript run through tsx, so it works right after `npm ci` with no build step.
 import { bundledMain } from "../harness/cli/commands/check-bundle.mjs";
+import { bundledRunMain } from "../harness/cli/commands/run-bundle.mjs";
 
 // `check` reads logs of millions of lines and starts from a cached esbuild bundle of the CLI, skipping tsx's
-// second of start-up (check-bundle.mjs); if the bundle cannot be had, it runs through tsx like the rest.
+// second of start-up (check-bundle.mjs); `run` likewise starts from a cached bundle of its own module graph
+// (run-bundle.mjs). If a bundle cannot be had, the command runs through tsx like the rest.
 const args = process.argv.slice(2);
-let main = args[0] === "check" ? await bundledMain() : null;
+let main = args[0] === "check" ? await bundledMain() : args[0] === "run" ? await bundledRunMain() : null;
 if (main === null) {
   const { register } = await import("tsx/esm/api");
   register();
