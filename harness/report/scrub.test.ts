@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FLEET_API_KEYS } from "../fleet/fleet.ts";
-import { findSecret } from "../oracle/secret-patterns.ts";
+import { findSecret, SECRET_PATTERNS } from "../oracle/secret-patterns.ts";
 import { scrubDeep, scrubText } from "./scrub.ts";
 
 const OPENAI = "sk-proj-AbCdEfGhIjKlMnOpQrStUv0123";
@@ -16,6 +16,13 @@ describe("scrubText", () => {
     ["a Google key", `?key=${GOOGLE}&alt=sse`, "?key=[redacted: a Google API key]&alt=sse"],
     ["a JWT", `token ${JWT} expired`, "token [redacted: a JWT] expired"],
     ["the fleet's openai key", "sent fleet-openai-key twice", "sent [redacted: a fleet API key] twice"],
+    ["an AWS key", "aws AKIAABCDEFGHIJKLMNOP ok", "aws [redacted: an AWS access key] ok"],
+    ["an api key assignment", 'X-Api-Key: "abcdef123456789"', '[redacted: an api key assignment]"'],
+    [
+      "a lower-case bearer token",
+      "authorization: bearer abc.def.ghi12345",
+      "authorization: [redacted: a bearer token]",
+    ],
   ])("removes %s", (_what, text, scrubbed) => {
     expect(scrubText(text)).toBe(scrubbed);
   });
@@ -42,6 +49,37 @@ describe("scrubText", () => {
     const text =
       "req_fleet_000001 task-0123456789abcdefghij openai/gpt-4.1 Incorrect API key provided: fleet-ke***";
     expect(scrubText(text)).toBe(text);
+  });
+});
+
+describe("the markers that let scrubText skip a pattern", () => {
+  it("are text each pattern's source holds, with no look-behind, in the pattern's case sense", () => {
+    for (const { kind, pattern, marker } of SECRET_PATTERNS) {
+      expect(marker.source, kind).not.toMatch(/\(\?<[=!]/);
+      expect(marker.flags.includes("i"), kind).toBe(pattern.flags.includes("i"));
+      const literal = marker.source;
+      const source = pattern.flags.includes("i") ? pattern.source.toLowerCase() : pattern.source;
+      expect(source, kind).toContain(pattern.flags.includes("i") ? literal.toLowerCase() : literal);
+    }
+  });
+
+  it("is found in every match of its pattern, so skipping a text without it changes nothing", () => {
+    const samples = [
+      `a ${OPENAI} b ${ANTHROPIC}`,
+      "Authorization: BEARER abcdefgh12345678",
+      `k=${GOOGLE}`,
+      "AKIAABCDEFGHIJKLMNOP",
+      JWT,
+      "fleet-google-key",
+      "api_key = 'abcdefghijkl12'",
+      "apikey:abcdefghijkl12",
+    ];
+    for (const { kind, pattern, marker } of SECRET_PATTERNS) {
+      const global = new RegExp(pattern.source, `${pattern.flags}g`);
+      for (const sample of samples)
+        for (const match of sample.matchAll(global)) expect(marker.test(match[0]), kind).toBe(true);
+    }
+    expect(samples.map(scrubText).every((s) => s.includes("[redacted: "))).toBe(true);
   });
 });
 

@@ -1,9 +1,10 @@
 import { SECRET_PATTERNS } from "../oracle/secret-patterns.ts";
 
 /** The same patterns the checker uses, global, so every occurrence is replaced and not only the first. */
-const GLOBAL_PATTERNS = SECRET_PATTERNS.map(({ kind, pattern }) => ({
+const GLOBAL_PATTERNS = SECRET_PATTERNS.map(({ kind, pattern, marker }) => ({
   kind,
   pattern: new RegExp(pattern.source, pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`),
+  marker,
 }));
 
 /**
@@ -12,7 +13,8 @@ const GLOBAL_PATTERNS = SECRET_PATTERNS.map(({ kind, pattern }) => ({
  */
 export function scrubText(text: string): string {
   let out = text;
-  for (const { kind, pattern } of GLOBAL_PATTERNS) out = out.replace(pattern, `[redacted: ${kind}]`);
+  for (const { kind, pattern, marker } of GLOBAL_PATTERNS)
+    if (marker.test(out)) out = out.replace(pattern, `[redacted: ${kind}]`);
   return out;
 }
 
