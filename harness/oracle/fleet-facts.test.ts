@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FleetCall } from "../runner/records.ts";
-import { writersOf } from "./fleet-facts.ts";
+import { callsByRequest, writersOf } from "./fleet-facts.ts";
 
 const call = (model: string, answer: string | null, at: number): FleetCall => ({
   id: `req_fleet_${at}`,
@@ -43,5 +43,20 @@ describe("writersOf", () => {
     expect(writersOf("A", growing, answers)).toEqual(["openai/gpt-4.1"]);
     growing.push(call("google/gemini-2.5-flash", "A", 2));
     expect(writersOf("A", growing, answers)).toEqual(["openai/gpt-4.1", "google/gemini-2.5-flash"]);
+  });
+});
+
+describe("callsByRequest", () => {
+  it("groups each request's calls in call order and leaves out calls no request of the scenario owns", () => {
+    const at = (request: number | null, id: number): FleetCall => ({
+      ...call("openai/gpt-4.1", null, id),
+      request,
+    });
+    const calls = [at(1, 1), at(0, 2), at(null, 3), at(1, 4), at(7, 5), at(0, 6)];
+    const grouped = callsByRequest(calls, 3);
+    expect([...grouped.keys()]).toEqual([1, 0]);
+    expect(grouped.get(0)?.map((c) => c.at)).toEqual([2, 6]);
+    expect(grouped.get(1)?.map((c) => c.at)).toEqual([1, 4]);
+    expect(grouped.has(2)).toBe(false);
   });
 });

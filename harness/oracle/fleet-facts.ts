@@ -16,6 +16,25 @@ export function attributedRequest(call: FleetCall, requestCount: number): number
     : null;
 }
 
+/**
+ * Each request's calls (by index, in call order; requests with none are absent), for checks that look at
+ * every request's own calls: one pass, where a filter of all calls per request was quadratic.
+ */
+export function callsByRequest(
+  calls: readonly FleetCall[],
+  requestCount: number,
+): ReadonlyMap<number, readonly FleetCall[]> {
+  const byRequest = new Map<number, FleetCall[]>();
+  for (const call of calls) {
+    const request = attributedRequest(call, requestCount);
+    if (request === null) continue;
+    const mine = byRequest.get(request);
+    if (mine === undefined) byRequest.set(request, [call]);
+    else mine.push(call);
+  }
+  return byRequest;
+}
+
 /** How many calls the fleet could not attribute to a request of the scenario. */
 export function unattributedCalls(calls: readonly FleetCall[], requestCount: number): number {
   return calls.filter((c) => attributedRequest(c, requestCount) === null).length;

@@ -4,7 +4,13 @@
  */
 import { failed, notChecked, passed, type Check, type Evidence } from "../runner/checks.ts";
 import type { FleetCall, RequestRecord } from "../runner/records.ts";
-import { attributedRequest, unattributedCalls, writersOf, type CanonicalAnswers } from "./fleet-facts.ts";
+import {
+  attributedRequest,
+  callsByRequest,
+  unattributedCalls,
+  writersOf,
+  type CanonicalAnswers,
+} from "./fleet-facts.ts";
 import { expectedRetryAfter } from "./ground-truth-retry-after.ts";
 
 export {
@@ -110,15 +116,14 @@ function truncatedSuccess(input: FleetSafetyInput): Check {
   const unmarkedWriters = input.calls.filter(
     (c) => typeof c.answer === "string" && attributedRequest(c, count) === null,
   ).length;
+  const byRequest = callsByRequest(input.calls, count);
   const findings = input.requests.map((r): Finding => {
     if (r.outcome !== "success") return PASS;
     const text = r.text ?? "";
     if (whole.has(text)) return PASS;
     const sent: Written[] = [
-      ...input.calls.flatMap((c) =>
-        attributedRequest(c, count) === r.index && typeof c.answer === "string"
-          ? [{ model: c.model, text: c.answer }]
-          : [],
+      ...(byRequest.get(r.index) ?? []).flatMap((c) =>
+        typeof c.answer === "string" ? [{ model: c.model, text: c.answer }] : [],
       ),
       // The reported model's canonical answer first, so a cut text (common prose) is named after it.
       ...canonical.filter((a) => a.model === r.model),
@@ -160,12 +165,11 @@ function endOf(r: RequestRecord, startMs: number): number {
 /** `safety.no-call-after-end`: no provider call attributed to a request arrives after it ended. */
 function noCallAfterEnd(input: FleetSafetyInput): Check {
   const count = input.requests.length;
+  const byRequest = callsByRequest(input.calls, count);
   const findings: Finding[] = input.requests.map((r) => {
     const end = endOf(r, input.startMs);
     // Same millisecond is not "after": on the virtual clock a call and the end can share an instant.
-    const late = input.calls.filter(
-      (c) => attributedRequest(c, count) === r.index && c.at > end + (input.lateToleranceMs ?? 0),
-    );
+    const late = (byRequest.get(r.index) ?? []).filter((c) => c.at > end + (input.lateToleranceMs ?? 0));
     const first = late[0];
     if (first === undefined) return PASS;
     const how =
@@ -192,8 +196,9 @@ function noCallAfterEnd(input: FleetSafetyInput): Check {
  */
 function retryAfterRespected(input: FleetSafetyInput): Check {
   const count = input.requests.length;
+  const byRequest = callsByRequest(input.calls, count);
   const findings: Finding[] = input.requests.map((r) => {
-    const mine = input.calls.filter((c) => attributedRequest(c, count) === r.index);
+    const mine = byRequest.get(r.index) ?? [];
     for (const [i, call] of mine.entries()) {
       if (call.retry_after === undefined) continue;
       // Shared with the audit's ground-truth check: one reading of the forms (SPEC §3 order).
