@@ -66,12 +66,26 @@ function attribute(audit: readonly NumberedAuditLine[], calls: readonly TruthCal
     taken.add(call.id);
     bound.set(a.key, { call, ties: [] });
   }
+  // Per model, its unbound calls in arrival order, and those of each instant (the ties), built in one pass:
+  // a copy of the queue per call and a scan of it per attempt made the day-long scenario's audit quadratic.
   const queues = new Map<string, TruthCall[]>();
+  const instants = new Map<string, Map<number, TruthCall[]>>();
   calls
     .map((call, index) => ({ call, index }))
     .sort((x, y) => x.call.at - y.call.at || x.index - y.index)
     .forEach(({ call }) => {
-      if (!taken.has(call.id)) queues.set(call.model, [...(queues.get(call.model) ?? []), call]);
+      if (taken.has(call.id)) return;
+      const queue = queues.get(call.model);
+      if (queue === undefined) queues.set(call.model, [call]);
+      else queue.push(call);
+      let atOf = instants.get(call.model);
+      if (atOf === undefined) {
+        atOf = new Map<number, TruthCall[]>();
+        instants.set(call.model, atOf);
+      }
+      const same = atOf.get(call.at);
+      if (same === undefined) atOf.set(call.at, [call]);
+      else same.push(call);
     });
   const next = new Map<string, number>();
   for (const a of attempts) {
@@ -80,8 +94,10 @@ function attribute(audit: readonly NumberedAuditLine[], calls: readonly TruthCal
     const i = next.get(a.model) ?? 0;
     next.set(a.model, i + 1);
     const call = queue[i];
-    if (call !== undefined)
-      bound.set(a.key, { call, ties: queue.filter((c) => c !== call && c.at === call.at) });
+    if (call !== undefined) {
+      const same = instants.get(a.model)?.get(call.at) ?? [];
+      bound.set(a.key, { call, ties: same.filter((c) => c !== call) });
+    }
   }
   return bound;
 }
