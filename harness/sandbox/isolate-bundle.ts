@@ -18,10 +18,13 @@ import { contentKey, writableCacheDir } from "../cli/commands/check-bundle.mjs";
 // the ~600 modules of the isolate's graph (the harness, src/, msw, zod, the AI SDK). The same graph as one
 // pre-built ES module set loads in about 0.35 s. So the isolate and the reference engine are bundled once
 // with esbuild and cached by the content hash of every input; a changed source file means a new bundle.
-// Only the reference engine runs from the bundle. It is built apart from the isolate as one module with all
-// of src/ inlined and the npm packages left as imports: a warm isolate (supervise-isolate.ts) imports it
-// afresh for every scenario (about 10 ms, against 0.35 s for a worker start), so no engine module state
-// outlives a scenario, while the packages (the AI SDK, zod: stateless libraries) load once per worker.
+// Only the reference engine runs from the bundle. It is built apart from the isolate as one script with all
+// of src/ inlined and the npm packages left as requires: a warm isolate (supervise-isolate.ts) evaluates it
+// afresh for every scenario, so no engine module state outlives a scenario, while the packages (the AI SDK,
+// zod: stateless libraries) load once per worker. A script, not an ES module: a module imported under a new
+// URL is parsed and compiled again each time (6–10 ms for its 120 KB, and every function it runs compiled
+// again lazily), where one compiled script is run again for a fresh evaluation that shares its bytecode (about
+// 1.3 ms).
 // Any other engine keeps the tsx path, so a user's module sees the same module graph it always did.
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -30,14 +33,17 @@ const REFERENCE_MODULE = new URL("../../src/node/reference-eut.ts", import.meta.
 const ISOLATE_ENTRY = { "scenario-isolate": "harness/sandbox/scenario-isolate.ts" } as const;
 const ENGINE_ENTRY = { "reference-eut": "src/node/reference-eut.ts" } as const;
 /** Part of the key: a change here must not reuse an old bundle. */
-const FORMAT_VERSION = "2";
+const FORMAT_VERSION = "3";
 /**
  * Another key's bundle is deleted once unused this long (each use touches it): a run still going on an older
  * bundle, after a source edit started another run on a new one, keeps its files.
  */
 const STALE_AFTER_MS = 10 * 60_000;
 
-/** File URLs of a built bundle: the isolate to run, and the engine module it loads instead of the TS one. */
+/**
+ * File URLs of a built bundle: the isolate to run, and the engine it loads instead of the TS module (a
+ * CommonJS-shaped script the isolate compiles once and runs per scenario: scenario-isolate.ts).
+ */
 export interface IsolateBundle {
   readonly isolate: string;
   readonly engine: string;
@@ -55,7 +61,7 @@ export const bundleKey = (root: string, inputs: readonly string[], builderVersio
 
 function bundleAt(dir: string, key: string): IsolateBundle | null {
   const isolate = join(dir, key, "scenario-isolate.mjs");
-  const engine = join(dir, key, "reference-eut.mjs");
+  const engine = join(dir, key, "reference-eut.cjs");
   if (!existsSync(isolate) || !existsSync(engine)) return null;
   return { isolate: pathToFileURL(isolate).href, engine: pathToFileURL(engine).href };
 }
@@ -92,9 +98,18 @@ async function build(dir: string): Promise<IsolateBundle> {
     logLevel: "silent",
   };
   const isolate = await esbuild.build({ ...common, entryPoints: ISOLATE_ENTRY, splitting: true });
-  // Packages stay imports, resolved from the package's node_modules (the cache is inside it, or they are
-  // found from the tmpdir fallback's absolute paths).
-  const engine = await esbuild.build({ ...common, entryPoints: ENGINE_ENTRY, packages: "external" });
+  // Packages stay requires: the isolate resolves them from the engine's source folder, as tsx would.
+  const engine = await esbuild.build({
+    ...common,
+    entryPoints: ENGINE_ENTRY,
+    packages: "external",
+    format: "cjs",
+    outExtension: { ".js": ".cjs" },
+    // A script gets `require` from whoever runs it; the banner is for ES modules.
+    banner: {},
+    // src/ reads its own URL once (the AI SDK's version, ai-sdk-caller.ts): the source file's, as under tsx.
+    define: { "import.meta.url": JSON.stringify(REFERENCE_MODULE) },
+  });
   const inputs = [
     ...new Set([...Object.keys(isolate.metafile.inputs), ...Object.keys(engine.metafile.inputs)]),
   ].sort();

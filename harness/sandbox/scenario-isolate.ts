@@ -1,3 +1,7 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { Script } from "node:vm";
 import { parentPort, workerData } from "node:worker_threads";
 import { ManualClock, type EngineUnderTest } from "../../src/index.ts";
 import { describeThrown } from "../report/describe-thrown.ts";
@@ -70,17 +74,49 @@ function isEngineUnderTest(value: unknown): value is EngineUnderTest {
   return typeof candidate.name === "string" && typeof candidate.create === "function";
 }
 
+/** The bundled reference engine's script, compiled once per thread (isolate-bundle.ts). */
+let engineScript: { readonly script: Script; readonly require: NodeJS.Require } | undefined;
+
+/**
+ * A new instance of the bundled reference engine: its compiled script run again, with a module object of
+ * its own, so its top-level code runs again and no module state carries over from the previous scenario,
+ * while its bytecode is compiled once per thread. Strict, as the ES module it was. Its packages are required
+ * from its source folder.
+ */
+function evaluateBundledEngine(scriptUrl: string, moduleUrl: string): { default?: unknown } {
+  engineScript ??= {
+    script: new Script(
+      `(function (exports, require, module) {"use strict";${readFileSync(fileURLToPath(scriptUrl), "utf8")}\n})`,
+      {
+        filename: fileURLToPath(scriptUrl),
+      },
+    ),
+    require: createRequire(moduleUrl),
+  };
+  const module = { exports: {} as { default?: unknown } };
+  const run = engineScript.script.runInThisContext() as (
+    exports: unknown,
+    require: NodeJS.Require,
+    module: unknown,
+  ) => void;
+  run(module.exports, engineScript.require, module);
+  return module.exports;
+}
+
 /**
  * The engine's module. `fresh` (a warm isolate's scenario number) loads a new instance of it: the query makes
  * another module URL, so its top-level code runs again and no module state carries over from the previous
- * scenario. The bundled reference engine is one module (src/ inlined), so all of its state is fresh.
+ * scenario. The bundled reference engine is one script (src/ inlined) evaluated afresh on every load, so all
+ * of its state is fresh.
  */
 async function loadEngine(url: string, fresh?: number): Promise<EngineUnderTest | string> {
   let module: { default?: unknown };
   try {
     // The bundled isolate loads the bundle's copy of the reference engine (messages keep the module's URL).
-    const base = data.bundle?.engine ?? url;
-    module = await importEngine(fresh === undefined ? base : `${base}?fh-scenario=${fresh}`);
+    module =
+      data.bundle != null
+        ? evaluateBundledEngine(data.bundle.engine, url)
+        : await importEngine(fresh === undefined ? url : `${url}?fh-scenario=${fresh}`);
   } catch (error) {
     const { message } = describeThrown(error);
     return `Failed to load the engine module ${url}: ${message}. Check the path and that the module loads under Node (ESM, CommonJS or TypeScript).`;
