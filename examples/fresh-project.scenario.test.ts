@@ -89,10 +89,13 @@ beforeAll(async () => {
   project = join(dir, "project");
   await mkdir(project);
   await run("npm", ["init", "-y"], project);
-  // --offline: the packages come from the npm cache `npm ci` filled; the test never reaches a registry.
+  // --prefer-offline: the packages come from the npm cache `npm ci` filled. Only what `npm ci` does not
+  // cache is fetched from the registry it installed from: the packuments a range install resolves against
+  // (`npm ci` follows the lock file's tarball URLs and never reads them), so on a fresh machine `--offline`
+  // failed with ENOTCACHED. No provider is reached: the engines below call the harness's fleet.
   installed = await run(
     "npm",
-    ["install", "--offline", "--no-audit", "--no-fund", join(dir, tarball ?? "missing.tgz")],
+    ["install", "--prefer-offline", "--no-audit", "--no-fund", join(dir, tarball ?? "missing.tgz")],
     project,
   );
   await writeFile(join(project, "my-engine.js"), JS_ENGINE);
