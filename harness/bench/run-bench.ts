@@ -8,7 +8,7 @@ import { benchFailover } from "./failover-bench.ts";
 import { collectRatios, evaluateGoals, SCALE_HEAP_MB } from "./goals.ts";
 import { benchLibrary } from "./library-bench.ts";
 import type { MeasureBudget } from "./measure.ts";
-import { benchOverhead } from "./overhead-bench.ts";
+import { forkOverheadBench } from "./overhead-process.ts";
 import { renderMarkdown } from "./render-markdown.ts";
 import { forkHeapLimitedScaleBench, forkScaleBench } from "./scale-process.ts";
 import { benchSimulation } from "./simulation-bench.ts";
@@ -118,7 +118,8 @@ export async function runBench(options: RunBenchOptions): Promise<BenchOutput> {
   // In process first: its bare call is the unit of the overhead ratio.
   const inproc = await benchFailover("inproc", ALL_CONTENDERS, plan.failover, progress);
   const bareMockedCall = inproc.bareOk.summary;
-  const overhead = await benchOverhead(ALL_CONTENDERS, plan.overhead, bareMockedCall.p50, progress);
+  // In a process of its own: its engines meet the stub calls with call sites the real callers left alone.
+  const overhead = await forkOverheadBench(plan.overhead, bareMockedCall.p50, progress);
   const loopback = await benchFailover("loopback", ALL_CONTENDERS, plan.failover, progress);
   const failover = [...inproc.rows, ...loopback.rows];
   const audit = await benchAudit(
