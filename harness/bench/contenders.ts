@@ -72,22 +72,29 @@ export function benchEngineConfig(): EngineConfig {
   return parsed.config;
 }
 
+/** The reference engine over `calls`, with its audit going to `audit`, or none written at all. */
+function referenceInstance(
+  calls: ChainCalls,
+  stream: boolean,
+  audit: AuditSink | undefined,
+): ContenderInstance {
+  const engine = createEngine(benchEngineConfig(), {
+    clock: systemClock,
+    random: createRandom(1),
+    caller: calls.caller,
+    ...(audit === undefined ? {} : { audit }),
+  });
+  return {
+    run: async () => (await engine.run({ agent: "build", prompt: PROMPT, stream })).text,
+    close: () => engine.close(),
+  };
+}
+
 const reference: Contender = {
   id: "reference",
   setup:
     "createEngine over the AI SDK caller; max_retries 0, promote_on_success false, breakers on (1 ms window, never trip), audit to memory",
-  create(calls, stream) {
-    const engine = createEngine(benchEngineConfig(), {
-      clock: systemClock,
-      random: createRandom(1),
-      caller: calls.caller,
-      audit: new BoundedMemorySink(),
-    });
-    return {
-      run: async () => (await engine.run({ agent: "build", prompt: PROMPT, stream })).text,
-      close: () => engine.close(),
-    };
-  },
+  create: (calls, stream) => referenceInstance(calls, stream, new BoundedMemorySink()),
 };
 
 /**
@@ -95,15 +102,7 @@ const reference: Contender = {
  * reference to show what the audit costs, the overhead bench for issue 15's "audit off" goal.
  */
 export function createReferenceAuditOff(calls: ChainCalls, stream: boolean): ContenderInstance {
-  const engine = createEngine(benchEngineConfig(), {
-    clock: systemClock,
-    random: createRandom(1),
-    caller: calls.caller,
-  });
-  return {
-    run: async () => (await engine.run({ agent: "build", prompt: PROMPT, stream })).text,
-    close: () => engine.close(),
-  };
+  return referenceInstance(calls, stream, undefined);
 }
 
 const aiFallback: Contender = {

@@ -37,3 +37,34 @@ export function runChild<T>(run: ChildRun<T>): Promise<T> {
     });
   });
 }
+
+/** What a bench section's child sends its parent: progress lines while it runs, then its result. */
+export type SectionMessage<T> =
+  { readonly kind: "progress"; readonly line: string } | { readonly kind: "result"; readonly result: T };
+
+/** {@link runChild} for a child that speaks {@link SectionMessage}: its progress lines go to `progress`. */
+export function runSection<T>(
+  run: Omit<ChildRun<T>, "read"> & { readonly progress: (line: string) => void },
+): Promise<T> {
+  const { progress, ...rest } = run;
+  return runChild({
+    ...rest,
+    read: (message) => {
+      const sent = message as SectionMessage<T>;
+      if (sent.kind === "result") return sent.result;
+      progress(sent.line);
+      return undefined;
+    },
+  });
+}
+
+/** The child's side of {@link runSection}: one progress line. */
+export function sendProgress(line: string): void {
+  process.send?.({ kind: "progress", line } satisfies SectionMessage<never>);
+}
+
+/** The child's side of {@link runSection}: its result, after which it lets the channel go so it can exit. */
+export function sendResult<T>(result: T): void {
+  process.send?.({ kind: "result", result } satisfies SectionMessage<T>);
+  process.disconnect?.();
+}

@@ -16,6 +16,7 @@ const CLI = fileURLToPath(new URL("../../bin/fallback-harness.js", import.meta.u
 const SHIPPED = fileURLToPath(new URL("../../scenarios/", import.meta.url));
 /** Reports the process's CPU time (all its threads) to the file named by FH_BENCH_CPU_FILE as it exits. */
 const CPU_REPORTER = new URL("./cpu-at-exit.mjs", import.meta.url).href;
+const WORKER_START = fileURLToPath(new URL("./worker-start.ts", import.meta.url));
 
 /** Bounds of the library bench. */
 export interface LibraryBenchOptions {
@@ -53,25 +54,9 @@ function timed(
   });
 }
 
-/** Median of bare worker starts (new Worker to exit, doing nothing), timed in a process pinned like the run. */
+/** Median of bare worker starts, timed by worker-start.ts in a process pinned like the library run. */
 function pinnedWorkerStartMs(pin: readonly string[], starts: number): number {
-  const script = `const { Worker } = require("node:worker_threads");
-    (async () => {
-      const times = [];
-      for (let i = 0; i < ${starts}; i++) {
-        const t = performance.now();
-        await new Promise((resolve, reject) => {
-          const w = new Worker("0", { eval: true });
-          w.once("error", reject);
-          w.once("exit", resolve);
-        });
-        times.push(performance.now() - t);
-      }
-      times.sort((a, b) => a - b);
-      const mid = Math.floor(times.length / 2);
-      process.stdout.write(String(times.length % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2));
-    })();`;
-  const [file, ...args] = [...pin, process.execPath, "-e", script];
+  const [file, ...args] = [...pin, process.execPath, "--import", "tsx", WORKER_START, String(starts)];
   const result = spawnSync(file ?? process.execPath, args, { encoding: "utf8" });
   const ms = Number(result.stdout);
   if (result.status !== 0 || !Number.isFinite(ms))

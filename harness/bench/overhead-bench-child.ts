@@ -1,13 +1,10 @@
 import { ALL_CONTENDERS } from "./contenders.ts";
+import { sendProgress, sendResult } from "./fork-child.ts";
 import type { MeasureBudget } from "./measure.ts";
 import { benchOverhead } from "./overhead-bench.ts";
-import type { OverheadChildMessage } from "./overhead-process.ts";
 
 // Entry of the process `forkOverheadBench` starts: the overhead section, its progress and rows sent to the
 // parent. Arguments: the budget as JSON, and the bare mocked call's median in ms (the ratios' unit).
-const send = (message: OverheadChildMessage): void => {
-  process.send?.(message);
-};
 const budget = JSON.parse(process.argv[2] ?? "null") as MeasureBudget | null;
 const bareMockedCallMs = Number(process.argv[3]);
 if (budget === null || !(bareMockedCallMs > 0)) {
@@ -16,8 +13,4 @@ if (budget === null || !(bareMockedCallMs > 0)) {
   );
   process.exit(2);
 }
-const rows = await benchOverhead(ALL_CONTENDERS, budget, bareMockedCallMs, (line) =>
-  send({ kind: "progress", line }),
-);
-send({ kind: "rows", rows });
-process.disconnect?.();
+sendResult(await benchOverhead(ALL_CONTENDERS, budget, bareMockedCallMs, sendProgress));

@@ -1,12 +1,7 @@
 import { fileURLToPath } from "node:url";
 import type { OverheadRow } from "./bench-report.ts";
-import { runChild } from "./fork-child.ts";
+import { runSection } from "./fork-child.ts";
 import type { MeasureBudget } from "./measure.ts";
-
-/** What the overhead child sends its parent: progress lines, then the rows. */
-export type OverheadChildMessage =
-  | { readonly kind: "progress"; readonly line: string }
-  | { readonly kind: "rows"; readonly rows: readonly OverheadRow[] };
 
 const CHILD = fileURLToPath(new URL("./overhead-bench-child.ts", import.meta.url));
 
@@ -22,15 +17,10 @@ export function forkOverheadBench(
   bareMockedCallMs: number,
   progress: (line: string) => void,
 ): Promise<readonly OverheadRow[]> {
-  return runChild({
+  return runSection({
     file: CHILD,
     args: [JSON.stringify(budget), String(bareMockedCallMs)],
     failedTo: "run the overhead bench",
-    read: (message) => {
-      const sent = message as OverheadChildMessage;
-      if (sent.kind === "rows") return sent.rows;
-      progress(sent.line);
-      return undefined;
-    },
+    progress,
   });
 }

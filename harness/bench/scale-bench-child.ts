@@ -1,5 +1,5 @@
 import { benchScale } from "./scale-bench.ts";
-import type { ScaleChildMessage } from "./scale-process.ts";
+import { sendProgress, sendResult } from "./fork-child.ts";
 
 // Entry of the process `forkScaleBench` starts: one scale run, its progress and section sent to the parent.
 const requests = Number(process.argv[2]);
@@ -10,11 +10,4 @@ if (!Number.isInteger(requests) || requests < 1 || !Number.isFinite(wallCapMs) |
   );
   process.exit(2);
 }
-const send = (message: ScaleChildMessage): void => {
-  process.send?.(message);
-};
-const section = await benchScale(requests, wallCapMs, (line) => send({ kind: "progress", line }), {
-  probe: process.argv[4] !== "no-probe",
-});
-send({ kind: "section", section });
-process.disconnect?.();
+sendResult(await benchScale(requests, wallCapMs, sendProgress, { probe: process.argv[4] !== "no-probe" }));

@@ -1,11 +1,6 @@
 import { fileURLToPath } from "node:url";
 import type { HeapLimitedScaleRun, ScaleSection } from "./bench-report.ts";
-import { runChild } from "./fork-child.ts";
-
-/** What the scale child sends its parent: progress lines, then the section. */
-export type ScaleChildMessage =
-  | { readonly kind: "progress"; readonly line: string }
-  | { readonly kind: "section"; readonly section: ScaleSection };
+import { runSection } from "./fork-child.ts";
 
 const CHILD = fileURLToPath(new URL("./scale-bench-child.ts", import.meta.url));
 
@@ -22,18 +17,13 @@ export function forkScaleBench(
   progress: (line: string) => void,
   options: { readonly heapLimitMb?: number; readonly probe?: boolean } = {},
 ): Promise<ScaleSection> {
-  return runChild({
+  return runSection({
     file: CHILD,
     args: [String(requests), String(wallCapMs), options.probe === false ? "no-probe" : "probe"],
     execArgv:
       options.heapLimitMb === undefined ? [] : [`--max-old-space-size=${String(options.heapLimitMb)}`],
     failedTo: "run the scale bench",
-    read: (message) => {
-      const sent = message as ScaleChildMessage;
-      if (sent.kind === "section") return sent.section;
-      progress(sent.line);
-      return undefined;
-    },
+    progress,
   });
 }
 

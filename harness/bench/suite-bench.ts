@@ -1,9 +1,9 @@
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import { collectScenarioFiles } from "../runner/collect-files.ts";
 import { runSuite } from "../runner/run-suite.ts";
 import { REFERENCE_ENGINE_MODULE } from "../sandbox/engine-source.ts";
 import type { SuiteSection } from "./bench-report.ts";
+import { medianBareWorkerStartMs } from "./worker-start.ts";
 
 /** Bounds of the suite bench. */
 export interface SuiteBenchOptions {
@@ -18,25 +18,6 @@ export interface SuiteBenchOptions {
 
 /** The shipped library, wherever the bench is run from (a user's project has no `scenarios/chains`). */
 const SHIPPED = fileURLToPath(new URL("../../scenarios/", import.meta.url));
-
-/** Time from `new Worker` to its exit, for a worker that does nothing: what every isolated scenario pays at least. */
-async function bareWorkerStartMs(): Promise<number> {
-  const started = performance.now();
-  await new Promise<void>((resolve, reject) => {
-    const worker = new Worker("0", { eval: true });
-    worker.once("error", reject);
-    worker.once("exit", () => resolve());
-  });
-  return performance.now() - started;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 /**
  * The suite's wall time per scenario (issue 15 §6), as `run` spends it: each scenario isolated with the
@@ -53,8 +34,7 @@ export async function benchSuite(
   const { files } = await collectScenarioFiles([`${SHIPPED}${options.folder}`], options.root);
   const chosen = [...files].sort().slice(0, options.scenarios);
   progress(`suite: ${options.workerStarts} bare worker starts`);
-  const starts: number[] = [];
-  for (let i = 0; i < options.workerStarts; i++) starts.push(await bareWorkerStartMs());
+  const workerStartMs = await medianBareWorkerStartMs(options.workerStarts);
   progress(`suite: ${chosen.length} scenarios of scenarios/${options.folder}, isolated`);
   const started = performance.now();
   const result = await runSuite({
@@ -69,7 +49,6 @@ export async function benchSuite(
     );
   const scenarios = result.outcomes.length;
   const perScenarioMs = wallMs / Math.max(scenarios, 1);
-  const workerStartMs = median(starts);
   return {
     folder: options.folder,
     scenarios,
