@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { bundleKey, pruneStale } from "./isolate-bundle.ts";
+import { pruneStale } from "../cli/commands/check-bundle.mjs";
+import { bundleKey } from "./isolate-bundle.ts";
 
 describe("the isolate bundle's content key", () => {
   const root = mkdtempSync(join(tmpdir(), "fh-bundle-key-"));

@@ -1,18 +1,16 @@
 import { randomBytes } from "node:crypto";
-import {
-  existsSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  utimesSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BuildOptions } from "esbuild";
-import { contentKey, writableCacheDir } from "../cli/commands/check-bundle.mjs";
+import {
+  contentKey,
+  publishFolder,
+  pruneStale,
+  readManifest,
+  writableCacheDir,
+  writeManifest,
+} from "../cli/commands/check-bundle.mjs";
 
 // Starting an isolate through tsx costs about 3 s of CPU: tsx's loader thread transforms and resolves each of
 // the ~600 modules of the isolate's graph (the harness, src/, msw, zod, the AI SDK). The same graph as one
@@ -35,24 +33,12 @@ const ENGINE_ENTRY = { "reference-eut": "src/node/reference-eut.ts" } as const;
 /** Part of the key: a change here must not reuse an old bundle. */
 const FORMAT_VERSION = "3";
 /**
- * Another key's bundle is deleted once unused this long (each use touches it): a run still going on an older
- * bundle, after a source edit started another run on a new one, keeps its files.
- */
-const STALE_AFTER_MS = 10 * 60_000;
-
-/**
  * File URLs of a built bundle: the isolate to run, and the engine it loads instead of the TS module (a
  * CommonJS-shaped script the isolate compiles once and runs per scenario: scenario-isolate.ts).
  */
 export interface IsolateBundle {
   readonly isolate: string;
   readonly engine: string;
-}
-
-interface Manifest {
-  readonly key: string;
-  /** Input files relative to the package root, as esbuild's metafile lists them. */
-  readonly inputs: readonly string[];
 }
 
 /** The content key of a bundle: the builder's version and every input's bytes, in order. */
@@ -67,12 +53,8 @@ function bundleAt(dir: string, key: string): IsolateBundle | null {
 }
 
 function cached(dir: string, builderVersion: string): IsolateBundle | null {
-  let manifest: Manifest;
-  try {
-    manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as Manifest;
-  } catch {
-    return null;
-  }
+  const manifest = readManifest(dir);
+  if (manifest === null) return null;
   const key = bundleKey(ROOT, manifest.inputs, builderVersion);
   return key === manifest.key ? bundleAt(dir, key) : null;
 }
@@ -115,31 +97,11 @@ async function build(dir: string): Promise<IsolateBundle> {
   ].sort();
   const key = bundleKey(ROOT, inputs, esbuild.version);
   if (key === null) throw new Error("an input changed while it was bundled");
-  try {
-    renameSync(scratch, join(dir, key));
-  } catch {
-    // Another run built the same bundle first: use theirs.
-    rmSync(scratch, { recursive: true, force: true });
-  }
-  const manifest = join(dir, `manifest.json.${process.pid}`);
-  writeFileSync(manifest, JSON.stringify({ key, inputs } satisfies Manifest));
-  renameSync(manifest, join(dir, "manifest.json"));
+  publishFolder(scratch, join(dir, key));
+  writeManifest(dir, key, inputs);
   const bundle = bundleAt(dir, key);
   if (bundle === null) throw new Error("the bundle vanished after it was built");
   return bundle;
-}
-
-/** Deletes other keys' bundles unused for {@link STALE_AFTER_MS}, and abandoned scratch folders. */
-export function pruneStale(dir: string, keep: string, nowMs: number): void {
-  for (const name of readdirSync(dir)) {
-    if (name === keep || name.startsWith("manifest.json")) continue;
-    const path = join(dir, name);
-    try {
-      if (nowMs - statSync(path).mtimeMs > STALE_AFTER_MS) rmSync(path, { recursive: true, force: true });
-    } catch {
-      // Gone already, or another run is deleting it.
-    }
-  }
 }
 
 /** Marks the bundle in use (its folder's mtime), at most once a minute. */

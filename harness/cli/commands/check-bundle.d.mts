@@ -20,3 +20,15 @@ export declare function contentKey(
   inputs: readonly string[],
   builderVersion: string,
 ): string | null;
+
+/** The manifest a cache folder holds, or null when there is none to read. */
+export declare function readManifest(dir: string): { key: string; inputs: string[] } | null;
+
+/** Points a cache folder's manifest at `key` atomically. */
+export declare function writeManifest(dir: string, key: string, inputs: readonly string[]): void;
+
+/** Moves a bundle folder built in `scratch` to `target`, keeping another run's identical one. */
+export declare function publishFolder(scratch: string, target: string): void;
+
+/** Deletes entries of a cache folder other than `keep` unused for ten minutes. */
+export declare function pruneStale(dir: string, keep: string, nowMs: number): void;

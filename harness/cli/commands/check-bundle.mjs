@@ -1,6 +1,15 @@
 /* global process, URL */
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -56,6 +65,53 @@ export function writableCacheDir(name) {
   throw new Error("no writable cache directory");
 }
 
+/**
+ * Another key's bundle is deleted once unused this long (each use touches it): a run still going on an older
+ * bundle, after a source edit started another run on a new one, keeps its files.
+ */
+const STALE_AFTER_MS = 10 * 60_000;
+
+/** The manifest a cache folder holds, `{ key, inputs }`, or null when there is none to read. */
+export function readManifest(dir) {
+  try {
+    return JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+/** Points a cache folder's manifest at `key`: written aside, then renamed over, so no reader sees half. */
+export function writeManifest(dir, key, inputs) {
+  const manifest = join(dir, `manifest.json.${process.pid}`);
+  writeFileSync(manifest, JSON.stringify({ key, inputs }));
+  renameSync(manifest, join(dir, "manifest.json"));
+}
+
+/** Moves a bundle folder built in `scratch` to `target`; when another run put the same there first, keeps theirs. */
+export function publishFolder(scratch, target) {
+  try {
+    renameSync(scratch, target);
+  } catch {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Deletes the entries of a cache folder of bundle folders (run's, the isolate's) other than `keep` that
+ * were not used for ten minutes, abandoned scratch folders included.
+ */
+export function pruneStale(dir, keep, nowMs) {
+  for (const name of readdirSync(dir)) {
+    if (name === keep || name.startsWith("manifest.json")) continue;
+    const path = join(dir, name);
+    try {
+      if (nowMs - statSync(path).mtimeMs > STALE_AFTER_MS) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Gone already, or another run is deleting it.
+    }
+  }
+}
+
 /** esbuild's version, read from its package.json: importing esbuild itself costs start-up time. */
 function esbuildVersion() {
   const require = createRequire(join(ROOT, "package.json"));
@@ -63,12 +119,8 @@ function esbuildVersion() {
 }
 
 function cached(dir, version) {
-  let manifest;
-  try {
-    manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
-  } catch {
-    return null;
-  }
+  const manifest = readManifest(dir);
+  if (manifest === null) return null;
   const key = bundleKey(ROOT, manifest.inputs, version);
   const file = join(dir, `${key}.mjs`);
   return key === manifest.key && existsSync(file) ? file : null;
@@ -111,9 +163,7 @@ async function build(dir, version) {
   if (key === null) throw new Error("an input changed while it was bundled");
   const file = join(dir, `${key}.mjs`);
   renameSync(scratch, file);
-  const manifest = join(dir, `manifest.json.${process.pid}`);
-  writeFileSync(manifest, JSON.stringify({ key, inputs }));
-  renameSync(manifest, join(dir, "manifest.json"));
+  writeManifest(dir, key, inputs);
   // Bundles of older sources are never used again: one file per source change would pile up.
   for (const name of readdirSync(dir))
     if (/^[0-9a-f]{32}\.mjs$/.test(name) && name !== `${key}.mjs`) rmSync(join(dir, name), { force: true });

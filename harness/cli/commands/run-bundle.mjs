@@ -1,19 +1,17 @@
 /* global process, URL */
 import { randomBytes } from "node:crypto";
-import {
-  existsSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  utimesSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, readFileSync, utimesSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { contentKey, writableCacheDir } from "./check-bundle.mjs";
+import {
+  contentKey,
+  publishFolder,
+  pruneStale,
+  readManifest,
+  writableCacheDir,
+  writeManifest,
+} from "./check-bundle.mjs";
 
 // `run` through tsx spent about 1.2 s of CPU before its first scenario: tsx's loader thread transforms and
 // resolves each of the ~800 modules `run` loads in the judge's thread (the runner, the oracle, the report,
@@ -29,8 +27,6 @@ const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const ENTRY = { main: "harness/cli/main.ts" };
 /** Part of the key, with the package's folder: module URLs are written into the bundle. */
 const FORMAT_VERSION = `run-2\0${ROOT}`;
-/** Another key's bundle is deleted once unused this long (a run still going on it keeps its files). */
-const STALE_AFTER_MS = 10 * 60_000;
 const require = createRequire(join(ROOT, "package.json"));
 
 function esbuildVersion() {
@@ -43,12 +39,8 @@ function bundleFile(dir, key) {
 }
 
 function cached(dir, version) {
-  let manifest;
-  try {
-    manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
-  } catch {
-    return null;
-  }
+  const manifest = readManifest(dir);
+  if (manifest === null) return null;
   const key = contentKey(FORMAT_VERSION, ROOT, manifest.inputs, version);
   return key === manifest.key ? bundleFile(dir, key) : null;
 }
@@ -114,31 +106,11 @@ async function build(dir, version) {
   const inputs = Object.keys(result.metafile.inputs).sort();
   const key = contentKey(FORMAT_VERSION, ROOT, inputs, version);
   if (key === null) throw new Error("an input changed while it was bundled");
-  try {
-    renameSync(scratch, join(dir, key));
-  } catch {
-    // Another run built the same bundle first: use theirs.
-    rmSync(scratch, { recursive: true, force: true });
-  }
-  const manifest = join(dir, `manifest.json.${process.pid}`);
-  writeFileSync(manifest, JSON.stringify({ key, inputs }));
-  renameSync(manifest, join(dir, "manifest.json"));
+  publishFolder(scratch, join(dir, key));
+  writeManifest(dir, key, inputs);
   const file = bundleFile(dir, key);
   if (file === null) throw new Error("the bundle vanished after it was built");
   return file;
-}
-
-/** Deletes other keys' bundles unused for a while, and abandoned scratch folders. */
-function pruneStale(dir, keep, nowMs) {
-  for (const name of readdirSync(dir)) {
-    if (name === keep || name.startsWith("manifest.json")) continue;
-    try {
-      if (nowMs - statSync(join(dir, name)).mtimeMs > STALE_AFTER_MS)
-        rmSync(join(dir, name), { recursive: true, force: true });
-    } catch {
-      // Gone already, or another run is deleting it.
-    }
-  }
 }
 
 /**
