@@ -12,7 +12,7 @@ import {
 } from "./bench-report.ts";
 import { consumeCaller, FALLBACK, fleetChainCalls, PRIMARY, type ChainCalls } from "./chain-calls.ts";
 import { createReferenceAuditOff, type Contender, type ContenderInstance } from "./contenders.ts";
-import { measure, pick, type MeasureBudget, type MeasureTask, type Measured } from "./measure.ts";
+import { measureInRounds, pick, type MeasureTask, type Measured, type RoundsBudget } from "./measure.ts";
 
 /** How the primary fails fast in each case, and whether the request streams. */
 const CASE_FAULTS: Readonly<
@@ -35,10 +35,10 @@ const CASE_FAULTS: Readonly<
 export interface FailoverBenchResult {
   readonly rows: readonly FailoverRow[];
   readonly baselines: readonly FailoverBaseline[];
-  /** The bare non-streaming call to the answering model: "one mocked call". */
-  readonly bareOk: Measured;
+  /** The bare non-streaming call to the answering model: "one mocked call" (null when no baselines were taken). */
+  readonly bareOk: Measured | null;
   /** Failover latency samples per contender for the 500 case, for the plot. */
-  readonly plot: ReadonlyMap<ContenderId, readonly number[]>;
+  readonly plot: Readonly<Partial<Record<ContenderId, readonly number[]>>>;
 }
 
 /**
@@ -105,6 +105,37 @@ function describeError(error: unknown): string {
 }
 
 /**
+ * The tasks beside the limit that the report's baselines come from: the two calls bare through the AI SDK,
+ * the answering call through the engine's caller port (how much of the reference's time is that port, not
+ * its decisions), and the reference without its audit (what the audit costs on this path).
+ */
+function baselineTasks(
+  failoverCase: FailoverCase,
+  calls: ChainCalls,
+  stream: boolean,
+  auditOff: ContenderInstance,
+): MeasureTask[] {
+  return [
+    {
+      name: "bare-fail",
+      fn: async () => {
+        try {
+          await calls.runModel(calls.languageModel(PRIMARY));
+        } catch {
+          return;
+        }
+        throw new Error(
+          `Failed to fail: the primary answered in case ${failoverCase}. Check the fleet's fault binding.`,
+        );
+      },
+    },
+    { name: "bare-ok", fn: () => calls.runModel(calls.languageModel(FALLBACK)) },
+    { name: "engine-caller-ok", fn: () => consumeCaller(calls.caller, FALLBACK, stream) },
+    { name: REFERENCE_AUDIT_OFF, fn: () => auditOff.run() },
+  ];
+}
+
+/**
  * Failover latency on the real clock over one transport (issue 8 §2 and the latency half of §3). For each
  * case the fleet fails the primary fast and serves the fallback. The physical limit is the least work any
  * engine must do, done the way the fastest contender does it: the failing call until its failure is known,
@@ -119,8 +150,9 @@ function describeError(error: unknown): string {
 export async function benchFailover(
   transport: "inproc" | "loopback",
   contenders: readonly Contender[],
-  budget: MeasureBudget,
+  budget: RoundsBudget,
   progress: (line: string) => void,
+  options: { readonly baselines: boolean } = { baselines: true },
 ): Promise<FailoverBenchResult> {
   const fleet = await createFleet({
     clock: systemClock,
@@ -131,7 +163,7 @@ export async function benchFailover(
   });
   const rows: FailoverRow[] = [];
   const baselines: FailoverBaseline[] = [];
-  const plot = new Map<ContenderId, readonly number[]>();
+  const plot: Partial<Record<ContenderId, readonly number[]>> = {};
   let bareOk: Measured | undefined;
   try {
     for (const failoverCase of FAILOVER_CASES) {
@@ -150,27 +182,13 @@ export async function benchFailover(
         // contender's do.
         { name: "limit-raw-pair", fn: rawPair },
         { name: "limit-caller-pair", fn: callerPair },
-        {
-          name: "bare-fail",
-          fn: async () => {
-            try {
-              await calls.runModel(calls.languageModel(PRIMARY));
-            } catch {
-              return;
-            }
-            throw new Error(
-              `Failed to fail: the primary answered in case ${failoverCase}. Check the fleet's fault binding.`,
-            );
-          },
-        },
-        { name: "bare-ok", fn: () => calls.runModel(calls.languageModel(FALLBACK)) },
-        // Not part of the limit: shows how much of the reference's time is its caller port rather than its decisions.
-        { name: "engine-caller-ok", fn: () => consumeCaller(calls.caller, FALLBACK, stream) },
-        // Not a contender: the reference without its audit, to show what the audit costs on this path.
-        { name: REFERENCE_AUDIT_OFF, fn: () => auditOff.run() },
       ];
-      const auditOff = createReferenceAuditOff(calls, stream);
-      const instances: ContenderInstance[] = [auditOff];
+      const instances: ContenderInstance[] = [];
+      if (options.baselines) {
+        const auditOff = createReferenceAuditOff(calls, stream);
+        instances.push(auditOff);
+        tasks.push(...baselineTasks(failoverCase, calls, stream, auditOff));
+      }
       const refused = new Map<ContenderId, string>();
       for (const contender of contenders) {
         const instance = contender.create(calls, stream);
@@ -190,27 +208,28 @@ export async function benchFailover(
         }
       }
       progress(`failover ${transport} ${failoverCase}: measuring ${tasks.length} tasks`);
-      const results = await measure(tasks, budget);
+      const results = await measureInRounds(tasks, budget);
       await Promise.all(instances.map((i) => i.close()));
       const raw = pick(results, "limit-raw-pair").summary;
       const viaCaller = pick(results, "limit-caller-pair").summary;
       const limitBy = viaCaller.p50 < raw.p50 ? "engine-caller-pair" : "raw-pair";
       const limit = limitBy === "raw-pair" ? raw : viaCaller;
       const limitMs = limit.p50;
-      if (failoverCase === "http-500") bareOk = pick(results, "bare-ok");
-      baselines.push({
-        transport,
-        case: failoverCase,
-        limit,
-        limitBy,
-        rawPair: raw,
-        callerPair: viaCaller,
-        bareFail: pick(results, "bare-fail").summary,
-        bareOk: pick(results, "bare-ok").summary,
-        engineCallerOk: pick(results, "engine-caller-ok").summary,
-        referenceAuditOff: pick(results, REFERENCE_AUDIT_OFF).summary,
-        classifyUs: await timeClassification(calls, stream),
-      });
+      if (options.baselines && failoverCase === "http-500") bareOk = pick(results, "bare-ok");
+      if (options.baselines)
+        baselines.push({
+          transport,
+          case: failoverCase,
+          limit,
+          limitBy,
+          rawPair: raw,
+          callerPair: viaCaller,
+          bareFail: pick(results, "bare-fail").summary,
+          bareOk: pick(results, "bare-ok").summary,
+          engineCallerOk: pick(results, "engine-caller-ok").summary,
+          referenceAuditOff: pick(results, REFERENCE_AUDIT_OFF).summary,
+          classifyUs: await timeClassification(calls, stream),
+        });
       for (const contender of contenders) {
         const note = refused.get(contender.id);
         const measured = results.get(contender.id);
@@ -239,15 +258,15 @@ export async function benchFailover(
           ratio: measured.summary.p50 / limitMs,
           aboveLimitMs: measured.summary.p50 - limitMs,
         });
-        if (failoverCase === "http-500") plot.set(contender.id, measured.samples);
+        if (failoverCase === "http-500") plot[contender.id] = measured.samples;
       }
     }
   } finally {
     await fleet.close();
   }
-  if (bareOk === undefined)
+  if (options.baselines && bareOk === undefined)
     throw new Error(
       "Failed to measure the bare call: the 500 case did not run. Keep http-500 in FAILOVER_CASES.",
     );
-  return { rows, baselines, bareOk, plot };
+  return { rows, baselines, bareOk: bareOk ?? null, plot };
 }

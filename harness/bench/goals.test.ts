@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type {
   AuditSection,
+  ContenderId,
+  FailoverRow,
   LibrarySection,
   OverheadRow,
   OverheadSubject,
@@ -193,6 +195,68 @@ describe("evaluateGoals holds the checker and the virtual day to issue 15's rate
     expect(met(CHECK_LINES_PER_SEC_GOAL, VIRTUAL_DAY_GOAL, rows(onAt, 1.01))).toMatchObject({
       "1-overhead-success-audit-on": false,
       "3-overhead-audit-off-vs-breaker-peers-success": false,
+    });
+  });
+});
+
+describe("the reference against every peer on failover (issue 15 §2)", () => {
+  const row = (contender: ContenderId, p50: number, limitMs: number): FailoverRow => ({
+    transport: "inproc",
+    case: "http-500",
+    contender,
+    status: "measured",
+    note: null,
+    latency: { n: 100, p50, p95: p50, p99: p50, mean: p50, min: p50, max: p50 },
+    limitMs,
+    ratio: p50 / limitMs,
+    aboveLimitMs: p50 - limitMs,
+  });
+  const verdict = (failover: readonly FailoverRow[]) =>
+    evaluateGoals({
+      overhead: [],
+      failover,
+      audit: audit(1),
+      simulation: {
+        requests: 1,
+        requestsSimulated: 1,
+        capped: false,
+        virtualSeconds: 1,
+        wallSeconds: 1,
+        virtualSecondsPerWallSecond: 1,
+        servedRate: 1,
+        propertyCases: 0,
+        propertyCasesPerSec: 0,
+      },
+      scale: {
+        requests: 1,
+        wallMs: 1,
+        served: 1,
+        aborted: 0,
+        failed: 0,
+        auditLines: 1,
+        lostAuditLines: 0,
+        checkOk: true,
+        checkViolations: 0,
+        firstViolation: null,
+        peakHeapMb: 1,
+        liveHeapMb: 1,
+        peakRssMb: 1,
+      },
+      bareMockedCallMs: 1,
+      targetAuditLines: 1,
+      targetSimRequests: 1,
+      targetScaleRequests: 1,
+    }).find((r) => r.id === "3-failover-vs-peers");
+
+  it("compares each engine's ratio to the limit measured beside it, not milliseconds from different processes", () => {
+    // The peer's process ran in a fast minute: fewer milliseconds, but more above its own limit.
+    expect(verdict([row("reference", 0.5, 0.4), row("cockatiel", 0.45, 0.3)])).toMatchObject({
+      met: true,
+      value: "1/1 comparisons",
+    });
+    expect(verdict([row("reference", 0.5, 0.4), row("cockatiel", 0.6, 0.5)])).toMatchObject({
+      met: false,
+      value: "0/1 comparisons; faster peer: cockatiel@inproc/http-500",
     });
   });
 });

@@ -77,3 +77,79 @@ export function pick(results: ReadonlyMap<string, Measured>, name: string): Meas
     throw new Error(`Failed to read the measurement ${name}: it was not run. Add the task to the bench.`);
   return found;
 }
+
+/** Bounds of a measurement in rounds: every loop is bounded by both count and time. */
+export interface RoundsBudget {
+  /** Wall time of the timed rounds per task, ms: rounds go on until the tasks together had this much each. */
+  readonly timeMs: number;
+  /** Timed rounds at least, and at most (the count bound, whatever the time). */
+  readonly minRounds: number;
+  readonly maxRounds: number;
+  /** Untimed rounds first, so every task meets warm code: at least this many, for at least `warmupMs`. */
+  readonly warmupRounds: number;
+  readonly warmupMs: number;
+}
+
+/**
+ * Runs `tasks` in rounds, each task once per round, and retains every latency sample. A ratio between two
+ * tasks is then made of samples taken milliseconds apart, in the same rounds: the VM this project benches on
+ * changes speed by tens of percent within minutes, and tinybench, which times one task to the end before the
+ * next, let that drift into every ratio (a limit measured in a fast minute, an engine in a slow one). The order
+ * rotates and reverses from round to round, so no task always runs after the same one. A task that throws
+ * aborts the measurement with its name, so a broken case is never reported as a fast one.
+ */
+export async function measureInRounds(
+  tasks: readonly MeasureTask[],
+  budget: RoundsBudget,
+): Promise<Map<string, Measured>> {
+  const samples = tasks.map((): number[] => []);
+  const order = tasks.map((_, i) => i);
+  const warming = performance.now();
+  // Bounded by count too: maxRounds caps the warm-up as it caps the timed rounds.
+  for (let round = 0; round < Math.max(budget.warmupRounds, budget.maxRounds); round++) {
+    if (round >= budget.warmupRounds && performance.now() - warming >= budget.warmupMs) break;
+    await runRound(tasks, order, round, null);
+  }
+  const totalMs = budget.timeMs * tasks.length;
+  const started = performance.now();
+  for (let round = 0; round < budget.maxRounds; round++) {
+    if (round >= budget.minRounds && performance.now() - started >= totalMs) break;
+    await runRound(tasks, order, round, samples);
+  }
+  const out = new Map<string, Measured>();
+  tasks.forEach((task, i) => {
+    const taken = samples[i] as number[];
+    out.set(task.name, { summary: summarize(taken), samples: taken });
+  });
+  return out;
+}
+
+/** Runs every task once in round `round`'s order, adding each latency to `samples` unless warming up. */
+async function runRound(
+  tasks: readonly MeasureTask[],
+  order: number[],
+  round: number,
+  samples: number[][] | null,
+): Promise<void> {
+  rotate(order, round);
+  for (const index of order) {
+    const task = tasks[index] as MeasureTask;
+    const before = performance.now();
+    try {
+      await task.fn();
+    } catch (error) {
+      throw new Error(
+        `Failed to measure ${task.name}: the task threw (${error instanceof Error ? error.message : String(error)}). Fix the task.`,
+      );
+    }
+    samples?.[index]?.push(performance.now() - before);
+  }
+}
+
+/** The order of round `round`: rotated by the round's number, reversed every other round. */
+function rotate(order: number[], round: number): void {
+  const n = order.length;
+  const shift = Math.floor(round / 2) % n;
+  for (let i = 0; i < n; i++) order[i] = (i + shift) % n;
+  if (round % 2 === 1) order.reverse();
+}

@@ -68,7 +68,10 @@ export function renderMarkdown(
       "done the fastest way any contender makes them, both calls in one task so they share a loop. Two ways are timed and the faster median " +
       "is the limit: the provider model's own `doGenerate` / `doStream` (no `generateText` / `streamText`, no prompt conversion, a stream " +
       "read only to its end or its first error), and the reference engine's caller port with no decision in between. " +
-      "No correct contender can do less, so a ratio below 1 is noise, not a win.",
+      "No correct contender can do less, so a ratio below 1 is noise, not a win. " +
+      "Each engine runs in a Node process of its own (a user's process runs one fallback engine, not five), in rounds beside the limit's two pairs measured again there: " +
+      "every task once per round, in an order that rotates, so a ratio compares samples taken side by side. " +
+      "An engine's ratio and the part above are to the limit measured beside it; the *limit ms* column is the one measured in the reference's process.",
     "",
     "Cell: p50 ms (**ratio** to the limit, and the part above it: that engine's own work — SDK wrapper, classification, audit, timers, body reading). Goal for the reference: ≤ 1.05.",
     "",

@@ -4,10 +4,10 @@ import { benchAudit } from "./audit-bench.ts";
 import { CONTENDERS, type BenchReport, type ScaleSection } from "./bench-report.ts";
 import { ALL_CONTENDERS } from "./contenders.ts";
 import { describeEnvironment } from "./environment.ts";
-import { benchFailover } from "./failover-bench.ts";
+import { forkFailoverBench } from "./failover-process.ts";
 import { collectRatios, evaluateGoals, SCALE_HEAP_MB } from "./goals.ts";
 import { benchLibrary } from "./library-bench.ts";
-import type { MeasureBudget } from "./measure.ts";
+import type { MeasureBudget, RoundsBudget } from "./measure.ts";
 import { forkOverheadBench } from "./overhead-process.ts";
 import { renderMarkdown } from "./render-markdown.ts";
 import { forkHeapLimitedScaleBench, forkScaleBench } from "./scale-process.ts";
@@ -20,7 +20,8 @@ const SUITE_FOLDER = "chains";
 
 /** Every bound of one bench run: counts and wall-time caps, so the whole run has a ceiling. */
 export interface BenchPlan {
-  readonly failover: MeasureBudget;
+  /** In rounds: every contender of a case next to its limit, so drift between them stays out of the ratio. */
+  readonly failover: RoundsBudget;
   readonly overhead: MeasureBudget;
   readonly auditLines: number;
   readonly auditEngineRequests: number;
@@ -48,7 +49,7 @@ export interface BenchPlan {
  * machine, less on a quiet one; the caps keep it finite.
  */
 export const FULL_PLAN: BenchPlan = {
-  failover: { timeMs: 600, iterations: 30, warmupMs: 150, warmupIterations: 10, passes: 3 },
+  failover: { timeMs: 500, minRounds: 30, maxRounds: 20_000, warmupRounds: 20, warmupMs: 400 },
   overhead: { timeMs: 450, iterations: 300, warmupMs: 100, warmupIterations: 200, passes: 3 },
   auditLines: 1_000_000,
   auditEngineRequests: 10_000,
@@ -66,7 +67,7 @@ export const FULL_PLAN: BenchPlan = {
 
 /** A smoke-sized plan: every section runs and is reported, in seconds; the numbers mean nothing. */
 export const QUICK_PLAN: BenchPlan = {
-  failover: { timeMs: 10, iterations: 3, warmupMs: 0, warmupIterations: 1, passes: 1 },
+  failover: { timeMs: 10, minRounds: 3, maxRounds: 50, warmupRounds: 1, warmupMs: 0 },
   overhead: { timeMs: 10, iterations: 20, warmupMs: 0, warmupIterations: 5, passes: 1 },
   auditLines: 2_000,
   auditEngineRequests: 100,
@@ -116,11 +117,11 @@ export async function runBench(options: RunBenchOptions): Promise<BenchOutput> {
   const environment = describeEnvironment(options.root);
 
   // In process first: its bare call is the unit of the overhead ratio.
-  const inproc = await benchFailover("inproc", ALL_CONTENDERS, plan.failover, progress);
+  const inproc = await forkFailoverBench("inproc", CONTENDERS, plan.failover, progress);
   const bareMockedCall = inproc.bareOk.summary;
   // In a process of its own: its engines meet the stub calls with call sites the real callers left alone.
   const overhead = await forkOverheadBench(plan.overhead, bareMockedCall.p50, progress);
-  const loopback = await benchFailover("loopback", ALL_CONTENDERS, plan.failover, progress);
+  const loopback = await forkFailoverBench("loopback", CONTENDERS, plan.failover, progress);
   const failover = [...inproc.rows, ...loopback.rows];
   const audit = await benchAudit(
     { lines: plan.auditLines, engineRequests: plan.auditEngineRequests },
@@ -196,7 +197,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchOutput> {
     goals,
     plot: {
       title: plotTitle,
-      series: CONTENDERS.map((id) => ({ name: id, samples: inproc.plot.get(id) ?? [] })),
+      series: CONTENDERS.map((id) => ({ name: id, samples: inproc.plot[id] ?? [] })),
     },
   };
   mkdirSync(options.outDir, { recursive: true });
