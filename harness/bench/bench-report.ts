@@ -1,4 +1,5 @@
 import type { ScaleProbeResult } from "./scale-probe.ts";
+import type { CostBreakdown } from "./cpu-profile.ts";
 import { z } from "zod";
 import type { LatencySummary } from "./percentile.ts";
 
@@ -96,6 +97,20 @@ export interface FailoverBaseline {
   readonly referenceAuditOff: LatencySummary;
   /** Classifying the primary's failure of this case once, µs (a warm loop over the caller's real error). */
   readonly classifyUs: number;
+}
+
+/**
+ * Where one subject's time went in one failover case: its median latency from the rounds, µs, spread over
+ * who owns the code by their share of its sampled profile (cpu-profile.ts).
+ */
+export interface FailoverProfileRow {
+  readonly transport: "inproc" | "loopback";
+  readonly case: FailoverCase;
+  /** A contender, or the physical limit's pair. */
+  readonly subject: ContenderId | "limit";
+  /** Requests the profile covers. */
+  readonly requests: number;
+  readonly costs: CostBreakdown;
 }
 
 /** Section 4. */
@@ -232,6 +247,10 @@ export interface BenchReport {
   readonly overhead: readonly OverheadRow[];
   readonly failover: readonly FailoverRow[];
   readonly failoverBaselines: readonly FailoverBaseline[];
+  /** Absent in reports written before the failover section was profiled. */
+  readonly failoverProfiles?: readonly FailoverProfileRow[];
+  /** The folder (beside the report) holding the reference's `.cpuprofile` files, when written. */
+  readonly profileFolder?: string;
   readonly audit: AuditSection;
   readonly simulation: SimulationSection;
   readonly scale: ScaleSection;

@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { classify, systemClock } from "../../src/index.ts";
 import { DEFAULT_CANONICAL_TEXT } from "../fleet/content.ts";
 import { createFleet } from "../fleet/fleet.ts";
@@ -8,9 +10,11 @@ import {
   type ContenderId,
   type FailoverBaseline,
   type FailoverCase,
+  type FailoverProfileRow,
   type FailoverRow,
 } from "./bench-report.ts";
 import { consumeCaller, FALLBACK, fleetChainCalls, PRIMARY, type ChainCalls } from "./chain-calls.ts";
+import { profileRequests, shares, spread, type ProfileBudget } from "./cpu-profile.ts";
 import { createReferenceAuditOff, type Contender, type ContenderInstance } from "./contenders.ts";
 import { measureInRounds, pick, type MeasureTask, type Measured, type RoundsBudget } from "./measure.ts";
 
@@ -31,6 +35,16 @@ const CASE_FAULTS: Readonly<
   },
 };
 
+/** What a failover bench takes beside the contenders' latency. */
+export interface FailoverBenchOptions {
+  /** Also the baselines: the bare calls, the engine's caller port, the reference without audit. */
+  readonly baselines: boolean;
+  /** Profile each contender (and, with the baselines, the limit) after the rounds, for where its CPU goes. */
+  readonly profile?: ProfileBudget;
+  /** Where the reference's profiles are written as `.cpuprofile` files (for a flame graph viewer). */
+  readonly profileDir?: string;
+}
+
 /** What one transport's failover bench produced. */
 export interface FailoverBenchResult {
   readonly rows: readonly FailoverRow[];
@@ -39,6 +53,13 @@ export interface FailoverBenchResult {
   readonly bareOk: Measured | null;
   /** Failover latency samples per contender for the 500 case, for the plot. */
   readonly plot: Readonly<Partial<Record<ContenderId, readonly number[]>>>;
+  /** Where each profiled subject's CPU went, per case (empty unless profiling was asked for). */
+  readonly profiles: readonly FailoverProfileRow[];
+}
+
+/** The file the reference's profile of one transport and case is written to. */
+export function profileFileName(transport: "inproc" | "loopback", failoverCase: FailoverCase): string {
+  return `failover-${transport}-${failoverCase}-reference.cpuprofile`;
 }
 
 /**
@@ -152,7 +173,7 @@ export async function benchFailover(
   contenders: readonly Contender[],
   budget: RoundsBudget,
   progress: (line: string) => void,
-  options: { readonly baselines: boolean } = { baselines: true },
+  options: FailoverBenchOptions = { baselines: true },
 ): Promise<FailoverBenchResult> {
   const fleet = await createFleet({
     clock: systemClock,
@@ -164,6 +185,7 @@ export async function benchFailover(
   const rows: FailoverRow[] = [];
   const baselines: FailoverBaseline[] = [];
   const plot: Partial<Record<ContenderId, readonly number[]>> = {};
+  const profiles: FailoverProfileRow[] = [];
   let bareOk: Measured | undefined;
   try {
     for (const failoverCase of FAILOVER_CASES) {
@@ -209,10 +231,50 @@ export async function benchFailover(
       }
       progress(`failover ${transport} ${failoverCase}: measuring ${tasks.length} tasks`);
       const results = await measureInRounds(tasks, budget);
-      await Promise.all(instances.map((i) => i.close()));
       const raw = pick(results, "limit-raw-pair").summary;
       const viaCaller = pick(results, "limit-caller-pair").summary;
       const limitBy = viaCaller.p50 < raw.p50 ? "engine-caller-pair" : "raw-pair";
+      if (options.profile !== undefined) {
+        // Each profile's shares are spread over the subject's median from the rounds, so its columns add up
+        // to the latency in the table above.
+        const subjects: {
+          readonly subject: ContenderId | "limit";
+          readonly fn: () => Promise<unknown>;
+          readonly p50Ms: number;
+        }[] = [];
+        if (options.baselines)
+          subjects.push({
+            subject: "limit",
+            fn: limitBy === "raw-pair" ? rawPair : callerPair,
+            p50Ms: limitBy === "raw-pair" ? raw.p50 : viaCaller.p50,
+          });
+        for (const task of tasks) {
+          const contender = contenders.find((c) => c.id === task.name);
+          if (contender !== undefined)
+            subjects.push({
+              subject: contender.id,
+              fn: task.fn,
+              p50Ms: pick(results, task.name).summary.p50,
+            });
+        }
+        for (const { subject, fn, p50Ms } of subjects) {
+          progress(`failover ${transport} ${failoverCase}: profiling ${subject}`);
+          const { profile, requests } = await profileRequests(fn, options.profile);
+          profiles.push({
+            transport,
+            case: failoverCase,
+            subject,
+            requests,
+            costs: spread(shares(profile), p50Ms * 1000),
+          });
+          if (subject === "reference" && options.profileDir !== undefined)
+            writeFileSync(
+              join(options.profileDir, profileFileName(transport, failoverCase)),
+              JSON.stringify(profile),
+            );
+        }
+      }
+      await Promise.all(instances.map((i) => i.close()));
       const limit = limitBy === "raw-pair" ? raw : viaCaller;
       const limitMs = limit.p50;
       if (options.baselines && failoverCase === "http-500") bareOk = pick(results, "bare-ok");
@@ -268,5 +330,5 @@ export async function benchFailover(
     throw new Error(
       "Failed to measure the bare call: the 500 case did not run. Keep http-500 in FAILOVER_CASES.",
     );
-  return { rows, baselines, bareOk: bareOk ?? null, plot };
+  return { rows, baselines, bareOk: bareOk ?? null, plot, profiles };
 }

@@ -1,10 +1,22 @@
 import { fileURLToPath } from "node:url";
-import { FAILOVER_CASES, type ContenderId, type FailoverRow } from "./bench-report.ts";
+import {
+  FAILOVER_CASES,
+  type ContenderId,
+  type FailoverProfileRow,
+  type FailoverRow,
+} from "./bench-report.ts";
+import type { ProfileBudget } from "./cpu-profile.ts";
 import type { FailoverBenchResult } from "./failover-bench.ts";
 import { runSection } from "./fork-child.ts";
 import type { Measured, RoundsBudget } from "./measure.ts";
 
 const CHILD = fileURLToPath(new URL("./failover-bench-child.ts", import.meta.url));
+
+/** Profiling of the failover section: its bounds, and where the reference's `.cpuprofile` files go. */
+export interface FailoverProfiling {
+  readonly budget: ProfileBudget;
+  readonly dir: string | null;
+}
 
 /** One transport's failover bench, every contender measured: the bare call is always there. */
 export type IsolatedFailoverResult = FailoverBenchResult & { readonly bareOk: Measured };
@@ -23,18 +35,21 @@ export async function forkFailoverBench(
   contenders: readonly ContenderId[],
   budget: RoundsBudget,
   progress: (line: string) => void,
+  profiling: FailoverProfiling | null = null,
 ): Promise<IsolatedFailoverResult> {
   const rows: FailoverRow[] = [];
+  const profiles: FailoverProfileRow[] = [];
   const plot: Partial<Record<ContenderId, readonly number[]>> = {};
   let withBaselines: FailoverBenchResult | undefined;
   for (const contender of contenders) {
     const part = await runSection<FailoverBenchResult>({
       file: CHILD,
-      args: [transport, contender, JSON.stringify(budget)],
+      args: [transport, contender, JSON.stringify(budget), JSON.stringify(profiling)],
       failedTo: `run the failover bench of ${contender} on ${transport}`,
       progress,
     });
     rows.push(...part.rows);
+    profiles.push(...part.profiles);
     Object.assign(plot, part.plot);
     if (part.bareOk !== null) withBaselines = part;
   }
@@ -46,5 +61,5 @@ export async function forkFailoverBench(
   const order = (row: FailoverRow): number =>
     FAILOVER_CASES.indexOf(row.case) * contenders.length + contenders.indexOf(row.contender);
   rows.sort((a, b) => order(a) - order(b));
-  return { rows, baselines: withBaselines.baselines, bareOk, plot };
+  return { rows, baselines: withBaselines.baselines, bareOk, plot, profiles };
 }

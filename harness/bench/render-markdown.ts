@@ -1,3 +1,4 @@
+import { renderProfiles } from "./render-profiles.ts";
 import { CONTENDERS, FAILOVER_CASES, type BenchReport, type FailoverRow } from "./bench-report.ts";
 import type { LatencySummary } from "./percentile.ts";
 
@@ -103,7 +104,7 @@ export function renderMarkdown(
     out.push(
       `| ${b.transport} | ${b.case} | ${taken(b.limitBy === "raw-pair", dist(b.rawPair))} | ${taken(b.limitBy === "engine-caller-pair", dist(b.callerPair))} | ${dist(b.bareFail)} | ${dist(b.bareOk)} | ${dist(b.engineCallerOk)} |`,
     );
-  out.push("", ...referenceAboveLimit(report), "");
+  out.push("", ...referenceAboveLimit(report), "", ...renderProfiles(report));
   out.push(
     "Full distributions (p50 / p95 / p99 ms, n):",
     "",

@@ -7,6 +7,7 @@ import { describeEnvironment } from "./environment.ts";
 import { forkFailoverBench } from "./failover-process.ts";
 import { collectRatios, evaluateGoals, SCALE_HEAP_MB } from "./goals.ts";
 import { benchLibrary } from "./library-bench.ts";
+import type { ProfileBudget } from "./cpu-profile.ts";
 import type { MeasureBudget, RoundsBudget } from "./measure.ts";
 import { forkOverheadBench } from "./overhead-process.ts";
 import { renderMarkdown } from "./render-markdown.ts";
@@ -22,6 +23,8 @@ const SUITE_FOLDER = "chains";
 export interface BenchPlan {
   /** In rounds: every contender of a case next to its limit, so drift between them stays out of the ratio. */
   readonly failover: RoundsBudget;
+  /** Each failover contender (and the limit) profiled after its rounds, for where its CPU goes. */
+  readonly failoverProfile: ProfileBudget;
   readonly overhead: MeasureBudget;
   readonly auditLines: number;
   readonly auditEngineRequests: number;
@@ -50,6 +53,7 @@ export interface BenchPlan {
  */
 export const FULL_PLAN: BenchPlan = {
   failover: { timeMs: 500, minRounds: 30, maxRounds: 20_000, warmupRounds: 20, warmupMs: 400 },
+  failoverProfile: { requests: 1_000, maxMs: 600, intervalUs: 100 },
   overhead: { timeMs: 450, iterations: 300, warmupMs: 100, warmupIterations: 200, passes: 3 },
   auditLines: 1_000_000,
   auditEngineRequests: 10_000,
@@ -68,6 +72,7 @@ export const FULL_PLAN: BenchPlan = {
 /** A smoke-sized plan: every section runs and is reported, in seconds; the numbers mean nothing. */
 export const QUICK_PLAN: BenchPlan = {
   failover: { timeMs: 10, minRounds: 3, maxRounds: 50, warmupRounds: 1, warmupMs: 0 },
+  failoverProfile: { requests: 3, maxMs: 50, intervalUs: 500 },
   overhead: { timeMs: 10, iterations: 20, warmupMs: 0, warmupIterations: 5, passes: 1 },
   auditLines: 2_000,
   auditEngineRequests: 100,
@@ -115,13 +120,17 @@ export async function runBench(options: RunBenchOptions): Promise<BenchOutput> {
   const startedAt = new Date();
   const started = performance.now();
   const environment = describeEnvironment(options.root);
+  const stamp = startedAt.toISOString().replace(/[:.]/g, "-");
 
   // In process first: its bare call is the unit of the overhead ratio.
-  const inproc = await forkFailoverBench("inproc", CONTENDERS, plan.failover, progress);
+  const profileFolder = `${stamp}.profiles`;
+  mkdirSync(join(options.outDir, profileFolder), { recursive: true });
+  const profiling = { budget: plan.failoverProfile, dir: join(options.outDir, profileFolder) };
+  const inproc = await forkFailoverBench("inproc", CONTENDERS, plan.failover, progress, profiling);
   const bareMockedCall = inproc.bareOk.summary;
   // In a process of its own: its engines meet the stub calls with call sites the real callers left alone.
   const overhead = await forkOverheadBench(plan.overhead, bareMockedCall.p50, progress);
-  const loopback = await forkFailoverBench("loopback", CONTENDERS, plan.failover, progress);
+  const loopback = await forkFailoverBench("loopback", CONTENDERS, plan.failover, progress, profiling);
   const failover = [...inproc.rows, ...loopback.rows];
   const audit = await benchAudit(
     { lines: plan.auditLines, engineRequests: plan.auditEngineRequests },
@@ -175,7 +184,6 @@ export async function runBench(options: RunBenchOptions): Promise<BenchOutput> {
     targetScaleRequests: plan.scaleRequests,
   });
   const ratios = collectRatios(overhead, failover, { audit, suite, library });
-  const stamp = startedAt.toISOString().replace(/[:.]/g, "-");
   const plotTitle = "Failover latency, primary answers 500, fallback answers (in process)";
   const report: BenchReport = {
     version: 1,
@@ -187,6 +195,8 @@ export async function runBench(options: RunBenchOptions): Promise<BenchOutput> {
     overhead,
     failover,
     failoverBaselines: [...inproc.baselines, ...loopback.baselines],
+    failoverProfiles: [...inproc.profiles, ...loopback.profiles],
+    profileFolder,
     audit,
     simulation,
     scale,

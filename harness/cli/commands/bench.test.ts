@@ -148,9 +148,22 @@ describe("bench --quick", () => {
     const code = await benchCommand({ quick: true, out: "out" }, io);
     expect(code).toBe(EXIT.ok);
     const files = readdirSync(join(dir, "out")).sort();
-    expect(files.map((f) => f.replace(/^.*\./, ""))).toEqual(["json", "md", "svg"]);
+    expect(files.map((f) => f.replace(/^.*\./, ""))).toEqual(["json", "md", "profiles", "svg"]);
     const json = files.find((f) => f.endsWith(".json")) as string;
     const report = JSON.parse(readFileSync(join(dir, "out", json), "utf8")) as BenchReport;
+    // The reference's failover loop profiled in every case on both transports, as .cpuprofile files, and
+    // every contender and the limit attributed by owner.
+    const profiles = readdirSync(join(dir, "out", report.profileFolder ?? "")).sort();
+    expect(profiles).toHaveLength(2 * 4);
+    expect(profiles).toContain("failover-inproc-http-500-reference.cpuprofile");
+    const profile = JSON.parse(
+      readFileSync(join(dir, "out", report.profileFolder ?? "", profiles[0] ?? ""), "utf8"),
+    ) as { nodes: unknown[]; samples: unknown[] };
+    expect(profile.nodes.length).toBeGreaterThan(0);
+    expect(new Set(report.failoverProfiles?.map((p) => p.subject))).toEqual(
+      new Set(["limit", "reference", "ai-fallback", "cockatiel", "opossum", "naive-loop"]),
+    );
+    expect(report.failoverProfiles?.every((p) => p.requests > 0)).toBe(true);
     expect(BaselineSchema.safeParse(report).success).toBe(true);
     expect(report.quick).toBe(true);
     expect(report.environment.cores).toBeGreaterThan(0);
