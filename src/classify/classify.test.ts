@@ -470,3 +470,44 @@ describe("classify: OpenRouter's numeric body code (docs/decisions.md)", () => {
     expect(classify(openRouterError(429))).toMatchObject({ reason: "rate_limit", status: 429 });
   });
 });
+
+describe("classify: the result object", () => {
+  const secret = "Incorrect API key provided: sk-abcdefghijklmnop";
+
+  it("has the six fields as own enumerable properties, message last and scrubbed, for spread and JSON", () => {
+    const result = classify(apiError(401, { error: { code: "invalid_api_key", message: secret } }, secret));
+    expect(Object.keys(result)).toEqual([
+      "type",
+      "reason",
+      "status",
+      "retry_after_ms",
+      "provider_code",
+      "message",
+    ]);
+    const plain = {
+      type: "ProviderError",
+      reason: "auth",
+      status: 401,
+      retry_after_ms: null,
+      provider_code: "invalid_api_key",
+      message: "Incorrect API key provided: [redacted]",
+    };
+    expect({ ...result }).toEqual(plain);
+    expect(JSON.parse(JSON.stringify(result))).toEqual(plain);
+    expect(JSON.stringify(result)).toBe(JSON.stringify(plain));
+  });
+
+  it("shares one message getter across results (one hidden class, not a dictionary object per result)", () => {
+    const getter = (value: unknown): unknown => {
+      const descriptor: { get?: unknown } | undefined = Object.getOwnPropertyDescriptor(
+        classify(value),
+        "message",
+      );
+      return descriptor?.get;
+    };
+    const first = getter(new Error(secret));
+    expect(first).toBeTypeOf("function");
+    expect(Object.getOwnPropertyDescriptor(classify(new Error(secret)), "message")?.enumerable).toBe(true);
+    expect(getter({ status: 503 })).toBe(first);
+  });
+});
