@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isSystemCode, readSignals } from "./signals.ts";
+import { isSystemCode } from "./layer.ts";
+import { readSignals } from "./signals.ts";
 import { StreamFailureError } from "./stream-failure.ts";
 
 const brand = (name: string): symbol => Symbol.for(`vercel.ai.error.${name}`);
