@@ -6,8 +6,9 @@ import { isStreamFailureError, type StreamFailureReason } from "./stream-failure
 /*
  * One value of an error chain read into plain data (`Layer`): what `readSignals` merges, layer by layer.
  */
+
 /** AI SDK classes recognised by their brand symbol, so subclasses and renamed copies still count. */
-const AI_SDK_BRANDS = [
+export const AI_SDK_BRANDS = [
   "AI_APICallError",
   "AI_RetryError",
   "AI_LoadAPIKeyError",

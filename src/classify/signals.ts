@@ -1,3 +1,4 @@
+import { readApiCallErrorLayer } from "./api-call-error.ts";
 import { NO_HEADERS, type HeaderMap } from "./headers.ts";
 import { isRetryError, readLayer, stringLayer, type Layer } from "./layer.ts";
 import type { ProviderFields } from "./provider-body.ts";
@@ -78,8 +79,18 @@ export const GEMINI_STATUS_TO_HTTP: Readonly<Record<string, number>> = {
   UNAVAILABLE: 503,
 };
 
-/** Reads the signals of any value. Never throws. */
+/**
+ * Reads the signals of any value. Never throws. An AI SDK `APICallError` of the usual shape, what nearly
+ * every failed attempt throws, is read by named property loads (api-call-error.ts); anything else, or one
+ * whose reads throw, by the generic walk. Both give the same signals.
+ */
 export function readSignals(input: unknown): Signals {
+  const layer = readApiCallErrorLayer(input);
+  return layer === undefined ? readSignalsByWalk(input) : merge([layer], input);
+}
+
+/** The generic reader: every value of the chain, each property read behind its own guard. */
+export function readSignalsByWalk(input: unknown): Signals {
   const layers: Layer[] = [];
   for (const layer of walk(input)) layers.push(readLayer(layer));
   if (typeof input === "string") layers.unshift(stringLayer(input));
