@@ -36,8 +36,78 @@ export function isHttpStatus(value: unknown): value is number {
   return typeof value === "number" && Number.isInteger(value) && value >= 100 && value <= 599;
 }
 
-/** Reads the provider error fields of a parsed body; an unrecognised value gives empty fields. */
+/**
+ * Reads the provider error fields of a parsed body; an unrecognised value gives empty fields.
+ *
+ * An object is read by named property loads first (`readByName`): a body parsed from JSON has no getters,
+ * and each load site then stays monomorphic on the provider's body shape, where one guarded keyed read for
+ * every field goes through V8's megamorphic cache, which the SDK's work between two failures evicts. A read
+ * that throws (a hostile getter or proxy) sends the value to the guarded reader, which gives the same fields
+ * whenever a property reads the same each time.
+ */
 export function readProviderFields(body: unknown): ProviderFields {
+  if (typeof body === "object" && body !== null) {
+    try {
+      return readByName(body as Fields);
+    } catch {
+      // Read again below, every property behind its own guard.
+    }
+  }
+  return readProviderFieldsGuarded(body);
+}
+
+/** Named loads want a record type. */
+type Fields = Record<string, unknown>;
+
+/** `readProviderFieldsGuarded` for an object, by named loads; may throw where that guards. */
+function readByName(body: Fields): ProviderFields {
+  const envelopeError = body.error;
+  const response = body.response;
+  const failedResponseError = isBag(response) ? (response as Fields).error : undefined;
+  const inner = (
+    isBag(envelopeError) && !isArray(envelopeError)
+      ? envelopeError
+      : isBag(failedResponseError)
+        ? failedResponseError
+        : body
+  ) as Fields;
+
+  const rawCode = inner.code;
+  const type = inner.type;
+  const rawType = typeof type === "string" ? type : undefined;
+  const rawStatus = inner.status;
+  const httpCodes: number[] = [];
+  pushHttpCode(httpCodes, rawCode);
+  pushHttpCode(httpCodes, rawStatus);
+  pushHttpCode(httpCodes, body.statusCode);
+  pushHttpCode(httpCodes, inner.statusCode);
+
+  const messages: string[] = [];
+  const innerMessage = inner.message;
+  pushDistinct(messages, typeof innerMessage === "string" ? innerMessage : undefined);
+  pushDistinct(messages, typeof envelopeError === "string" ? envelopeError : undefined);
+  const bodyMessage = body.message;
+  pushDistinct(messages, typeof bodyMessage === "string" ? bodyMessage : undefined);
+
+  // The rarer parts are read by the guarded helpers, and only when their field is there at all.
+  const details = inner.details;
+  const metadata = inner.metadata;
+  const detailed =
+    details !== undefined || inner.innererror !== undefined || body.failureReason !== undefined;
+  return {
+    code: typeof rawCode === "string" && !/^\d+$/.test(rawCode) && rawCode.length > 0 ? rawCode : null,
+    type: rawType !== undefined && rawType !== "error" && rawType.length > 0 ? rawType : null,
+    status: typeof rawStatus === "string" && rawStatus.length > 0 ? rawStatus : null,
+    httpCodes,
+    detailCodes: detailed ? readDetailCodes(inner, body) : [],
+    quotaIds: details === undefined ? [] : readQuotaIds(inner),
+    moderation: metadata !== undefined && hasModerationMetadata(metadata),
+    messages,
+  };
+}
+
+/** `readProviderFields` with every property read behind its own guard. */
+export function readProviderFieldsGuarded(body: unknown): ProviderFields {
   const envelopeError = read(body, "error");
   const failedResponseError = read(read(body, "response"), "error");
   const inner =
