@@ -5,18 +5,18 @@ import { isInstance } from "./safe-read.ts";
 
 /**
  * The layer of an AI SDK `APICallError` of the usual shape, read by named property loads: what nearly every
- * failed attempt throws (an HTTP error status with headers and a JSON body, no cause).
+ * failed attempt throws (an HTTP error status with headers and a JSON body), or wraps around its cause.
  *
  * Why: the generic reader (`readLayer`) reads some sixty properties through one guarded keyed read, a load
  * V8 can only answer from its global megamorphic cache, which the SDK's own work between two failures
  * evicts; inside a real request that cost about three times its warm-loop time. Here each load has a site of
  * its own, monomorphic on the error's hidden class.
  *
- * The result is exactly `readLayer(input)`, and `input` is the whole chain: every property the generic
- * reader would find on such an error is read here, and every one it would find absent is checked absent.
- * Anything else (a cause, a `status`, a finish reason, another brand, a `Response`) gives `undefined`, and
- * so does a read that throws: the generic reader, which guards each read, then reads it. Like the generic
- * reader, this assumes a property reads the same each time it is read (a getter may run again there).
+ * The result is exactly `readLayer(input)`: every property the generic reader would find on such an error
+ * is read here, and every one it would find absent is checked absent. Anything else (a `status`, an `error`,
+ * a finish reason, another brand, a `Response`) gives `undefined`, and so does a read that throws: the
+ * generic reader, which guards each read, then reads it. Like the generic reader, this assumes a property
+ * reads the same each time it is read (a getter may run again there). `cause` is the walk's business.
  */
 export function readApiCallErrorLayer(input: unknown): Layer | undefined {
   if (typeof input !== "object" || input === null) return undefined;
@@ -54,9 +54,6 @@ function read(e: Fields): Layer | undefined {
     e[EMPTY_RESPONSE_BODY] === true
   )
     return undefined;
-  // The walk would go on to an object cause, or to an `error` property that is an Error.
-  const cause = e.cause;
-  if ((typeof cause === "object" && cause !== null) || typeof cause === "function") return undefined;
   // Read by the layer (status, body, system codes, status text) or by the error read as a body of its own.
   if (
     e.error !== undefined ||

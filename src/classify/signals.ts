@@ -81,12 +81,19 @@ export const GEMINI_STATUS_TO_HTTP: Readonly<Record<string, number>> = {
 
 /**
  * Reads the signals of any value. Never throws. An AI SDK `APICallError` of the usual shape, what nearly
- * every failed attempt throws, is read by named property loads (api-call-error.ts); anything else, or one
- * whose reads throw, by the generic walk. Both give the same signals.
+ * every failed attempt throws or wraps, is read by named property loads (api-call-error.ts); any other
+ * value, or one whose reads throw, by the generic reader. Both give the same signals.
  */
 export function readSignals(input: unknown): Signals {
-  const layer = readApiCallErrorLayer(input);
-  return layer === undefined ? readSignalsByWalk(input) : merge([layer], input);
+  const first = readApiCallErrorLayer(input);
+  // Such an error with no object cause is the whole chain: the walk stops at a cause that is not an object,
+  // and the fast reader found no `error` for it to go on to.
+  if (first !== undefined && !isBag(read(input, "cause"))) return merge([first], input);
+  const layers: Layer[] = [];
+  for (const value of walk(input))
+    layers.push((value === input ? first : readApiCallErrorLayer(value)) ?? readLayer(value));
+  if (typeof input === "string") layers.unshift(stringLayer(input));
+  return merge(layers, input);
 }
 
 /** The generic reader: every value of the chain, each property read behind its own guard. */
