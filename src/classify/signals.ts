@@ -96,7 +96,7 @@ export function readSignals(input: unknown): Signals {
   return merge(layers, input);
 }
 
-/** The generic reader: every value of the chain, each property read behind its own guard. */
+/** The generic reader: every value of the chain read by `readLayer`; what `readSignals` is tested against. */
 export function readSignalsByWalk(input: unknown): Signals {
   const layers: Layer[] = [];
   for (const layer of walk(input)) layers.push(readLayer(layer));
