@@ -510,4 +510,14 @@ describe("classify: the result object", () => {
     expect(Object.getOwnPropertyDescriptor(classify(new Error(secret)), "message")?.enumerable).toBe(true);
     expect(getter({ status: 503 })).toBe(first);
   });
+
+  it("keeps the message when the result is copied, and gives a copy of its descriptors an empty one, not a throw", () => {
+    const result = classify(new Error("Upstream said no"));
+    expect({ ...result }.message).toBe("Upstream said no");
+    expect(structuredClone({ ...result }).message).toBe("Upstream said no");
+    const copied = Object.defineProperties({}, Object.getOwnPropertyDescriptors(result)) as {
+      message: string;
+    };
+    expect(copied.message).toBe("");
+  });
 });

@@ -120,9 +120,13 @@ class LazyMessageClassification implements Classification {
     Object.defineProperty(this, "message", SCRUBBED_MESSAGE);
   }
 
-  static scrubbed(of: LazyMessageClassification): string {
-    of.#scrubbed ??= scrubMessage(of.#raw);
-    return of.#scrubbed;
+  static scrubbed(of: object): string {
+    // The getter copied onto another object (its property descriptors taken over) finds no message there:
+    // an empty one, not a TypeError from a read of a private field it lacks.
+    if (!(#raw in of)) return "";
+    const own = of;
+    own.#scrubbed ??= scrubMessage(own.#raw);
+    return own.#scrubbed;
   }
 }
 
