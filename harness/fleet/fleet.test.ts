@@ -300,6 +300,65 @@ describe.each(TRANSPORTS)("the fleet's mechanics over %s", (transport) => {
   });
 });
 
+/** Reads a body to its end or its failure, counting the reads. */
+async function reads(response: Response): Promise<{ text: string; chunks: number; failed: boolean }> {
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  let chunks = 0;
+  try {
+    for (;;) {
+      const next = await reader.read();
+      if (next.done) return { text, chunks, failed: false };
+      chunks += 1;
+      text += decoder.decode(next.value, { stream: true });
+    }
+  } catch {
+    return { text, chunks, failed: true };
+  }
+}
+
+/** OpenAI chat SSE frames in a body text. */
+function framesIn(text: string): number {
+  return text.split("\n\n").length - 1;
+}
+
+describe("the fleet's reads in process", () => {
+  it("hands the frames of a clean stream over as one read, as a socket does with what has arrived", async () => {
+    const { fleet } = await start({ transport: "inproc" });
+    const seen = await reads(await chat(fleet, { model: "gpt-4o", messages: [], stream: true }));
+    expect(framesIn(seen.text)).toBeGreaterThan(10);
+    expect(seen).toMatchObject({ chunks: 1, failed: false });
+    expect(fleet.log[0]).toMatchObject({ outcome: "ok", bytes: Buffer.byteLength(seen.text) });
+  });
+
+  it("splits the run where the body pauses", async () => {
+    const { fleet, clock } = await start({
+      transport: "inproc",
+      faults: [{ target: "openai", fault: { kind: "stall", duration: "5s", after_tokens: 3 } }],
+    });
+    const response = await chat(fleet, { model: "gpt-4o", messages: [], stream: true });
+    const seen = await runOnVirtualTime(clock, reads(response));
+    expect(seen).toMatchObject({ chunks: 2, failed: false });
+    expect(seen.text).toContain("brown");
+  });
+
+  it("keeps one read per frame in a body that is cut or carries a malformed frame", async () => {
+    const { fleet } = await start({
+      transport: "inproc",
+      faults: [
+        { target: "openai/gpt-4o", fault: { kind: "stream_cut", after_chunks: 5 } },
+        { target: "openai/gpt-4o-mini", fault: { kind: "malformed_chunk", at_chunk: 4 } },
+      ],
+    });
+    const cut = await reads(await chat(fleet, { model: "gpt-4o", messages: [], stream: true }));
+    expect(cut).toMatchObject({ chunks: 5, failed: true });
+    const malformed = await reads(await chat(fleet, { model: "gpt-4o-mini", messages: [], stream: true }));
+    expect(malformed.failed).toBe(false);
+    expect(malformed.chunks).toBe(framesIn(malformed.text));
+  });
+});
+
 describe("the fleet's guards", () => {
   it("fails an in-process request for a host outside the fleet instead of reaching the network", async () => {
     // A real listener stands in for the network: a request let through would reach it.

@@ -133,7 +133,7 @@ export function planReply(input: PlanInput): Reply {
     }
   }
   if (dribbleMs > 0 && !input.stream) spreadBody(body, 8);
-  let steps = toSteps(body, dribbleMs);
+  let steps = toSteps(body, dribbleMs, body.terminal === "end" && base.head.outcome !== "malformed");
   if (splitMax > 0) steps = resplit(steps, splitMax, input.random);
   const ttft = input.stream
     ? 0
@@ -427,13 +427,30 @@ function spreadBody(body: Body, pieces: number): void {
   for (let i = 0; i < text.length; i += size) body.frames.push(text.slice(i, i + size));
 }
 
-function toSteps(body: Body, dribbleMs: number): BodyStep[] {
+/**
+ * The body as steps. With `coalesce`, frames with no pause between them go out as one chunk: the provider
+ * wrote them at one instant, and a socket hands a reader what has arrived as one read (the `split_frames`
+ * shaper is what segments a stream). Bodies that end in a cut or a hang, and bodies with a malformed frame,
+ * keep one chunk per frame: there the client is meant to meet the good frames before the failure (a cut
+ * after a coalesced run errors the stream before the client has read its text) and gives up part-way, so
+ * how much it was handed depends on where the chunks end.
+ */
+function toSteps(body: Body, dribbleMs: number, coalesce: boolean): BodyStep[] {
   const steps: BodyStep[] = [];
+  let run = "";
+  const flush = (): void => {
+    if (run !== "") steps.push({ type: "chunk", data: run });
+    run = "";
+  };
   body.frames.forEach((data: string, i) => {
-    steps.push(...(body.pauses.get(i) ?? []));
-    if (i > 0 && dribbleMs > 0) steps.push({ type: "sleep", ms: dribbleMs });
-    steps.push({ type: "chunk", data });
+    const pauses = body.pauses.get(i);
+    const dribble = i > 0 && dribbleMs > 0;
+    if (!coalesce || pauses !== undefined || dribble) flush();
+    if (pauses !== undefined) steps.push(...pauses);
+    if (dribble) steps.push({ type: "sleep", ms: dribbleMs });
+    run += data;
   });
+  flush();
   steps.push(...(body.pauses.get(body.frames.length) ?? []));
   steps.push({ type: body.terminal });
   return steps;
