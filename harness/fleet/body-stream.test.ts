@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { ManualClock } from "../../src/index.ts";
-import { bodyStream, type BodySettlement, type BodyStep } from "./body-stream.ts";
+import { bodyStream, isOneReadBody, type BodySettlement, type BodyStep } from "./body-stream.ts";
 
 function observed(): {
   bytes: number;
@@ -90,5 +90,19 @@ describe("bodyStream", () => {
     await stream.cancel(new Error("not wanted"));
     expect(seen.settled).toEqual(["aborted"]);
     expect(seen.bytes).toBe(0);
+  });
+
+  it("marks the bodies it hands over in one read and then ends, and only those", () => {
+    const play = (steps: readonly BodyStep[]): ReadableStream<Uint8Array> =>
+      bodyStream(steps, new ManualClock(), new AbortController().signal, observed().observer);
+    expect(isOneReadBody(play(JSON_ANSWER))).toBe(true);
+    expect(isOneReadBody(play([{ type: "end" }]))).toBe(true);
+    const chunk = { type: "chunk", data: "a" } as const;
+    expect(isOneReadBody(play([chunk, chunk, { type: "end" }]))).toBe(false);
+    expect(isOneReadBody(play([chunk, { type: "sleep", ms: 1 }, { type: "end" }]))).toBe(false);
+    expect(isOneReadBody(play([chunk, { type: "cut" }]))).toBe(false);
+    expect(isOneReadBody(play([chunk, { type: "hang" }]))).toBe(false);
+    expect(isOneReadBody(new Response("a").body)).toBe(false);
+    expect(isOneReadBody(null)).toBe(false);
   });
 });

@@ -40,9 +40,28 @@ export function bodyStream(
   signal: AbortSignal,
   observer: BodyObserver,
 ): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>(new BodyPlayer(steps, clock, signal, observer), {
+  const stream = new ReadableStream<Uint8Array>(new BodyPlayer(steps, clock, signal, observer), {
     highWaterMark: 0,
   });
+  if (isOneRead(steps)) oneReadBodies.add(stream);
+  return stream;
+}
+
+/** Bodies that are at most one chunk and then their clean end; held weakly, invisible to the client. */
+const oneReadBodies = new WeakSet<ReadableStream<Uint8Array>>();
+
+function isOneRead(steps: readonly BodyStep[]): boolean {
+  const [first, second] = steps;
+  if (first?.type === "end") return steps.length === 1;
+  return first?.type === "chunk" && second?.type === "end" && steps.length === 2;
+}
+
+/**
+ * True when `body` is a fleet body that hands over everything in one read and then ends, with no pause,
+ * hang or cut: nothing a client does after that read changes how many bytes it was handed.
+ */
+export function isOneReadBody(body: ReadableStream<Uint8Array> | null): boolean {
+  return body !== null && oneReadBodies.has(body);
 }
 
 /** A `cancel` that came before any pause or hang needed a signal of its own. */

@@ -12,6 +12,7 @@ import {
   type EngineUnderTestInstance,
   type StreamDelta,
 } from "../../src/index.ts";
+import { isOneReadBody } from "../fleet/body-stream.ts";
 import { markPrompt } from "../fleet/request-marker.ts";
 import { describeThrown } from "../report/describe-thrown.ts";
 import { modelsOfConfig } from "../scenario/scenario-config-reading.ts";
@@ -216,9 +217,15 @@ function traceFetch(
     if (response.body === null) return response;
     // Only the loopback driver reads the count. In process the counting stage (a TransformStream and a
     // second Response: a quarter of a non-streamed call's CPU) is skipped for JSON bodies, which an engine
-    // reads whole. It stays on streams: there it reads a chunk ahead of the engine and so sets how many bytes
-    // of a stream the engine aborts the fleet logs; skipping it there changed the library's fleet logs.
-    if (!everyBody && (response.headers.get("content-type") ?? "").startsWith("application/json"))
+    // reads whole, and for bodies the fleet hands over in one read and then ends (a clean stream, its
+    // frames coalesced). It stays on other streams: there it reads a chunk ahead of the engine and so sets
+    // how many bytes of a stream the engine aborts the fleet logs; skipping it there changed the library's
+    // fleet logs.
+    if (
+      !everyBody &&
+      (isOneReadBody(response.body) ||
+        (response.headers.get("content-type") ?? "").startsWith("application/json"))
+    )
       return response;
     const counted = response.body.pipeThrough(
       new TransformStream<Uint8Array, Uint8Array>({
