@@ -27,9 +27,11 @@ describe.each(propertySeeds())("ClosedRequests against a model (%s)", ({ seed, l
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 12 }),
+        // From one slot the ring doubles on its way to its capacity, rehashing the table each time.
+        fc.integer({ min: 1, max: 16 }),
         fc.array(fc.tuple(keys, fc.integer()), { maxLength: 120 }),
-        (capacity, stores) => {
-          const closed = new ClosedRequests<number>(capacity);
+        (capacity, initialSlots, stores) => {
+          const closed = new ClosedRequests<number>(capacity, initialSlots);
           const probes = new Set(stores.map(([key]) => key));
           stores.forEach(([key, value], i) => {
             closed.set(key, value);

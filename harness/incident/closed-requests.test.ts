@@ -28,4 +28,13 @@ describe("ClosedRequests", () => {
     expect(closed.get("k9999")).toBeUndefined();
     expect(closed.get(`k${9999 % 333}`)).toBe(9999);
   });
+
+  it("grows from its first slots to its capacity, keeping the last stores and forgetting the older", () => {
+    const closed = new ClosedRequests<number>(1_000, 1);
+    for (let i = 0; i < 2_500; i += 1) closed.set(`req-${i}`, i);
+    expect(closed.size).toBe(1_000);
+    expect(closed.get("req-1499")).toBeUndefined();
+    expect(closed.get("req-1500")).toBe(1_500);
+    expect(closed.get("req-2499")).toBe(2_499);
+  });
 });
