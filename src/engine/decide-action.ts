@@ -37,23 +37,32 @@ export function configuredAction(classification: Classification, settings: Fallb
 }
 
 /**
+ * The decisions without a wait, made once: one is taken on nearly every failed attempt, and a decision is
+ * only read. Frozen, so a caller that tried to change one would fail rather than change every later one.
+ */
+export const FAIL_NOW: ActionDecision = Object.freeze({ action: "fail", delayMs: null });
+const FALLBACK: ActionDecision = Object.freeze({ action: "fallback", delayMs: null });
+const COMPACT: ActionDecision = Object.freeze({ action: "compact", delayMs: null });
+
+/**
  * SPEC §4 and §6: retry while `model_attempt ≤ max_retries` and the wait fits in the deadline, compact once
  * per request when a hook exists, otherwise move on; a failure after the first token under
  * `mid_stream: fail` ends the request.
  */
 export function decideAction(ctx: ActionContext): ActionDecision {
   const { classification, settings } = ctx;
-  if (ctx.afterFirstToken && settings.mid_stream === "fail") return { action: "fail", delayMs: null };
+  if (ctx.afterFirstToken && settings.mid_stream === "fail") return FAIL_NOW;
   const action = configuredAction(classification, settings);
   switch (action) {
     case "fail":
+      return FAIL_NOW;
     case "fallback":
-      return { action, delayMs: null };
+      return FALLBACK;
     case "compact":
-      return ctx.canCompact ? { action: "compact", delayMs: null } : { action: "fallback", delayMs: null };
+      return ctx.canCompact ? COMPACT : FALLBACK;
     case "retry": {
       const retryNumber = ctx.modelAttempt - ctx.compactionRetries;
-      if (retryNumber > settings.max_retries) return { action: "fallback", delayMs: null };
+      if (retryNumber > settings.max_retries) return FALLBACK;
       const delayMs = retryWait({
         policy: policyFor(classification.reason, settings),
         retryNumber,

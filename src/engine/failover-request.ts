@@ -7,7 +7,7 @@ import { classify } from "../classify/classify.ts";
 import { breakerEffect, type Classification } from "../classify/taxonomy.ts";
 import type { FallbackSettings } from "../config/settings.ts";
 import type { ModelId } from "../core/model-id.ts";
-import { decideAction, type ActionDecision } from "./decide-action.ts";
+import { decideAction, FAIL_NOW, type ActionDecision } from "./decide-action.ts";
 import type { EngineRequest, EngineResult, EngineShared } from "./engine.ts";
 import { FallbackConfigError, FallbackExhaustedError, type ExhaustedReason } from "./errors.ts";
 import type { Prompt } from "./ports.ts";
@@ -70,7 +70,13 @@ export class FailoverRequest {
   #compacted = false;
   /** The signal every attempt of this request hands its provider (a new one only after an abort). */
   readonly #providerSignal = new ProviderSignal();
-  #last: { classification: Classification; error: unknown; deadlineLimited: boolean } | undefined;
+  /**
+   * The last failure: its class, error and whether the deadline turned its retry into a fallback. Fields,
+   * not an object made per failed attempt.
+   */
+  #lastClassification: Classification | undefined;
+  #lastError: unknown;
+  #lastDeadlineLimited = false;
 
   constructor(shared: EngineShared, request: EngineRequest, id: string) {
     this.#shared = shared;
@@ -178,16 +184,16 @@ export class FailoverRequest {
           chain: this.#chain,
         });
       case "exhausted": {
-        const last = this.#last;
+        const last = this.#lastClassification;
         const reason: ExhaustedReason =
-          last === undefined ? "all_open" : last.deadlineLimited ? "deadline" : last.classification.reason;
-        this.#exhaust(reason, last?.classification ?? null);
+          last === undefined ? "all_open" : this.#lastDeadlineLimited ? "deadline" : last.reason;
+        this.#exhaust(reason, last ?? null);
         throw new FallbackExhaustedError({
           reason,
           attempts: this.#attempts,
-          classification: last?.classification ?? null,
+          classification: last ?? null,
           chain: this.#chain,
-          cause: last?.error,
+          cause: this.#lastError,
         });
       }
       default: {
@@ -225,14 +231,14 @@ export class FailoverRequest {
         if (now >= this.#deadlineAt) {
           for (const skipped of models.slice(index))
             this.#write("fallback_model_skipped", { model: skipped, reason: "deadline" }, now);
-          this.#exhaust("deadline", this.#last?.classification ?? null, now);
+          this.#exhaust("deadline", this.#lastClassification ?? null, now);
           throw new RequestEnded(
             new FallbackExhaustedError({
               reason: "deadline",
               attempts: this.#attempts,
-              classification: this.#last?.classification ?? null,
+              classification: this.#lastClassification ?? null,
               chain: this.#chain,
-              cause: this.#last?.error,
+              cause: this.#lastError,
             }),
           );
         }
@@ -271,32 +277,32 @@ export class FailoverRequest {
         if (outcome.ok)
           return { kind: "served", result: this.#serve(model, outcome.text, probe, mode, latency, now) };
 
-        const decision = this.#decide(outcome, modelAttempt, compactionRetries, single, now);
-        const classification = decision.classification;
-        this.#last = {
-          classification,
-          error: outcome.error,
-          deadlineLimited: decision.action === "fallback" && decision.deadlineLimited === true,
-        };
+        const classification = this.#classifyFailure(outcome, now);
+        const decision = this.#decide(outcome, classification, modelAttempt, compactionRetries, single, now);
+        this.#lastClassification = classification;
+        this.#lastError = outcome.error;
+        this.#lastDeadlineLimited = decision.action === "fallback" && decision.deadlineLimited === true;
         if (outcome.afterFirstToken && this.#request.stream) {
           this.#request.onDelta?.({ type: "reset", model, reason: classification.reason });
         }
-        this.#write(
-          "fallback_failure",
-          {
-            model,
-            attempt: this.#attempts,
-            model_attempt: modelAttempt,
-            error_type: classification.type,
-            reason: classification.reason,
-            status: classification.status,
-            retry_after_ms: classification.retry_after_ms,
-            action: decision.action,
-            delay_ms: decision.delayMs,
-            latency_ms: latency,
-          },
-          now,
-        );
+        // Guarded here, not only in #write: without audit the line's fields are not even gathered.
+        if (this.#audit !== undefined)
+          this.#write(
+            "fallback_failure",
+            {
+              model,
+              attempt: this.#attempts,
+              model_attempt: modelAttempt,
+              error_type: classification.type,
+              reason: classification.reason,
+              status: classification.status,
+              retry_after_ms: classification.retry_after_ms,
+              action: decision.action,
+              delay_ms: decision.delayMs,
+              latency_ms: latency,
+            },
+            now,
+          );
         if (mode.breakers) this.#recordFailure(model, classification, probe, now);
         // A promoted model that fails loses its place: the configured order returns (SPEC §5).
         this.#shared.promotions.demote(this.#request.agent, model);
@@ -364,34 +370,36 @@ export class FailoverRequest {
     });
   }
 
-  #decide(
-    outcome: Extract<AttemptOutcome, { ok: false }>,
-    modelAttempt: number,
-    compactionRetries: number,
-    single: boolean,
-    now: number,
-  ): ActionDecision & { classification: Classification } {
-    const { random, compact } = this.#shared.ports;
+  /** A failed attempt's class as the request sees it: the caller's abort is `aborted`, a cut mid-stream `stream_cut`. */
+  #classifyFailure(outcome: Extract<AttemptOutcome, { ok: false }>, now: number): Classification {
     const classification = classify(outcome.error, {
       retry_after_cap_ms: this.#settings.retry_after_cap_ms,
       now_ms: now,
     });
-    if (outcome.source === "caller") {
-      return {
-        action: "fail",
-        delayMs: null,
-        classification: { ...classification, type: "LogicError", reason: "aborted" },
-      };
-    }
-    const adjusted: Classification =
-      outcome.afterFirstToken && classification.reason === "connection"
-        ? { ...classification, reason: "stream_cut" }
-        : classification;
-    // fallback.enabled: false makes exactly one attempt (SPEC §2); the deadline ends the request.
-    if (single || outcome.source === "deadline")
-      return { action: "fail", delayMs: null, classification: adjusted };
-    const decision = decideAction({
-      classification: adjusted,
+    if (outcome.source === "caller") return { ...classification, type: "LogicError", reason: "aborted" };
+    return outcome.afterFirstToken && classification.reason === "connection"
+      ? { ...classification, reason: "stream_cut" }
+      : classification;
+  }
+
+  /**
+   * What to do after a failed attempt of class `classification` (#classifyFailure's). Returned apart from
+   * the class, not spread into one object with it: that was a copy of the decision per failed attempt.
+   */
+  #decide(
+    outcome: Extract<AttemptOutcome, { ok: false }>,
+    classification: Classification,
+    modelAttempt: number,
+    compactionRetries: number,
+    single: boolean,
+    now: number,
+  ): ActionDecision {
+    // The caller's abort ends the request; fallback.enabled: false makes exactly one attempt (SPEC §2);
+    // the deadline ends the request.
+    if (outcome.source === "caller" || single || outcome.source === "deadline") return FAIL_NOW;
+    const { random, compact } = this.#shared.ports;
+    return decideAction({
+      classification,
       settings: this.#settings,
       modelAttempt,
       compactionRetries,
@@ -400,7 +408,6 @@ export class FailoverRequest {
       remainingMs: this.#deadlineAt - now,
       random,
     });
-    return { ...decision, classification: adjusted };
   }
 
   #serve(
