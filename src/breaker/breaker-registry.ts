@@ -6,6 +6,7 @@ import {
   transition,
   type BreakerInput,
   type BreakerState,
+  type BreakerStep,
   type CircuitStateName,
   type CircuitTransition,
   type PermitDecision,
@@ -25,7 +26,7 @@ export interface RecordedFailure {
   readonly reason: Reason;
   readonly probe: ProbeRef;
   /** Quota trips: `max(cooldown_ms, Retry-After)`. */
-  readonly cooldownMs?: number;
+  readonly cooldownMs?: number | undefined;
 }
 
 /** What `acquire` returns: the decision and any transition it caused (open → half_open). */
@@ -88,13 +89,15 @@ export class BreakerRegistry {
     settings: BreakerSettings,
   ): readonly CircuitTransition[] {
     const { probe, epoch } = probeFields(failure.probe);
+    // Absent and undefined read alike in the breaker: one literal, not spreads of optional parts (a spread
+    // after the first member is a runtime call per failed attempt).
     const input: BreakerInput = {
       type: "failure",
       effect: failure.effect,
       reason: failure.reason,
       probe,
-      ...(epoch === undefined ? {} : { epoch }),
-      ...(failure.cooldownMs === undefined ? {} : { cooldownMs: failure.cooldownMs }),
+      epoch,
+      cooldownMs: failure.cooldownMs,
     };
     // The step's own list: steps are immutable, and an empty one is the shared frozen list.
     return this.#apply(model, input, now, settings).transitions;
@@ -140,7 +143,7 @@ export class BreakerRegistry {
     input: BreakerInput,
     now: number,
     settings: BreakerSettings,
-  ): { permit?: PermitDecision; transitions: readonly CircuitTransition[] } {
+  ): Extract<BreakerStep, { ok: true }> {
     const step = transition(this.snapshot(model), input, now, settings);
     if (!step.ok) {
       // Only a caller that answers one permit twice, or invents a probe, gets here: a wiring bug, not traffic.
@@ -149,9 +152,8 @@ export class BreakerRegistry {
       );
     }
     this.#states.set(model, step.state);
-    return step.permit === undefined
-      ? { transitions: step.transitions }
-      : { permit: step.permit, transitions: step.transitions };
+    // The step itself: a copy of its permit and transitions was an object per recorded outcome.
+    return step;
   }
 }
 

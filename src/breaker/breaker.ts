@@ -50,9 +50,9 @@ export type BreakerInput =
       readonly effect: BreakerEffect;
       readonly reason: Reason;
       readonly probe: boolean;
-      readonly epoch?: number;
+      readonly epoch?: number | undefined;
       /** A quota trip's cooldown (`max(cooldown_ms, Retry-After)`); the larger of this and `cooldown_ms` applies. */
-      readonly cooldownMs?: number;
+      readonly cooldownMs?: number | undefined;
     }
   | {
       /** The attempt ended with effect `none` or was abandoned: a probe gives its slot back, nothing counts. */

@@ -461,9 +461,10 @@ export class FailoverRequest {
               reason: classification.reason,
               probe,
               // SPEC §4: quota trips with cooldown = max(cooldown_ms, Retry-After).
-              ...(classification.reason === "quota_exhausted" && classification.retry_after_ms !== null
-                ? { cooldownMs: Math.max(settings.cooldown_ms, classification.retry_after_ms) }
-                : {}),
+              cooldownMs:
+                classification.reason === "quota_exhausted" && classification.retry_after_ms !== null
+                  ? Math.max(settings.cooldown_ms, classification.retry_after_ms)
+                  : undefined,
             },
             now,
             settings,
