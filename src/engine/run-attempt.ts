@@ -49,6 +49,9 @@ type Step =
 
 const never = new Promise<never>(() => undefined);
 
+/** Drops a closed stream's late rejection: one function for every failed attempt, not a closure each. */
+const ignore = (): void => undefined;
+
 /** Cancels a watchdog sleep that lost its race. Allocated once: an abort without a reason builds a DOMException. */
 const STEP_DONE = new Error("The watchdog's step is over.");
 
@@ -129,7 +132,7 @@ class AttemptState {
   /** Ends the attempt as failed: aborts the provider's signal unless the provider failed, closes its stream. */
   fail(error: unknown, source: FailureSource): AttemptOutcome {
     if (source !== "provider") this.provider.abort(error);
-    void Promise.resolve(this.iterator?.return?.()).catch(() => undefined);
+    void Promise.resolve(this.iterator?.return?.()).then(undefined, ignore);
     return { ok: false, error, source, afterFirstToken: this.firstToken };
   }
 }
