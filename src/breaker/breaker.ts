@@ -86,10 +86,10 @@ export type PermitDecision =
   | { readonly granted: true; readonly probe: true; readonly epoch: number }
   | { readonly granted: false; readonly reason: "circuit_open" | "half_open_busy" };
 
-/** The result of one input: the next state and what changed, or why the input cannot happen. */
 /** The no-transition list, shared: most steps change nothing, and each ran on every attempt. */
 const NO_TRANSITIONS: readonly CircuitTransition[] = Object.freeze([]);
 
+/** The result of one input: the next state and what changed, or why the input cannot happen. */
 export type BreakerStep =
   | {
       readonly ok: true;
