@@ -15,9 +15,10 @@ export interface CpuProfile {
 }
 
 /**
- * Where a request's time goes, by who owns the code: the reference engine's parts, the provider SDK and its
- * validation, the peer library, the mocked provider, Node's own streams and fetch, the garbage collector,
- * and waiting (the thread idle: a socket, a timer).
+ * Where a request's time goes, by who owns the code that spent it: the reference engine's parts, the
+ * provider SDK and its validation, the peer library, the mocked provider; then what no owned code called
+ * (Node's event loop and stream plumbing, V8 itself), the garbage collector, and waiting (the thread idle: a
+ * socket, a timer).
  */
 export const COST_CATEGORIES = [
   "classification",
@@ -28,7 +29,7 @@ export const COST_CATEGORIES = [
   "AI SDK",
   "peer library",
   "mocked provider",
-  "Node streams, fetch",
+  "Node internals",
   "GC",
   "other",
   "waiting",
@@ -39,15 +40,29 @@ export type CostCategory = (typeof COST_CATEGORIES)[number];
 /** A number per category: shares of a profile, or µs of a request. */
 export type CostBreakdown = Readonly<Record<CostCategory, number>>;
 
+/**
+ * A frame's kind: an owner's code, code that serves whoever called it, the profile's root, or the profiler's
+ * own work.
+ */
+export type FrameKind = CostCategory | "unowned" | "root" | "profiler";
+
 const PACKAGE = /node_modules\/((?:@[^/]+\/)?[^/]+)\//;
 
-/** The category of one frame, from its script URL (and V8's names for frames without one). */
-export function categoryOf(url: string, functionName: string): CostCategory {
+/**
+ * The kind of one frame, from its script URL (and V8's names for frames without one). Node's own modules
+ * and V8's builtins (`JSON.parse`, a promise reaction) are `unowned`: their time is charged to whoever called
+ * them. The inspector's frames are the profiler stopping, not a request.
+ */
+export function frameKind(url: string, functionName: string): FrameKind {
   if (url === "") {
     if (functionName === "(idle)") return "waiting";
     if (functionName === "(garbage collector)") return "GC";
-    return "other";
+    if (functionName === "(root)") return "root";
+    if (functionName === "(program)") return "other";
+    return "unowned";
   }
+  if (url === "node:inspector" || url.startsWith("node:inspector/")) return "profiler";
+  if (url.startsWith("node:")) return "unowned";
   const pkg = PACKAGE.exec(url)?.[1];
   if (pkg !== undefined) {
     if (pkg === "ai" || pkg.startsWith("@ai-sdk/") || pkg === "zod" || pkg === "eventsource-parser")
@@ -56,7 +71,6 @@ export function categoryOf(url: string, functionName: string): CostCategory {
     if (pkg === "msw" || pkg.startsWith("@mswjs/") || pkg === "@faker-js/faker") return "mocked provider";
     return "other";
   }
-  if (url.startsWith("node:")) return "Node streams, fetch";
   if (url.includes("/src/classify/")) return "classification";
   if (url.includes("/src/audit/")) return "audit";
   if (url.includes("/src/breaker/")) return "breakers";
@@ -67,20 +81,42 @@ export function categoryOf(url: string, functionName: string): CostCategory {
 }
 
 /**
- * Each category's share of `profile`'s time: every sample's time (its `timeDelta`) goes to the category of
- * the frame it landed in. The shares sum to 1 (0 everywhere for an empty profile). The profiler samples on
- * the wall clock, so on a busy machine a sample that waited for a core counts the wait, on whatever frame
- * was running: the shares stay fair, only a profile's absolute times would not.
+ * Each category's share of `profile`'s time. A sample's time (its `timeDelta`) goes to the owner of the
+ * frame it landed in or, for an unowned frame, of the nearest owned frame that called it: a timer armed by
+ * the engine, an abort signal the SDK listens on, a `JSON.parse` of the fleet's are theirs. What no owned
+ * frame called is `Node internals`. Samples taken while the profiler stopped are left out. The shares sum to
+ * 1 (0 everywhere for an empty profile). The profiler samples on the wall clock, so on a busy machine a
+ * sample that waited for a core counts the wait, on whatever frame was running: the shares stay fair, only a
+ * profile's absolute times would not.
  */
 export function shares(profile: CpuProfile): CostBreakdown {
-  const categoryOfNode = new Map<number, CostCategory>();
-  for (const node of profile.nodes)
-    categoryOfNode.set(node.id, categoryOf(node.callFrame.url, node.callFrame.functionName));
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parentOf = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+  const resolved = new Map<number, CostCategory | "profiler">();
+  const categoryOfNode = (id: number): CostCategory | "profiler" => {
+    const known = resolved.get(id);
+    if (known !== undefined) return known;
+    const node = byId.get(id);
+    const kind = node === undefined ? "other" : frameKind(node.callFrame.url, node.callFrame.functionName);
+    const parent = parentOf.get(id);
+    const above = parent === undefined ? "Node internals" : categoryOfNode(parent);
+    let category: CostCategory | "profiler";
+    // Under the root, unowned frames are Node's own loop and plumbing; under an owned frame, its owner's.
+    if (kind === "root") category = "Node internals";
+    else if (kind === "profiler" || above === "profiler") category = "profiler";
+    else if (kind === "unowned") category = above;
+    else category = kind;
+    resolved.set(id, category);
+    return category;
+  };
   const totals = Object.fromEntries(COST_CATEGORIES.map((c) => [c, 0])) as Record<CostCategory, number>;
   let sampled = 0;
   profile.samples.forEach((nodeId, i) => {
+    const category = categoryOfNode(nodeId);
+    if (category === "profiler") return;
     const delta = profile.timeDeltas[i] ?? 0;
-    totals[categoryOfNode.get(nodeId) ?? "other"] += delta;
+    totals[category] += delta;
     sampled += delta;
   });
   if (sampled > 0) for (const category of COST_CATEGORIES) totals[category] /= sampled;

@@ -39,7 +39,7 @@ export function renderProfiles(report: BenchReport): string[] {
       "reference's process so does the limit's pair. Each owner's share of the sampled time (self time by who owns the code; " +
       "*waiting* is the thread idle, on a socket or a timer) spread over that engine's median from the rounds, in µs, so a row adds up to " +
       "the latency in the table above. *engine walk* is the reference's `src/` outside classification, audit, breakers " +
-      "and its caller port; *mocked provider* is the fleet and msw. The limit's row is the least work; what an engine spends " +
+      "and its caller port; *mocked provider* is the fleet and msw. Node's and V8's own frames are charged to the owned code that called them (a timer the engine arms, a `JSON.parse` the SDK makes); *Node internals* is what no owned code called (the event loop, stream plumbing). The limit's row is the least work; what an engine spends " +
       "above it in a column is its own." +
       (report.profileFolder === undefined
         ? ""
