@@ -39,7 +39,7 @@ const CASE_FAULTS: Readonly<
 export interface FailoverBenchOptions {
   /** Also the baselines: the bare calls, the engine's caller port, the reference without audit. */
   readonly baselines: boolean;
-  /** Profile each contender (and, with the baselines, the limit) after the rounds, for where its CPU goes. */
+  /** Profile each contender (and, with the baselines, the limit) after the rounds, for where its time goes. */
   readonly profile?: ProfileBudget;
   /** Where the reference's profiles are written as `.cpuprofile` files (for a flame graph viewer). */
   readonly profileDir?: string;
@@ -53,7 +53,7 @@ export interface FailoverBenchResult {
   readonly bareOk: Measured | null;
   /** Failover latency samples per contender for the 500 case, for the plot. */
   readonly plot: Readonly<Partial<Record<ContenderId, readonly number[]>>>;
-  /** Where each profiled subject's CPU went, per case (empty unless profiling was asked for). */
+  /** Where each profiled subject's time went, per case (empty unless profiling was asked for). */
   readonly profiles: readonly FailoverProfileRow[];
 }
 
@@ -166,7 +166,8 @@ function baselineTasks(
  * alone could sit above what some contender does (the sum of two `generateText` medians once did: a peer
  * came in under it), and a limit that flatters the reference is no limit. Every contender is
  * first run once and must return the fleet's answer: one that surfaces the error instead is reported as
- * unable to express the case, never timed.
+ * unable to express the case, never timed. The limit's pairs and the contenders are timed in rounds
+ * (`measureInRounds`), then each is profiled when `options.profile` asks for it.
  */
 export async function benchFailover(
   transport: "inproc" | "loopback",
