@@ -46,10 +46,11 @@ export interface BenchPlan {
 }
 
 /**
- * The full plan (issue 8's sizes). Rough ceiling on two idle cores: failover 2 × 4 cases × 8 tasks × ~0.75 s,
+ * The full plan (issue 8's sizes). Rough ceiling on two idle cores: failover 2 transports × 5 processes ×
+ * 4 cases × (the tasks' 0.5 s each, 3 tasks or the reference's 7, + 0.4 s of warm-up + ≤ 0.6 s per profile),
  * overhead 2 × 7 × ~0.6 s, audit ~40 s, simulation ≤ 60 s, scale ≤ 60 s plus the CPU work already queued
- * when its cap aborts the rest, the shipped library 3 × ~14 s on one core: about five minutes on a loaded
- * machine, less on a quiet one; the caps keep it finite.
+ * when its cap aborts the rest, the shipped library 3 × ~11 s on one core: about four minutes on a quiet
+ * machine (226 s measured), more on a loaded one; the caps keep it finite.
  */
 export const FULL_PLAN: BenchPlan = {
   failover: { timeMs: 500, minRounds: 30, maxRounds: 20_000, warmupRounds: 20, warmupMs: 400 },
