@@ -58,7 +58,7 @@ export interface FailoverBenchResult {
 }
 
 /** The file the reference's profile of one transport and case is written to. */
-export function profileFileName(transport: "inproc" | "loopback", failoverCase: FailoverCase): string {
+function profileFileName(transport: "inproc" | "loopback", failoverCase: FailoverCase): string {
   return `failover-${transport}-${failoverCase}-reference.cpuprofile`;
 }
 

@@ -53,8 +53,8 @@ export async function forkFailoverBench(
     Object.assign(plot, part.plot);
     if (part.bareOk !== null) withBaselines = part;
   }
-  const bareOk = withBaselines?.bareOk;
-  if (withBaselines === undefined || bareOk === undefined || bareOk === null)
+  const bareOk = withBaselines?.bareOk ?? null;
+  if (withBaselines === undefined || bareOk === null)
     throw new Error(
       "Failed to measure the failover baselines: no contender's process took them. Keep the reference among the contenders.",
     );
