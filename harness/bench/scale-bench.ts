@@ -9,40 +9,7 @@ import type { ScaleSection } from "./bench-report.ts";
 import { PROMPT } from "./chain-calls.ts";
 import { startMemorySampler } from "./memory-sampler.ts";
 import { forkScaleProbe } from "./scale-probe.ts";
-import { createScaleEngine, createScaleFleet, scaleConfig } from "./scale-setup.ts";
-
-/**
- * Counts audit lines lost: requests the engine returned or threw for that lack exactly one
- * `fallback_request` and one terminal line, plus every gap or repeat in `seq`. A line written half or not
- * at all shows up here whatever the checker thinks of the rest.
- */
-export function countLostLines(text: string, settled: number): { lines: number; lost: number } {
-  const starts = new Map<string, number>();
-  const ends = new Map<string, number>();
-  let expectedSeq = 1;
-  let seqProblems = 0;
-  let lines = 0;
-  for (const line of text.split("\n")) {
-    if (line === "") continue;
-    lines++;
-    let row: { seq?: unknown; event?: unknown; request_id?: unknown };
-    try {
-      row = JSON.parse(line) as typeof row;
-    } catch {
-      seqProblems++;
-      continue;
-    }
-    if (row.seq !== expectedSeq) seqProblems++;
-    expectedSeq = typeof row.seq === "number" ? row.seq + 1 : expectedSeq + 1;
-    const id = String(row.request_id);
-    if (row.event === "fallback_request") starts.set(id, (starts.get(id) ?? 0) + 1);
-    if (row.event === "fallback_success" || row.event === "fallback_exhausted")
-      ends.set(id, (ends.get(id) ?? 0) + 1);
-  }
-  let incomplete = Math.abs(settled - starts.size);
-  for (const [id, n] of starts) if (n !== 1 || ends.get(id) !== 1) incomplete++;
-  return { lines, lost: incomplete + seqProblems };
-}
+import { countLostLines, createScaleEngine, createScaleFleet, scaleConfig } from "./scale-setup.ts";
 
 /**
  * Scale (issue 8 §6): `requests` requests started at once through one engine, in-process fleet, real

@@ -8,8 +8,7 @@ import type { Fleet } from "../fleet/fleet.ts";
 import { PROMPT } from "./chain-calls.ts";
 import { createHeldClock, type HeldClock } from "./held-clock.ts";
 import { runChild } from "./fork-child.ts";
-import { countLostLines } from "./scale-bench.ts";
-import { createScaleEngine, createScaleFleet, scaleConfig } from "./scale-setup.ts";
+import { countLostLines, createScaleEngine, createScaleFleet, scaleConfig } from "./scale-setup.ts";
 
 /** What one probe measured; heap figures are after two full collections, so they count live objects only. */
 export interface ScaleProbeResult {

@@ -89,7 +89,7 @@ async function build(dir: string): Promise<IsolateBundle> {
     outExtension: { ".js": ".cjs" },
     // A script gets `require` from whoever runs it; the banner is for ES modules.
     banner: {},
-    // src/ reads its own URL once (the AI SDK's version, ai-sdk-caller.ts): the source file's, as under tsx.
+    // src/ reads its own URL once (the AI SDK's version, generate-call.ts): the source file's, as under tsx.
     define: { "import.meta.url": JSON.stringify(REFERENCE_MODULE) },
   });
   const inputs = [

@@ -8,7 +8,7 @@ import { breakerEffect, type Classification } from "../classify/taxonomy.ts";
 import type { FallbackSettings } from "../config/settings.ts";
 import type { ModelId } from "../core/model-id.ts";
 import { decideAction, FAIL_NOW, type ActionDecision } from "./decide-action.ts";
-import type { EngineRequest, EngineResult, EngineShared } from "./engine.ts";
+import type { EngineRequest, EngineResult, EngineShared } from "./engine-types.ts";
 import { FallbackConfigError, FallbackExhaustedError, type ExhaustedReason } from "./errors.ts";
 import type { Prompt } from "./ports.ts";
 import { ProviderSignal } from "./provider-signal.ts";
