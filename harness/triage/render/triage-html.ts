@@ -8,17 +8,20 @@ import { ReasonPalette, swatch } from "./charts/chart-kit.ts";
 import { failuresByReasonSvg } from "./charts/failures-by-reason-svg.ts";
 import { waitingSvg } from "./charts/waiting-svg.ts";
 import {
-  changeParts,
-  duration,
-  EPISODE_HEADERS,
-  episodeCells,
-  reasonsText,
-  REQUEST_HEADERS,
-  requestCells,
-  share,
-  statsCells,
-  summaryLine,
-} from "./triage-text.ts";
+  breakerTable,
+  errorReasonTable,
+  modelTable,
+  noOutageText,
+  primariesWithOutages,
+  requestTable,
+  RETURN_TO_PRIMARY_NOTE,
+  returnToPrimaryTable,
+  rulesTable,
+  unrecoveredTable,
+  waitingTable,
+  type TriageTable,
+} from "./triage-tables.ts";
+import { changeParts, duration, summaryLine } from "./triage-text.ts";
 import { htmlPage } from "../../report/html/page.ts";
 
 /** What the triage page adds to the run report's stylesheet. */
@@ -40,11 +43,7 @@ svg.chart { display: block; max-width: 100%; height: auto; font-family: system-u
 svg .wait-bar:hover, svg .bar:hover { filter: brightness(.85); }
 `;
 
-function table(
-  headers: readonly string[],
-  rows: readonly (readonly string[])[],
-  numeric: readonly number[] = [],
-): string {
+function table({ headers, rows, numeric }: TriageTable): string {
   const head = headers.map((h) => `<th>${esc(h)}</th>`).join("");
   const body = rows
     .map(
@@ -103,33 +102,7 @@ function sections(f: TriageFindings): string[] {
     const { svg, legend } = failuresByReasonSvg(f.models, palette);
     out.push(chart(svg, `<b>reason</b>${legend}`));
   }
-  out.push(
-    f.models.length === 0
-      ? "<p>No model appears in the log.</p>"
-      : table(
-          [
-            "model",
-            "attempts",
-            "failed",
-            "failing",
-            "skipped",
-            "failures by reason (status; action)",
-            "longest failure run",
-          ],
-          f.models.map((m) => [
-            m.model,
-            String(m.attempts),
-            String(m.failures),
-            share(m.failureShare),
-            String(m.skippedTotal),
-            reasonsText(m.byReason) || "—",
-            m.longestFailureRun === null
-              ? "—"
-              : `${m.longestFailureRun.count} (lines ${m.longestFailureRun.fromLine}–${m.longestFailureRun.toLine})`,
-          ]),
-          [1, 2, 3, 4],
-        ),
-  );
+  out.push(f.models.length === 0 ? "<p>No model appears in the log.</p>" : table(modelTable(f)));
 
   out.push("<h2>Requests that ended in errors</h2>");
   if (f.errors.total === 0) out.push("<p>No request ended in error.</p>");
@@ -137,33 +110,12 @@ function sections(f: TriageFindings): string[] {
     out.push(
       `<p>${f.errors.total} request(s) ended in error; a later success of the same agent followed ${f.errors.recovered} of them.</p>`,
     );
-    out.push(
-      table(
-        ["reason", "requests", "whole chain tried", "examples"],
-        f.errors.byReason.map((r) => [
-          r.reason,
-          String(r.count),
-          String(r.chainCovered),
-          r.examples.map((e) => `${e.requestId} (lines ${e.firstLine}–${e.lastLine})`).join(", "),
-        ]),
-        [1, 2],
-      ),
-    );
+    out.push(table(errorReasonTable(f)));
     out.push("<h4>With no later success</h4>");
     out.push(
       f.errors.unrecovered.length === 0
         ? "<p>Every agent that had an error was served again later.</p>"
-        : table(
-            ["agent", "requests", "since", "last success before", "examples"],
-            f.errors.unrecovered.map((u) => [
-              u.agent,
-              String(u.count),
-              `${u.sinceTs} (line ${u.sinceLine})`,
-              u.lastSuccessLine === null ? "none in this log" : `line ${u.lastSuccessLine}`,
-              u.examples.map((e) => `${e.requestId} (${e.reason ?? "?"})`).join(", "),
-            ]),
-            [1],
-          ),
+        : table(unrecoveredTable(f)),
     );
   }
 
@@ -172,65 +124,20 @@ function sections(f: TriageFindings): string[] {
   else {
     const legend = `<b>state</b>${swatch(STATE_COLOURS.closed, "closed")}${swatch(STATE_COLOURS.open, "open")}${swatch(STATE_COLOURS.half_open, "half-open")}`;
     out.push(chart(breakerTimelineSvg(f.timeline), legend));
-    out.push(
-      table(
-        [
-          "model",
-          "transitions",
-          "opened",
-          "probes failed",
-          "probes closed it",
-          "time not closed",
-          "longest spell",
-          "per hour",
-          "at end",
-        ],
-        f.breakers.map((b) => [
-          b.model,
-          String(b.transitions),
-          String(b.opened),
-          String(b.reopened),
-          String(b.closed),
-          duration(b.notClosedMs),
-          b.longestSpell === null
-            ? "—"
-            : `${duration(b.longestSpell.durationMs)} from line ${b.longestSpell.openedLine}${b.longestSpell.closedLine === null ? ", still open" : ` to ${b.longestSpell.closedLine}`}`,
-          b.transitionsPerHour === null ? "—" : b.transitionsPerHour.toFixed(1),
-          b.stateAtEnd,
-        ]),
-        [1, 2, 3, 4, 7],
-      ),
-    );
+    out.push(table(breakerTable(f)));
   }
 
   out.push("<h2>Time spent waiting</h2>");
   if (f.waiting.total.count === 0) out.push("<p>No failure was followed by a wait.</p>");
   else {
     out.push(chart(waitingSvg(f.timeline)));
-    out.push(
-      table(
-        ["waits of", "count", "total", "p50", "p95", "max"],
-        [
-          ["all", ...statsCells(f.waiting.total)],
-          ...f.waiting.byModel.map((k) => [`model ${k.key}`, ...statsCells(k.stats)]),
-          ...f.waiting.byReason.map((k) => [`reason ${k.key}`, ...statsCells(k.stats)]),
-        ],
-        [1, 2, 3, 4, 5],
-      ),
-    );
+    out.push(table(waitingTable(f)));
   }
 
   out.push("<h2>Time to get back to the primary</h2>");
-  const outages = f.returnToPrimary.filter((p) => p.outages > 0);
-  out.push(
-    outages.length === 0
-      ? "<p>No primary had an outage.</p>"
-      : table(
-          ["primary", "outages", ...EPISODE_HEADERS],
-          outages.map((p) => [p.primary, String(p.outages), ...episodeCells(p.ongoing ?? p.longest)]),
-          [1],
-        ),
-  );
+  const outages = primariesWithOutages(f);
+  if (outages.length === 0) out.push(`<p>${esc(noOutageText(f))}</p>`);
+  else out.push(table(returnToPrimaryTable(outages)), `<p class="muted">${esc(RETURN_TO_PRIMARY_NOTE)}</p>`);
 
   out.push("<h2>Worst requests</h2>");
   for (const [title, list] of [
@@ -239,7 +146,7 @@ function sections(f: TriageFindings): string[] {
     ["Most waiting", f.worst.byWaiting],
   ] as const) {
     out.push(`<h4>${title}</h4>`);
-    out.push(list.length === 0 ? "<p>No request.</p>" : table(REQUEST_HEADERS, list.map(requestCells), [3]));
+    out.push(list.length === 0 ? "<p>No request.</p>" : table(requestTable(list)));
   }
 
   out.push("<h2>Log quality</h2>");
@@ -254,21 +161,22 @@ function sections(f: TriageFindings): string[] {
   );
   if (f.quality.problems.length > 0)
     out.push(
-      table(
-        ["line", "kind", "severity", "path", "message", "expected"],
-        f.quality.problems.map((p) => [String(p.line), p.kind, p.severity, p.path, p.message, p.expected]),
-        [0],
-      ),
+      table({
+        headers: ["line", "kind", "severity", "path", "message", "expected"],
+        rows: f.quality.problems.map((p) => [
+          String(p.line),
+          p.kind,
+          p.severity,
+          p.path,
+          p.message,
+          p.expected,
+        ]),
+        numeric: [0],
+      }),
     );
 
   out.push("<h2>Rules checked</h2>");
-  out.push(
-    table(
-      ["rule", "runbook step", "threshold", "fired"],
-      f.rules.map((r) => [r.id, r.step, r.threshold, String(r.fired)]),
-      [3],
-    ),
-  );
+  out.push(table(rulesTable(f)));
   return out;
 }
 

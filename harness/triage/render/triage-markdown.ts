@@ -1,17 +1,20 @@
 import { qualityIssues } from "../actions/keep-audit-log.ts";
 import type { SuggestedAction, TriageFindings } from "../triage-findings.ts";
 import {
-  changeParts,
-  duration,
-  EPISODE_HEADERS,
-  episodeCells,
-  reasonsText,
-  REQUEST_HEADERS,
-  requestCells,
-  share,
-  statsCells,
-  summaryLine,
-} from "./triage-text.ts";
+  breakerTable,
+  errorReasonTable,
+  modelTable,
+  noOutageText,
+  primariesWithOutages,
+  requestTable,
+  RETURN_TO_PRIMARY_NOTE,
+  returnToPrimaryTable,
+  rulesTable,
+  unrecoveredTable,
+  waitingTable,
+  type TriageTable,
+} from "./triage-tables.ts";
+import { changeParts, summaryLine } from "./triage-text.ts";
 
 /** Text from the log inside a table cell: a `|` would split the cell, a newline the row. */
 function cell(text: string): string {
@@ -27,7 +30,7 @@ function code(text: string): string {
   return `${fence}${text.replace(/[\r\n]+/g, " ")}${fence}`;
 }
 
-function table(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
+function table({ headers, rows }: TriageTable): string[] {
   return [
     `| ${headers.join(" | ")} |`,
     `|${headers.map(() => "---").join("|")}|`,
@@ -71,36 +74,7 @@ export function triageMarkdown(f: TriageFindings): string {
 
   out.push("## Failures and skips per model", "");
   if (f.models.length === 0) out.push("No model appears in the log.");
-  else
-    out.push(
-      ...table(
-        [
-          "model",
-          "attempts",
-          "failed",
-          "failing",
-          "skipped",
-          "failures by reason (status; action)",
-          "longest failure run",
-        ],
-        f.models.map((m) => [
-          m.model,
-          String(m.attempts),
-          String(m.failures),
-          share(m.failureShare),
-          m.skippedTotal === 0
-            ? "0"
-            : `${m.skippedTotal} (${Object.entries(m.skipped)
-                .filter(([, n]) => n > 0)
-                .map(([k, n]) => `${k} ×${n}`)
-                .join(", ")})`,
-          reasonsText(m.byReason) || "—",
-          m.longestFailureRun === null
-            ? "—"
-            : `${m.longestFailureRun.count} (lines ${m.longestFailureRun.fromLine}–${m.longestFailureRun.toLine})`,
-        ]),
-      ),
-    );
+  else out.push(...table(modelTable(f)));
   out.push("");
 
   out.push("## Requests that ended in errors", "");
@@ -110,108 +84,27 @@ export function triageMarkdown(f: TriageFindings): string {
       `${f.errors.total} request(s) ended in error; a later success of the same agent followed ${f.errors.recovered} of them.`,
       "",
     );
-    out.push(
-      ...table(
-        ["reason", "requests", "whole chain tried", "examples"],
-        f.errors.byReason.map((r) => [
-          r.reason,
-          String(r.count),
-          String(r.chainCovered),
-          r.examples.map((e) => `${e.requestId} (lines ${e.firstLine}–${e.lastLine})`).join(", "),
-        ]),
-      ),
-    );
+    out.push(...table(errorReasonTable(f)));
     out.push("", "### With no later success", "");
     if (f.errors.unrecovered.length === 0) out.push("Every agent that had an error was served again later.");
-    else
-      out.push(
-        ...table(
-          ["agent", "requests", "since", "last success before", "examples"],
-          f.errors.unrecovered.map((u) => [
-            u.agent,
-            String(u.count),
-            `${u.sinceTs} (line ${u.sinceLine})`,
-            u.lastSuccessLine === null ? "none in this log" : `line ${u.lastSuccessLine}`,
-            u.examples
-              .map((e) => `${e.requestId} (${e.reason ?? "?"}, lines ${e.firstLine}–${e.lastLine})`)
-              .join(", "),
-          ]),
-        ),
-      );
+    else out.push(...table(unrecoveredTable(f)));
   }
   out.push("");
 
   out.push("## Circuit breakers", "");
   if (f.breakers.length === 0) out.push("No circuit transition in the log.");
-  else
-    out.push(
-      ...table(
-        [
-          "model",
-          "transitions",
-          "opened",
-          "probes failed (open → half_open → open)",
-          "probes closed it",
-          "time not closed",
-          "longest spell",
-          "transitions per hour",
-          "state at end",
-        ],
-        f.breakers.map((b) => [
-          b.model,
-          String(b.transitions),
-          String(b.opened),
-          String(b.reopened),
-          String(b.closed),
-          duration(b.notClosedMs),
-          b.longestSpell === null
-            ? "—"
-            : `${duration(b.longestSpell.durationMs)} from line ${b.longestSpell.openedLine}${b.longestSpell.closedLine === null ? ", still open" : ` to ${b.longestSpell.closedLine}`}`,
-          b.transitionsPerHour === null ? "—" : b.transitionsPerHour.toFixed(1),
-          b.stateAtEnd,
-        ]),
-      ),
-    );
+  else out.push(...table(breakerTable(f)));
   out.push("");
 
   out.push("## Time spent waiting", "");
   if (f.waiting.total.count === 0) out.push("No failure was followed by a wait.");
-  else
-    out.push(
-      ...table(
-        ["waits of", "count", "total", "p50", "p95", "max"],
-        [
-          ["all", ...statsCells(f.waiting.total)],
-          ...f.waiting.byModel.map((k) => [`model ${k.key}`, ...statsCells(k.stats)]),
-          ...f.waiting.byReason.map((k) => [`reason ${k.key}`, ...statsCells(k.stats)]),
-        ],
-      ),
-    );
+  else out.push(...table(waitingTable(f)));
   out.push("");
 
   out.push("## Time to get back to the primary", "");
-  const outages = f.returnToPrimary.filter((p) => p.outages > 0);
-  if (outages.length === 0)
-    out.push(
-      `No primary had an outage${f.returnToPrimary.some((p) => p.blips > 0) ? " (only failures a retry got over)" : ""}.`,
-    );
-  else {
-    out.push(
-      ...table(
-        ["primary", "outages", ...EPISODE_HEADERS],
-        outages.flatMap((p) => {
-          const rows = [[p.primary, String(p.outages), ...episodeCells(p.ongoing ?? p.longest)]];
-          if (p.first !== null && p.first !== (p.ongoing ?? p.longest))
-            rows.push([`${p.primary} (first)`, "", ...episodeCells(p.first)]);
-          return rows;
-        }),
-      ),
-    );
-    out.push(
-      "",
-      "The longest (or still ongoing) outage per primary first; an outage starts at the primary's first failure and ends when a request is served by the primary again.",
-    );
-  }
+  const outages = primariesWithOutages(f);
+  if (outages.length === 0) out.push(noOutageText(f));
+  else out.push(...table(returnToPrimaryTable(outages)), "", RETURN_TO_PRIMARY_NOTE);
   out.push("");
 
   out.push("## Worst requests", "");
@@ -222,7 +115,7 @@ export function triageMarkdown(f: TriageFindings): string {
   ] as const) {
     out.push(`### ${title}`, "");
     if (list.length === 0) out.push("No request.");
-    else out.push(...table(REQUEST_HEADERS, list.map(requestCells)));
+    else out.push(...table(requestTable(list)));
     out.push("");
   }
 
@@ -247,12 +140,7 @@ export function triageMarkdown(f: TriageFindings): string {
   out.push("");
 
   out.push("## Rules checked", "");
-  out.push(
-    ...table(
-      ["rule", "runbook step", "threshold", "fired"],
-      f.rules.map((r) => [r.id, r.step, r.threshold, String(r.fired)]),
-    ),
-  );
+  out.push(...table(rulesTable(f)));
   out.push("");
   return out.join("\n");
 }
