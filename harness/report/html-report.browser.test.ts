@@ -1,9 +1,8 @@
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { fileURLToPath } from "node:url";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   breakerRecoversOutcome,
@@ -12,63 +11,27 @@ import {
   hostileOutcome,
   reportOf,
 } from "./html/fake-runs.ts";
+import { BROWSER_TIMEOUT, launchChromium, openReport, type OpenedReport } from "./html/browser-test-kit.ts";
 import { htmlReport } from "./html-report.ts";
 
-/** Debian's Chromium; CI installs it with .ci/install-chromium (playwright's own browser download is not reachable). */
-const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOT = fileURLToPath(new URL("../../reports/html-report.png", import.meta.url));
-const TIMEOUT = 60_000;
-
-interface Loaded {
-  readonly page: Page;
-  readonly problems: string[];
-  readonly requests: string[];
-}
 
 let browser: Browser | undefined;
 let dir = "";
 
-async function load(): Promise<Loaded> {
-  if (!browser)
-    throw new Error("Failed to load the report: the browser did not start. See the first failure above.");
+async function load(): Promise<OpenedReport> {
   const outcomes = [breakerRecoversOutcome(), hostileOutcome(), dayOutcome(), burstOutcome(100)];
   const { file, content } = htmlReport(reportOf(outcomes), outcomes);
   await writeFile(join(dir, file), content);
-  const page = await browser.newPage({ viewport: { width: 1240, height: 900 } });
-  const problems: string[] = [];
-  const requests: string[] = [];
-  page.on("console", (m) => {
-    if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("dialog", (d) => {
-    problems.push(`dialog: ${d.message()}`);
-    void d.dismiss();
-  });
-  page.on("request", (r) => requests.push(r.url()));
-  await page.goto(pathToFileURL(join(dir, file)).href, { waitUntil: "load" });
-  return { page, problems, requests };
+  return openReport(browser, join(dir, file), { width: 1240, height: 900 });
 }
 
 describe("the HTML report in headless Chromium", () => {
   beforeAll(async () => {
-    // A missing browser fails every test below (load() says why) rather than skipping them: CI installs it.
-    if (!existsSync(CHROMIUM)) return;
+    // A missing browser fails every test below (openReport says why) rather than skipping them: CI installs it.
     dir = await mkdtemp(join(tmpdir(), "html-report-"));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
-  }, TIMEOUT);
+    browser = await launchChromium();
+  }, BROWSER_TIMEOUT);
 
   afterAll(async () => {
     await browser?.close();
@@ -84,7 +47,7 @@ describe("the HTML report in headless Chromium", () => {
       expect(await page.title()).toContain("FAIL");
       await page.close();
     },
-    TIMEOUT,
+    BROWSER_TIMEOUT,
   );
 
   it(
@@ -100,7 +63,7 @@ describe("the HTML report in headless Chromium", () => {
       expect(await page.locator('[data-scenario="s50-burst"] [data-testid="attempt-mark"]').count()).toBe(60);
       await page.close();
     },
-    TIMEOUT,
+    BROWSER_TIMEOUT,
   );
 
   it(
@@ -118,7 +81,7 @@ describe("the HTML report in headless Chromium", () => {
       expect(problems).toEqual([]);
       await page.close();
     },
-    TIMEOUT,
+    BROWSER_TIMEOUT,
   );
 
   it(
@@ -133,6 +96,6 @@ describe("the HTML report in headless Chromium", () => {
       expect(png.length).toBeGreaterThan(10_000);
       await page.close();
     },
-    TIMEOUT,
+    BROWSER_TIMEOUT,
   );
 });

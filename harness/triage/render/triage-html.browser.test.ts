@@ -1,15 +1,13 @@
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { chromium, type Browser } from "playwright-core";
+import { fileURLToPath } from "node:url";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordingIo } from "../../cli/cli-test-io.ts";
 import { triageCommand } from "../../cli/commands/triage.ts";
+import { BROWSER_TIMEOUT, launchChromium, openReport } from "../../report/html/browser-test-kit.ts";
 
-/** Debian's Chromium, installed by .ci/install-chromium (see harness/report/html-report.browser.test.ts). */
-const CHROMIUM = "/usr/bin/chromium";
 const INCIDENT = fileURLToPath(
   new URL("../../../fixtures/incidents/generated/anthropic-afternoon-outage.jsonl.gz", import.meta.url),
 );
@@ -17,27 +15,16 @@ const CONFIG = fileURLToPath(
   new URL("../../../fixtures/incidents/generated/anthropic-afternoon-outage.opencode.json", import.meta.url),
 );
 const SCREENSHOT = fileURLToPath(new URL("../../../reports/triage-html.png", import.meta.url));
-const TIMEOUT = 60_000;
 
 let browser: Browser | undefined;
 let dir = "";
 
 describe("the triage report in headless Chromium", () => {
   beforeAll(async () => {
-    // A missing browser fails the test below rather than skipping it: CI installs it.
-    if (!existsSync(CHROMIUM)) return;
+    // A missing browser fails the test below (openReport says why) rather than skipping it: CI installs it.
     dir = await mkdtemp(join(tmpdir(), "triage-html-"));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-      ],
-    });
-  }, TIMEOUT);
+    browser = await launchChromium();
+  }, BROWSER_TIMEOUT);
 
   afterAll(async () => {
     await browser?.close();
@@ -47,18 +34,12 @@ describe("the triage report in headless Chromium", () => {
   it(
     "renders a real-looking incident's charts with no console error and no request beyond the file",
     async () => {
-      if (!browser) throw new Error(`Failed to start ${CHROMIUM}; run .ci/install-chromium.`);
       const io = recordingIo({ CI: "true" });
       expect(await triageCommand({ file: INCIDENT, config: CONFIG, out: dir }, io)).toBe(0);
-      const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
-      const problems: string[] = [];
-      const requests: string[] = [];
-      page.on("console", (m) => {
-        if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
+      const { page, problems, requests } = await openReport(browser, join(dir, "triage.html"), {
+        width: 1300,
+        height: 900,
       });
-      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-      page.on("request", (r) => requests.push(r.url()));
-      await page.goto(pathToFileURL(join(dir, "triage.html")).href, { waitUntil: "load" });
       expect(problems).toEqual([]);
       expect(requests.filter((u) => !u.startsWith("file://"))).toEqual([]);
       const charts = page.locator("svg.chart");
@@ -73,6 +54,6 @@ describe("the triage report in headless Chromium", () => {
       expect(png.subarray(1, 4).toString("latin1")).toBe("PNG");
       await page.close();
     },
-    TIMEOUT,
+    BROWSER_TIMEOUT,
   );
 });
