@@ -3,7 +3,7 @@ import { NoOutputGeneratedError, streamText } from "ai";
 import { abortReason } from "../core/clock.ts";
 import type { FinishReason, ModelCallPart, ModelCallRequest } from "../engine/ports.ts";
 import { promptInput } from "./provider-prompt.ts";
-import { untilAborted } from "./until-aborted.ts";
+import { AbortRace } from "./until-aborted.ts";
 
 /**
  * What `streamText` with `maxRetries: 0` makes of a text prompt's `doStream`, without its prompt validation,
@@ -26,41 +26,46 @@ export async function* directStreamCall(
     yield { type: "error", error };
     return;
   }
-  const opened = await untilAborted(
-    opening.then(
-      (result) => ({ ok: true as const, stream: result.stream }),
-      (error: unknown) => ({ ok: false as const, error }),
-    ),
-    signal,
-  );
-  if (!opened.ok) {
-    yield { type: "error", error: opened.error };
-    return;
-  }
-  const reader = opened.stream.getReader();
+  // One abort listener for the opening and every read (AbortRace), removed when the call ends.
+  const race = new AbortRace(signal);
   let finishReason: FinishReason = "other";
   let output = false;
   let terminal = false;
   try {
-    for (;;) {
-      const next = await untilAborted(reader.read(), signal);
-      if (next.done) break;
-      const part = next.value;
-      if (part.type === "text-delta") {
-        output = true;
-        if (part.delta.length > 0) yield { type: "text", text: part.delta };
-      } else if (part.type === "error") {
-        terminal = true;
-        finishReason = "error";
-        yield { type: "error", error: part.error };
-      } else if (part.type === "finish") {
-        terminal = true;
-        finishReason = part.finishReason.unified;
-      } else if (OUTPUT_PART_TYPES.has(part.type)) output = true;
+    const opened = await race.wait(
+      opening.then(
+        (result) => ({ ok: true as const, stream: result.stream }),
+        (error: unknown) => ({ ok: false as const, error }),
+      ),
+    );
+    if (!opened.ok) {
+      yield { type: "error", error: opened.error };
+      return;
+    }
+    const reader = opened.stream.getReader();
+    try {
+      for (;;) {
+        const next = await race.wait(reader.read());
+        if (next.done) break;
+        const part = next.value;
+        if (part.type === "text-delta") {
+          output = true;
+          if (part.delta.length > 0) yield { type: "text", text: part.delta };
+        } else if (part.type === "error") {
+          terminal = true;
+          finishReason = "error";
+          yield { type: "error", error: part.error };
+        } else if (part.type === "finish") {
+          terminal = true;
+          finishReason = part.finishReason.unified;
+        } else if (OUTPUT_PART_TYPES.has(part.type)) output = true;
+      }
+    } finally {
+      // Also runs when the engine stops reading early; not awaited, as in sdkStreamCall.
+      reader.cancel().catch(() => undefined);
     }
   } finally {
-    // Also runs when the engine stops reading early; not awaited, as in sdkStreamCall.
-    reader.cancel().catch(() => undefined);
+    race.close();
   }
   if (!terminal && !output) {
     yield {
@@ -106,10 +111,11 @@ export async function* sdkStreamCall(
     onError: () => undefined,
   });
   const reader = result.fullStream.getReader();
+  const race = new AbortRace(signal);
   try {
     // Only four part kinds matter; reasoning, tool calls, sources and step markers are not served text.
     for (;;) {
-      const next = await untilAborted(reader.read(), signal);
+      const next = await race.wait(reader.read());
       if (next.done) return;
       const part = next.value;
       if (part.type === "text-delta") yield { type: "text", text: part.text };
@@ -122,5 +128,6 @@ export async function* sdkStreamCall(
     // Also runs when the engine stops reading early. Not awaited: cancelling a body that msw mocks never
     // settles (mswjs/interceptors#799), and nothing needs to wait for the cancel.
     reader.cancel().catch(() => undefined);
+    race.close();
   }
 }

@@ -40,3 +40,54 @@ export function abortRejecter(signal: AbortSignal, reject: (reason: unknown) => 
 }
 
 export const ignore = (): void => undefined;
+
+/**
+ * `untilAborted` for a call that waits many times on one signal (a stream, once per part): one abort listener
+ * for the whole call instead of one added and removed per wait, which Node's EventTarget makes the dearest
+ * part of a wait. The listener rejects the wait that is pending when the signal aborts, so, as with
+ * `untilAborted`, an abort wins over data that is ready but not yet delivered. `close` when the call ends.
+ */
+export class AbortRace {
+  readonly #signal: AbortSignal;
+  /** Rejects the pending wait; undefined between waits. */
+  #reject: ((reason: unknown) => void) | undefined;
+  readonly #onAbort: () => void;
+
+  constructor(signal: AbortSignal) {
+    this.#signal = signal;
+    this.#onAbort = () => {
+      const reject = this.#reject;
+      this.#reject = undefined;
+      reject?.(abortReason(signal));
+    };
+    signal.addEventListener("abort", this.#onAbort, { once: true });
+  }
+
+  /** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. One wait at a time. */
+  wait<T>(promise: PromiseLike<T>): Promise<T> {
+    if (this.#signal.aborted) {
+      // Still observed, so a later rejection of `promise` is not reported as unhandled.
+      promise.then(undefined, ignore);
+      return Promise.reject(abortReason(this.#signal));
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.#reject = reject;
+      promise.then(
+        (value) => {
+          this.#reject = undefined;
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.#reject = undefined;
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the provider's own rejection, passed on unchanged.
+          reject(error);
+        },
+      );
+    });
+  }
+
+  close(): void {
+    this.#reject = undefined;
+    this.#signal.removeEventListener("abort", this.#onAbort);
+  }
+}
