@@ -1,9 +1,14 @@
-import type { LanguageModelV3, LanguageModelV3Prompt, LanguageModelV3StreamResult } from "@ai-sdk/provider";
+import type {
+  LanguageModelV3,
+  LanguageModelV3Prompt,
+  LanguageModelV3StreamPart,
+  LanguageModelV3StreamResult,
+} from "@ai-sdk/provider";
 import { NoOutputGeneratedError, streamText } from "ai";
 import { abortReason } from "../core/clock.ts";
 import type { FinishReason, ModelCallPart, ModelCallRequest } from "../engine/ports.ts";
 import { promptInput } from "./provider-prompt.ts";
-import { AbortRace } from "./until-aborted.ts";
+import { AbortRace, ignore } from "./until-aborted.ts";
 
 /**
  * What `streamText` with `maxRetries: 0` makes of a text prompt's `doStream`, without its prompt validation,
@@ -12,72 +17,248 @@ import { AbortRace } from "./until-aborted.ts";
  * `streamText` does); a stream with output but no finish chunk finishes `other`, and one with neither is
  * the SDK's `NoOutputGeneratedError`. Errors thrown while reading propagate, as they do through `streamText`.
  */
-export async function* directStreamCall(
+export function directStreamCall(
   model: LanguageModelV3,
   prompt: LanguageModelV3Prompt,
   request: ModelCallRequest,
-): AsyncGenerator<ModelCallPart> {
-  const { signal } = request;
-  let opening: PromiseLike<LanguageModelV3StreamResult>;
-  try {
-    // No `ai/<version>` user-agent here: unlike `generateText`, `streamText` adds none.
-    opening = model.doStream({ prompt, abortSignal: signal });
-  } catch (error) {
-    yield { type: "error", error };
-    return;
+): AsyncIterableIterator<ModelCallPart> {
+  return new StreamCall(model, prompt, request.signal);
+}
+
+type Step = Promise<IteratorResult<ModelCallPart>>;
+
+/**
+ * {@link directStreamCall}'s iterator: it starts at the first `next()`, ends after the part that ends it,
+ * and `return()` cancels the stream; `next()` while a part is pending waits for that part first. An object,
+ * not an async generator: a generator put its own promise and the resumption of an `await` on top of every
+ * read, and a stream pays that per part. Here a part costs the read and one promise, however many parts that
+ * carry nothing for the caller (stream start, metadata, text start and end) the read passes over. The
+ * opening and every read race the signal through one listener (AbortRace).
+ */
+class StreamCall implements AsyncIterableIterator<ModelCallPart> {
+  readonly #model: LanguageModelV3;
+  readonly #prompt: LanguageModelV3Prompt;
+  readonly #signal: AbortSignal;
+  #state: "new" | "reading" | "done" = "new";
+  #race: AbortRace | undefined;
+  #reader: ReadableStreamDefaultReader<LanguageModelV3StreamPart> | undefined;
+  /** The part being read, while it is. */
+  #pending: Step | undefined;
+  #resolve: ((result: IteratorResult<ModelCallPart>) => void) | undefined;
+  #reject: ((reason: unknown) => void) | undefined;
+  #finishReason: FinishReason = "other";
+  #output = false;
+  #terminal = false;
+  readonly #onRead: (next: ReadableStreamReadResult<LanguageModelV3StreamPart>) => void;
+  /** Ends the call on a failed read or the signal's abort. */
+  readonly #onFailure: (error: unknown) => void;
+  /** A `next()` that came while a part was pending, run once that part is out. */
+  readonly #again: () => Step;
+
+  constructor(model: LanguageModelV3, prompt: LanguageModelV3Prompt, signal: AbortSignal) {
+    this.#model = model;
+    this.#prompt = prompt;
+    this.#signal = signal;
+    this.#onRead = (next) => {
+      try {
+        this.#handle(next);
+      } catch (error) {
+        // A part the code above could not read (a provider's malformed part): the call fails with it.
+        this.#fail(error);
+      }
+    };
+    this.#onFailure = (error) => {
+      this.#fail(error);
+    };
+    this.#again = () => this.next();
   }
-  // One abort listener for the opening and every read (AbortRace), removed when the call ends.
-  const race = new AbortRace(signal);
-  let finishReason: FinishReason = "other";
-  let output = false;
-  let terminal = false;
-  try {
-    const opened = await race.wait(
-      opening.then(
-        (result) => ({ ok: true as const, stream: result.stream }),
-        (error: unknown) => ({ ok: false as const, error }),
-      ),
-    );
-    if (!opened.ok) {
-      yield { type: "error", error: opened.error };
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Step {
+    const pending = this.#pending;
+    if (pending !== undefined) return pending.then(this.#again, this.#again);
+    try {
+      switch (this.#state) {
+        case "new":
+          return this.#open();
+        case "reading":
+          return this.#read();
+        case "done":
+          return Promise.resolve(CALL_DONE);
+        default: {
+          const unreachable: never = this.#state;
+          return unreachable;
+        }
+      }
+    } catch (error) {
+      this.#release();
+      this.#state = "done";
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- what the generator rejected with.
+      return Promise.reject(error);
+    }
+  }
+
+  return(): Step {
+    if (this.#state !== "done") {
+      this.#state = "done";
+      this.#release();
+      // A part still being read answers that the call is over.
+      this.#settle(CALL_DONE);
+    }
+    return Promise.resolve(CALL_DONE);
+  }
+
+  #open(): Step {
+    let opening: PromiseLike<LanguageModelV3StreamResult>;
+    try {
+      // No `ai/<version>` user-agent here: unlike `generateText`, `streamText` adds none.
+      opening = this.#model.doStream({ prompt: this.#prompt, abortSignal: this.#signal });
+    } catch (error) {
+      this.#state = "done";
+      return Promise.resolve({ value: { type: "error", error }, done: false });
+    }
+    const race = new AbortRace(this.#signal);
+    this.#race = race;
+    const step = this.#step();
+    race
+      .wait(
+        opening.then(
+          (result) => ({ ok: true as const, stream: result.stream }),
+          (error: unknown) => ({ ok: false as const, error }),
+        ),
+      )
+      .then((opened) => {
+        if (this.#resolve === undefined) {
+          // The caller returned while the call was opening: nobody reads this stream.
+          if (opened.ok) opened.stream.cancel().catch(ignore);
+          return;
+        }
+        if (!opened.ok) {
+          // The provider's refusal is a part; only the signal's abort rejects.
+          this.#release();
+          this.#state = "done";
+          this.#settle({ value: { type: "error", error: opened.error }, done: false });
+          return;
+        }
+        try {
+          this.#reader = opened.stream.getReader();
+        } catch (error) {
+          this.#fail(error);
+          return;
+        }
+        this.#state = "reading";
+        this.#pullHeld(race);
+      }, this.#onFailure);
+    return step;
+  }
+
+  /** A `next()`'s promise, settled by #settle or #fail. */
+  #step(): Step {
+    const step: Step = new Promise((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    this.#pending = step;
+    return step;
+  }
+
+  /** Reads until a part for the caller, the stream's end, its failure or the signal's abort. */
+  #read(): Step {
+    const step = this.#step();
+    this.#pullHeld(this.#race as AbortRace);
+    return step;
+  }
+
+  /** Reads on, with the signal's abort held to reject the pending `next()`. */
+  #pullHeld(race: AbortRace): void {
+    if (race.hold(this.#onFailure)) this.#pull();
+    else this.#fail(race.reason());
+  }
+
+  #pull(): void {
+    (this.#reader as ReadableStreamDefaultReader<LanguageModelV3StreamPart>)
+      .read()
+      .then(this.#onRead, this.#onFailure);
+  }
+
+  #handle(next: ReadableStreamReadResult<LanguageModelV3StreamPart>): void {
+    // Settled already: the signal aborted or the caller returned first.
+    if (this.#resolve === undefined) return;
+    if (next.done) {
+      this.#release();
+      this.#state = "done";
+      this.#settle(this.#last());
       return;
     }
-    const reader = opened.stream.getReader();
-    try {
-      for (;;) {
-        const next = await race.wait(reader.read());
-        if (next.done) break;
-        const part = next.value;
-        if (part.type === "text-delta") {
-          output = true;
-          if (part.delta.length > 0) yield { type: "text", text: part.delta };
-        } else if (part.type === "error") {
-          terminal = true;
-          finishReason = "error";
-          yield { type: "error", error: part.error };
-        } else if (part.type === "finish") {
-          terminal = true;
-          finishReason = part.finishReason.unified;
-        } else if (OUTPUT_PART_TYPES.has(part.type)) output = true;
+    const part = next.value;
+    if (part.type === "text-delta") {
+      this.#output = true;
+      if (part.delta.length > 0) {
+        this.#settle({ value: { type: "text", text: part.delta }, done: false });
+        return;
       }
-    } finally {
-      // Also runs when the engine stops reading early; not awaited, as in sdkStreamCall.
-      reader.cancel().catch(() => undefined);
-    }
-  } finally {
-    race.close();
+    } else if (part.type === "error") {
+      this.#terminal = true;
+      this.#finishReason = "error";
+      this.#settle({ value: { type: "error", error: part.error }, done: false });
+      return;
+    } else if (part.type === "finish") {
+      this.#terminal = true;
+      this.#finishReason = part.finishReason.unified;
+    } else if (OUTPUT_PART_TYPES.has(part.type)) this.#output = true;
+    this.#pull();
   }
-  if (!terminal && !output) {
-    yield {
-      type: "error",
-      error: new NoOutputGeneratedError({
-        message: "No output generated. The model stream ended without a finish chunk.",
-      }),
-    };
-    return;
+
+  /** The part after the stream's end: its finish, or the SDK's error for a stream with nothing in it. */
+  #last(): IteratorResult<ModelCallPart> {
+    if (!this.#terminal && !this.#output)
+      return {
+        value: {
+          type: "error",
+          error: new NoOutputGeneratedError({
+            message: "No output generated. The model stream ended without a finish chunk.",
+          }),
+        },
+        done: false,
+      };
+    return { value: { type: "finish", finishReason: this.#finishReason }, done: false };
   }
-  yield { type: "finish", finishReason };
+
+  #settle(result: IteratorResult<ModelCallPart>): void {
+    const resolve = this.#resolve;
+    this.#resolve = undefined;
+    this.#reject = undefined;
+    this.#pending = undefined;
+    this.#race?.letGo();
+    resolve?.(result);
+  }
+
+  /** The read failed or the signal aborted: the call is over, and the pending `next()` rejects. */
+  #fail(error: unknown): void {
+    const reject = this.#reject;
+    if (reject === undefined) return;
+    this.#resolve = undefined;
+    this.#reject = undefined;
+    this.#pending = undefined;
+    this.#release();
+    this.#state = "done";
+    reject(error);
+  }
+
+  /** Cancels the stream (also when the caller stops reading early; not awaited, as in sdkStreamCall) and stops listening. */
+  #release(): void {
+    const reader = this.#reader;
+    this.#reader = undefined;
+    reader?.cancel().catch(ignore);
+    this.#race?.close();
+  }
 }
+
+/** The result of a finished call's `next()`, shared: it is never written to. */
+const CALL_DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
 /** Provider stream parts `streamText` counts as output (its `isOutputChunkType`), text deltas aside. */
 const OUTPUT_PART_TYPES: ReadonlySet<string> = new Set([

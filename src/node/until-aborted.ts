@@ -86,6 +86,25 @@ export class AbortRace {
     });
   }
 
+  /**
+   * For a wait built by hand: `reject` is what the signal's abort calls until `letGo`. False, holding
+   * nothing, when the signal has already aborted: the caller rejects with {@link reason} itself.
+   */
+  hold(reject: (reason: unknown) => void): boolean {
+    if (this.#signal.aborted) return false;
+    this.#reject = reject;
+    return true;
+  }
+
+  letGo(): void {
+    this.#reject = undefined;
+  }
+
+  /** What an abort rejects a wait with. */
+  reason(): Error {
+    return abortReason(this.#signal);
+  }
+
   close(): void {
     this.#reject = undefined;
     this.#signal.removeEventListener("abort", this.#onAbort);
