@@ -3,6 +3,7 @@ import { generateText } from "ai";
 import { createRequire } from "node:module";
 import { abortReason } from "../core/clock.ts";
 import type { FinishReason, ModelCallPart, ModelCallRequest } from "../engine/ports.ts";
+import { CALL_DONE } from "./call-done.ts";
 import { ErrorBodyIn200, isErrorBody, isJson, safeJson } from "./error-body.ts";
 import { promptInput } from "./provider-prompt.ts";
 import { abortRejecter, ignore, untilAborted } from "./until-aborted.ts";
@@ -150,9 +151,6 @@ export class GenerateCall implements AsyncIterableIterator<ModelCallPart> {
     return text;
   }
 }
-
-/** The result of a finished call's `next()`, shared: it is never written to. */
-const CALL_DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
 /** The error body behind an SDK error on a 200 JSON answer it could not read as one, if it is one. */
 function errorBodyIn200Of(error: unknown): ErrorBodyIn200 | undefined {

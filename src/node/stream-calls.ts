@@ -7,6 +7,7 @@ import type {
 import { NoOutputGeneratedError, streamText } from "ai";
 import { abortReason } from "../core/clock.ts";
 import type { FinishReason, ModelCallPart, ModelCallRequest } from "../engine/ports.ts";
+import { CALL_DONE } from "./call-done.ts";
 import { promptInput } from "./provider-prompt.ts";
 import { AbortRace, ignore } from "./until-aborted.ts";
 
@@ -256,9 +257,6 @@ class StreamCall implements AsyncIterableIterator<ModelCallPart> {
     this.#race?.close();
   }
 }
-
-/** The result of a finished call's `next()`, shared: it is never written to. */
-const CALL_DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
 /** Provider stream parts `streamText` counts as output (its `isOutputChunkType`), text deltas aside. */
 const OUTPUT_PART_TYPES: ReadonlySet<string> = new Set([

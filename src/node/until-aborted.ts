@@ -5,7 +5,7 @@ import { abortReason } from "../core/clock.ts";
  * body when the signal fires only if the transport errors that body; an in-process mock (msw) leaves it
  * open, and so might a proxy that stalls, so an aborted attempt would otherwise hang on its next read.
  * An abort wins over data that is ready but not yet delivered. One promise and one listener per wait, no
- * `Promise.race` and no async frame: a stream waits here once per part.
+ * `Promise.race` and no async frame. For a call that waits once; one that waits per part uses {@link AbortRace}.
  */
 export function untilAborted<T>(promise: PromiseLike<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) {
