@@ -12,7 +12,7 @@ function cell(row: FailoverRow | undefined): string {
   if (row.latency === null || row.ratio === null)
     return `✗ cannot express: ${(row.note ?? "").replace(/\|/g, "\\|")}`;
   const above = row.aboveLimitMs ?? row.latency.p50 - row.limitMs;
-  return `${ms(row.latency.p50)} ms (**${row.ratio.toFixed(3)}**, ${above >= 0 ? "+" : "−"}${ms(Math.abs(above))} above)`;
+  return `${ms(row.latency.p50)} ms (**${row.ratio.toFixed(3)}**, ${above >= 0 ? "+" : "−"}${ms(Math.abs(above))} above its limit of ${ms(row.limitMs)})`;
 }
 
 /**
@@ -74,7 +74,7 @@ export function renderMarkdown(
       "every task once per round, in an order that rotates, so a ratio compares samples taken side by side. " +
       "An engine's ratio and the part above are to the limit measured beside it; the *limit ms* column is the one measured in the reference's process.",
     "",
-    "Cell: p50 ms (**ratio** to the limit, and the part above it: that engine's own work — SDK wrapper, classification, audit, timers, body reading). Goal for the reference: ≤ 1.05.",
+    "Cell: p50 ms (**ratio** to the limit measured beside that engine, and the part above it: that engine's own work — SDK wrapper, classification, audit, timers, body reading — then that limit, ms). The engines ran in processes minutes apart on a machine whose speed drifts, so compare their ratios, not their milliseconds. Goal for the reference: ≤ 1.05.",
     "",
   );
   for (const transport of ["inproc", "loopback"] as const) {

@@ -224,5 +224,15 @@ describe("bench --quick", () => {
     // One row per measured reference cell in the table of where its time above the limit goes.
     const parts = markdown.split("Where the reference's time above the limit goes")[1] ?? "";
     expect(parts.match(/^\| (inproc|loopback) \| [a-z0-9-]+ \| [+−]\d+ µs \|/gm)).toHaveLength(8);
+    // Every measured cell names the limit its ratio is to: the one measured in that engine's own process.
+    const measured = report.failover.filter((r) => r.ratio !== null);
+    const named = [...markdown.matchAll(/\(\*\*(\d+\.\d{3})\*\*, [+−][\d.]+ above its limit of ([\d.]+)\)/g)];
+    expect(named).toHaveLength(measured.length);
+    for (const [, ratio, limit] of named)
+      expect(
+        measured.some(
+          (r) => r.ratio?.toFixed(3) === ratio && Math.abs(Number(limit) - r.limitMs) <= 0.01 * r.limitMs,
+        ),
+      ).toBe(true);
   }, 90_000);
 });
