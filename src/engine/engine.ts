@@ -6,14 +6,7 @@ import type { Engine, EnginePorts, EngineShared } from "./engine-types.ts";
 import { FailoverRequest } from "./failover-request.ts";
 import { RequestPlans } from "./request-plans.ts";
 
-export type {
-  Engine,
-  EnginePorts,
-  EngineRequest,
-  EngineResult,
-  EngineShared,
-  StreamDelta,
-} from "./engine-types.ts";
+export type { Engine, EnginePorts, EngineRequest, EngineResult, StreamDelta } from "./engine-types.ts";
 
 /**
  * Creates the reference fallback engine. `config` comes from `parseConfig` or `loadConfigFile`; every port

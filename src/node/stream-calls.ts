@@ -53,8 +53,6 @@ class StreamCall implements AsyncIterableIterator<ModelCallPart> {
   readonly #onRead: (next: ReadableStreamReadResult<LanguageModelV3StreamPart>) => void;
   /** Ends the call on a failed read or the signal's abort. */
   readonly #onFailure: (error: unknown) => void;
-  /** A `next()` that came while a part was pending, run once that part is out. */
-  readonly #again: () => Step;
 
   constructor(model: LanguageModelV3, prompt: LanguageModelV3Prompt, signal: AbortSignal) {
     this.#model = model;
@@ -71,7 +69,6 @@ class StreamCall implements AsyncIterableIterator<ModelCallPart> {
     this.#onFailure = (error) => {
       this.#fail(error);
     };
-    this.#again = () => this.next();
   }
 
   [Symbol.asyncIterator](): this {
@@ -80,7 +77,11 @@ class StreamCall implements AsyncIterableIterator<ModelCallPart> {
 
   next(): Step {
     const pending = this.#pending;
-    if (pending !== undefined) return pending.then(this.#again, this.#again);
+    if (pending !== undefined) {
+      // Rare (`for await` never does it): this next() runs once the pending part is out.
+      const again = (): Step => this.next();
+      return pending.then(again, again);
+    }
     try {
       switch (this.#state) {
         case "new":
