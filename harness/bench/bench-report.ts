@@ -95,6 +95,13 @@ export interface FailoverBaseline {
   readonly engineCallerOk: LatencySummary;
   /** The reference engine's failover with no audit sink: the reference's p50 minus this is its audit. */
   readonly referenceAuditOff: LatencySummary;
+  /** The same with its breakers off too: the audit-off p50 minus this is what the breakers cost. */
+  readonly referenceBreakersOff: LatencySummary;
+  /**
+   * The caller pair with one classification of the primary's error between its calls: minus the caller
+   * pair, what classification costs inside a request, between two provider calls.
+   */
+  readonly callerPairClassified: LatencySummary;
   /** Classifying the primary's failure of this case once, µs (a warm loop over the caller's real error). */
   readonly classifyUs: number;
 }

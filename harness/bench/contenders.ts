@@ -53,16 +53,17 @@ class BoundedMemorySink implements AuditSink {
 /**
  * The reference engine's bench config: fall over at once (`max_retries: 0`, so a 429 or a reset is not
  * retried on the same model, as no peer retries either), no promotion (it would serve later requests from
- * the fallback directly), breakers on but with a 1 ms window so they count and never trip.
+ * the fallback directly), breakers on but with a 1 ms window so they count and never trip. `breakers: false`
+ * turns them off, for the failover bench's split of what the breakers cost.
  */
-export function benchEngineConfig(): EngineConfig {
+export function benchEngineConfig(breakers = true): EngineConfig {
   const parsed = parseConfig({
     model: PRIMARY,
     fallback: {
       chains: { default: [PRIMARY, FALLBACK] },
       max_retries: 0,
       promote_on_success: false,
-      circuit_breaker: { enabled: true, failure_threshold: 1_000_000, window_ms: 1 },
+      circuit_breaker: { enabled: breakers, failure_threshold: 1_000_000, window_ms: 1 },
     },
   });
   if (!parsed.ok)
@@ -77,8 +78,9 @@ function referenceInstance(
   calls: ChainCalls,
   stream: boolean,
   audit: AuditSink | undefined,
+  breakers = true,
 ): ContenderInstance {
-  const engine = createEngine(benchEngineConfig(), {
+  const engine = createEngine(benchEngineConfig(breakers), {
     clock: systemClock,
     random: createRandom(1),
     caller: calls.caller,
@@ -103,6 +105,14 @@ const reference: Contender = {
  */
 export function createReferenceAuditOff(calls: ChainCalls, stream: boolean): ContenderInstance {
   return referenceInstance(calls, stream, undefined);
+}
+
+/**
+ * The reference engine with no audit sink and its breakers off: the failover bench times it beside the
+ * audit-off engine to show what the breakers cost inside a request.
+ */
+export function createReferenceBreakersOff(calls: ChainCalls, stream: boolean): ContenderInstance {
+  return referenceInstance(calls, stream, undefined, false);
 }
 
 const aiFallback: Contender = {

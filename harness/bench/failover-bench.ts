@@ -15,7 +15,12 @@ import {
 } from "./bench-report.ts";
 import { consumeCaller, FALLBACK, fleetChainCalls, PRIMARY, type ChainCalls } from "./chain-calls.ts";
 import { profileRequests, shares, spread, type ProfileBudget } from "./cpu-profile.ts";
-import { createReferenceAuditOff, type Contender, type ContenderInstance } from "./contenders.ts";
+import {
+  createReferenceAuditOff,
+  createReferenceBreakersOff,
+  type Contender,
+  type ContenderInstance,
+} from "./contenders.ts";
 import { measureInRounds, pick, type MeasureTask, type Measured, type RoundsBudget } from "./measure.ts";
 
 /** How the primary fails fast in each case, and whether the request streams. */
@@ -34,6 +39,10 @@ const CASE_FAULTS: Readonly<
     stream: true,
   },
 };
+
+/** Baseline task names (a contender's id names its own task). */
+const CALLER_PAIR_CLASSIFIED = "caller-pair-classified";
+const REFERENCE_BREAKERS_OFF = "reference-breakers-off";
 
 /** What a failover bench takes beside the contenders' latency. */
 export interface FailoverBenchOptions {
@@ -126,15 +135,43 @@ function describeError(error: unknown): string {
 }
 
 /**
+ * The caller pair with one classification of the primary's error between its two calls, as the engine
+ * classifies it. Beside the caller pair, what classification costs where the engine pays it: between
+ * provider calls that have taken the caches, which a warm loop (`timeClassification`) keeps.
+ */
+function classifiedCallerPair(
+  failoverCase: FailoverCase,
+  calls: ChainCalls,
+  stream: boolean,
+): () => Promise<string> {
+  const options = { retry_after_cap_ms: 60_000, now_ms: 0 };
+  return async () => {
+    let reason: string | undefined;
+    try {
+      await consumeCaller(calls.caller, PRIMARY, stream);
+    } catch (error) {
+      reason = classify(error, options).reason;
+    }
+    // Read, so the classification is work the task must do; an `unknown` would be the wrong error timed.
+    if (reason === undefined || reason === "unknown")
+      throw new Error(
+        `Failed to classify the primary's failure in case ${failoverCase}: ${reason === undefined ? "it answered" : "unknown"}. Check the fleet's fault binding.`,
+      );
+    return consumeCaller(calls.caller, FALLBACK, stream);
+  };
+}
+
+/**
  * The tasks beside the limit that the report's baselines come from: the two calls bare through the AI SDK,
  * the answering call through the engine's caller port (how much of the reference's time is that port, not
- * its decisions), and the reference without its audit (what the audit costs on this path).
+ * its decisions), the caller pair with one classification (what classifying costs in a request), and the
+ * reference without its audit, then without its breakers too (what each costs on this path).
  */
 function baselineTasks(
   failoverCase: FailoverCase,
   calls: ChainCalls,
   stream: boolean,
-  auditOff: ContenderInstance,
+  engines: { readonly auditOff: ContenderInstance; readonly breakersOff: ContenderInstance },
 ): MeasureTask[] {
   return [
     {
@@ -152,7 +189,9 @@ function baselineTasks(
     },
     { name: "bare-ok", fn: () => calls.runModel(calls.languageModel(FALLBACK)) },
     { name: "engine-caller-ok", fn: () => consumeCaller(calls.caller, FALLBACK, stream) },
-    { name: REFERENCE_AUDIT_OFF, fn: () => auditOff.run() },
+    { name: CALLER_PAIR_CLASSIFIED, fn: classifiedCallerPair(failoverCase, calls, stream) },
+    { name: REFERENCE_AUDIT_OFF, fn: () => engines.auditOff.run() },
+    { name: REFERENCE_BREAKERS_OFF, fn: () => engines.breakersOff.run() },
   ];
 }
 
@@ -208,9 +247,12 @@ export async function benchFailover(
       ];
       const instances: ContenderInstance[] = [];
       if (options.baselines) {
-        const auditOff = createReferenceAuditOff(calls, stream);
-        instances.push(auditOff);
-        tasks.push(...baselineTasks(failoverCase, calls, stream, auditOff));
+        const engines = {
+          auditOff: createReferenceAuditOff(calls, stream),
+          breakersOff: createReferenceBreakersOff(calls, stream),
+        };
+        instances.push(engines.auditOff, engines.breakersOff);
+        tasks.push(...baselineTasks(failoverCase, calls, stream, engines));
       }
       const refused = new Map<ContenderId, string>();
       for (const contender of contenders) {
@@ -291,6 +333,8 @@ export async function benchFailover(
           bareOk: pick(results, "bare-ok").summary,
           engineCallerOk: pick(results, "engine-caller-ok").summary,
           referenceAuditOff: pick(results, REFERENCE_AUDIT_OFF).summary,
+          referenceBreakersOff: pick(results, REFERENCE_BREAKERS_OFF).summary,
+          callerPairClassified: pick(results, CALLER_PAIR_CLASSIFIED).summary,
           classifyUs: await timeClassification(calls, stream),
         });
       for (const contender of contenders) {

@@ -180,6 +180,8 @@ describe("bench --quick", () => {
       expect(b.limitBy === "raw-pair" ? b.rawPair : b.callerPair).toEqual(b.limit);
       expect(b.classifyUs).toBeGreaterThan(0);
       expect(b.referenceAuditOff.n).toBeGreaterThan(0);
+      expect(b.referenceBreakersOff.n).toBeGreaterThan(0);
+      expect(b.callerPairClassified.n).toBeGreaterThan(0);
     }
     expect(report.audit.checkOk).toBe(true);
     expect(report.simulation.requests).toBeGreaterThan(0);
@@ -223,7 +225,10 @@ describe("bench --quick", () => {
     expect(markdown).toContain(`](${json.replace(/\.json$/, ".svg")})`);
     // One row per measured reference cell in the table of where its time above the limit goes.
     const parts = markdown.split("Where the reference's time above the limit goes")[1] ?? "";
-    expect(parts.match(/^\| (inproc|loopback) \| [a-z0-9-]+ \| [+−]\d+ µs \|/gm)).toHaveLength(8);
+    // Its five parts and the warm loop's classification in brackets, each a signed µs figure.
+    const splitRow =
+      /^\| (inproc|loopback) \| [a-z0-9-]+ \| [+−]\d+ µs \| [+−]\d+ µs \| [+−]\d+ µs \([+−]\d+ µs\)( \| [+−]\d+ µs){3} \|$/gm;
+    expect(parts.match(splitRow)).toHaveLength(8);
     // Every measured cell names the limit its ratio is to: the one measured in that engine's own process.
     const measured = report.failover.filter((r) => r.ratio !== null);
     const named = [...markdown.matchAll(/\(\*\*(\d+\.\d{3})\*\*, [+−][\d.]+ above its limit of ([\d.]+)\)/g)];
