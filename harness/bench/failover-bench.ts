@@ -46,7 +46,10 @@ const REFERENCE_BREAKERS_OFF = "reference-breakers-off";
 
 /** What a failover bench takes beside the contenders' latency. */
 export interface FailoverBenchOptions {
-  /** Also the baselines: the bare calls, the engine's caller port, the reference without audit. */
+  /**
+   * Also the baselines: the bare calls, the engine's caller port with and without a classification, the
+   * reference without audit and without breakers.
+   */
   readonly baselines: boolean;
   /** Profile each contender (and, with the baselines, the limit) after the rounds, for where its time goes. */
   readonly profile?: ProfileBudget;

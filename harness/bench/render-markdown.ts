@@ -204,7 +204,8 @@ function referenceAboveLimit(report: BenchReport): string[] {
       "*classification* the caller pair with one classification of the primary's real error between its calls, minus the caller pair " +
       "(in brackets the same classification in a warm loop: the provider calls in between take the CPU's caches, which the loop keeps); " +
       "*walk, timers* the engine with neither audit nor breakers minus that classified pair; " +
-      "*breakers* the engine without audit minus the same without breakers; *audit* the reference minus the same engine with no audit sink.",
+      "*breakers* the engine without audit minus the same without breakers; *audit* the reference minus the same engine with no audit sink. " +
+      "Each part is a difference of two medians, each a few µs uncertain in process and tens of µs on loopback: a small negative part is that noise, shown as measured.",
     "",
     "| transport | case | above the limit | caller port | classification (warm loop) | walk, timers | breakers | audit |",
     "|---|---|---|---|---|---|---|---|",
