@@ -4,4 +4,15 @@
 // file the user named.
 
 /** @param {string} url @returns {Promise<{ default?: unknown }>} */
-export const importEngine = (url) => import(url);
+export async function importEngine(url) {
+  /** @type {{ default?: unknown }} */
+  const module = await import(url);
+  // A `.ts` engine outside a `"type": "module"` folder is CommonJS compiled from `export default`: its
+  // export sits at `exports.default`, flagged `__esModule`, and Node's import hands over all of `exports`
+  // as the default. Unwrapped as tsx unwraps it for an import from a file it compiled (the TypeScript
+  // isolate); the bundled isolate's import is Node's own.
+  const exports = module.default;
+  if (typeof exports === "object" && exports !== null && "__esModule" in exports && "default" in exports)
+    return exports.__esModule === true ? { default: exports.default } : module;
+  return module;
+}

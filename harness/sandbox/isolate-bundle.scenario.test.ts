@@ -23,12 +23,15 @@ afterEach(() => {
   else process.env["FH_ISOLATE_BUNDLE"] = before;
 });
 
-async function run(bundled: boolean): Promise<readonly ScenarioOutcome[]> {
+/** A user's engine: loaded through tsx on both paths, with its own import of the AI SDK. */
+const USER_ENGINE = new URL("../../examples/engines/cockatiel.ts", import.meta.url).href;
+
+async function run(bundled: boolean, module = REFERENCE_ENGINE_MODULE): Promise<readonly ScenarioOutcome[]> {
   process.env["FH_ISOLATE_BUNDLE"] = bundled ? "1" : "0";
   const suite = await runSuite({
     paths: FILES,
     cwd: process.cwd(),
-    engine: { kind: "isolated", module: REFERENCE_ENGINE_MODULE, name: "reference" },
+    engine: { kind: "isolated", module, name: "engine" },
   });
   if (!suite.ok) throw new Error(suite.problems.join("\n"));
   return suite.outcomes;
@@ -44,12 +47,12 @@ const bytes = (outcomes: readonly ScenarioOutcome[]) =>
   }));
 
 describe("the bundled isolate", () => {
-  it("is built for the reference engine only, and exists on disk", async () => {
+  it("exists on disk, with a bundled engine for the reference engine only", async () => {
     const bundle = await isolateBundleFor(REFERENCE_ENGINE_MODULE);
     expect(bundle).not.toBeNull();
     expect(existsSync(fileURLToPath(bundle!.isolate))).toBe(true);
-    expect(existsSync(fileURLToPath(bundle!.engine))).toBe(true);
-    expect(await isolateBundleFor(new URL("./misbehaving/", import.meta.url).href)).toBeNull();
+    expect(existsSync(fileURLToPath(bundle!.engine!))).toBe(true);
+    expect(await isolateBundleFor(USER_ENGINE)).toEqual({ isolate: bundle!.isolate, engine: null });
   });
 
   it("gives the same audit, fleet log and verdicts as the tsx isolate", async () => {
@@ -58,5 +61,12 @@ describe("the bundled isolate", () => {
     expect(viaBundle).toEqual(viaTsx);
     expect(viaBundle.map((o) => o.verdict)).toEqual(["pass", "pass", "pass", "pass"]);
     expect(viaBundle.every((o) => o.audit.length > 0 && o.fleet.length > 0)).toBe(true);
+  }, 300_000);
+
+  it("gives a user's engine the same fleet log and verdicts as the tsx isolate", async () => {
+    const viaTsx = bytes(await run(false, USER_ENGINE));
+    const viaBundle = bytes(await run(true, USER_ENGINE));
+    expect(viaBundle).toEqual(viaTsx);
+    expect(viaBundle.every((o) => o.fleet.length > 0 && o.faults.length === 0)).toBe(true);
   }, 300_000);
 });

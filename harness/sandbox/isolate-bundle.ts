@@ -16,14 +16,17 @@ import {
 // the ~600 modules of the isolate's graph (the harness, src/, msw, zod, the AI SDK). The same graph as one
 // pre-built ES module set loads in about 0.35 s. So the isolate and the reference engine are bundled once
 // with esbuild and cached by the content hash of every input; a changed source file means a new bundle.
-// Only the reference engine runs from the bundle. It is built apart from the isolate as one script with all
-// of src/ inlined and the npm packages left as requires: a warm isolate (supervise-isolate.ts) evaluates it
-// afresh for every scenario, so no engine module state outlives a scenario, while the packages (the AI SDK,
-// zod: stateless libraries) load once per worker. A script, not an ES module: a module imported under a new
-// URL is parsed and compiled again each time (6–10 ms for its 120 KB, and every function it runs compiled
-// again lazily), where one compiled script is run again for a fresh evaluation that shares its bytecode (about
-// 1.3 ms).
-// Any other engine keeps the tsx path, so a user's module sees the same module graph it always did.
+// Every engine runs in the bundled isolate; only the reference engine is bundled too. It is built apart from
+// the isolate as one script with all of src/ inlined and the npm packages left as requires: a warm isolate
+// (supervise-isolate.ts) evaluates it afresh for every scenario, so no engine module state outlives a
+// scenario, while the packages (the AI SDK, zod: stateless libraries) load once per worker. A script, not an
+// ES module: a module imported under a new URL is parsed and compiled again each time (6–10 ms for its
+// 120 KB, and every function it runs compiled again lazily), where one compiled script is run again for a
+// fresh evaluation that shares its bytecode (about 1.3 ms).
+// A user's engine is loaded as it always was, through tsx, in a fresh isolate per scenario; tsx is registered
+// after the bundle has loaded (worker-entry.mjs), so only the engine's own module graph goes through tsx's
+// hooks. It never shares a module instance with the isolate: everything the isolate hands an engine is in
+// `ctx`, and the process engines reach the isolate through a global (harness/engines/process/isolate-hooks.ts).
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** The reference engine's module, as engine-source.ts names it. */
@@ -34,11 +37,12 @@ const ENGINE_ENTRY = { "reference-eut": "src/node/reference-eut.ts" } as const;
 const FORMAT_VERSION = "3";
 /**
  * File URLs of a built bundle: the isolate to run, and the engine it loads instead of the TS module (a
- * CommonJS-shaped script the isolate compiles once and runs per scenario: scenario-isolate.ts).
+ * CommonJS-shaped script the isolate compiles once and runs per scenario: scenario-isolate.ts), or null for a
+ * user's engine, which the isolate imports through tsx.
  */
 export interface IsolateBundle {
   readonly isolate: string;
-  readonly engine: string;
+  readonly engine: string | null;
 }
 
 /** The content key of a bundle: the builder's version and every input's bytes, in order. */
@@ -120,12 +124,12 @@ let lastTouchMs = -Infinity;
 let pending: Promise<IsolateBundle | null> | undefined;
 
 /**
- * The bundled isolate for `engineModule`, or null: the engine is not the reference engine, bundling is off
- * (`FH_ISOLATE_BUNDLE=0`), or it failed (then the tsx path runs, slower but the same).
+ * The bundled isolate for `engineModule` (with the bundled engine for the reference engine, none for any
+ * other), or null: bundling is off (`FH_ISOLATE_BUNDLE=0`), or it failed (then the tsx path runs, slower but
+ * the same).
  */
 export function isolateBundleFor(engineModule: string): Promise<IsolateBundle | null> {
-  if (engineModule !== REFERENCE_MODULE || process.env["FH_ISOLATE_BUNDLE"] === "0")
-    return Promise.resolve(null);
+  if (process.env["FH_ISOLATE_BUNDLE"] === "0") return Promise.resolve(null);
   pending ??= (async () => {
     try {
       const dir = writableCacheDir("fallback-harness-isolate");
@@ -139,6 +143,7 @@ export function isolateBundleFor(engineModule: string): Promise<IsolateBundle | 
   })();
   return pending.then((bundle) => {
     if (bundle !== null) touch(bundle, Date.now());
-    return bundle;
+    if (bundle === null || engineModule === REFERENCE_MODULE) return bundle;
+    return { isolate: bundle.isolate, engine: null };
   });
 }

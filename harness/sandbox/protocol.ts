@@ -57,10 +57,11 @@ export interface IsolateData {
   /** With no task: load the engine module, say its name, and stop (the CLI's up-front check). */
   readonly probe: string | null;
   /**
-   * The pre-built isolate (isolate-bundle.ts): worker-entry.mjs runs it instead of registering tsx, and the
-   * isolate loads `engine` in place of the reference engine's TypeScript module. Null: the tsx path.
+   * The pre-built isolate (isolate-bundle.ts): worker-entry.mjs runs it instead of the TypeScript one, and
+   * the isolate loads `engine` in place of the reference engine's TypeScript module, or with `engine` null
+   * (a user's engine) registers tsx and imports the engine's module. Null: the tsx path.
    */
-  readonly bundle?: { readonly isolate: string; readonly engine: string } | null;
+  readonly bundle?: { readonly isolate: string; readonly engine: string | null } | null;
   /**
    * A warm isolate: with no task up front, it runs one {@link WarmTask} after another as the supervisor
    * sends them, each with a freshly evaluated engine module on its own clock (supervise-isolate.ts).

@@ -16,6 +16,7 @@ import {
   type SwitchableVirtualGlobals,
   type VirtualGlobals,
 } from "../sim/virtual-globals.ts";
+import { runEngineLoader } from "./engine-loader.mjs";
 import { importEngine } from "./import-engine.mjs";
 import { installNetworkGuard, type NetworkGuard } from "./network-guard.ts";
 import type { IsolateData, IsolateMessage, IsolatedTask, WarmTask } from "./protocol.ts";
@@ -28,6 +29,10 @@ import { threadSnapshot, threadChanges, type ThreadSnapshot } from "./thread-sna
 const port = parentPort;
 const data = workerData as IsolateData;
 if (port === null) throw new Error("scenario-isolate.ts runs only as a worker thread");
+// The bundled isolate with a user's engine registers tsx here: after this module's own imports, which then
+// load without tsx's hooks, and before the network guard, which would take tsx's connection to its parent
+// process for one the engine opened.
+await runEngineLoader();
 const send = (message: IsolateMessage): void => port.postMessage(message);
 let faultCount = 0;
 const fault = (message: string): void => {
@@ -114,7 +119,7 @@ async function loadEngine(url: string, fresh?: number): Promise<EngineUnderTest 
   try {
     // The bundled isolate loads the bundle's copy of the reference engine (messages keep the module's URL).
     module =
-      data.bundle != null
+      data.bundle?.engine != null
         ? evaluateBundledEngine(data.bundle.engine, url)
         : await importEngine(fresh === undefined ? url : `${url}?fh-scenario=${fresh}`);
   } catch (error) {

@@ -257,7 +257,8 @@ export async function superviseIsolate(
   warm?: WarmIsolates,
 ): Promise<IsolateOutcome> {
   const bundle = await isolateBundleFor(task.engineModule);
-  const reuse = warm !== undefined && warm.eligible(task, bundle !== null);
+  const bundledReference = bundle !== null && bundle.engine !== null;
+  const reuse = warm !== undefined && warm.eligible(task, bundledReference);
   const board = newBoardMemory(plannedRequests(task.scenario.traffic));
   const boarded: IsolatedTask = { ...task, board };
   return new Promise<IsolateOutcome>((resolve) => {
@@ -291,7 +292,7 @@ export async function superviseIsolate(
       worker.off("error", onError);
       worker.off("exit", onExit);
       if (reuse && reusable && faults.length === 0 && children.size === 0)
-        warm.give(task.engineModule, worker, bundle !== null);
+        warm.give(task.engineModule, worker, bundledReference);
       else void worker.terminate();
     };
     const die = (reason: string): void => finish({ kind: "died", engineName, reason, faults });
