@@ -66,6 +66,28 @@ describe("collectRatios for the harness's own speed (issue 15 §6)", () => {
     expect(compareRatios(before, before, { threshold: 0.25 }).ok).toBe(true);
   });
 
+  it("gates a user's engine's time per scenario per worker start when the suite ran one", () => {
+    const withUser: SuiteSection = {
+      ...suite(12),
+      userEngine: {
+        engine: "examples/engines/cockatiel.ts",
+        passed: 5,
+        wallMs: 36_000,
+        perScenarioMs: 4_000,
+        perScenarioPerWorkerStart: 48,
+      },
+    };
+    const before = collectRatios([], [], { suite: withUser }).gated;
+    expect(before).toEqual({
+      "suite.wall-per-scenario-per-bare-worker-start": 12,
+      "suite.user-engine-wall-per-scenario-per-bare-worker-start": 48,
+    });
+    const slower = collectRatios([], [], {
+      suite: { ...withUser, userEngine: { ...withUser.userEngine!, perScenarioPerWorkerStart: 70 } },
+    }).gated;
+    expect(compareRatios(before, slower, { threshold: 0.25 }).regressed).toBe(1);
+  });
+
   it("leaves out a suite that ran no scenario instead of gating a meaningless ratio", () => {
     const { gated } = collectRatios([], [], { suite: suite(0, 0) });
     expect(gated).toEqual({});

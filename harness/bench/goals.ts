@@ -59,8 +59,12 @@ export function collectRatios(
   if (own.audit !== undefined) gated["check.time-per-read-and-json-parse"] = own.audit.checkPerParse;
   if (own.audit?.replayPerParse !== undefined)
     gated["replay.time-per-read-and-json-parse"] = own.audit.replayPerParse;
-  if (own.suite !== undefined && own.suite.scenarios > 0)
+  if (own.suite !== undefined && own.suite.scenarios > 0) {
     gated["suite.wall-per-scenario-per-bare-worker-start"] = own.suite.perScenarioPerWorkerStart;
+    if (own.suite.userEngine !== undefined)
+      gated["suite.user-engine-wall-per-scenario-per-bare-worker-start"] =
+        own.suite.userEngine.perScenarioPerWorkerStart;
+  }
   if (own.library !== undefined && own.library.scenarios > 0)
     gated["library.wall-per-scenario-per-bare-worker-start"] = own.library.perScenarioPerWorkerStart;
   return { gated, peers };

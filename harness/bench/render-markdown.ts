@@ -135,6 +135,12 @@ export function renderMarkdown(
       "### Suite wall time per scenario",
       "",
       `${suite.scenarios} scenarios of scenarios/${suite.folder} (${suite.passed} pass), each in its own isolate: ${suite.perScenarioMs.toFixed(0)} ms per scenario = **${suite.perScenarioPerWorkerStart.toFixed(2)} ×** one bare worker start (${suite.bareWorkerStartMs.toFixed(1)} ms, median, same run).`,
+      ...(suite.userEngine === undefined
+        ? []
+        : [
+            "",
+            `The same scenarios with a user's engine, \`${suite.userEngine.engine}\` (${suite.userEngine.passed} pass: it keeps its own policy), loaded through tsx in a fresh isolate per scenario: ${suite.userEngine.perScenarioMs.toFixed(0)} ms per scenario = **${suite.userEngine.perScenarioPerWorkerStart.toFixed(2)} ×** one bare worker start.`,
+          ]),
       "",
     );
   const library = report.library;

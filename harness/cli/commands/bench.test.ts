@@ -191,15 +191,16 @@ describe("bench --quick", () => {
     expect(report.scale.heapLimited?.run?.served).toBe(report.scale.requests);
     // The gate holds the reference engine's ratios only: 2 overhead paths with the audit on and 2 with it
     // off + 2 transports × 4 cases, the checker and the incident reader against read + JSON.parse, and the
-    // suite's wall time per scenario against a bare worker start, and the shipped library's through the CLI
-    // on one core against a bare worker start on that core.
-    expect(Object.keys(report.ratios)).toHaveLength(16);
+    // suite's wall time per scenario against a bare worker start, with the reference and with a user's
+    // engine, and the shipped library's through the CLI on one core against a bare worker start on that core.
+    expect(Object.keys(report.ratios)).toHaveLength(17);
     expect(Object.keys(report.ratios)).toEqual(
       expect.arrayContaining([
         "overhead.success.reference-audit-off",
         "check.time-per-read-and-json-parse",
         "replay.time-per-read-and-json-parse",
         "suite.wall-per-scenario-per-bare-worker-start",
+        "suite.user-engine-wall-per-scenario-per-bare-worker-start",
         "library.wall-per-scenario-per-bare-worker-start",
       ]),
     );
