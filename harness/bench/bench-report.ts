@@ -193,22 +193,6 @@ export interface LibrarySection {
   readonly bareWorkerStartMs: number;
   /** `perScenarioMs ÷ bareWorkerStartMs`: what `--compare` gates on. */
   readonly perScenarioPerWorkerStart: number;
-  /**
-   * The same scenarios with a user's engine (an example engine, loaded through tsx in a fresh isolate per
-   * scenario, as every engine but the reference is). Absent in reports written before it was measured.
-   */
-  readonly userEngine?: SuiteEngineRun;
-}
-
-/** One engine's run of the suite bench's scenarios. */
-export interface SuiteEngineRun {
-  /** The engine module, relative to the project. */
-  readonly engine: string;
-  readonly passed: number;
-  readonly wallMs: number;
-  readonly perScenarioMs: number;
-  /** `perScenarioMs ÷` the suite's bare worker start. */
-  readonly perScenarioPerWorkerStart: number;
 }
 
 /** Section 5. */
