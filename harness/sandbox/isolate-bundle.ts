@@ -24,8 +24,8 @@ import {
 // 120 KB, and every function it runs compiled again lazily), where one compiled script is run again for a
 // fresh evaluation that shares its bytecode (about 1.3 ms).
 // A user's engine is loaded as it always was, through tsx, in a fresh isolate per scenario; tsx is registered
-// after the bundle has loaded (worker-entry.mjs), so only the engine's own module graph goes through tsx's
-// hooks. It never shares a module instance with the isolate: everything the isolate hands an engine is in
+// once the bundle's modules have loaded (worker-entry.mjs leaves the registration, scenario-isolate.ts runs
+// it), so only the engine's own module graph goes through tsx's hooks. It never shares a module instance with the isolate: everything the isolate hands an engine is in
 // `ctx`, and the process engines reach the isolate through a global (harness/engines/process/isolate-hooks.ts).
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
