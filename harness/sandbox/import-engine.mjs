@@ -12,7 +12,7 @@ export async function importEngine(url) {
   // as the default. Unwrapped as tsx unwraps it for an import from a file it compiled (the TypeScript
   // isolate); the bundled isolate's import is Node's own.
   const exports = module.default;
-  if (typeof exports === "object" && exports !== null && "__esModule" in exports && "default" in exports)
-    return exports.__esModule === true ? { default: exports.default } : module;
+  if (typeof exports === "object" && exports !== null && exports.__esModule === true && "default" in exports)
+    return { default: exports.default };
   return module;
 }
