@@ -1,4 +1,5 @@
 import { getResponse, http, type HttpHandler } from "msw";
+import { syncBuiltinESMExports } from "node:module";
 import { setupServer, type SetupServer } from "msw/node";
 import type { Clock } from "../../src/index.ts";
 import { createContent, type ContentMode } from "./content.ts";
@@ -169,6 +170,11 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
     });
     const server: SetupServer = setupServer(handler, refuseStray);
     server.listen({ onUnhandledRequest: "error" });
+    // msw patches `request` and `get` on node:http's and node:https's CommonJS exports. An ES module's
+    // `import { request } from "node:http"` sees that only once the builtins' ES namespaces are synced:
+    // without it, an ES module engine calling the fleet that way would pass it by (and one compiled to
+    // CommonJS, engine-compile.ts, would not).
+    syncBuiltinESMExports();
     return {
       ...common,
       endpoints: endpointsFor((p) => PROVIDER_PROFILES[p].origin, keys),
@@ -178,6 +184,7 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
           : directFetch({ owns: (url) => router.owns(url), serve: serveDirect, fallback: intercepted }),
       close: () => {
         server.close();
+        syncBuiltinESMExports();
         inprocActive = false;
         return Promise.resolve();
       },

@@ -51,7 +51,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
   "fetches-elsewhere":
     "network: the engine sent a request to https://telemetry.example.invalid/v1/events, which the fleet does not serve",
   "http-request-elsewhere":
-    "network: the engine opened a connection to 127.0.0.2:8080, which is not the fleet",
+    "network: the engine sent a request to http://127.0.0.2:8080/health, which the fleet does not serve",
   "kills-harness": "process-kill: the engine tried to send SIGKILL to the harness",
   "throws-in-create": "the engine failed: missing OPENAI_API_KEY",
   "close-throws": "the engine failed to close: pool already closed",
