@@ -11,8 +11,22 @@ export async function importEngine(url) {
   // export sits at `exports.default`, flagged `__esModule`, and Node's import hands over all of `exports`
   // as the default. Unwrapped as tsx unwraps it for an import from a file it compiled (the TypeScript
   // isolate); the bundled isolate's import is Node's own.
-  const exports = module.default;
-  if (typeof exports === "object" && exports !== null && exports.__esModule === true && "default" in exports)
-    return { default: exports.default };
-  return module;
+  return unwrapCommonJs(module.default) ?? module;
+}
+
+/**
+ * The `{ default }` of CommonJS exports compiled from `export default` (flagged `__esModule`), as tsx's
+ * interop gives it; undefined for any other exports.
+ * @param {unknown} exports
+ * @returns {{ default: unknown } | undefined}
+ */
+export function unwrapCommonJs(exports) {
+  if (
+    typeof exports === "object" &&
+    exports !== null &&
+    "__esModule" in exports &&
+    exports.__esModule === true
+  )
+    if ("default" in exports) return { default: exports.default };
+  return undefined;
 }

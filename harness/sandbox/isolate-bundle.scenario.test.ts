@@ -47,12 +47,16 @@ const bytes = (outcomes: readonly ScenarioOutcome[]) =>
   }));
 
 describe("the bundled isolate", () => {
-  it("exists on disk, with a bundled engine for the reference engine only", async () => {
+  it("exists on disk, with the reference engine's pre-built script and a user's engine compiled", async () => {
     const bundle = await isolateBundleFor(REFERENCE_ENGINE_MODULE);
     expect(bundle).not.toBeNull();
     expect(existsSync(fileURLToPath(bundle!.isolate))).toBe(true);
-    expect(existsSync(fileURLToPath(bundle!.engine!))).toBe(true);
-    expect(await isolateBundleFor(USER_ENGINE)).toEqual({ isolate: bundle!.isolate, engine: null });
+    expect(bundle!.engine?.kind).toBe("reference");
+    if (bundle!.engine?.kind === "reference")
+      expect(existsSync(fileURLToPath(bundle!.engine.script))).toBe(true);
+    const user = await isolateBundleFor(USER_ENGINE);
+    expect(user?.isolate).toBe(bundle!.isolate);
+    expect(user?.engine?.kind).toBe("compiled");
   });
 
   it("gives the same audit, fleet log and verdicts as the tsx isolate", async () => {

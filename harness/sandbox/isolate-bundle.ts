@@ -11,6 +11,8 @@ import {
   writableCacheDir,
   writeManifest,
 } from "../cli/commands/check-bundle.mjs";
+import { compileUserEngine } from "./engine-compile.ts";
+import type { BundledEngine } from "./protocol.ts";
 
 // Starting an isolate through tsx costs about 3 s of CPU: tsx's loader thread transforms and resolves each of
 // the ~600 modules of the isolate's graph (the harness, src/, msw, zod, the AI SDK). The same graph as one
@@ -23,10 +25,12 @@ import {
 // ES module: a module imported under a new URL is parsed and compiled again each time (6–10 ms for its
 // 120 KB, and every function it runs compiled again lazily), where one compiled script is run again for a
 // fresh evaluation that shares its bytecode (about 1.3 ms).
-// A user's engine is loaded as it always was, through tsx, in a fresh isolate per scenario; tsx is registered
-// once the bundle's modules have loaded (worker-entry.mjs leaves the registration, scenario-isolate.ts runs
-// it), so only the engine's own module graph goes through tsx's hooks. It never shares a module instance with the isolate: everything the isolate hands an engine is in
-// `ctx`, and the process engines reach the isolate through a global (harness/engines/process/isolate-hooks.ts).
+// A user's engine runs in a fresh isolate per scenario, compiled for the run into one script of its own
+// (engine-compile.ts) or, when it cannot be, imported through tsx, registered once the bundle's modules have
+// loaded (worker-entry.mjs leaves the registration, scenario-isolate.ts runs it), so only the engine's own
+// module graph goes through tsx's hooks. It never shares a module instance with the isolate: everything the
+// isolate hands an engine is in `ctx`, and the process engines reach the isolate through a global
+// (harness/engines/process/isolate-hooks.ts).
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** The reference engine's module, as engine-source.ts names it. */
@@ -36,13 +40,12 @@ const ENGINE_ENTRY = { "reference-eut": "src/node/reference-eut.ts" } as const;
 /** Part of the key: a change here must not reuse an old bundle. */
 const FORMAT_VERSION = "3";
 /**
- * File URLs of a built bundle: the isolate to run, and the engine it loads instead of the TS module (a
- * CommonJS-shaped script the isolate compiles once and runs per scenario: scenario-isolate.ts), or null for a
- * user's engine, which the isolate imports through tsx.
+ * A built bundle: the isolate to run (a file URL), and the engine it runs instead of importing the engine's
+ * module (scenario-isolate.ts), or null for a user's engine the isolate imports through tsx.
  */
 export interface IsolateBundle {
   readonly isolate: string;
-  readonly engine: string | null;
+  readonly engine: BundledEngine | null;
 }
 
 /** The content key of a bundle: the builder's version and every input's bytes, in order. */
@@ -53,7 +56,10 @@ function bundleAt(dir: string, key: string): IsolateBundle | null {
   const isolate = join(dir, key, "scenario-isolate.mjs");
   const engine = join(dir, key, "reference-eut.cjs");
   if (!existsSync(isolate) || !existsSync(engine)) return null;
-  return { isolate: pathToFileURL(isolate).href, engine: pathToFileURL(engine).href };
+  return {
+    isolate: pathToFileURL(isolate).href,
+    engine: { kind: "reference", script: pathToFileURL(engine).href },
+  };
 }
 
 function cached(dir: string, builderVersion: string): IsolateBundle | null {
@@ -124,9 +130,9 @@ let lastTouchMs = -Infinity;
 let pending: Promise<IsolateBundle | null> | undefined;
 
 /**
- * The bundled isolate for `engineModule` (with the bundled engine for the reference engine, none for any
- * other), or null: bundling is off (`FH_ISOLATE_BUNDLE=0`), or it failed (then the tsx path runs, slower but
- * the same).
+ * The bundled isolate for `engineModule`, with the reference engine's pre-built script or a user's engine
+ * compiled for the run (null when it cannot be: engine-compile.ts), or null: bundling is off
+ * (`FH_ISOLATE_BUNDLE=0`), or it failed (then the tsx path runs, slower but the same).
  */
 export function isolateBundleFor(engineModule: string): Promise<IsolateBundle | null> {
   if (process.env["FH_ISOLATE_BUNDLE"] === "0") return Promise.resolve(null);
@@ -141,9 +147,9 @@ export function isolateBundleFor(engineModule: string): Promise<IsolateBundle | 
       return null;
     }
   })();
-  return pending.then((bundle) => {
+  return pending.then(async (bundle) => {
     if (bundle !== null) touch(bundle, Date.now());
     if (bundle === null || engineModule === REFERENCE_MODULE) return bundle;
-    return { isolate: bundle.isolate, engine: null };
+    return { isolate: bundle.isolate, engine: await compileUserEngine(engineModule) };
   });
 }

@@ -52,16 +52,26 @@ export type IsolateMessage =
   | { readonly type: "child"; readonly pid: number; readonly command: string };
 
 /** `workerData` of a scenario isolate. */
+/**
+ * An engine as one CommonJS script the bundled isolate runs, its packages required from the engine module's
+ * own file: the reference engine's, pre-built with the isolate (a file URL; a warm isolate runs it again for
+ * each scenario), or a user's engine compiled for this run (engine-compile.ts; a fresh isolate per scenario,
+ * as for every user's engine). `filename` names the script in stack traces.
+ */
+export type BundledEngine =
+  | { readonly kind: "reference"; readonly script: string }
+  | { readonly kind: "compiled"; readonly code: string; readonly filename: string };
+
 export interface IsolateData {
   readonly task: IsolatedTask | null;
   /** With no task: load the engine module, say its name, and stop (the CLI's up-front check). */
   readonly probe: string | null;
   /**
    * The pre-built isolate (isolate-bundle.ts): worker-entry.mjs runs it instead of the TypeScript one, and
-   * the isolate loads `engine` in place of the reference engine's TypeScript module, or with `engine` null
-   * (a user's engine) registers tsx and imports the engine's module. Null: the tsx path.
+   * the isolate runs `engine` in place of importing the engine's module, or with `engine` null (a user's
+   * engine that is not compiled) registers tsx and imports the module. Null: the tsx path.
    */
-  readonly bundle?: { readonly isolate: string; readonly engine: string | null } | null;
+  readonly bundle?: { readonly isolate: string; readonly engine: BundledEngine | null } | null;
   /**
    * A warm isolate: with no task up front, it runs one {@link WarmTask} after another as the supervisor
    * sends them, each with a freshly evaluated engine module on its own clock (supervise-isolate.ts).

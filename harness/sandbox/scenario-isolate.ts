@@ -17,9 +17,9 @@ import {
   type VirtualGlobals,
 } from "../sim/virtual-globals.ts";
 import { runEngineLoader } from "./engine-loader.mjs";
-import { importEngine } from "./import-engine.mjs";
+import { importEngine, unwrapCommonJs } from "./import-engine.mjs";
 import { installNetworkGuard, type NetworkGuard } from "./network-guard.ts";
-import type { IsolateData, IsolateMessage, IsolatedTask, WarmTask } from "./protocol.ts";
+import type { BundledEngine, IsolateData, IsolateMessage, IsolatedTask, WarmTask } from "./protocol.ts";
 import { RequestBoardWriter } from "./request-board.ts";
 import { threadSnapshot, threadChanges, type ThreadSnapshot } from "./thread-snapshot.ts";
 
@@ -79,33 +79,32 @@ function isEngineUnderTest(value: unknown): value is EngineUnderTest {
   return typeof candidate.name === "string" && typeof candidate.create === "function";
 }
 
-/** The bundled reference engine's script, compiled once per thread (isolate-bundle.ts). */
+/** The bundled engine's script, compiled once per thread (isolate-bundle.ts, engine-compile.ts). */
 let engineScript: { readonly script: Script; readonly require: NodeJS.Require } | undefined;
 
 /**
- * A new instance of the bundled reference engine: its compiled script run again, with a module object of
- * its own, so its top-level code runs again and no module state carries over from the previous scenario,
- * while its bytecode is compiled once per thread. Strict, as the ES module it was. Its packages are required
- * from its source folder.
+ * A new instance of the bundled engine: its compiled script run again, with a module object of its own, so
+ * its top-level code runs again and no module state carries over from the previous scenario, while its
+ * bytecode is compiled once per thread. Strict, as the ES module it was. Its packages are required from the
+ * engine module's own file. Its exports are the module's as an import of it would give them: `export default`
+ * compiled to CommonJS is unwrapped, and `module.exports` of a CommonJS engine is its default.
  */
-function evaluateBundledEngine(scriptUrl: string, moduleUrl: string): { default?: unknown } {
+function evaluateBundledEngine(engine: BundledEngine, moduleUrl: string): { default?: unknown } {
   engineScript ??= {
     script: new Script(
-      `(function (exports, require, module) {"use strict";${readFileSync(fileURLToPath(scriptUrl), "utf8")}\n})`,
-      {
-        filename: fileURLToPath(scriptUrl),
-      },
+      `(function (exports, require, module) {"use strict";${engine.kind === "reference" ? readFileSync(fileURLToPath(engine.script), "utf8") : engine.code}\n})`,
+      { filename: engine.kind === "reference" ? fileURLToPath(engine.script) : engine.filename },
     ),
     require: createRequire(moduleUrl),
   };
-  const module = { exports: {} as { default?: unknown } };
+  const module: { exports: unknown } = { exports: {} };
   const run = engineScript.script.runInThisContext() as (
     exports: unknown,
     require: NodeJS.Require,
     module: unknown,
   ) => void;
   run(module.exports, engineScript.require, module);
-  return module.exports;
+  return unwrapCommonJs(module.exports) ?? { default: module.exports };
 }
 
 /**
@@ -117,7 +116,7 @@ function evaluateBundledEngine(scriptUrl: string, moduleUrl: string): { default?
 async function loadEngine(url: string, fresh?: number): Promise<EngineUnderTest | string> {
   let module: { default?: unknown };
   try {
-    // The bundled isolate loads the bundle's copy of the reference engine (messages keep the module's URL).
+    // The bundled isolate runs the bundle's copy of the engine (messages keep the module's URL).
     module =
       data.bundle?.engine != null
         ? evaluateBundledEngine(data.bundle.engine, url)

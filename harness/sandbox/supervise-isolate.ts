@@ -257,7 +257,7 @@ export async function superviseIsolate(
   warm?: WarmIsolates,
 ): Promise<IsolateOutcome> {
   const bundle = await isolateBundleFor(task.engineModule);
-  const bundledReference = bundle !== null && bundle.engine !== null;
+  const bundledReference = bundle?.engine?.kind === "reference";
   const reuse = warm !== undefined && warm.eligible(task, bundledReference);
   const board = newBoardMemory(plannedRequests(task.scenario.traffic));
   const boarded: IsolatedTask = { ...task, board };
