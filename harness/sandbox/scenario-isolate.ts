@@ -29,9 +29,9 @@ import { threadSnapshot, threadChanges, type ThreadSnapshot } from "./thread-sna
 const port = parentPort;
 const data = workerData as IsolateData;
 if (port === null) throw new Error("scenario-isolate.ts runs only as a worker thread");
-// The bundled isolate with a user's engine registers tsx here: after this module's own imports, which then
-// load without tsx's hooks, and before the network guard, which would take tsx's connection to its parent
-// process for one the engine opened.
+// The bundled isolate with a user's engine that is not compiled registers tsx here: after this module's own
+// imports, which then load without tsx's hooks, and before the network guard, which would take tsx's
+// connection to its parent process for one the engine opened.
 await runEngineLoader();
 const send = (message: IsolateMessage): void => port.postMessage(message);
 let faultCount = 0;

@@ -17,8 +17,8 @@ export interface IsolateLimits {
   /** Wall time for `create` and for `close` each to settle. */
   readonly phaseTimeoutMs: number;
   /**
-   * Wall time for the isolate to start and load the engine's module (tsx compiles TypeScript on first use,
-   * and a loaded CI machine is slow): generous, but a module that spins at import still ends.
+   * Wall time for the isolate to start and load the engine's module (through tsx, TypeScript is compiled on
+   * first use, and a loaded CI machine is slow): generous, but a module that spins at import still ends.
    */
   readonly loadTimeoutMs: number;
   /** The isolate's heap limit (V8 old generation), MB. */
@@ -150,8 +150,8 @@ function startIsolate(
  * A worker runs one scenario at a time, so a worker that dies takes only the scenario it was running.
  *
  * Only engines whose whole module graph is evaluated afresh per scenario run warm: the bundled reference
- * engine (one module with src/ inlined, isolate-bundle.ts). A user's engine on the tsx path may spread its
- * state over modules a fresh entry would still share, so it keeps a fresh worker per scenario, unless
+ * engine (one module with src/ inlined, isolate-bundle.ts). A user's engine, compiled or not, may keep state
+ * in packages a fresh evaluation would still share, so it keeps a fresh worker per scenario, unless
  * `anyEngine` (the sandbox's own tests, whose engines keep their state in `create`). Real-time scenarios and
  * runs with an engine environment or a fixed fleet port also keep a fresh worker.
  */

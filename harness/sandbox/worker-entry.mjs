@@ -15,12 +15,12 @@ async function registerTsx() {
   register();
 }
 
-const bundle = /** @type {{ bundle?: { isolate: string, engine: string | null } | null } | undefined} */ (
+const bundle = /** @type {{ bundle?: { isolate: string, engine: unknown } | null } | undefined} */ (
   workerData
 )?.bundle;
 if (bundle) {
-  // A user's engine (no bundled engine) loads through tsx, which the isolate registers once its own modules
-  // have loaded (scenario-isolate.ts), so that they skip tsx's hooks.
+  // A user's engine that is not compiled (no bundled engine: engine-compile.ts) loads through tsx, which the
+  // isolate registers once its own modules have loaded (scenario-isolate.ts), so that they skip tsx's hooks.
   if (bundle.engine === null) globalThis[ENGINE_LOADER] = registerTsx;
   await import(bundle.isolate);
 } else {
