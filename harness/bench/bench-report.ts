@@ -154,8 +154,9 @@ export interface SuiteSection {
   /** `perScenarioMs ÷ bareWorkerStartMs`: what `--compare` gates on. */
   readonly perScenarioPerWorkerStart: number;
   /**
-   * The same scenarios with a user's engine (an example engine, loaded through tsx in a fresh isolate per
-   * scenario, as every engine but the reference is). Absent in reports written before it was measured.
+   * The same scenarios with a user's engine (an example engine, compiled once for the run and evaluated in a
+   * fresh isolate per scenario, as every engine but the reference is). Absent in reports written before it
+   * was measured.
    */
   readonly userEngine?: SuiteEngineRun;
 }

@@ -139,7 +139,7 @@ export function renderMarkdown(
         ? []
         : [
             "",
-            `The same scenarios with a user's engine, \`${suite.userEngine.engine}\` (${suite.userEngine.passed} pass: it keeps its own policy), loaded through tsx in a fresh isolate per scenario: ${suite.userEngine.perScenarioMs.toFixed(0)} ms per scenario = **${suite.userEngine.perScenarioPerWorkerStart.toFixed(2)} ×** one bare worker start.`,
+            `The same scenarios with a user's engine, \`${suite.userEngine.engine}\` (${suite.userEngine.passed} pass: it keeps its own policy), compiled once for the run and evaluated in a fresh isolate per scenario: ${suite.userEngine.perScenarioMs.toFixed(0)} ms per scenario = **${suite.userEngine.perScenarioPerWorkerStart.toFixed(2)} ×** one bare worker start.`,
           ]),
       "",
     );
