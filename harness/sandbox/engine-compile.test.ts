@@ -100,6 +100,20 @@ describe("a user's engine compiled for the bundled isolate", () => {
     expect(await loadedName(url, false)).toBe("cjs-engine.cjs");
   }, 60_000);
 
+  it("runs strict where Node runs the engine's module strict (an ES module), and only there", async () => {
+    const mode = "(function () { return this === undefined ? 'strict' : 'sloppy'; })()";
+    const esm = project("strict", { "package.json": '{ "type": "module" }', "engine.ts": engineNamed(mode) });
+    const commonJs = project(
+      "sloppy",
+      { "engine.cjs": `module.exports = { name: ${mode}, create() {} };\n` },
+      "engine.cjs",
+    );
+    expect(await loadedName(esm, true)).toBe("strict");
+    expect(await loadedName(esm, false)).toBe("strict");
+    expect(await loadedName(commonJs, true)).toBe("sloppy");
+    expect(await loadedName(commonJs, false)).toBe("sloppy");
+  }, 60_000);
+
   it("compiles again when one of its files changes", async () => {
     const files = {
       "engine.ts": engineNamed("version", 'import { version } from "./version.ts";'),

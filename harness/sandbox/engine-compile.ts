@@ -1,7 +1,7 @@
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire, isBuiltin } from "node:module";
-import { dirname, isAbsolute, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BuildOptions, Metafile, Plugin } from "esbuild";
 import type { BundledEngine } from "./protocol.ts";
@@ -111,21 +111,52 @@ function requiredFrom(from: string, specifier: string): string | undefined {
 }
 
 /**
- * Why the compiled script would not behave as the engine does under tsx, or null when it would: a dynamic
- * import of a package (a script has no module to import it from), or a package that a require from the
- * engine's own file would resolve elsewhere than one from the file that imports it.
+ * Whether the compiled script could load other packages than the engine does: a dynamic import of a package
+ * (a script has no module to import it from), or a package that a require from the engine's own file would
+ * resolve elsewhere than one from the file that imports it.
  */
-function unlike(metafile: Metafile, root: string, entry: string): string | null {
+function packagesDiffer(metafile: Metafile, root: string, entry: string): boolean {
   for (const [input, { imports }] of Object.entries(metafile.inputs)) {
     const importer = resolve(root, input);
     for (const { path, kind, external } of imports) {
       if (external !== true || isBuiltin(path)) continue;
-      if (kind === "dynamic-import") return `${input} imports ${path} dynamically`;
-      if (requiredFrom(importer, path) !== requiredFrom(entry, path))
-        return `${path} resolves elsewhere from ${input} than from the engine's file`;
+      if (kind === "dynamic-import" || requiredFrom(importer, path) !== requiredFrom(entry, path))
+        return true;
     }
   }
-  return null;
+  return false;
+}
+
+/**
+ * Whether Node loads `file` as an ES module, which runs strict: by its extension, else by the `type` of the
+ * package.json nearest it (none above a `node_modules` folder), as Node decides.
+ */
+function isEsModule(file: string): boolean {
+  if (/\.m[jt]s$/.test(file)) return true;
+  if (/\.c[jt]s$/.test(file)) return false;
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const manifest = readManifest(join(dir, "package.json"));
+    if (manifest !== undefined)
+      return (
+        typeof manifest === "object" && manifest !== null && "type" in manifest && manifest.type === "module"
+      );
+    if (basename(dir) === "node_modules" || dirname(dir) === dir) return false;
+  }
+}
+
+/** A package.json's JSON, null when it is not JSON, undefined when there is none. */
+function readManifest(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
 }
 
 /** The inputs of a build and their sizes and times, to tell when a compiled engine is out of date. */
@@ -149,23 +180,28 @@ const fresh = (stamps: Stamps): boolean =>
 
 async function build(entry: string): Promise<{ engine: BundledEngine | null; stamps: Stamps }> {
   const root = dirname(entry);
-  const entryOnly = (): Stamps => stampsOf([entry]);
   let result;
   try {
     const esbuild = await import("esbuild");
     result = await esbuild.build({ ...BUILD, entryPoints: [entry], absWorkingDir: root });
   } catch {
     // A syntax error, a top-level await (no CommonJS has one), a file esbuild has no loader for: tsx decides.
-    return { engine: null, stamps: entryOnly() };
+    return { engine: null, stamps: stampsOf([entry]) };
   }
   const { metafile, outputFiles, warnings } = result;
   const stamps = stampsOf(Object.keys(metafile?.inputs ?? {}).map((input) => resolve(root, input)));
   const code = outputFiles?.[0]?.text;
   // A warning is something esbuild could not keep the same (an `import.meta` it cannot give a script, a
   // `require` it cannot follow): the engine loads through tsx, which does not have to guess.
-  if (code === undefined || metafile === undefined || warnings.length > 0 || unlike(metafile, root, entry))
+  if (
+    code === undefined ||
+    metafile === undefined ||
+    warnings.length > 0 ||
+    packagesDiffer(metafile, root, entry)
+  )
     return { engine: null, stamps };
-  return { engine: { kind: "compiled", code, filename: `${entry}.fallback-harness.cjs` }, stamps };
+  const filename = `${entry}.fallback-harness.cjs`;
+  return { engine: { kind: "compiled", code, filename, strict: isEsModule(entry) }, stamps };
 }
 
 const compiled = new Map<string, Promise<{ engine: BundledEngine | null; stamps: Stamps }>>();

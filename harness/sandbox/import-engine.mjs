@@ -21,12 +21,7 @@ export async function importEngine(url) {
  * @returns {{ default: unknown } | undefined}
  */
 export function unwrapCommonJs(exports) {
-  if (
-    typeof exports === "object" &&
-    exports !== null &&
-    "__esModule" in exports &&
-    exports.__esModule === true
-  )
-    if ("default" in exports) return { default: exports.default };
-  return undefined;
+  const compiled =
+    typeof exports === "object" && exports !== null && "__esModule" in exports && exports.__esModule === true;
+  return compiled && "default" in exports ? { default: exports.default } : undefined;
 }

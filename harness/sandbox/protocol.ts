@@ -51,17 +51,23 @@ export type IsolateMessage =
    */
   | { readonly type: "child"; readonly pid: number; readonly command: string };
 
-/** `workerData` of a scenario isolate. */
 /**
  * An engine as one CommonJS script the bundled isolate runs, its packages required from the engine module's
  * own file: the reference engine's, pre-built with the isolate (a file URL; a warm isolate runs it again for
  * each scenario), or a user's engine compiled for this run (engine-compile.ts; a fresh isolate per scenario,
- * as for every user's engine). `filename` names the script in stack traces.
+ * as for every user's engine). `filename` names the script in stack traces; `strict` says whether it runs in
+ * strict mode, as the engine's module does under Node when it is an ES module.
  */
 export type BundledEngine =
   | { readonly kind: "reference"; readonly script: string }
-  | { readonly kind: "compiled"; readonly code: string; readonly filename: string };
+  | {
+      readonly kind: "compiled";
+      readonly code: string;
+      readonly filename: string;
+      readonly strict: boolean;
+    };
 
+/** `workerData` of a scenario isolate. */
 export interface IsolateData {
   readonly task: IsolatedTask | null;
   /** With no task: load the engine module, say its name, and stop (the CLI's up-front check). */

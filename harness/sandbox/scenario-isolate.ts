@@ -82,21 +82,32 @@ function isEngineUnderTest(value: unknown): value is EngineUnderTest {
 /** The bundled engine's script, compiled once per thread (isolate-bundle.ts, engine-compile.ts). */
 let engineScript: { readonly script: Script; readonly require: NodeJS.Require } | undefined;
 
+/** The bundled engine's code, the name it goes by in stack traces, and whether it runs strict. */
+function scriptOf(engine: BundledEngine): { code: string; filename: string; strict: boolean } {
+  if (engine.kind === "compiled") return engine;
+  // The reference engine is an ES module: strict.
+  const filename = fileURLToPath(engine.script);
+  return { code: readFileSync(filename, "utf8"), filename, strict: true };
+}
+
 /**
  * A new instance of the bundled engine: its compiled script run again, with a module object of its own, so
  * its top-level code runs again and no module state carries over from the previous scenario, while its
- * bytecode is compiled once per thread. Strict, as the ES module it was. Its packages are required from the
- * engine module's own file. Its exports are the module's as an import of it would give them: `export default`
- * compiled to CommonJS is unwrapped, and `module.exports` of a CommonJS engine is its default.
+ * bytecode is compiled once per thread. Its packages are required from the engine module's own file. Its
+ * exports are the module's as an import of it would give them: `export default` compiled to CommonJS is
+ * unwrapped, and `module.exports` of a CommonJS engine is its default.
  */
 function evaluateBundledEngine(engine: BundledEngine, moduleUrl: string): { default?: unknown } {
-  engineScript ??= {
-    script: new Script(
-      `(function (exports, require, module) {"use strict";${engine.kind === "reference" ? readFileSync(fileURLToPath(engine.script), "utf8") : engine.code}\n})`,
-      { filename: engine.kind === "reference" ? fileURLToPath(engine.script) : engine.filename },
-    ),
-    require: createRequire(moduleUrl),
-  };
+  if (engineScript === undefined) {
+    const { code, filename, strict } = scriptOf(engine);
+    engineScript = {
+      script: new Script(
+        `(function (exports, require, module) {${strict ? '"use strict";' : ""}${code}\n})`,
+        { filename },
+      ),
+      require: createRequire(moduleUrl),
+    };
+  }
   const module: { exports: unknown } = { exports: {} };
   const run = engineScript.script.runInThisContext() as (
     exports: unknown,
