@@ -147,6 +147,27 @@ describe("a user's engine compiled for the bundled isolate", () => {
     }
   }, 120_000);
 
+  it("is left to tsx when a package cannot be required: it exports only to import, or it is missing", async () => {
+    const importOnly = project("import-only", {
+      "package.json": '{ "type": "module" }',
+      "engine.ts": engineNamed("copy", 'import { copy } from "esm-only";'),
+      "node_modules/esm-only/package.json": JSON.stringify({
+        name: "esm-only",
+        type: "module",
+        exports: { import: "./index.js" },
+      }),
+      "node_modules/esm-only/index.js": 'export const copy = "esm-only";\n',
+    });
+    expect(await compileUserEngine(importOnly)).toBeNull();
+    expect(await loadedName(importOnly, true)).toBe("esm-only");
+    const missing = project("missing", {
+      "engine.ts": engineNamed("String(x)", 'import x from "not-installed";'),
+    });
+    expect(await compileUserEngine(missing)).toBeNull();
+    const probed = await probeEngine(missing);
+    expect(probed.ok ? "" : probed.message).toContain("not-installed");
+  }, 60_000);
+
   it("is left to tsx when a file's package would resolve to another copy from the engine's file", async () => {
     const url = project("copies", {
       "engine.ts": engineNamed("copy", 'import { copy } from "./sub/helper.ts";'),

@@ -112,16 +112,18 @@ function requiredFrom(from: string, specifier: string): string | undefined {
 
 /**
  * Whether the compiled script could load other packages than the engine does: a dynamic import of a package
- * (a script has no module to import it from), or a package that a require from the engine's own file would
- * resolve elsewhere than one from the file that imports it.
+ * (a script has no module to import it from), a package a require cannot load from the engine's own file
+ * (one that exports only to `import`, or none there: tsx then says why), or one that a require from the
+ * engine's own file would resolve elsewhere than one from the file that imports it.
  */
 function packagesDiffer(metafile: Metafile, root: string, entry: string): boolean {
   for (const [input, { imports }] of Object.entries(metafile.inputs)) {
     const importer = resolve(root, input);
     for (const { path, kind, external } of imports) {
       if (external !== true || isBuiltin(path)) continue;
-      if (kind === "dynamic-import" || requiredFrom(importer, path) !== requiredFrom(entry, path))
-        return true;
+      if (kind === "dynamic-import") return true;
+      const here = requiredFrom(entry, path);
+      if (here === undefined || requiredFrom(importer, path) !== here) return true;
     }
   }
   return false;
