@@ -42,8 +42,8 @@ async function timeSuite(
 /**
  * The suite's wall time per scenario (issue 15 §6), as `run` spends it: each scenario isolated with the
  * reference engine (warm workers, a fresh engine module per scenario: supervise-isolate.ts), one at a time,
- * judged; then the same scenarios with a user's engine, which loads through tsx in a fresh isolate each
- * time. Its unit is one bare worker start timed in the same run, so the ratio follows the harness's own cost
+ * judged; then the same scenarios with a user's engine, compiled once and evaluated in a fresh isolate
+ * each time. Its unit is one bare worker start timed in the same run, so the ratio follows the harness's own cost
  * (isolation, fleet, judging) while a slower or busier machine, which slows both, cancels out. The same
  * scenarios in process would not do as the unit: they share the fleet and the judge with the isolated run,
  * so a regression there would cancel out too.

@@ -1,9 +1,9 @@
 import { readFileSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire, isBuiltin } from "node:module";
-import { basename, dirname, isAbsolute, join, resolve, sep } from "node:path";
+import { basename, dirname, extname, isAbsolute, join, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { BuildOptions, Metafile, Plugin } from "esbuild";
+import type { BuildOptions, Loader, Metafile, Plugin } from "esbuild";
 import type { BundledEngine } from "./protocol.ts";
 
 // A user's engine loaded through tsx pays for tsx in every scenario's fresh isolate: its registration starts a
@@ -47,6 +47,18 @@ const ownSourcesOnly: Plugin = {
   },
 };
 
+/** The loader of each source file `ownLocation` reads, by extension. */
+const LOADERS: Readonly<Record<string, Loader>> = {
+  ".ts": "ts",
+  ".mts": "ts",
+  ".cts": "ts",
+  ".tsx": "tsx",
+  ".js": "js",
+  ".mjs": "js",
+  ".cjs": "js",
+  ".jsx": "jsx",
+};
+
 /** The text of each compiled file's own location, bound per file so one file's never leaks to another. */
 const LOCATION_NAMES = {
   url: "__fh_own_url",
@@ -63,15 +75,10 @@ const LOCATION_NAMES = {
 const ownLocation: Plugin = {
   name: "own-location",
   setup(build) {
-    build.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, async (args) => {
+    build.onLoad({ filter: /\.([cm]?[jt]s|[jt]sx)$/ }, async (args) => {
+      const loader = LOADERS[extname(args.path)];
+      if (loader === undefined) return undefined;
       const text = await readFile(args.path, "utf8");
-      const loader = /\.[cm]?tsx$/.test(args.path)
-        ? "tsx"
-        : isTypeScript(args.path)
-          ? "ts"
-          : args.path.endsWith("x")
-            ? "jsx"
-            : "js";
       if (!LOCATION_READ.test(text)) return { contents: text, loader };
       const own =
         `var ${LOCATION_NAMES.url} = ${JSON.stringify(pathToFileURL(args.path).href)}, ` +
