@@ -19,6 +19,7 @@ import {
 import { runEngineLoader } from "./engine-loader.mjs";
 import { importEngine, unwrapCommonJs } from "./import-engine.mjs";
 import { installNetworkGuard, type NetworkGuard } from "./network-guard.ts";
+import { activeResources, leftRunning } from "./leak-check.ts";
 import type { BundledEngine, IsolateData, IsolateMessage, IsolatedTask, WarmTask } from "./protocol.ts";
 import { RequestBoardWriter } from "./request-board.ts";
 import { threadSnapshot, threadChanges, type ThreadSnapshot } from "./thread-snapshot.ts";
@@ -160,23 +161,6 @@ function guardedFleet(inner: FleetFactory, network: NetworkGuard, port?: number)
   };
 }
 
-/** Open handles by kind (`Timeout`, `TCPServerWrap`, …), for the leak check after close. */
-function activeHandles(): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const kind of process.getActiveResourcesInfo()) counts.set(kind, (counts.get(kind) ?? 0) + 1);
-  return counts;
-}
-
-/** What the engine left running after close that was not running before it loaded, or null. */
-function leakedHandles(before: Map<string, number>): string | null {
-  const leaked: string[] = [];
-  for (const [kind, n] of activeHandles()) {
-    const extra = n - (before.get(kind) ?? 0);
-    if (extra > 0) leaked.push(`${extra} ${kind}`);
-  }
-  return leaked.length === 0 ? null : leaked.join(", ");
-}
-
 /** A warm isolate's state across its scenarios: one virtual-globals install, the thread as first seen. */
 interface Warm {
   readonly globals: SwitchableVirtualGlobals;
@@ -185,7 +169,7 @@ interface Warm {
 }
 
 async function runTask(task: IsolatedTask, warm?: Warm): Promise<void> {
-  const before = activeHandles();
+  const before = activeResources();
   const scenario = task.clock ? { ...task.scenario, clock: task.clock } : task.scenario;
   // The engine's timers and Date go on the scenario's clock before it loads (it may capture setTimeout at
   // import time) and after every harness module is loaded (they keep the real timers they captured).
@@ -215,9 +199,9 @@ async function runTask(task: IsolatedTask, warm?: Warm): Promise<void> {
     },
     ...(clock ? { clock } : {}),
   });
-  // Sockets closed with the fleet need a few turns to leave the handle list.
+  // A few turns first: what ends in them (a socket closed with the fleet) is off the list without a wait.
   for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-  const leaked = [leakedHandles(before), ...(virtualGlobals?.leakedTimers() ?? [])]
+  const leaked = [await leftRunning(before), ...(virtualGlobals?.leakedTimers() ?? [])]
     .filter((kind) => kind !== null)
     .join(", ");
   if (leaked !== "") fault(`leaked-handles: after close the engine left ${leaked} running`);

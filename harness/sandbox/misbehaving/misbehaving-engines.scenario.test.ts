@@ -117,7 +117,8 @@ describe("misbehaving engines (SPEC §10.1: the engine is untrusted)", () => {
 
   it("passes a well-behaved engine that prints a little (exit 0)", () => {
     const result = results.get("prints-a-little");
-    expect(result?.report?.scenarios.map((s) => s.reasons)).toEqual([[]]);
+    const reasons = result?.report?.scenarios.map((s) => s.reasons);
+    expect(reasons, JSON.stringify(reasons)).toEqual([[]]);
     expect(result?.code, result?.out).toBe(0);
   });
 
