@@ -22,7 +22,9 @@ const failures = report.testResults.flatMap((file) => {
   const name = relative(process.cwd(), file.name);
   const failed = file.assertionResults.filter((test) => test.status === "failed");
   if (failed.length === 0)
-    return file.status === "failed" ? [{ title: `${name} (the file)`, message: file.message }] : [];
+    return file.status === "failed"
+      ? [{ title: `${name} (the file)`, message: file.message, fileOnly: true }]
+      : [];
   return failed.map((test) => ({
     title: `${name} › ${test.fullName}`,
     message: test.failureMessages[0] ?? "",
@@ -36,6 +38,7 @@ for (const { title, message } of failures.slice(0, MAX_FAILURES)) {
     console.log(`    ${line}`);
 }
 if (failures.length > MAX_FAILURES) console.log(`… and ${failures.length - MAX_FAILURES} more failures`);
-console.log(
-  `${report.numPassedTests} passed, ${report.numFailedTests + (report.numRuntimeErrorTests ?? 0)} failed`,
-);
+// A file that failed with no test failed (it did not load, a hook threw) counts as one failure, never as none.
+const fileOnly = failures.filter((failure) => failure.fileOnly === true).length;
+const failed = report.numFailedTests + (report.numRuntimeErrorTests ?? 0) + fileOnly;
+console.log(`${report.numPassedTests} passed, ${failed} failed`);
