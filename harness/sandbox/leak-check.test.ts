@@ -12,6 +12,7 @@ beforeAll(async () => {
   const esbuild = await import("esbuild");
   const { outputFiles } = await esbuild.build({
     entryPoints: [fileURLToPath(new URL("./leak-check.ts", import.meta.url))],
+    bundle: true,
     format: "esm",
     platform: "node",
     write: false,

@@ -1,3 +1,5 @@
+import { realDelay } from "../sim/virtual-time.ts";
+
 // What an engine left running after close, from the thread's own list of active resources (Node's
 // getActiveResourcesInfo: handles, operations in flight, ref'd timers), against the list before it loaded.
 // Some of what is on the list right after close ends by itself and is no leak: a worker's output holds its port
@@ -7,9 +9,7 @@
 // the machine and the parent are, so the verdict would too: the check waits for them instead, up to
 // SETTLE_MS of real time, and calls a leak only what is still there then.
 
-// Taken when this module loads, before the engine's timers and clock are virtual (virtual-globals.ts) and
-// before an engine could replace them: the waits below are real.
-const realSetTimeout = globalThis.setTimeout;
+// Taken when this module loads, before an engine could replace it; the waits (realDelay) are real too.
 const realNow = performance.now.bind(performance);
 
 /** Real time the check gives what ends by itself to end. */
@@ -34,8 +34,6 @@ export function resourcesAdded(before: ResourceCounts): string | null {
   }
   return added.length === 0 ? null : added.join(", ");
 }
-
-const realDelay = (ms: number): Promise<void> => new Promise((resolve) => realSetTimeout(resolve, ms));
 
 /**
  * What the engine left running, once what ends by itself has had `settleMs` of real time to end, or null.

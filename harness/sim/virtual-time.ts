@@ -5,6 +5,10 @@ import type { ManualClock } from "../../src/core/clock.ts";
 const realSetTimeout = globalThis.setTimeout;
 const realSetImmediate = globalThis.setImmediate;
 
+/** Waits `ms` of real time, whatever clock the globals are on. */
+export const realDelay = (ms: number): Promise<void> =>
+  new Promise<void>((resolve) => realSetTimeout(resolve, ms));
+
 /** Lets every callback already queued run: a few turns of the macrotask queue. */
 export async function drainMacrotasks(turns = 3): Promise<void> {
   for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => realSetImmediate(resolve));
@@ -40,7 +44,7 @@ async function settle(
   if (settleMs <= 0) return;
   let before = progress?.();
   for (let i = 0; i < maxSettles; i++) {
-    await new Promise<void>((resolve) => realSetTimeout(resolve, settleMs));
+    await realDelay(settleMs);
     await drainMacrotasks(idleTurns);
     const after = progress?.();
     if (after === before) return;
